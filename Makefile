@@ -1,0 +1,42 @@
+# Doorstroom: `make run` sets everything up and serves the app; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate demo check messages
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py loaddemo
+	$(PY) manage.py create_demo_accounts
+
+run: demo
+	@echo "Doorstroom draait op http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Regenerate the Dutch catalogue after changing strings; both .po and .mo are committed,
+# so that neither `make run` nor CI needs gettext.
+messages: install
+	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages -l nl --ignore=.venv

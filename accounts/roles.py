@@ -1,0 +1,94 @@
+"""The four roles of DESIGN.md, as groups, and how to tell a user's role."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """A role is a group of the same name; the value is the group's name."""
+
+    EVALUATOR = "VDAB-evaluator", _("VDAB evaluator")
+    PARTNER_STAFF = "Partnermedewerker", _("Partner staff")
+    ADMINISTRATOR = "Beheerder", _("Administrator")
+    ANALYST = "Analist", _("Analyst")
+
+
+def role_of(user) -> str | None:
+    """The role of a user: superusers are administrators; None for anonymous users or users without a role."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    cached = getattr(user, "_role_cache", "missing")
+    if cached != "missing":
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    # A user in several groups gets the most powerful role.
+    role = next(
+        (r for r in (Role.ADMINISTRATOR, Role.EVALUATOR, Role.PARTNER_STAFF, Role.ANALYST) if r.value in names),
+        None,
+    )
+    user._role_cache = role
+    return role
+
+
+# Model permissions per role, for the Django admin and for `has_perm` checks.
+# Row-level access (which records) is decided by the querysets scoped to the
+# user, not by these permissions. Administrators get every permission.
+ROLE_PERMISSIONS = {
+    Role.EVALUATOR: [
+        "evaluations.add_evaluation",
+        "evaluations.change_evaluation",
+        "evaluations.view_evaluation",
+        "evaluations.view_advice",
+        "employees.add_employee",
+        "employees.change_employee",
+        "employees.view_employee",
+        "employees.view_employment",
+        "employees.view_instrument",
+        "partners.view_organisation",
+    ],
+    Role.PARTNER_STAFF: [
+        "trajectories.add_trajectory",
+        "trajectories.change_trajectory",
+        "trajectories.view_trajectory",
+        "trajectories.add_internship",
+        "trajectories.change_internship",
+        "trajectories.view_internship",
+        "trajectories.view_endreason",
+        "employees.view_employee",
+        "employees.add_employment",
+        "employees.view_employment",
+        "employees.view_instrument",
+        "partners.view_organisation",
+        "partners.view_call",
+    ],
+    Role.ANALYST: [],
+}
+
+
+def sync_role_groups(apps) -> None:
+    """Create the role groups and give them their permissions (used by migrations).
+
+    Permissions are normally created after all migrations ran; they are
+    created here first so that a fresh database gets complete groups.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        if role == Role.ADMINISTRATOR:
+            group.permissions.set(Permission.objects.all())
+            continue
+        wanted = []
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,1 @@
+"""Building blocks shared by every app: validators, provinces, age bands, base models."""

@@ -1,0 +1,110 @@
+"""Validators for Belgian identifiers, postcodes, amounts and dates.
+
+The checksum arithmetic is python-stdnum's, so that INSZ (national register
+and BIS numbers) and KBO enterprise numbers follow the official rules.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.be import ssn, vat
+
+POSTCODE_MIN = 1000
+POSTCODE_MAX = 9999
+
+
+def normalise_insz(value: str) -> str:
+    """Strip the dots, dashes and spaces that people type in an INSZ."""
+    return ssn.compact(str(value or ""))
+
+
+def normalise_kbo(value: str) -> str:
+    """Strip separators and a leading 'BE' from a KBO enterprise number."""
+    return vat.compact(str(value or ""))
+
+
+def validate_insz(value: str) -> None:
+    """Reject anything that is not a valid national register or BIS number."""
+    number = normalise_insz(value)
+    if not (len(number) == 11 and number.isdigit()):
+        raise ValidationError(
+            _("An INSZ number has exactly 11 digits (%(value)s)."),
+            code="insz_format",
+            params={"value": value},
+        )
+    try:
+        ssn.validate(number)
+    except stdnum_exceptions.InvalidChecksum:
+        raise ValidationError(
+            _("The check digits of INSZ number %(value)s are not correct."),
+            code="insz_checksum",
+            params={"value": value},
+        ) from None
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError(
+            _("%(value)s is not a valid INSZ number (national register or BIS number)."),
+            code="insz_invalid",
+            params={"value": value},
+        ) from None
+
+
+def insz_birth_date(value: str) -> datetime.date | None:
+    """The birth date an INSZ encodes, or None where it encodes none (unknown day or month)."""
+    try:
+        return ssn.get_birth_date(normalise_insz(value))
+    except (stdnum_exceptions.ValidationError, ValueError):
+        return None
+
+
+def validate_kbo(value: str) -> None:
+    """Reject anything that is not a valid KBO enterprise number."""
+    number = normalise_kbo(value)
+    if not (len(number) == 10 and number.isdigit()):
+        raise ValidationError(
+            _("A KBO enterprise number has exactly 10 digits (%(value)s)."),
+            code="kbo_format",
+            params={"value": value},
+        )
+    try:
+        vat.validate(number)
+    except stdnum_exceptions.InvalidChecksum:
+        raise ValidationError(
+            _("The check digits of KBO number %(value)s are not correct."),
+            code="kbo_checksum",
+            params={"value": value},
+        ) from None
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError(
+            _("%(value)s is not a valid KBO enterprise number."),
+            code="kbo_invalid",
+            params={"value": value},
+        ) from None
+
+
+def validate_postcode(value: int) -> None:
+    """A Belgian postcode lies between 1000 and 9999."""
+    if value is None:
+        return
+    if not POSTCODE_MIN <= int(value) <= POSTCODE_MAX:
+        raise ValidationError(
+            _("A Belgian postcode lies between 1000 and 9999 (%(value)s)."),
+            code="postcode_range",
+            params={"value": value},
+        )
+
+
+def validate_not_future(value: datetime.date) -> None:
+    """A date that records something that already happened cannot lie in the future."""
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if value > timezone.localdate():
+        raise ValidationError(
+            _("This date lies in the future (%(value)s)."),
+            code="future_date",
+            params={"value": value.isoformat()},
+        )

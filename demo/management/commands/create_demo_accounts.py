@@ -1,0 +1,18 @@
+"""Create one demo account per role and print their usernames and passwords."""
+
+from django.core.management.base import BaseCommand
+
+from demo.accounts import create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create one demo account per role (evaluator, partner staff, administrator, analyst)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--partner", help="Name of the partner organisation the partner account works for.")
+
+    def handle(self, *args, **options):
+        accounts = create_demo_accounts(options.get("partner"))
+        self.stdout.write("Demo-accounts (gebruikersnaam / wachtwoord / rol):")
+        for username, password, role in accounts:
+            self.stdout.write(f"  {username:<10} {password:<22} {role}")

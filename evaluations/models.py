@@ -1,0 +1,93 @@
+"""VDAB evaluations (screenings) of a worker's readiness to move to the regular economy."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.dates import age_in_years
+from common.models import ManagedListItem, RegisteredModel
+from common.validators import validate_not_future
+
+
+class Advice(ManagedListItem):
+    """An outcome of an evaluation: doorstroomklaar, interne doorstroom, nog ondersteuning nodig."""
+
+    history = HistoricalRecords()
+
+    class Meta(ManagedListItem.Meta):
+        verbose_name = _("advice")
+        verbose_name_plural = _("advices")
+
+
+class Evaluation(RegisteredModel):
+    """One VDAB evaluation of one employee, with its advice."""
+
+    employee = models.ForeignKey(
+        "employees.Employee", verbose_name=_("employee"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    evaluation_date = models.DateField(
+        _("evaluation date"),
+        null=True,
+        blank=True,
+        validators=[validate_not_future],
+        help_text=_("Leave empty when the date is not known."),
+    )
+    advice = models.ForeignKey(Advice, verbose_name=_("advice"), on_delete=models.PROTECT, related_name="evaluations")
+    employer = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        help_text=_("The employee's social-economy employer at the time of the evaluation."),
+    )
+    instrument = models.ForeignKey(
+        "employees.Instrument",
+        verbose_name=_("policy instrument"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        help_text=_("The policy instrument of the employee's job at the time of the evaluation."),
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+    )
+    office = models.CharField(_("VDAB office"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Stored when saved, so that reports group by it without deriving it per row.
+    age_years = models.PositiveSmallIntegerField(_("age at evaluation"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-evaluation_date", "-id"]
+        indexes = [
+            models.Index(fields=["evaluation_date"], name="evaluations_eval_date_idx"),
+            models.Index(fields=["employee", "evaluation_date"], name="evaluations_eval_employee_idx"),
+        ]
+
+    def __str__(self):
+        when = self.evaluation_date.strftime("%d/%m/%Y") if self.evaluation_date else _("date unknown")
+        return f"{self.employee} – {self.advice} ({when})"
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:evaluations_evaluation_change", args=[self.pk])
+
+    def refresh_derived(self):
+        """Store the age at the evaluation date; bulk writers call this themselves."""
+        self.age_years = age_in_years(self.employee.birth_date, self.evaluation_date)

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from trajectories.models import EndReason, Internship, Trajectory
+
+
+@admin.register(EndReason)
+class EndReasonAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "label_nl", "label_en", "position", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "label_nl", "label_en"]
+
+
+class InternshipInline(admin.TabularInline):
+    model = Internship
+    extra = 0
+    autocomplete_fields = ["host"]
+    fields = ["host", "sector", "start_date", "end_date", "outcome", "registered_on"]
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(SimpleHistoryAdmin):
+    list_display = ["employee", "partner", "call", "start_date", "end_date", "end_reason", "age_years"]
+    list_filter = ["call", "partner", "end_reason", "instrument", "se_employer__province"]
+    list_select_related = ["employee", "partner", "call", "end_reason"]
+    search_fields = ["employee__insz", "employee__last_name", "employee__first_name", "partner__name"]
+    autocomplete_fields = ["employee", "partner", "se_employer", "caseworker"]
+    readonly_fields = ["age_years"]
+    date_hierarchy = "start_date"
+    inlines = [InternshipInline]
+
+
+@admin.register(Internship)
+class InternshipAdmin(SimpleHistoryAdmin):
+    list_display = ["trajectory", "host", "sector", "start_date", "end_date", "outcome"]
+    list_filter = ["outcome", "sector"]
+    list_select_related = ["trajectory__employee", "trajectory__partner", "host"]
+    search_fields = ["trajectory__employee__insz", "trajectory__employee__last_name", "host__name", "sector"]
+    autocomplete_fields = ["trajectory", "host"]
+    date_hierarchy = "start_date"

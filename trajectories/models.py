@@ -1,0 +1,206 @@
+"""Transition trajectories (doorstroomtrajecten) of ESF partners, and their internships."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.dates import age_in_years
+from common.models import ManagedListItem, RegisteredModel
+from common.validators import validate_not_future
+from partners.constants import OrganisationKind
+from trajectories.constants import PHASES, InternshipOutcome
+
+
+class EndReason(ManagedListItem):
+    """Why a trajectory ended (for instance found a job, stopped early for health reasons)."""
+
+    history = HistoricalRecords()
+
+    class Meta(ManagedListItem.Meta):
+        verbose_name = _("end reason")
+        verbose_name_plural = _("end reasons")
+
+
+def _phase_after_start(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": F("start_date")})
+
+
+class Trajectory(RegisteredModel):
+    """A guidance trajectory of about 140 hours, in four phases, run by one ESF partner."""
+
+    employee = models.ForeignKey(
+        "employees.Employee", verbose_name=_("employee"), on_delete=models.PROTECT, related_name="trajectories"
+    )
+    partner = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        limit_choices_to={"kind": OrganisationKind.PARTNER},
+    )
+    call = models.ForeignKey("partners.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="trajectories")
+    se_employer = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("social-economy employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="se_trajectories",
+        help_text=_("The employee's social-economy employer at the start of the trajectory."),
+    )
+    instrument = models.ForeignKey(
+        "employees.Instrument",
+        verbose_name=_("policy instrument"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trajectories",
+        help_text=_("The policy instrument of the employee's job at the start of the trajectory."),
+    )
+    start_date = models.DateField(_("start date"), validators=[validate_not_future])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[validate_not_future])
+    end_reason = models.ForeignKey(
+        EndReason, verbose_name=_("end reason"), on_delete=models.PROTECT, null=True, blank=True, related_name="trajectories"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trajectories",
+    )
+    voortraject_start = models.DateField(_("pre-trajectory from"), null=True, blank=True)
+    jobmatching_start = models.DateField(_("job matching from"), null=True, blank=True)
+    stage_start = models.DateField(_("internship phase from"), null=True, blank=True)
+    nazorg_start = models.DateField(_("aftercare from"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Stored when saved, so that reports group by it without deriving it per row.
+    age_years = models.PositiveSmallIntegerField(_("age at start"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="trajectories_trajectory_end_after_start",
+                violation_error_message=_("The end date cannot lie before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason__isnull=True) | Q(end_date__isnull=False),
+                name="trajectories_trajectory_reason_needs_end",
+                violation_error_message=_("An end reason needs an end date."),
+            ),
+            models.CheckConstraint(
+                condition=_phase_after_start("voortraject_start")
+                & _phase_after_start("jobmatching_start")
+                & _phase_after_start("stage_start")
+                & _phase_after_start("nazorg_start"),
+                name="trajectories_trajectory_phases_after_start",
+                violation_error_message=_("A phase cannot start before the trajectory."),
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "partner", "start_date"],
+                name="trajectories_trajectory_unique_start",
+                violation_error_message=_("This partner already has a trajectory for this employee from this date."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start_date"], name="trajectories_traj_start_idx"),
+            models.Index(fields=["partner", "start_date"], name="trajectories_traj_partner_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} – {self.partner} ({self.start_date.strftime('%d/%m/%Y')})"
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:trajectories_trajectory_change", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        previous = None
+        for field, label in PHASES:
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if self.start_date and value < self.start_date:
+                errors[field] = _("The %(phase)s phase cannot start before the trajectory.") % {"phase": label}
+            elif self.end_date and value > self.end_date:
+                errors[field] = _("The %(phase)s phase cannot start after the trajectory ended.") % {"phase": label}
+            elif previous is not None and value < previous:
+                errors[field] = _("The %(phase)s phase cannot start before the previous phase.") % {"phase": label}
+            previous = value
+        if self.end_reason_id and not self.end_date:
+            errors["end_date"] = _("Give the end date together with the end reason.")
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_derived(self):
+        """Store the age at the start date; bulk writers call this themselves."""
+        self.age_years = age_in_years(self.employee.birth_date, self.start_date)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.end_date is not None
+
+
+class Internship(RegisteredModel):
+    """An internship (stage) with a potential regular employer, within a trajectory."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="internships"
+    )
+    host = models.ForeignKey(
+        "partners.Organisation", verbose_name=_("host organisation"), on_delete=models.PROTECT, related_name="internships"
+    )
+    sector = models.CharField(_("sector"), max_length=100)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=InternshipOutcome.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("internship")
+        verbose_name_plural = _("internships")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="trajectories_internship_end_after_start",
+                violation_error_message=_("The end date cannot lie before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", *InternshipOutcome.values]),
+                name="trajectories_internship_outcome_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["trajectory", "host", "start_date"],
+                name="trajectories_internship_unique_start",
+                violation_error_message=_("This trajectory already has an internship with this host from this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trajectory.employee} – {self.host} ({self.start_date.strftime('%d/%m/%Y')})"
+
+    def get_absolute_url(self):
+        return reverse("admin:trajectories_internship_change", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.trajectory_id and self.start_date and self.start_date < self.trajectory.start_date:
+            raise ValidationError({"start_date": _("An internship cannot start before its trajectory.")})
