@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from common.models import RegisteredModel, TimeStampedModel
 from common.validators import insz_birth_date, normalise_insz, validate_insz, validate_not_future
 from employees.constants import Gender
-from employees.querysets import EmploymentQuerySet
+from employees.querysets import EmployeeQuerySet, EmploymentQuerySet
 
 
 class Instrument(TimeStampedModel):
@@ -62,6 +62,7 @@ class Employee(RegisteredModel):
     birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
 
+    objects = EmployeeQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -3,7 +3,9 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+
+from accounts import access
 
 
 class EmploymentQuerySet(models.QuerySet):
@@ -18,3 +20,30 @@ class EmploymentQuerySet(models.QuerySet):
     def social_economy(self):
         """Jobs in the social economy: spells with a policy instrument."""
         return self.filter(instrument__isnull=False)
+
+    def visible_to(self, user):
+        """Administrators and evaluators see every spell; partner staff the spells of persons they may see."""
+        from employees.models import Employee
+
+        if access.sees_everything(user) or access.is_evaluator(user):
+            return self
+        if access.partner_of(user) is not None:
+            return self.filter(employee__in=Employee.objects.visible_to(user))
+        return self.none()
+
+
+class EmployeeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Administrators and evaluators see every person; partner staff only the persons referred to
+        their organisation or in its trajectories; analysts no one."""
+        if access.sees_everything(user) or access.is_evaluator(user):
+            return self
+        partner_id = access.partner_of(user)
+        if partner_id is not None:
+            from evaluations.models import Referral
+            from trajectories.models import Trajectory
+
+            referred = Referral.objects.filter(employee=OuterRef("pk"), partner_id=partner_id)
+            guided = Trajectory.objects.filter(employee=OuterRef("pk"), partner_id=partner_id)
+            return self.filter(Exists(referred) | Exists(guided))
+        return self.none()

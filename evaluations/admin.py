@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evaluations.models import Advice, Evaluation
+from evaluations.models import Advice, Evaluation, Referral
 
 
 @admin.register(Advice)
@@ -20,3 +20,12 @@ class EvaluationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["employee", "employer", "evaluator"]
     readonly_fields = ["age_years"]
     date_hierarchy = "evaluation_date"
+
+
+@admin.register(Referral)
+class ReferralAdmin(SimpleHistoryAdmin):
+    list_display = ["employee", "partner", "status", "registered_on", "referred_by"]
+    list_filter = ["status", "partner"]
+    list_select_related = ["employee", "partner", "referred_by"]
+    search_fields = ["employee__insz", "employee__last_name", "partner__name"]
+    autocomplete_fields = ["evaluation", "employee", "partner", "referred_by"]

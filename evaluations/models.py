@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 from common.dates import age_in_years
 from common.models import ManagedListItem, RegisteredModel
 from common.validators import validate_not_future
+from evaluations.constants import ReferralStatus
+from evaluations.querysets import EvaluationQuerySet, ReferralQuerySet
 
 
 class Advice(ManagedListItem):
@@ -66,6 +68,7 @@ class Evaluation(RegisteredModel):
     # Stored when saved, so that reports group by it without deriving it per row.
     age_years = models.PositiveSmallIntegerField(_("age at evaluation"), null=True, blank=True, editable=False)
 
+    objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -91,3 +94,76 @@ class Evaluation(RegisteredModel):
     def refresh_derived(self):
         """Store the age at the evaluation date; bulk writers call this themselves."""
         self.age_years = age_in_years(self.employee.birth_date, self.evaluation_date)
+
+
+class Referral(RegisteredModel):
+    """An evaluator's referral of a person advised 'doorstroomklaar' to a partner organisation."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    employee = models.ForeignKey(
+        "employees.Employee", verbose_name=_("employee"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    partner = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        limit_choices_to={"kind": "partner"},
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals_made",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.WAITING
+    )
+    trajectory = models.OneToOneField(
+        "trajectories.Trajectory",
+        verbose_name=_("trajectory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referral",
+    )
+
+    objects = ReferralQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-registered_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReferralStatus.values),
+                name="evaluations_referral_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "partner"],
+                name="evaluations_referral_unique_partner",
+                violation_error_message=_("This evaluation was already referred to this partner."),
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "status"], name="evaluations_referral_queue_idx")]
+
+    def __str__(self):
+        return f"{self.employee} → {self.partner}"
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        from evaluations.constants import ADVICE_READY
+
+        if self.evaluation_id and self.employee_id and self.evaluation.employee_id != self.employee_id:
+            raise ValidationError({"employee": _("The referral must concern the person who was evaluated.")})
+        if self.evaluation_id and self.evaluation.advice.code != ADVICE_READY:
+            raise ValidationError(
+                {"evaluation": _("Only a person advised 'doorstroomklaar' can be referred to a partner.")}
+            )

@@ -13,6 +13,7 @@ from common.models import TimeStampedModel
 from common.provinces import Province, province_for_postcode
 from common.validators import normalise_kbo, validate_kbo, validate_postcode
 from partners.constants import OrganisationKind
+from partners.querysets import GrantQuerySet, OrganisationQuerySet, PilotQuerySet
 
 ZERO = Decimal("0")
 
@@ -37,6 +38,7 @@ class Organisation(TimeStampedModel):
         _("province"), max_length=3, choices=Province.choices, blank=True, editable=False
     )
 
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -155,6 +157,7 @@ class Grant(TimeStampedModel):
         help_text=_("Leave empty while the spending is not known yet."),
     )
 
+    objects = GrantQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -200,6 +203,7 @@ class Pilot(TimeStampedModel):
     )
     results = models.TextField(_("results"), blank=True)
 
+    objects = PilotQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[organisations])
 
     class Meta:

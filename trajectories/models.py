@@ -13,6 +13,7 @@ from common.models import ManagedListItem, RegisteredModel
 from common.validators import validate_not_future
 from partners.constants import OrganisationKind
 from trajectories.constants import PHASES, InternshipOutcome
+from trajectories.querysets import InternshipQuerySet, TrajectoryQuerySet
 
 
 class EndReason(ManagedListItem):
@@ -82,6 +83,7 @@ class Trajectory(RegisteredModel):
     # Stored when saved, so that reports group by it without deriving it per row.
     age_years = models.PositiveSmallIntegerField(_("age at start"), null=True, blank=True, editable=False)
 
+    objects = TrajectoryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -171,6 +173,7 @@ class Internship(RegisteredModel):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=InternshipOutcome.choices, blank=True)
 
+    objects = InternshipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_initial"),
         ("employees", "0001_initial"),
-        ("evaluations", "0001_initial"),
+        ("evaluations", "0003_referral"),
         ("partners", "0001_initial"),
         ("trajectories", "0001_initial"),
     ]

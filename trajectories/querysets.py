@@ -1,0 +1,30 @@
+"""Querysets for trajectories and internships, scoped to the user who asks."""
+
+from django.db import models
+
+from accounts import access
+
+
+class TrajectoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Administrators see every trajectory; partner staff their organisation's; nobody else any."""
+        if access.sees_everything(user):
+            return self
+        partner_id = access.partner_of(user)
+        if partner_id is not None:
+            return self.filter(partner_id=partner_id)
+        return self.none()
+
+    def ended(self):
+        return self.filter(end_date__isnull=False)
+
+
+class InternshipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Internships follow the visibility of their trajectory."""
+        if access.sees_everything(user):
+            return self
+        partner_id = access.partner_of(user)
+        if partner_id is not None:
+            return self.filter(trajectory__partner_id=partner_id)
+        return self.none()
