@@ -18,14 +18,6 @@ from partners.models import Call, Grant, Organisation, Pilot
 from trajectories.models import EndReason, Internship, Trajectory
 
 _kbo_numbers = itertools.count(2_000_001)
-_insz_serials = itertools.count(0)
-
-
-def _next_insz(birth_date):
-    n = next(_insz_serials)
-    # Vary the day as well as the counter, so that numbers never repeat.
-    shifted = birth_date + datetime.timedelta(days=n // 997) if birth_date else None
-    return make_insz(shifted, n % 997 + 1), shifted
 
 
 class UserFactory(DjangoModelFactory):
@@ -97,17 +89,14 @@ class EmployeeFactory(DjangoModelFactory):
 
     first_name = factory.Faker("first_name", locale="nl_BE")
     last_name = factory.Faker("last_name", locale="nl_BE")
-    birth_date = datetime.date(1980, 5, 17)
+    # The day moves on every 997 persons, so that generated INSZ numbers never repeat.
+    birth_date = factory.LazyAttribute(lambda o: datetime.date(1980, 5, 17) + datetime.timedelta(days=o.serial // 997))
+    insz = factory.LazyAttribute(lambda o: make_insz(o.birth_date, o.serial % 997 + 1))
     gender = "f"
     registered_on = datetime.date(2018, 1, 1)
 
-    @factory.lazy_attribute
-    def insz(self):
-        number, shifted = _next_insz(self.birth_date)
-        self.birth_date = shifted
-        return number
-
     class Params:
+        serial = factory.Sequence(lambda n: n)
         unknown_birth_date = factory.Trait(birth_date=None)
 
 
