@@ -1,5 +1,6 @@
 """Abstract base models shared by the apps."""
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,41 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean(self):
+        """Put a period that ends before it starts on the end field, with a message naming it.
+
+        The database constraints (`*_end_after_start`) hold the same rule where
+        the ORM's validation is skipped; their message would not name a field.
+        """
+        super().clean()
+        errors = {}
+        for start_field, end_field, message in date_ranges():
+            if not _has_field(self, start_field) or not _has_field(self, end_field):
+                continue
+            start, end = getattr(self, start_field), getattr(self, end_field)
+            if start is not None and end is not None and end < start:
+                errors[end_field] = ValidationError(
+                    message, code="end_before_start", params={"start": start.strftime("%d/%m/%Y")}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def date_ranges():
+    """The (start field, end field, message) pairs checked on every model that has both fields."""
+    return [
+        ("start_date", "end_date", _("The end date cannot lie before the start date (%(start)s).")),
+        ("valid_from", "valid_until", _("'Valid until' cannot lie before 'valid from' (%(start)s).")),
+    ]
+
+
+def _has_field(instance, name: str) -> bool:
+    try:
+        instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 class RegisteredModel(TimeStampedModel):

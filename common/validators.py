@@ -68,14 +68,20 @@ def validate_kbo(value: str) -> None:
             code="kbo_format",
             params={"value": value},
         )
+    checksum_error = ValidationError(
+        _("The check digits of KBO number %(value)s are not correct."),
+        code="kbo_checksum",
+        params={"value": value},
+    )
+    # The check number is 97 minus the first eight digits modulo 97, so 01-97:
+    # python-stdnum only checks that the sum is a multiple of 97 and would take
+    # '00' where '97' is due.
+    if int(number[-2:]) != 97 - int(number[:8]) % 97:
+        raise checksum_error
     try:
         vat.validate(number)
     except stdnum_exceptions.InvalidChecksum:
-        raise ValidationError(
-            _("The check digits of KBO number %(value)s are not correct."),
-            code="kbo_checksum",
-            params={"value": value},
-        ) from None
+        raise checksum_error from None
     except stdnum_exceptions.ValidationError:
         raise ValidationError(
             _("%(value)s is not a valid KBO enterprise number."),

@@ -7,7 +7,7 @@ from employees.models import Employee, Employment, Instrument
 @admin.register(Instrument)
 class InstrumentAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "valid_from", "valid_until", "is_employment"]
-    list_filter = ["is_employment"]
+    list_filter = ["is_employment", "valid_from"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
@@ -22,7 +22,7 @@ class EmploymentInline(admin.TabularInline):
 @admin.register(Employee)
 class EmployeeAdmin(SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "insz", "birth_date", "gender", "registered_on"]
-    list_filter = ["gender", "registered_on"]
+    list_filter = ["gender", "birth_date", "registered_on"]
     search_fields = ["insz", "last_name", "first_name"]
     inlines = [EmploymentInline]
 
@@ -30,7 +30,7 @@ class EmployeeAdmin(SimpleHistoryAdmin):
 @admin.register(Employment)
 class EmploymentAdmin(SimpleHistoryAdmin):
     list_display = ["employee", "employer", "instrument", "start_date", "end_date", "with_support_package"]
-    list_filter = ["instrument", "with_support_package", "employer__province"]
+    list_filter = ["instrument", "with_support_package", "employer__province", ("end_date", admin.EmptyFieldListFilter)]
     list_select_related = ["employee", "employer", "instrument"]
     search_fields = ["employee__insz", "employee__last_name", "employer__name", "employer__kbo_number"]
     autocomplete_fields = ["employee", "employer"]

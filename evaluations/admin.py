@@ -14,18 +14,32 @@ class AdviceAdmin(SimpleHistoryAdmin):
 @admin.register(Evaluation)
 class EvaluationAdmin(SimpleHistoryAdmin):
     list_display = ["employee", "evaluation_date", "advice", "employer", "instrument", "office", "age_years"]
-    list_filter = ["advice", "instrument", "employer__province", "office"]
+    list_filter = ["advice", "instrument", "employer__province", "office", "evaluation_date", "registered_on"]
     list_select_related = ["employee", "advice", "employer", "instrument"]
-    search_fields = ["employee__insz", "employee__last_name", "employee__first_name", "employer__name"]
-    autocomplete_fields = ["employee", "employer", "evaluator"]
+    search_fields = [
+        "employee__insz",
+        "employee__last_name",
+        "employee__first_name",
+        "employer__name",
+        "evaluator__last_name",
+        "office",
+    ]
+    autocomplete_fields = ["employee", "employer", "instrument", "evaluator"]
     readonly_fields = ["age_years"]
     date_hierarchy = "evaluation_date"
 
 
 @admin.register(Referral)
 class ReferralAdmin(SimpleHistoryAdmin):
-    list_display = ["employee", "partner", "status", "registered_on", "referred_by"]
-    list_filter = ["status", "partner"]
-    list_select_related = ["employee", "partner", "referred_by"]
-    search_fields = ["employee__insz", "employee__last_name", "partner__name"]
-    autocomplete_fields = ["evaluation", "employee", "partner", "referred_by"]
+    list_display = ["employee", "partner", "status", "registered_on", "referred_by", "trajectory"]
+    list_filter = ["status", "partner", "registered_on", "evaluation__office"]
+    list_select_related = ["employee", "partner", "referred_by", "trajectory"]
+    search_fields = [
+        "employee__insz",
+        "employee__last_name",
+        "employee__first_name",
+        "partner__name",
+        "partner__kbo_number",
+    ]
+    autocomplete_fields = ["evaluation", "employee", "partner", "referred_by", "trajectory"]
+    date_hierarchy = "registered_on"

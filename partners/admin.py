@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import Call, Grant, Organisation, Pilot
@@ -8,28 +9,37 @@ from partners.models import Call, Grant, Organisation, Pilot
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kbo_number", "kind", "postcode", "province"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "kbo_number"]
-    readonly_fields = ["province"]
+    search_fields = ["name", "kbo_number", "=postcode"]
+    readonly_fields = ["province", "created_at", "updated_at"]
 
 
 @admin.register(Call)
 class CallAdmin(SimpleHistoryAdmin):
     list_display = ["number", "name", "standard_cost", "esf_share", "start_date", "end_date"]
+    list_filter = ["start_date", "end_date"]
     search_fields = ["number", "name"]
 
 
 @admin.register(Grant)
 class GrantAdmin(SimpleHistoryAdmin):
-    list_display = ["call", "partner", "year", "esf_amount", "flemish_amount", "spent_amount"]
-    list_filter = ["call", "year"]
+    list_display = ["call", "partner", "year", "esf_amount", "flemish_amount", "total", "spent_amount"]
+    list_filter = ["call", "year", "partner"]
     list_select_related = ["call", "partner"]
     search_fields = ["partner__name", "partner__kbo_number", "call__number"]
     autocomplete_fields = ["partner"]
+    readonly_fields = ["total"]
+
+    @admin.display(description=_("total granted"))
+    def total(self, grant):
+        """ESF and Flemish amounts together (derived, not stored)."""
+        if grant.pk is None:
+            return "–"
+        return grant.total_amount
 
 
 @admin.register(Pilot)
 class PilotAdmin(SimpleHistoryAdmin):
     list_display = ["name", "sector", "start_date", "end_date"]
-    list_filter = ["sector"]
+    list_filter = ["sector", "start_date"]
     search_fields = ["name", "sector", "organisations__name"]
     autocomplete_fields = ["organisations"]

@@ -21,10 +21,18 @@ class InternshipInline(admin.TabularInline):
 @admin.register(Trajectory)
 class TrajectoryAdmin(SimpleHistoryAdmin):
     list_display = ["employee", "partner", "call", "start_date", "end_date", "end_reason", "age_years"]
-    list_filter = ["call", "partner", "end_reason", "instrument", "se_employer__province"]
+    list_filter = [
+        "call",
+        "partner",
+        ("end_date", admin.EmptyFieldListFilter),
+        "end_reason",
+        "instrument",
+        "se_employer__province",
+        "registered_on",
+    ]
     list_select_related = ["employee", "partner", "call", "end_reason"]
     search_fields = ["employee__insz", "employee__last_name", "employee__first_name", "partner__name"]
-    autocomplete_fields = ["employee", "partner", "se_employer", "caseworker"]
+    autocomplete_fields = ["employee", "partner", "se_employer", "instrument", "caseworker"]
     readonly_fields = ["age_years"]
     date_hierarchy = "start_date"
     inlines = [InternshipInline]
@@ -33,7 +41,7 @@ class TrajectoryAdmin(SimpleHistoryAdmin):
 @admin.register(Internship)
 class InternshipAdmin(SimpleHistoryAdmin):
     list_display = ["trajectory", "host", "sector", "start_date", "end_date", "outcome"]
-    list_filter = ["outcome", "sector"]
+    list_filter = ["outcome", "sector", "trajectory__partner", "registered_on"]
     list_select_related = ["trajectory__employee", "trajectory__partner", "host"]
     search_fields = ["trajectory__employee__insz", "trajectory__employee__last_name", "host__name", "sector"]
     autocomplete_fields = ["trajectory", "host"]
