@@ -1,6 +1,7 @@
 """Create one demo account per role and print their usernames and passwords."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from demo.accounts import create_demo_accounts
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = create_demo_accounts(options.get("partner"))
-        self.stdout.write("Demo-accounts (gebruikersnaam / wachtwoord / rol):")
+        # Printed in the default language (Dutch), like the role labels.
+        self.stdout.write(_("Demo accounts (username / password / role):"))
         for username, password, role in accounts:
             self.stdout.write(f"  {username:<10} {password:<22} {role}")
