@@ -36,6 +36,24 @@ class TimeStampedModel(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def unique_error_message(self, model_class, unique_check):
+        """Name the field and the value that is taken (an INSZ, a KBO number...) in the duplicate message."""
+        if len(unique_check) != 1:
+            return super().unique_error_message(model_class, unique_check)
+        field = model_class._meta.get_field(unique_check[0])
+        return ValidationError(
+            _("The %(field_label)s %(value)s is already registered for another %(model_name)s."),
+            code="unique",
+            params={
+                "field_label": field.verbose_name,
+                "value": getattr(self, field.attname),
+                "model_name": model_class._meta.verbose_name,
+                "model": self,
+                "model_class": model_class,
+                "unique_check": unique_check,
+            },
+        )
+
 
 def date_ranges():
     """The (start field, end field, message) pairs checked on every model that has both fields."""

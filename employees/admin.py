@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.validators import normalise_insz
 from employees.models import Employee, Employment, Instrument
 
 
@@ -25,6 +26,14 @@ class EmployeeAdmin(SimpleHistoryAdmin):
     list_filter = ["gender", "birth_date", "registered_on"]
     search_fields = ["insz", "last_name", "first_name"]
     inlines = [EmploymentInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also find an INSZ typed with dots and dashes (85.07.30-033.28)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = normalise_insz(search_term)
+        if len(number) == 11 and number.isdigit() and number != search_term.strip():
+            results |= queryset.filter(insz=number)
+        return results, may_have_duplicates
 
 
 @admin.register(Employment)

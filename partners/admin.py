@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.validators import normalise_kbo
 from partners.models import Call, Grant, Organisation, Pilot
 
 
@@ -11,6 +12,14 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "province"]
     search_fields = ["name", "kbo_number", "=postcode"]
     readonly_fields = ["province", "created_at", "updated_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also find a KBO number typed as on a letterhead (BE 0403.170.701)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = normalise_kbo(search_term)
+        if len(number) == 10 and number.isdigit() and number != search_term.strip():
+            results |= queryset.filter(kbo_number=number)
+        return results, may_have_duplicates
 
 
 @admin.register(Call)

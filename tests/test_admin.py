@@ -194,3 +194,21 @@ def test_a_post_that_changes_nothing_keeps_no_new_version_with_changes(client, a
     client.post(url, _form_data(client.get(url)))
     latest, previous = record.history.all()[:2]
     assert latest.diff_against(previous).changed_fields == []
+
+
+def test_admin_finds_an_insz_typed_with_separators(client, administrator):
+    wanted, other = factories.EmployeeFactory(), factories.EmployeeFactory()
+    typed = f"{wanted.insz[:2]}.{wanted.insz[2:4]}.{wanted.insz[4:6]}-{wanted.insz[6:9]}.{wanted.insz[9:]}"
+    client.force_login(administrator)
+    response = client.get(_admin_url(wanted.__class__, "changelist"), {"q": typed})
+    assert list(response.context["cl"].result_list) == [wanted]
+    assert other not in response.context["cl"].result_list
+
+
+def test_admin_finds_a_kbo_number_typed_as_on_a_letterhead(client, administrator):
+    wanted, other = factories.OrganisationFactory(), factories.OrganisationFactory()
+    typed = f"BE {wanted.kbo_number[:4]}.{wanted.kbo_number[4:7]}.{wanted.kbo_number[7:]}"
+    client.force_login(administrator)
+    response = client.get(_admin_url(wanted.__class__, "changelist"), {"q": typed})
+    assert list(response.context["cl"].result_list) == [wanted]
+    assert other not in response.context["cl"].result_list
