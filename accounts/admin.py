@@ -15,3 +15,9 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("Doorstroom"), {"fields": ["organisation", "office"]}),
     )
+
+
+# The admin is the administrators' screen: name it after the application, in their language.
+admin.site.site_header = _("Doorstroom administration")
+admin.site.site_title = _("Doorstroom administration")
+admin.site.index_title = _("Records, reference lists and users")

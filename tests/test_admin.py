@@ -212,3 +212,10 @@ def test_admin_finds_a_kbo_number_typed_as_on_a_letterhead(client, administrator
     response = client.get(_admin_url(wanted.__class__, "changelist"), {"q": typed})
     assert list(response.context["cl"].result_list) == [wanted]
     assert other not in response.context["cl"].result_list
+
+
+def test_admin_is_named_after_the_application_in_dutch(client, administrator):
+    client.force_login(administrator)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Doorstroom-beheer" in page
+    assert "Django-websitebeheer" not in page

@@ -28,3 +28,54 @@ def test_system_checks_do_fail_on_an_error(settings):
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {**settings.TEMPLATES[0]["OPTIONS"], "string_if_invalid": 1}}]
     with pytest.raises(SystemCheckError):
         call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def _settings_under(env):
+    """The settings a fresh process reads from the given environment."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps({'DEBUG': s.DEBUG, 'SECRET_KEY': s.SECRET_KEY, 'ALLOWED_HOSTS': s.ALLOWED_HOSTS,"
+        "'ENGINE': s.DATABASES['default']['ENGINE'], 'NAME': str(s.DATABASES['default']['NAME']),"
+        "'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_settings_default_to_a_developer_machine():
+    read = _settings_under({})
+    assert read["DEBUG"] is True
+    assert read["ENGINE"] == "django.db.backends.sqlite3"
+    assert read["NAME"].endswith("db.sqlite3")
+    assert (read["LANGUAGE_CODE"], read["TIME_ZONE"]) == ("nl", "Europe/Brussels")
+
+
+def test_settings_come_from_the_environment():
+    read = _settings_under(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "a-secret-from-the-environment",
+            "DJANGO_ALLOWED_HOSTS": "doorstroom.example,www.doorstroom.example",
+            "DATABASE_URL": "postgres://doorstroom@db.example:5432/doorstroom",
+        }
+    )
+    assert read["DEBUG"] is False
+    assert read["SECRET_KEY"] == "a-secret-from-the-environment"
+    assert read["ALLOWED_HOSTS"] == ["doorstroom.example", "www.doorstroom.example"]
+    assert read["ENGINE"] == "django.db.backends.postgresql"
+    assert read["NAME"] == "doorstroom"
