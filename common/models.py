@@ -1,7 +1,8 @@
 """Abstract base models shared by the apps."""
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, router
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,27 @@ class TimeStampedModel(models.Model):
                 errors[end_field] = ValidationError(
                     message, code="end_before_start", params={"start": start.strftime("%d/%m/%Y")}
                 )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        """As Django does, but put the message of a check on one field (year, ESF share...) on that field.
+
+        Django puts every CheckConstraint message among the form's general
+        errors; a check that reads one field belongs next to that field.
+        """
+        using = router.db_for_write(self.__class__, instance=self)
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = _single_field(constraint)
+                    if field is not None:
+                        errors.setdefault(field, []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
@@ -116,3 +138,27 @@ class ManagedListItem(models.Model):
         from django.utils.translation import get_language
 
         return self.label_en if (get_language() or "nl").startswith("en") else self.label_nl
+
+
+def _single_field(constraint) -> str | None:
+    """The one field a constraint is about, or None when it reads several (or is not a plain Q)."""
+    if isinstance(constraint, models.UniqueConstraint):
+        return constraint.fields[0] if len(constraint.fields) == 1 else None
+    condition = getattr(constraint, "condition", None)
+    if not isinstance(condition, Q):
+        return None
+    names = _fields_read_by(condition)
+    return names.pop() if len(names) == 1 else None
+
+
+def _fields_read_by(condition: Q) -> set[str]:
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _fields_read_by(child)
+            continue
+        lookup, value = child
+        names.add(lookup.split("__")[0])
+        if isinstance(value, F):
+            names.add(value.name.split("__")[0])
+    return names

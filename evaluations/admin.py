@@ -33,7 +33,13 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 class ReferralAdmin(SimpleHistoryAdmin):
     list_display = ["employee", "partner", "status", "registered_on", "referred_by", "trajectory"]
     list_filter = ["status", "partner", "registered_on", "evaluation__office"]
-    list_select_related = ["employee", "partner", "referred_by", "trajectory"]
+    list_select_related = [
+        "employee",
+        "partner",
+        "referred_by",
+        "trajectory__employee",
+        "trajectory__partner",
+    ]
     search_fields = [
         "employee__insz",
         "employee__last_name",

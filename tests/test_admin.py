@@ -9,6 +9,8 @@ import datetime
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,10 @@ PROJECT_APPS = ["accounts", "partners", "employees", "evaluations", "trajectorie
 @pytest.fixture
 def one_of_everything(db):
     """At least one record of every model, made the way the application makes them."""
+    _make_one_of_everything()
+
+
+def _make_one_of_everything():
     internship = factories.InternshipFactory()
     factories.EmploymentFactory(employee=internship.trajectory.employee)
     factories.EmploymentFactory(regular=True, ended=True)
@@ -36,6 +42,8 @@ def one_of_everything(db):
     pilot = factories.PilotFactory()
     pilot.organisations.add(internship.host)
     factories.TrajectoryFactory(ended=True)
+    factories.UserFactory(organisation=internship.trajectory.partner)
+    factories.CallFactory(number=f"9{factories.CallFactory._meta.model.objects.count():02d}")
 
 
 def _admin_url(model, view, *args):
@@ -219,3 +227,18 @@ def test_admin_is_named_after_the_application_in_dutch(client, administrator):
     page = client.get(reverse("admin:index")).content.decode()
     assert "Doorstroom-beheer" in page
     assert "Django-websitebeheer" not in page
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=_ids(REGISTERED))
+def test_changelist_queries_do_not_grow_with_the_rows(client, administrator, one_of_everything, model, model_admin):
+    client.force_login(administrator)
+    url = _admin_url(model, "changelist")
+    client.get(url)  # warm the caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _round in range(3):
+        _make_one_of_everything()
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(url)
+    assert response.context["cl"].result_count > 1
+    assert len(more) == len(few), [q["sql"] for q in more.captured_queries]

@@ -438,3 +438,24 @@ def test_postcode_out_of_range_is_invalid_and_has_no_province(postcode):
     with pytest.raises(ValidationError):
         validate_postcode(postcode)
     assert province_for_postcode(postcode) == ""
+
+
+def test_a_check_on_one_field_puts_its_message_on_that_field(db):
+    grant = factories.GrantFactory()
+    grant.year = 1999
+    assert errors(grant) == {"year": ["Het jaar moet tussen 2000 en 2100 liggen."]}
+    assert errors(grant, "en") == {"year": ["The year must lie between 2000 and 2100."]}
+    grant.year = 2000
+    assert errors(grant) == {}
+    call = factories.CallFactory()
+    call.esf_share = Decimal("1.5")
+    assert errors(call) == {"esf_share": ["Het ESF-aandeel is een breuk tussen 0 en 1."]}
+
+
+def test_a_check_on_several_fields_stays_a_general_message(db):
+    from common.models import _single_field
+    from trajectories.models import Trajectory
+
+    constraints = {c.name: c for c in Trajectory._meta.constraints}
+    assert _single_field(constraints["trajectories_trajectory_reason_needs_end"]) is None
+    assert _single_field(constraints["trajectories_trajectory_phases_after_start"]) is None
