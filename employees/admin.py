@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.forms import INSZFormField
 from common.validators import normalise_insz
 from employees.models import Employee, Employment, Instrument
 
@@ -26,6 +27,11 @@ class EmployeeAdmin(SimpleHistoryAdmin):
     list_filter = ["gender", "birth_date", "registered_on"]
     search_fields = ["insz", "last_name", "first_name"]
     inlines = [EmploymentInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "insz":
+            kwargs["form_class"] = INSZFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         """Also find an INSZ typed with dots and dashes (85.07.30-033.28)."""

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.forms import KBOFormField
 from common.validators import normalise_kbo
 from partners.models import Call, Grant, Organisation, Pilot
 
@@ -12,6 +13,11 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "province"]
     search_fields = ["name", "kbo_number", "=postcode"]
     readonly_fields = ["province", "created_at", "updated_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kbo_number":
+            kwargs["form_class"] = KBOFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         """Also find a KBO number typed as on a letterhead (BE 0403.170.701)."""

@@ -242,3 +242,34 @@ def test_changelist_queries_do_not_grow_with_the_rows(client, administrator, one
         response = client.get(url)
     assert response.context["cl"].result_count > 1
     assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
+
+
+def test_admin_refuses_a_bad_insz_in_dutch_and_keeps_what_was_typed(client, administrator):
+    model = apps.get_model("employees", "Employee")
+    client.force_login(administrator)
+    url = _admin_url(model, "add")
+    data = _form_data(client.get(url))
+    data.update({"insz": "85.07.30-033.27", "first_name": "An", "last_name": "Peeters", "registered_on": "2019-01-01"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "De controlecijfers van INSZ-nummer 85073003327 kloppen niet." in page
+    assert 'value="85.07.30-033.27"' in page
+    assert response.context["adminform"].form.errors.keys() == {"insz"}
+    assert not model.objects.exists()
+
+    data["insz"] = "85.07.30-033.28"
+    assert client.post(url, data).status_code == 302
+    assert model.objects.get().insz == "85073003328"
+
+
+def test_admin_takes_a_kbo_number_typed_as_on_a_letterhead(client, administrator):
+    model = apps.get_model("partners", "Organisation")
+    client.force_login(administrator)
+    url = _admin_url(model, "add")
+    page = client.get(url).content.decode()
+    assert 'maxlength="20"' in page
+    data = _form_data(client.get(url))
+    data.update({"name": "Maatwerk Gent vzw", "kbo_number": "BE 0403.170.701", "kind": "se_employer", "postcode": "9000"})
+    assert client.post(url, data).status_code == 302
+    assert model.objects.get().kbo_number == "0403170701"
