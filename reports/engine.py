@@ -273,8 +273,12 @@ def compute(
             if name in exprs:
                 qs = qs.filter(**{f"d_{name}__in": list(labels)})
         aggregates = {}
+        single = sd not in dimensions and len(members) == 1
+        if single and members[0].condition:
+            # One figure: its condition selects the units, so only labels it counts are seen.
+            qs = qs.filter(members[0].condition(ctx))
         for status in members:
-            condition = status.condition(ctx) if status.condition else None
+            condition = status.condition(ctx) if status.condition and not single else None
             if status.aggregate == "count":
                 agg = Count("id", filter=condition)
             elif status.aggregate == "count_persons":
@@ -283,7 +287,10 @@ def compute(
                 expression = measure.sums[status.aggregate.split(":", 1)[1]](ctx)
                 agg = Sum(expression, filter=condition)
             aggregates[f"s_{status.code}"] = agg
-        rows = qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
+        if others:
+            rows = qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
+        else:  # values() without fields would group by every column
+            rows = [qs.order_by().aggregate(**aggregates)]
         for status in members:
             values.setdefault(status.code, {})
         for row in rows:

@@ -39,7 +39,9 @@ def records_at(model, known_at: datetime.date | None, *, registered: bool = True
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    earliest = history.objects.filter(id=OuterRef("id")).order_by("history_date", "history_id").values("history_id")[:1]
+    # "Earliest" is the first version recorded (lowest history_id), not the lowest history_date:
+    # a change dated after K with `_history_date` may carry an older date than the first save.
+    earliest = history.objects.filter(id=OuterRef("id")).order_by("history_id").values("history_id")[:1]
     qs = history.objects.filter(history_id=Coalesce(Subquery(latest), Subquery(earliest))).exclude(
         history_type="-"
     )
