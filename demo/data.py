@@ -519,8 +519,24 @@ class DemoBuilder:
             person.fate = "other"
         # Trajectories after November 2019 for some of them; one started before but was registered late.
         late_registered = False
+        re_evaluated = 0
         for person, ev in self.residual:
-            if person.fate != "same" or self.rng.random() > 0.45:
+            if person.fate != "same":
+                continue
+            if self.rng.random() > 0.45:
+                if ev.evaluation_date and ev.evaluation_date.year == 2019 and re_evaluated < 4:
+                    # Advised ready again in 2020: the reference evaluation stays the earliest.
+                    re_evaluated += 1
+                    self.evaluation(person, self.day(D(2020, 2, 1), 0, 200), "ready")
+                elif self.rng.random() < 0.5:
+                    # Referred, but no trajectory yet (waiting) or not wanted (withdrawn).
+                    partner = self.rng.choice(PARTNERS_BY_PROVINCE[person.province])
+                    registered = self.day(ev.registered_on, 1, 20)
+                    status = ReferralStatus.WAITING if registered > D(2020, 6, 1) else ReferralStatus.WITHDRAWN
+                    ref = Referral(evaluation=ev, employee=person.employee, partner=self.partners[partner],
+                                   referred_by=ev.evaluator, status=status, registered_on=registered)
+                    ref._history_date = moment(registered)
+                    self.referrals.append(ref)
                 continue
             base = ev.evaluation_date or D(2019, 6, 1)
             if not late_registered and ev.evaluation_date and D(2019, 9, 1) <= ev.evaluation_date <= D(2019, 10, 15):
@@ -532,8 +548,7 @@ class DemoBuilder:
                 partner = self.rng.choice(PARTNERS_BY_PROVINCE[person.province])
                 t = self.trajectory(person, partner, start, evaluation=ev)
             self.plan_later_fate(person, t, not_before=D2 + datetime.timedelta(days=3))
-        assert late_registered
-        self.q1_persons = [p for p in self.persons]
+        assert late_registered and re_evaluated == 4
 
     def plan_fate(self, person, t, fate, spec):
         """End, internship and job of one of the 82 trajectories, as planned in demo/answer.py."""
@@ -685,6 +700,7 @@ class DemoBuilder:
                 band = band_of(age_in_years(person.employee.birth_date, D(2019, 6, 1)))
                 reusable[(person.province, band)].append((person, ev))
         self.fill_persons = []
+        undated_again = 0
         for year in (2018, 2019, None):
             fill_p = {p: ans.Q3_BY_PROVINCE[year][p] - counted_p[year][p] for p in PROVINCES}
             fill_b = {b: ans.Q3_BY_BAND[year][b] - counted_b[year][b] for b in BANDS}
@@ -698,6 +714,15 @@ class DemoBuilder:
                                                   "internal_transition"])
                     else:
                         when, advice = None, self.rng.choice(["not_ready", "not_ready", "internal_transition"])
+                    if year is None and (province, band) == (OV, "25-54") and undated_again < 2:
+                        # An undated ready advice of a person who also has a dated one: q1 takes the dated one.
+                        undated_again += 1
+                        person = next(p for p in self.persons if p.role == "trajectory" and p.province == OV
+                                      and p.fate == "same" and band_of(age_in_years(p.employee.birth_date, D1)) == band
+                                      and not any(e.employee is p.employee and e.evaluation_date is None
+                                                  for e in self.evaluations))
+                        self.evaluation(person, None, "ready", registered=self.day(D(2019, 6, 1), 0, 150))
+                        continue
                     pool = reusable.get((province, band))
                     if year == 2019 and pool and self.rng.random() < 0.5:
                         # Not ready in 2019, advised ready in 2020.
@@ -751,6 +776,19 @@ class DemoBuilder:
     # ----- after the answer ---------------------------------------------------
     def build_later_years(self):
         """November 2020 to 2025: evaluations, referrals, trajectories, internships and jobs."""
+        # A second trajectory, with another partner, for some who stopped their first one without a job.
+        first_ones = [t for t in self.answer_trajectories if t.end_date and t.end_reason
+                      and t.end_reason.code not in ("job_regular", "health")]
+        by_employee = {id(p.employee): p for p in self.persons if p.role == "trajectory"}
+        for t in first_ones[::3][:8]:
+            person = by_employee[id(t.employee)]
+            when = self.day(D(2021, 2, 1), 0, 250)
+            if person.fate != "same" or self.se_spell_at(person, when) is None:
+                continue
+            ev = self.evaluation(person, when, "ready")
+            partners = [p for p in PARTNERS_BY_PROVINCE[person.province] if self.partners[p] is not t.partner]
+            second = self.trajectory(person, self.rng.choice(partners), self.day(when, 20, 60), evaluation=ev)
+            self.plan_later_fate(person, second, not_before=second.start_date)
         volumes = {2020: 20, 2021: 110, 2022: 120, 2023: 115, 2024: 120, 2025: 100}
         not_ready = [p for p, ev in self.fill_persons if ev.advice.code == "not_ready"]
         unknown_birth = 3
