@@ -208,7 +208,8 @@ class DemoBuilder:
                 label = f"Maatwerkbedrijf {name} ({town})" if kind == CM else f"Buurtdiensten {name} vzw ({town})"
                 self.se_employers[(province, kind)].append(self.org(label, OrganisationKind.SE_EMPLOYER, postcode))
         # One employer whose postcode was never recorded: its records fall in 'onbekend'.
-        self.unknown_se_employer = self.org("Sociale werkplaats De Brug vzw", OrganisationKind.SE_EMPLOYER, None)
+        self.unknown_se_employer = self.org(f"Maatwerkbedrijf {self.fake.last_name()} (postcode onbekend)",
+                                            OrganisationKind.SE_EMPLOYER, None)
         self.regular = defaultdict(list)  # province -> [(employer, sector)]
         sectors = list(SECTORS)
         for province in PROVINCES:
@@ -222,14 +223,15 @@ class DemoBuilder:
                 self.regular[province].append(
                     (self.org(label, OrganisationKind.REGULAR_EMPLOYER, postcode), sector)
                 )
-        # Two big retailers, a cleaning company and a logistics firm of the 2017-2018 pilots.
+        # Two big retailers, care homes, a cleaning company and a parcel firm of the 2017-2018 pilots.
+        R = OrganisationKind.REGULAR_EMPLOYER
+        last = self.fake.last_name
         self.pilot_hosts = {
-            "retail": [self.org("Supermarkten Vandewalle NV", OrganisationKind.REGULAR_EMPLOYER, 1930),
-                       self.org("Modehuis Claeys NV", OrganisationKind.REGULAR_EMPLOYER, 9051)],
-            "zorg": [self.org("OCMW-woonzorgcentrum Ter Linde", OrganisationKind.REGULAR_EMPLOYER, 8310),
-                     self.org("Woonzorggroep Hofstede vzw", OrganisationKind.REGULAR_EMPLOYER, 2610)],
-            "logistiek": [self.org("Schoonmaakgroep Verhaegen NV", OrganisationKind.REGULAR_EMPLOYER, 1731),
-                          self.org("Pakjesdienst Maes NV", OrganisationKind.REGULAR_EMPLOYER, 3520)],
+            "retail": [self.org(f"Supermarkten {last()} NV", R, 1930), self.org(f"Modehuis {last()} NV", R, 9051)],
+            "zorg": [self.org(f"Woonzorgcentrum {last()} (OCMW)", R, 8310),
+                     self.org(f"Woonzorggroep {last()} vzw", R, 2610)],
+            "logistiek": [self.org(f"Schoonmaakgroep {last()} NV", R, 1731),
+                          self.org(f"Pakjesdienst {last()} NV", R, 3520)],
         }
         for sector, hosts in self.pilot_hosts.items():
             for host in hosts:
@@ -624,8 +626,6 @@ class DemoBuilder:
                                               "personal", "employer", "other"]))
         if t.end_date and t.stage_start and t.stage_start > t.end_date:
             t.stage_start = None
-        if t.nazorg_start is None and t.end_date and fate != "run":
-            t.nazorg_start = None
 
     def later_instrument(self, person, on):
         if person.instrument in (LDE, IM):
