@@ -41,6 +41,7 @@ class Cell:
     shown: str
     labels: dict
     suppressed: bool = False
+    href: str = ""
 
 
 @dataclass
@@ -152,10 +153,15 @@ class ReportRun:
                 value = None if cell.suppressed or cell.value is None else cell.value
             bars.append({"label": " · ".join(row["labels"]) or "—", "value": value})
         top = max((b["value"] for b in bars if b["value"]), default=0)
-        for bar in bars:
-            bar["percent"] = int(round(100 * bar["value"] / top)) if top and bar["value"] else 0
-            bar["step"] = min(100, (bar["percent"] + 4) // 5 * 5)
-        return bars
+        for index, bar in enumerate(bars):
+            percent = float(100 * bar["value"] / top) if top and bar["value"] else 0.0
+            bar["y"] = index * 24
+            bar["text_y"] = index * 24 + 14
+            # The bar runs from 40 % to at most 92 % of the chart's width; the value follows it.
+            bar["width"] = f"{percent * 0.52:.1f}"
+            bar["value_x"] = f"{40 + percent * 0.52 + 1:.1f}"
+            bar["shown"] = "" if bar["value"] is None else str(bar["value"])
+        return {"bars": bars, "height": len(bars) * 24 + 4}
 
 
 def run_report(report, *, as_of=None, known_at=None) -> ReportRun:
