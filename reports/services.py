@@ -91,6 +91,16 @@ class ReportRun:
     def column_labels(self):
         return self.result.labels[self.column_dimension] if self.column_dimension else [""]
 
+    def display(self, dimension: str, label: str) -> str:
+        """How a label is shown on the page: a figure by its name, other labels as exported."""
+        if dimension == self.result.status_dimension:
+            measure = MEASURES[self.report.measure]
+            try:
+                return str(measure.status(label).label)
+            except KeyError:
+                return label
+        return label
+
     def table(self):
         """The cross-table: header, body rows with row totals, and the totals row.
 
@@ -120,7 +130,8 @@ class ReportRun:
                 row_values.append((value, kind, suppressed))
                 column_sums[index].append((value, kind, suppressed))
             total = self._total(row_values) if row_totals_allowed and self.column_dimension else None
-            body.append({"labels": list(row_key), "cells": cells, "total": total})
+            shown_labels = [self.display(d, label) for d, label in zip(self.row_dimensions, row_key)]
+            body.append({"labels": shown_labels, "cells": cells, "total": total})
         totals = None
         if column_totals_allowed:
             totals = [self._total(values) for values in column_sums]
@@ -128,7 +139,8 @@ class ReportRun:
             if row_totals_allowed and self.column_dimension:
                 grand = self._total([v for values in column_sums for v in values])
             totals = {"cells": totals, "total": grand}
-        return {"columns": columns, "rows": body, "totals": totals}
+        shown_columns = [self.display(self.column_dimension, c) for c in columns] if self.column_dimension else columns
+        return {"columns": shown_columns, "rows": body, "totals": totals}
 
     def _total(self, values):
         kinds = {kind for _v, kind, _s in values}

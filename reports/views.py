@@ -66,7 +66,8 @@ def _cell_links(report, run, table):
         dates["known_at"] = run.known_at.isoformat()
     for row in table["rows"]:
         for cell in row["cells"]:
-            if not cell.suppressed and cell.value:
+            key = tuple(cell.labels[d] for d in run.dimensions)
+            if not cell.suppressed and cell.value and run.result.kind_of(key) != "ratio":
                 cell.href = f"{base}?{urlencode({**cell.labels, **dates})}"
     return table
 
@@ -100,6 +101,8 @@ def report_run(request, slug):
     report = get_object_or_404(SavedReport, slug=slug)
     form, as_of, known_at = _dates(request)
     run = run_report(report, as_of=as_of, known_at=known_at)
+    if not form.is_bound:
+        form = RunForm(initial={"as_of": run.as_of, "known_at": run.known_at})
     return render(request, "reports/savedreport_run.html", {**_context_for_run(request, report, run), "form": form})
 
 
