@@ -246,3 +246,22 @@ def test_the_run_page_query_count_does_not_grow_with_the_records(client, adminis
 
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_the_pack_page_reads_the_dates_chosen(client, analyst):
+    factories.TrajectoryFactory(start_date=D(2019, 4, 1), registered_on=D(2019, 12, 10))
+    client.force_login(analyst)
+
+    then = client.get(reverse("reports:pack") + "?as_of=2019-11-30&known_at=2019-11-30").content.decode()
+    now = client.get(reverse("reports:pack") + "?as_of=2019-11-30").content.decode()
+
+    assert "register van 30/11/2019" in then
+    assert "register van vandaag" in now
+
+
+def test_a_malformed_date_is_reported_on_the_field(client, analyst, report):
+    response = _get(client, analyst, reverse("reports:run", args=[report.slug]) + "?as_of=2019-13-45")
+
+    assert response.status_code == 200
+    assert "Peildatum" in response.content.decode()
+    assert "geldige datum" in response.content.decode()
