@@ -78,22 +78,22 @@ class SavedReport(TimeStampedModel):
         return MEASURES[self.measure]
 
     def clean(self):
+        """Check the dimensions and figure against the measure (the form shows these as general errors)."""
         super().clean()
         measure = MEASURES.get(self.measure)
         if measure is None:
             return
         allowed = set(measure.dimension_names)
-        errors = {}
-        unknown = [d for d in self.row_dimensions if d not in allowed]
+        errors = []
+        unknown = [d for d in self.dimensions if d not in allowed]
         if unknown:
-            errors["row_dimensions"] = _("Not a dimension of this measure: %(names)s.") % {"names": ", ".join(unknown)}
-        if self.column_dimension and self.column_dimension not in allowed:
-            errors["column_dimension"] = _("Not a dimension of this measure.")
-        if self.column_dimension and self.column_dimension in self.row_dimensions:
-            errors["column_dimension"] = _("A dimension cannot be both a row and a column.")
-        if len(set(self.row_dimensions)) != len(self.row_dimensions):
-            errors["row_dimensions"] = _("Choose each row dimension once.")
+            errors.append(
+                _("Rows and columns: not a dimension of the measure %(measure)s: %(names)s.")
+                % {"measure": measure.label, "names": ", ".join(unknown)}
+            )
+        if len(set(self.dimensions)) != len(self.dimensions):
+            errors.append(_("Rows and columns: choose each dimension once."))
         if self.population and self.population not in {s.code for s in measure.statuses}:
-            errors["population"] = _("Not a figure of this measure.")
+            errors.append(_("Figure: not a figure of the measure %(measure)s.") % {"measure": measure.label})
         if errors:
             raise ValidationError(errors)

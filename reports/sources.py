@@ -13,6 +13,7 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
@@ -27,7 +28,7 @@ def records_at(model, known_at: datetime.date | None, *, registered: bool = True
     Both expose the record's own fields under the same names (`id`, FK `_id`
     columns, forward relations), so measures are written once for both.
     """
-    if known_at is None or known_at >= datetime.date.today():
+    if known_at is None or known_at >= timezone.localdate():
         qs = model._default_manager.all()
         if registered and known_at is not None:
             qs = qs.filter(registered_on__lte=known_at)

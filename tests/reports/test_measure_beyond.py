@@ -136,3 +136,27 @@ def test_a_grant_created_today_counts_on_an_earlier_known_at():
     result = cells("money", ["source"], as_of=D(2019, 11, 30), known_at=D(2019, 11, 30), fixed={"source": ["total"]})
 
     assert result == {"total": Decimal("42000.00")}
+
+
+def test_spending_recorded_after_known_at_is_not_known_then(later):
+    grant = factories.GrantFactory(year=2019)
+    grant.spent_amount = Decimal("30000.00")
+    grant._history_date = later
+    grant.save()
+
+    then = cells("money", ["source"], as_of=D(2019, 11, 30), known_at=D(2019, 11, 30), fixed={"source": ["spent"]})
+    now = cells("money", ["source"], as_of=D(2019, 11, 30), fixed={"source": ["spent"]})
+
+    assert then == {"spent": None}
+    assert now == {"spent": Decimal("30000.00")}
+
+
+def test_lasting_work_reads_jobs_registered_by_known_at_only():
+    person = _mover(regular_start=D(2018, 2, 1))
+    factories.EmploymentFactory(employee=person, start_date=D(2018, 8, 1), registered_on=D(2020, 1, 5))
+
+    then = cells("lasting_work", ["status"], as_of=D(2019, 11, 30), known_at=D(2019, 11, 30))
+    now = cells("lasting_work", ["status"], as_of=D(2019, 11, 30))
+
+    assert then["back_to_social_economy"] == 0
+    assert now["back_to_social_economy"] == 1

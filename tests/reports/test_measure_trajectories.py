@@ -174,3 +174,35 @@ def test_internships_by_year_and_outcome():
     result = cells("internships", ["outcome"], as_of=D(2019, 11, 30))
 
     assert result == {"hired": 1}
+
+
+def test_an_internship_registered_after_known_at_leaves_the_trajectory_without_internship_then():
+    trajectory = factories.TrajectoryFactory(ended=True)
+    factories.InternshipFactory(trajectory=trajectory, start_date=D(2019, 6, 1), registered_on=D(2019, 12, 20))
+
+    then = cells("ended", ["status"], as_of=D(2019, 11, 30), known_at=D(2019, 11, 30))
+    now = cells("ended", ["status"], as_of=D(2019, 11, 30))
+
+    assert then["ended_without_internship"] == 1
+    assert now["ended_without_internship"] == 0
+
+
+def test_a_trajectory_moved_to_another_partner_after_known_at_counts_for_the_first_then(later):
+    first, second = factories.PartnerFactory(name="Argos"), factories.PartnerFactory(name="BLM")
+    trajectory = factories.TrajectoryFactory(partner=first)
+    trajectory.partner = second
+    trajectory._history_date = later
+    trajectory.save()
+
+    assert cells("trajectories", ["partner"], as_of=D(2019, 11, 30), known_at=D(2019, 11, 30)) == {"Argos": 1}
+    assert cells("trajectories", ["partner"], as_of=D(2019, 11, 30)) == {"BLM": 1}
+
+
+def test_a_job_that_started_after_known_at_registration_does_not_make_a_person_at_work_then():
+    person = factories.TrajectoryFactory().employee
+    factories.EmploymentFactory(employee=person, regular=True, start_date=D(2019, 9, 1), registered_on=D(2020, 1, 10))
+
+    then = cells("at_work", ["status"], as_of=D(2019, 11, 30), known_at=D(2019, 11, 30))
+
+    assert then["at_work_without_support_package"] == 0
+    assert cells("at_work", ["status"], as_of=D(2019, 11, 30))["at_work_without_support_package"] == 1
