@@ -453,9 +453,11 @@ class DemoBuilder:
             if fate == "run" and hired_after and s["band"] == "25-54" and s["partner"] != ans.GENT:
                 hired_after -= 1
                 fate = "run_hired" if hired_after else "run_hired_wop"
-            elif fate == "run" and not late_end_done and s["partner"] == ans.GENT and start <= D(2019, 8, 31):
+            elif fate == "run" and not late_end_done and s["partner"] == ans.GENT:
                 late_end_done = True
                 fate = "run_late_end"
+                start = min(start, D(2019, 8, 31))
+                advised = min(advised, start - datetime.timedelta(days=14))
             elif fate == "noint" and year == 2019 and health < 2:
                 health += 1
                 fate = "noint_health"
@@ -520,17 +522,25 @@ class DemoBuilder:
                           wop=k == 1)
             person.fate = "other"
         # Trajectories after November 2019 for some of them; one started before but was registered late.
-        late_registered = False
-        re_evaluated = 0
-        for person, ev in self.residual:
-            if person.fate != "same":
-                continue
-            if self.rng.random() > 0.45:
-                if ev.evaluation_date and ev.evaluation_date.year == 2019 and re_evaluated < 4:
-                    # Advised ready again in 2020: the reference evaluation stays the earliest.
-                    re_evaluated += 1
-                    self.evaluation(person, self.day(D(2020, 2, 1), 0, 200), "ready")
-                elif self.rng.random() < 0.5:
+        same = [(person, ev) for person, ev in self.residual if person.fate == "same"]
+        late = next((person, ev) for person, ev in same
+                    if ev.evaluation_date and D(2019, 6, 1) <= ev.evaluation_date <= D(2019, 10, 31))
+        again = [(person, ev) for person, ev in same
+                 if ev.evaluation_date and ev.evaluation_date.year == 2019 and person is not late[0]][:4]
+        for person, ev in again:
+            # Advised ready again in 2020: the reference evaluation stays the earliest.
+            self.evaluation(person, self.day(D(2020, 2, 1), 0, 200), "ready")
+        for person, ev in same:
+            if person is late[0]:
+                # Started in November 2019 but registered in December: not in the answer, in today's figures.
+                t = self.trajectory(person, "Argos", D(2019, 11, 18), registered=D(2019, 12, 4), evaluation=ev)
+            elif self.rng.random() < 0.45:
+                base = ev.evaluation_date or D(2019, 6, 1)
+                start = max(self.day(base, 20, 90), self.day(D1, 2, 60))
+                partner = self.rng.choice(PARTNERS_BY_PROVINCE[person.province])
+                t = self.trajectory(person, partner, start, evaluation=ev)
+            else:
+                if self.rng.random() < 0.5:
                     # Referred, but no trajectory yet (waiting) or not wanted (withdrawn).
                     partner = self.rng.choice(PARTNERS_BY_PROVINCE[person.province])
                     registered = self.day(ev.registered_on, 1, 20)
@@ -540,17 +550,8 @@ class DemoBuilder:
                     ref._history_date = moment(registered)
                     self.referrals.append(ref)
                 continue
-            base = ev.evaluation_date or D(2019, 6, 1)
-            if not late_registered and ev.evaluation_date and D(2019, 9, 1) <= ev.evaluation_date <= D(2019, 10, 15):
-                late_registered = True
-                start = D(2019, 11, 18)
-                t = self.trajectory(person, "Argos", start, registered=D(2019, 12, 4), evaluation=ev)
-            else:
-                start = max(self.day(base, 20, 90), self.day(D1, 2, 60))
-                partner = self.rng.choice(PARTNERS_BY_PROVINCE[person.province])
-                t = self.trajectory(person, partner, start, evaluation=ev)
             self.plan_later_fate(person, t, not_before=D2 + datetime.timedelta(days=3))
-        assert late_registered and re_evaluated == 4
+        assert len(again) == 4
 
     def plan_fate(self, person, t, fate, spec):
         """End, internship and job of one of the 82 trajectories, as planned in demo/answer.py."""
