@@ -297,3 +297,22 @@ def test_records_behind_a_lasting_work_cell_are_the_moving_jobs(client, administ
 
     assert response.status_code == 200
     assert "Doorstromer" in response.content.decode()
+
+
+def test_the_pack_page_query_count_does_not_grow_with_the_records(client, analyst):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(analyst)
+    url = reverse("reports:pack")
+    factories.TrajectoryFactory(ended=True)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(10):
+        trajectory = factories.TrajectoryFactory(ended=True)
+        factories.EvaluationFactory(employee=trajectory.employee)
+        factories.GrantFactory(partner=trajectory.partner)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(few.captured_queries) == len(many.captured_queries)
