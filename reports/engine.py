@@ -224,7 +224,8 @@ class Result:
         return Decimal("0.00") if kind == "money" else 0
 
 
-def _natural_order(name: str, labels: set, ctx: Context) -> list[str]:
+def _natural_order(labels: set) -> list[str]:
+    """Labels sorted, `onbekend` last."""
     known = sorted(label for label in labels if label != UNKNOWN)
     return known + ([UNKNOWN] if UNKNOWN in labels else [])
 
@@ -318,7 +319,7 @@ def compute(
         if not listed and dim.default_labels:
             listed = list(dim.default_labels(ctx))
         extra = seen[d] - set(listed)
-        labels[d] = listed + _natural_order(d, extra, ctx)
+        labels[d] = listed + _natural_order(extra)
     if sd in dimensions:
         labels[sd] = [s.code for s in statuses]
 

@@ -35,7 +35,7 @@ def to_csv(run) -> str:
 
 
 def _fill_sheet(sheet, run):
-    sheet.append([run.report.name])
+    sheet.append([run.report.name, run.report.slug])
     known = run.known_at.isoformat() if run.known_at else "now"
     sheet.append(["as_of", run.as_of.isoformat(), "known_at", known])
     sheet.append([])
@@ -44,8 +44,27 @@ def _fill_sheet(sheet, run):
         sheet.append([*(labels[d] for d in run.dimensions), value])
 
 
+# Sheet names hold at most 31 characters: long words of the slugs are shortened first.
+_ABBREVIATIONS = [
+    ("stopped_without_internship", "stopped_no_intern"),
+    ("trajectories", "traj"),
+    ("evaluations", "eval"),
+    ("participants", "part"),
+    ("instrument", "instr"),
+    ("province", "prov"),
+    ("partner", "partn"),
+    ("regular_work_after_exit", "work_after_exit"),
+    ("return_to_social_economy", "return_to_se"),
+]
+
+
 def _sheet_title(slug: str, used: set) -> str:
-    title = slug[:31]
+    short = slug
+    for long, abbreviation in _ABBREVIATIONS:
+        if len(short) <= 31:
+            break
+        short = short.replace(long, abbreviation)
+    title = short[:31]
     n = 1
     while title in used:
         n += 1

@@ -11,8 +11,7 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 
@@ -35,17 +34,21 @@ def records_at(model, known_at: datetime.date | None, *, registered: bool = True
         return qs
     history = model.history.model
     cutoff = end_of_day(known_at)
-    latest = (
-        history.objects.filter(id=OuterRef("id"), history_date__lte=cutoff)
-        .order_by("-history_date", "-history_id")
+    # One correlated subquery per version: first the versions dated by the cutoff, latest first;
+    # failing those, the first version recorded (lowest history_id, not lowest history_date: a
+    # change dated after K with `_history_date` may carry an older date than the first save).
+    on_time = Q(history_date__lte=cutoff)
+    chosen = (
+        history.objects.filter(id=OuterRef("id"))
+        .annotate(
+            _late=Case(When(on_time, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            _date=Case(When(on_time, then=F("history_date")), default=None, output_field=DateTimeField()),
+            _rank=Case(When(on_time, then=-F("history_id")), default=F("history_id"), output_field=IntegerField()),
+        )
+        .order_by("_late", F("_date").desc(nulls_last=True), "_rank")
         .values("history_id")[:1]
     )
-    # "Earliest" is the first version recorded (lowest history_id), not the lowest history_date:
-    # a change dated after K with `_history_date` may carry an older date than the first save.
-    earliest = history.objects.filter(id=OuterRef("id")).order_by("history_id").values("history_id")[:1]
-    qs = history.objects.filter(history_id=Coalesce(Subquery(latest), Subquery(earliest))).exclude(
-        history_type="-"
-    )
+    qs = history.objects.filter(history_id=Subquery(chosen)).exclude(history_type="-")
     if registered:
         qs = qs.filter(registered_on__lte=known_at)
     return qs

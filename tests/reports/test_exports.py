@@ -154,3 +154,10 @@ def test_the_number_of_queries_of_a_report_does_not_grow_with_the_records(known_
 
     assert few == many
     assert few <= 3 * SavedReport.objects.filter(in_pack=True).count()
+
+
+def test_xlsx_export_to_stdout_is_a_workbook(capsysbinary):
+    call_command("export_report", "q2c_ended", "--format", "xlsx")
+
+    workbook = openpyxl.load_workbook(io.BytesIO(capsysbinary.readouterr().out))
+    assert workbook.sheetnames == ["q2c_ended"]

@@ -265,3 +265,54 @@ def test_a_malformed_date_is_reported_on_the_field(client, analyst, report):
     assert response.status_code == 200
     assert "Peildatum" in response.content.decode()
     assert "geldige datum" in response.content.decode()
+
+
+def test_records_behind_a_figure_of_the_status_dimension(client, administrator):
+    report = SavedReport.objects.get(slug="q2d_at_work")
+    working = factories.TrajectoryFactory(employee=factories.EmployeeFactory(last_name="Werkt"), start_date=D(2019, 4, 1))
+    factories.EmploymentFactory(employee=working.employee, regular=True, start_date=D(2019, 9, 1))
+    factories.TrajectoryFactory(employee=factories.EmployeeFactory(last_name="Zoekt"), start_date=D(2019, 4, 1))
+    url = reverse("reports:cell", args=[report.slug])
+
+    figure = _get(client, administrator, url + "?as_of=2019-11-30&status=at_work_without_support_package").content.decode()
+    everyone = client.get(url + "?as_of=2019-11-30&status=trajectories").content.decode()
+
+    assert "Werkt" in figure and "Zoekt" not in figure
+    assert "Werkt" in everyone and "Zoekt" in everyone
+
+
+def test_records_behind_a_cell_of_a_label_the_report_does_not_have_are_not_found(client, administrator, report, some_records):
+    url = reverse("reports:cell", args=[report.slug]) + "?as_of=2019-11-30&partner=Onbestaand&year=2019"
+
+    assert _get(client, administrator, url).status_code == 404
+
+
+def test_records_behind_a_lasting_work_cell_are_the_moving_jobs(client, administrator):
+    report = SavedReport.objects.get(slug="q4_lasting_work_by_year")
+    person = factories.EmployeeFactory(last_name="Doorstromer")
+    factories.EmploymentFactory(employee=person, start_date=D(2016, 1, 1), end_date=D(2018, 1, 31))
+    factories.EmploymentFactory(employee=person, regular=True, start_date=D(2018, 2, 1))
+
+    response = _get(client, administrator, reverse("reports:cell", args=[report.slug]) + "?as_of=2019-11-30&status=moved&year=2018")
+
+    assert response.status_code == 200
+    assert "Doorstromer" in response.content.decode()
+
+
+def test_the_pack_page_query_count_does_not_grow_with_the_records(client, analyst):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(analyst)
+    url = reverse("reports:pack")
+    factories.TrajectoryFactory(ended=True)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(10):
+        trajectory = factories.TrajectoryFactory(ended=True)
+        factories.EvaluationFactory(employee=trajectory.employee)
+        factories.GrantFactory(partner=trajectory.partner)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(few.captured_queries) == len(many.captured_queries)
