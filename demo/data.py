@@ -208,7 +208,7 @@ class DemoBuilder:
                 label = f"Maatwerkbedrijf {name} ({town})" if kind == CM else f"Buurtdiensten {name} vzw ({town})"
                 self.se_employers[(province, kind)].append(self.org(label, OrganisationKind.SE_EMPLOYER, postcode))
         # One employer whose postcode was never recorded: its records fall in 'onbekend'.
-        self.unknown_se_employer = self.org(f"Maatwerkbedrijf {self.fake.last_name()} (postcode onbekend)",
+        self.unknown_se_employer = self.org(f"Maatwerkbedrijf {self.fake.last_name()}",
                                             OrganisationKind.SE_EMPLOYER, None)
         self.regular = defaultdict(list)  # province -> [(employer, sector)]
         sectors = list(SECTORS)
