@@ -211,3 +211,23 @@ def test_ready_at_work_ignores_a_job_registered_after_known_at():
 
     assert then["at_work"] == 0
     assert now["at_work"] == 1
+
+
+def test_of_two_versions_dated_before_known_at_the_later_one_is_read():
+    from reports.sources import end_of_day
+
+    evaluation = factories.EvaluationFactory(employer=_se_employer(3500), evaluation_date=D(2019, 3, 1))
+    evaluation.employer = _se_employer(9000)
+    evaluation._history_date = end_of_day(D(2019, 9, 1))
+    evaluation.save()
+    evaluation.employer = _se_employer(2000)
+    evaluation._history_date = end_of_day(D(2019, 6, 1))  # recorded later, but dated earlier
+    evaluation.save()
+
+    then = cells("evaluations", ["province"], as_of=D(2019, 11, 30), known_at=D(2019, 11, 30))
+    before_both = cells("evaluations", ["province"], as_of=D(2019, 11, 30), known_at=D(2019, 5, 1))
+
+    assert then["Oost-Vlaanderen"] == 1
+    assert then["Antwerpen"] == 0
+    # No version dated by 1 May 2019: the first one recorded.
+    assert before_both["Limburg"] == 1
