@@ -17,10 +17,15 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# The demo partner account works for a partner with trajectories in the demo data.
+DEMO_PARTNER = "Stad Gent – Dienst Werk (brugproject)"
+
+
 def create_demo_accounts(partner_name: str | None = None) -> list[tuple[str, str, str]]:
-    """Create (or reset) one account per role; partner staff work for the given or the first partner."""
+    """Create (or reset) one account per role; partner staff work for the given partner, else the demo
+    partner (Stad Gent) when it exists, else the first partner."""
     partners = Organisation.objects.filter(kind=OrganisationKind.PARTNER).order_by("name")
-    partner = partners.filter(name=partner_name).first() if partner_name else None
+    partner = partners.filter(name=partner_name or DEMO_PARTNER).first()
     partner = partner or partners.first()
     created = []
     for username, password, role, first_name, last_name in DEMO_ACCOUNTS:

@@ -1,0 +1,351 @@
+"""The report engine: a measure counted by the database, broken down by its dimensions.
+
+A measure counts units (evaluations, persons, trajectories, grants...) as of a
+reference date `as_of` D, from the register as it stood at `known_at` K (see
+`reports.sources`). Each dimension is a database expression that yields the
+label of a unit (`onbekend` when the value is missing), so grouping, filtering
+and counting all happen in one aggregate query per group of statuses: the
+number of queries never depends on the number of records.
+
+A measure has one or more *statuses* (the rows of the status tables of the
+ministerial answer, such as `advised_ready` / `at_work`): each is an aggregate
+over a queryset of units, optionally restricted by a condition. A report either
+breaks all statuses down (the `status` dimension) or counts one of them (its
+population).
+"""
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable
+
+from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
+
+from common.provinces import FLEMISH_PROVINCES, Province
+from reports.sources import records_at
+
+UNKNOWN = "onbekend"
+STATUS = "status"
+CENT = Decimal("0.01")
+
+# Age-band schemes: (lowest age, label); a band runs up to the next one's lowest age.
+AGE_BAND_SCHEMES = {
+    "esf2014": [(0, "<25"), (25, "25-54"), (55, "55+")],
+    "esfplus": [(0, "<18"), (18, "18-29"), (30, "30-54"), (55, "55+")],
+}
+DEFAULT_AGE_BANDS = "esf2014"
+
+
+@dataclass
+class Context:
+    """What a report is computed for: the two dates, the age bands and the period of the counted date."""
+
+    as_of: datetime.date
+    known_at: datetime.date | None = None
+    age_bands: str = DEFAULT_AGE_BANDS
+    period_from: datetime.date | None = None
+    period_to: datetime.date | None = None
+
+    def records(self, model, *, registered: bool = True):
+        return records_at(model, self.known_at, registered=registered)
+
+    @property
+    def bands(self):
+        return AGE_BAND_SCHEMES[self.age_bands]
+
+    def in_period(self, date_field: str) -> Q:
+        """The counted date on or before D and within the period; an unknown date always passes."""
+        known = Q(**{f"{date_field}__lte": self.as_of})
+        if self.period_from:
+            known &= Q(**{f"{date_field}__gte": self.period_from})
+        if self.period_to:
+            known &= Q(**{f"{date_field}__lte": self.period_to})
+        return Q(**{f"{date_field}__isnull": True}) | known
+
+
+# --- dimension expressions -------------------------------------------------
+
+
+def label_or_unknown(path: str):
+    """A text field as label, `onbekend` when null or empty."""
+    return Case(
+        When(Q(**{f"{path}__isnull": True}) | Q(**{path: ""}), then=Value(UNKNOWN)),
+        default=Cast(path, CharField()),
+        output_field=CharField(),
+    )
+
+
+def number_or_unknown(path: str):
+    """A number field as label ("2019"), `onbekend` when null."""
+    return Coalesce(Cast(path, CharField()), Value(UNKNOWN), output_field=CharField())
+
+
+def year_of(path: str):
+    """The calendar year of a date as a string ("2019"), or `onbekend`."""
+    return Coalesce(Cast(ExtractYear(path), CharField()), Value(UNKNOWN), output_field=CharField())
+
+
+def province_of(path: str):
+    """The province name of a stored province code, `onbekend` when blank."""
+    return Case(
+        *[When(**{path: code}, then=Value(label)) for code, label in Province.choices],
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_of(ctx: Context, *, age_path: str | None, birth_path: str, date_path: str | None):
+    """The age band from a stored age; where the counted date is unknown, from the birth date on D.
+
+    Without a stored age field (age_path None), the age on the counted date is
+    computed from the birth date in the database.
+    """
+    bands = ctx.bands
+    whens = []
+    if age_path:
+        for lowest, label in reversed(bands):
+            whens.append(When(**{f"{age_path}__gte": lowest}, then=Value(label)))
+    else:
+        before_birthday = Case(
+            When(
+                Q(**{f"{date_path}__month__lt": ExtractMonth(birth_path)})
+                | Q(**{f"{date_path}__month": ExtractMonth(birth_path), f"{date_path}__day__lt": ExtractDay(birth_path)}),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        age = ExtractYear(date_path) - ExtractYear(birth_path) - before_birthday
+        for lowest, label in reversed(bands):
+            whens.append(When(GreaterThanOrEqual(age, lowest), then=Value(label)))
+    # Counted date unknown: the age on D, by comparing the birth date with D minus the band's lowest age.
+    if date_path:
+        unknown_date = Q(**{f"{date_path}__isnull": True, f"{birth_path}__isnull": False})
+        for lowest, label in reversed(bands):
+            whens.append(
+                When(unknown_date & Q(**{f"{birth_path}__lte": _years_before(ctx.as_of, lowest)}), then=Value(label))
+            )
+    return Case(*whens, default=Value(UNKNOWN), output_field=CharField())
+
+
+# --- measures ---------------------------------------------------------------
+
+
+@dataclass
+class Dimension:
+    name: str
+    label: str
+    expr: Callable  # (ctx) -> expression yielding the label
+    default_labels: Callable | None = None  # (ctx) -> labels always listed
+
+
+@dataclass
+class Status:
+    """One figure of a measure: an aggregate over units, possibly restricted by a condition."""
+
+    code: str
+    label: str
+    units: Callable | None = None  # (ctx) -> queryset; None: the measure's units
+    condition: Callable | None = None  # (ctx) -> Q on the units
+    aggregate: str = "count"  # "count", "count_persons" or "sum:<expression name>"
+    money: bool = False
+    ratio: tuple[str, str] | None = None  # (numerator, denominator) statuses
+    dimensions: dict | None = None  # name -> (ctx) -> expression, for units of another model
+
+
+@dataclass
+class Measure:
+    code: str
+    label: str
+    description: str
+    units: Callable  # (ctx) -> queryset of units
+    dimensions: list[Dimension]
+    statuses: list[Status]
+    model: type | None = None  # the live model behind the units (for drill-down)
+    sums: dict = field(default_factory=dict)  # name -> (ctx) -> expression to sum
+    status_dimension: str = STATUS  # the name of the dimension whose labels are the statuses
+
+    def dimension(self, name: str) -> Dimension:
+        for dim in self.dimensions:
+            if dim.name == name:
+                return dim
+        raise KeyError(name)
+
+    def status(self, code: str | None) -> Status:
+        if not code:
+            return self.statuses[0]
+        for status in self.statuses:
+            if status.code == code:
+                return status
+        raise KeyError(code)
+
+    @property
+    def dimension_names(self):
+        return [self.status_dimension] + [d.name for d in self.dimensions]
+
+
+@dataclass
+class Result:
+    """A computed report: the labels of each dimension, in order, and the value of every cell."""
+
+    dimensions: list[str]
+    labels: dict[str, list[str]]
+    cells: dict[tuple, object]
+    kinds: dict[str, str]  # status code -> "count", "money" or "ratio"
+    population: str = ""
+    status_dimension: str = STATUS
+
+    def rows(self):
+        """(labels by dimension, value) per cell, in label order: the cartesian product of the labels."""
+        for key in itertools.product(*(self.labels[d] for d in self.dimensions)):
+            yield dict(zip(self.dimensions, key)), self.value(key)
+
+    def kind_of(self, key: tuple) -> str:
+        if self.status_dimension in self.dimensions:
+            return self.kinds[key[self.dimensions.index(self.status_dimension)]]
+        return self.kinds[self.population]
+
+    def value(self, key: tuple):
+        if key in self.cells:
+            return self.cells[key]
+        kind = self.kind_of(key)
+        if kind == "ratio":
+            return None
+        return Decimal("0.00") if kind == "money" else 0
+
+
+def _natural_order(labels: set) -> list[str]:
+    """Labels sorted, `onbekend` last."""
+    known = sorted(label for label in labels if label != UNKNOWN)
+    return known + ([UNKNOWN] if UNKNOWN in labels else [])
+
+
+def compute(
+    measure: Measure,
+    ctx: Context,
+    *,
+    dimensions: list[str],
+    population: str | None = None,
+    filters: dict | None = None,
+    fixed_labels: dict | None = None,
+) -> Result:
+    """Count `measure` for `ctx`, broken down by `dimensions`, in a fixed number of queries."""
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    fixed_labels = fixed_labels or {}
+    sd = measure.status_dimension
+    others = [d for d in dimensions if d != sd]
+    if sd in dimensions:
+        wanted = fixed_labels.get(sd) or [s.code for s in measure.statuses]
+        statuses = [measure.status(code) for code in wanted]
+    else:
+        statuses = [measure.status(population)]
+    # Ratio statuses need their numerator and denominator.
+    needed = list(statuses)
+    for status in statuses:
+        if status.ratio:
+            for code in status.ratio:
+                if measure.status(code) not in needed:
+                    needed.append(measure.status(code))
+
+    values: dict[str, dict[tuple, object]] = {}
+    seen = {d: set() for d in others}
+    groups: dict[tuple, list[Status]] = {}
+    for status in needed:
+        if status.ratio:
+            continue
+        groups.setdefault((status.units, id(status.dimensions)), []).append(status)
+    for (units, _dims), members in groups.items():
+        exprs = members[0].dimensions or {d.name: d.expr for d in measure.dimensions}
+        qs = (units or measure.units)(ctx)
+        used = set(others) | set(filters)
+        annotations = {f"d_{name}": exprs[name](ctx) for name in used if name in exprs}
+        qs = qs.annotate(**annotations)
+        for name, labels in filters.items():
+            if name in exprs:
+                qs = qs.filter(**{f"d_{name}__in": list(labels)})
+        aggregates = {}
+        single = sd not in dimensions and len(members) == 1
+        if single and members[0].condition:
+            # One figure: its condition selects the units, so only labels it counts are seen.
+            qs = qs.filter(members[0].condition(ctx))
+        for status in members:
+            condition = status.condition(ctx) if status.condition and not single else None
+            if status.aggregate == "count":
+                agg = Count("id", filter=condition)
+            elif status.aggregate == "count_persons":
+                agg = Count("employee_id", filter=condition, distinct=True)
+            else:
+                expression = measure.sums[status.aggregate.split(":", 1)[1]](ctx)
+                agg = Sum(expression, filter=condition)
+            aggregates[f"s_{status.code}"] = agg
+        if others:
+            rows = qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
+        else:  # values() without fields would group by every column
+            rows = [qs.order_by().aggregate(**aggregates)]
+        for status in members:
+            values.setdefault(status.code, {})
+        for row in rows:
+            key = tuple(row[f"d_{d}"] for d in others)
+            for d, label in zip(others, key):
+                seen[d].add(label)
+            for status in members:
+                value = row[f"s_{status.code}"]
+                if status.money and value is not None:
+                    value = Decimal(value).quantize(CENT, ROUND_HALF_UP)
+                values[status.code][key] = value
+    for status in needed:
+        if status.ratio:
+            numerator, denominator = (values[c] for c in status.ratio)
+            values[status.code] = {
+                key: (Decimal(numerator[key]) / Decimal(den)).quantize(CENT, ROUND_HALF_UP)
+                for key, den in denominator.items()
+                if den and numerator.get(key) is not None
+            }
+
+    labels = {}
+    for d in others:
+        dim = measure.dimension(d)
+        listed = list(fixed_labels.get(d) or [])
+        if not listed and dim.default_labels:
+            listed = list(dim.default_labels(ctx))
+        extra = seen[d] - set(listed)
+        labels[d] = listed + _natural_order(extra)
+    if sd in dimensions:
+        labels[sd] = [s.code for s in statuses]
+
+    cells = {}
+    for status in statuses:
+        for key, value in values[status.code].items():
+            if sd in dimensions:
+                full = list(key)
+                full.insert(dimensions.index(sd), status.code)
+                # `others` keeps the order of `dimensions` without status.
+                cells[tuple(full)] = value
+            else:
+                cells[key] = value
+    return Result(
+        dimensions=list(dimensions),
+        labels=labels,
+        cells=cells,
+        kinds={s.code: ("ratio" if s.ratio else "money" if s.money else "count") for s in statuses},
+        population=statuses[0].code,
+        status_dimension=sd,
+    )
+
+
+def flemish_provinces(ctx):
+    return [p.label for p in FLEMISH_PROVINCES]
+
+
+def band_labels(ctx):
+    return [label for _lowest, label in ctx.bands]

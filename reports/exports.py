@@ -1,0 +1,85 @@
+"""Exports of a computed report: JSON (one row per cell), CSV and XLSX."""
+
+import csv
+import io
+import json
+
+from openpyxl import Workbook
+
+
+def as_dict(run) -> dict:
+    """The JSON shape of issue 4: slug, title, as_of, dimensions and one row per cell, no totals."""
+    rows = []
+    for labels, value in run.rows():
+        rows.append({**labels, "value": value})
+    return {
+        "slug": run.report.slug,
+        "title": run.report.name,
+        "as_of": run.as_of.isoformat(),
+        "dimensions": list(run.dimensions),
+        "rows": rows,
+    }
+
+
+def to_json(run) -> str:
+    return json.dumps(as_dict(run), ensure_ascii=False, indent=1)
+
+
+def to_csv(run) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*run.dimensions, "value"])
+    for labels, value in run.rows():
+        writer.writerow([*(labels[d] for d in run.dimensions), "" if value is None else value])
+    return out.getvalue()
+
+
+def _fill_sheet(sheet, run):
+    sheet.append([run.report.name, run.report.slug])
+    known = run.known_at.isoformat() if run.known_at else "now"
+    sheet.append(["as_of", run.as_of.isoformat(), "known_at", known])
+    sheet.append([])
+    sheet.append([*run.dimensions, "value"])
+    for labels, value in run.rows():
+        sheet.append([*(labels[d] for d in run.dimensions), value])
+
+
+# Sheet names hold at most 31 characters: long words of the slugs are shortened first.
+_ABBREVIATIONS = [
+    ("stopped_without_internship", "stopped_no_intern"),
+    ("trajectories", "traj"),
+    ("evaluations", "eval"),
+    ("participants", "part"),
+    ("instrument", "instr"),
+    ("province", "prov"),
+    ("partner", "partn"),
+    ("regular_work_after_exit", "work_after_exit"),
+    ("return_to_social_economy", "return_to_se"),
+]
+
+
+def _sheet_title(slug: str, used: set) -> str:
+    short = slug
+    for long, abbreviation in _ABBREVIATIONS:
+        if len(short) <= 31:
+            break
+        short = short.replace(long, abbreviation)
+    title = short[:31]
+    n = 1
+    while title in used:
+        n += 1
+        title = f"{slug[:28]}~{n}"
+    used.add(title)
+    return title
+
+
+def to_xlsx(runs) -> bytes:
+    """One workbook with a sheet per report run."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used = set()
+    for run in runs:
+        _fill_sheet(workbook.create_sheet(_sheet_title(run.report.slug, used)), run)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,537 @@
+"""The measures of DESIGN.md, defined as in MEASURES.md and docs/measures.md."""
+
+import datetime
+
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+from employees.models import Employment
+from evaluations.constants import ADVICE_READY
+from evaluations.models import Evaluation
+from partners.models import Grant
+from reports.engine import (
+    Context,
+    Dimension,
+    Measure,
+    Status,
+    age_band_of,
+    band_labels,
+    flemish_provinces,
+    label_or_unknown,
+    number_or_unknown,
+    province_of,
+    year_of,
+)
+from reports.functions import AddMonths, QuarterStart
+from reports.sources import covering
+from trajectories.models import Internship, Trajectory
+
+
+def _dim(name, label, expr, default_labels=None):
+    return Dimension(name=name, label=label, expr=expr, default_labels=default_labels)
+
+
+def _common_person_dims(*, age_path, date_path, birth_path="employee__birth_date", prefix=""):
+    return [
+        _dim(
+            "age_band",
+            _("age band"),
+            lambda ctx: age_band_of(ctx, age_path=age_path, birth_path=birth_path, date_path=date_path),
+            band_labels,
+        ),
+        _dim("gender", _("gender"), lambda ctx: label_or_unknown(f"{prefix}employee__gender")),
+    ]
+
+
+def _spells(ctx: Context, **filters):
+    """Employment spells of the unit's person, as registered at K."""
+    return ctx.records(Employment).filter(employee_id=OuterRef("employee_id"), **filters)
+
+
+def _covering_d(ctx: Context, **filters):
+    return _spells(ctx, **filters).filter(covering(ctx.as_of))
+
+
+# --- 1. evaluations (q3) ------------------------------------------------------
+
+
+def evaluation_units(ctx: Context):
+    return ctx.records(Evaluation).filter(ctx.in_period("evaluation_date"))
+
+
+def _evaluation_dims():
+    return [
+        _dim("year", _("year"), lambda ctx: year_of("evaluation_date")),
+        _dim("province", _("province"), lambda ctx: province_of("employer__province"), flemish_provinces),
+        *_common_person_dims(age_path="age_years", date_path="evaluation_date"),
+        _dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
+        _dim("advice", _("advice"), lambda ctx: label_or_unknown("advice__code")),
+        _dim("office", _("VDAB office"), lambda ctx: label_or_unknown("office")),
+    ]
+
+
+EVALUATIONS = Measure(
+    code="evaluations",
+    label=_("Evaluations"),
+    description=_("Every VDAB evaluation, whatever its advice, by the evaluation date."),
+    units=evaluation_units,
+    model=Evaluation,
+    dimensions=_evaluation_dims(),
+    statuses=[Status("evaluations", _("evaluations"))],
+)
+
+
+# --- 2. persons advised ready (q1) ------------------------------------------------
+
+
+def ready_evaluations(ctx: Context):
+    return evaluation_units(ctx).filter(advice__code=ADVICE_READY)
+
+
+def ready_units(ctx: Context):
+    """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated)."""
+    first = (
+        ready_evaluations(ctx)
+        .filter(employee_id=OuterRef("employee_id"))
+        .order_by(F("evaluation_date").asc(nulls_last=True), "id")
+        .values("id")[:1]
+    )
+    return ready_evaluations(ctx).filter(id=Subquery(first))
+
+
+def _at_work(ctx):
+    return Q(Exists(_covering_d(ctx)))
+
+
+def _at_work_same(ctx):
+    return Q(Exists(_covering_d(ctx).filter(employer_id=OuterRef("employer_id"))))
+
+
+READY = Measure(
+    code="ready",
+    label=_("Persons advised ready"),
+    description=_("Persons with at least one evaluation advising 'doorstroomklaar', counted once each."),
+    units=ready_units,
+    model=Evaluation,
+    dimensions=_evaluation_dims(),
+    statuses=[
+        Status("advised_ready", _("advised ready")),
+        Status("at_work", _("at work on the reference date"), condition=_at_work),
+        Status("at_work_same_employer", _("at work with the same employer"), condition=_at_work_same),
+        Status(
+            "at_work_other_employer",
+            _("at work with another employer"),
+            condition=lambda ctx: _at_work(ctx) & ~_at_work_same(ctx),
+        ),
+        Status(
+            "at_work_regular_economy",
+            _("in a regular-economy job"),
+            condition=lambda ctx: Q(Exists(_covering_d(ctx, instrument__isnull=True))),
+        ),
+    ],
+)
+
+
+# --- 3. trajectories (q2a, q2b) ------------------------------------------------------
+
+
+def trajectory_units(ctx: Context):
+    qs = ctx.records(Trajectory).filter(start_date__lte=ctx.as_of)
+    if ctx.period_from:
+        qs = qs.filter(start_date__gte=ctx.period_from)
+    if ctx.period_to:
+        qs = qs.filter(start_date__lte=ctx.period_to)
+    return qs
+
+
+def _trajectory_dims(year_field="start_date"):
+    return [
+        _dim("year", _("year"), lambda ctx: year_of(year_field)),
+        _dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
+        _dim("province", _("province"), lambda ctx: province_of("se_employer__province"), flemish_provinces),
+        *_common_person_dims(age_path="age_years", date_path=None),
+        _dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
+        _dim("call", _("call"), lambda ctx: label_or_unknown("call__number")),
+    ]
+
+
+def _ended_by_d(ctx):
+    return Q(end_date__isnull=False, end_date__lte=ctx.as_of)
+
+
+TRAJECTORIES = Measure(
+    code="trajectories",
+    label=_("Trajectories"),
+    description=_("Trajectories started on or before the reference date, by start date."),
+    units=trajectory_units,
+    model=Trajectory,
+    dimensions=_trajectory_dims(),
+    statuses=[
+        Status("trajectories", _("trajectories")),
+        Status("running", _("running on the reference date"), condition=lambda ctx: ~_ended_by_d(ctx)),
+        Status("ended", _("ended by the reference date"), condition=_ended_by_d),
+        Status("persons", _("persons"), aggregate="count_persons"),
+    ],
+)
+
+
+# --- 4. ended trajectories (q2c) ------------------------------------------------------
+
+
+def ended_units(ctx: Context):
+    return trajectory_units(ctx).filter(_ended_by_d(ctx))
+
+
+def _internship_before_end(ctx):
+    internships = ctx.records(Internship).filter(trajectory_id=OuterRef("id"), start_date__lte=OuterRef("end_date"))
+    return Exists(internships)
+
+
+ENDED = Measure(
+    code="ended",
+    label=_("Ended trajectories"),
+    description=_("Trajectories started and ended on or before the reference date, by end date."),
+    units=ended_units,
+    model=Trajectory,
+    dimensions=[
+        *_trajectory_dims(year_field="end_date"),
+        _dim("end_reason", _("end reason"), lambda ctx: label_or_unknown("end_reason__code")),
+        _dim(
+            "internship",
+            _("internship"),
+            lambda ctx: Case(
+                When(_internship_before_end(ctx), then=Value("with_internship")),
+                default=Value("without_internship"),
+                output_field=CharField(),
+            ),
+        ),
+    ],
+    statuses=[
+        Status("ended", _("ended")),
+        Status(
+            "ended_without_internship",
+            _("ended without internship"),
+            condition=lambda ctx: ~Q(_internship_before_end(ctx)),
+        ),
+        Status("ended_with_internship", _("ended with internship"), condition=lambda ctx: Q(_internship_before_end(ctx))),
+    ],
+)
+
+
+# --- 5. internships ---------------------------------------------------------------------
+
+
+def internship_units(ctx: Context):
+    qs = ctx.records(Internship).filter(start_date__lte=ctx.as_of)
+    if ctx.period_from:
+        qs = qs.filter(start_date__gte=ctx.period_from)
+    if ctx.period_to:
+        qs = qs.filter(start_date__lte=ctx.period_to)
+    return qs
+
+
+INTERNSHIPS = Measure(
+    code="internships",
+    label=_("Internships"),
+    description=_("Internships started on or before the reference date, by start date."),
+    units=internship_units,
+    model=Internship,
+    dimensions=[
+        _dim("year", _("year"), lambda ctx: year_of("start_date")),
+        _dim("sector", _("sector"), lambda ctx: label_or_unknown("sector")),
+        _dim("partner", _("partner"), lambda ctx: label_or_unknown("trajectory__partner__name")),
+        _dim("outcome", _("outcome"), lambda ctx: label_or_unknown("outcome")),
+        _dim("province", _("province"), lambda ctx: province_of("host__province"), flemish_provinces),
+        _dim("call", _("call"), lambda ctx: label_or_unknown("trajectory__call__number")),
+    ],
+    statuses=[
+        Status("internships", _("internships")),
+        Status("hired", _("hired by the host"), condition=lambda ctx: Q(outcome="hired")),
+    ],
+)
+
+
+# --- 6. persons at work in the regular economy (q2d) ---------------------------------------
+
+
+def latest_trajectory_units(ctx: Context):
+    """Each person's latest trajectory started on or before D: the unit of the at-work counts."""
+    latest = (
+        trajectory_units(ctx)
+        .filter(employee_id=OuterRef("employee_id"))
+        .order_by("-start_date", "-id")
+        .values("id")[:1]
+    )
+    return trajectory_units(ctx).filter(id=Subquery(latest))
+
+
+def _regular_on_d(ctx, **filters):
+    return Q(Exists(_covering_d(ctx, instrument__isnull=True, **filters)))
+
+
+def _internal_on_d(ctx):
+    return _regular_on_d(ctx, employer_id=OuterRef("se_employer_id"))
+
+
+AT_WORK = Measure(
+    code="at_work",
+    label=_("Persons at work in the regular economy"),
+    description=_(
+        "Persons with a trajectory started on or before the reference date who have a regular-economy job on that date."
+    ),
+    units=latest_trajectory_units,
+    model=Trajectory,
+    dimensions=_trajectory_dims(),
+    statuses=[
+        Status("trajectories", _("trajectories"), units=trajectory_units),
+        Status("persons", _("persons with a trajectory")),
+        Status("at_work", _("at work in the regular economy"), condition=_regular_on_d),
+        Status(
+            "at_work_without_support_package",
+            _("at work without work-support package"),
+            condition=lambda ctx: _regular_on_d(ctx, with_support_package=False),
+        ),
+        Status(
+            "at_work_with_support_package",
+            _("at work with work-support package only"),
+            condition=lambda ctx: _regular_on_d(ctx) & ~_regular_on_d(ctx, with_support_package=False),
+        ),
+        Status("at_work_internal", _("at work with the same employer (internal)"), condition=_internal_on_d),
+        Status(
+            "at_work_external",
+            _("at work with another employer (external)"),
+            condition=lambda ctx: _regular_on_d(ctx) & ~_internal_on_d(ctx),
+        ),
+    ],
+)
+
+
+# --- 7. lasting work (question 4) ----------------------------------------------------------------
+
+
+def transition_spells(ctx: Context):
+    """Regular-economy spells started on or before D by a person who had a social-economy spell start before."""
+    earlier_se = ctx.records(Employment).filter(
+        employee_id=OuterRef("employee_id"), instrument__isnull=False, start_date__lt=OuterRef("start_date")
+    )
+    qs = ctx.records(Employment).filter(instrument__isnull=True, start_date__lte=ctx.as_of).filter(Exists(earlier_se))
+    if ctx.period_from:
+        qs = qs.filter(start_date__gte=ctx.period_from)
+    if ctx.period_to:
+        qs = qs.filter(start_date__lte=ctx.period_to)
+    return qs
+
+
+def lasting_units(ctx: Context):
+    """Each person's first transition spell: the move from the social to the regular economy."""
+    first = (
+        transition_spells(ctx).filter(employee_id=OuterRef("employee_id")).order_by("start_date", "id").values("id")[:1]
+    )
+    return transition_spells(ctx).filter(id=Subquery(first))
+
+
+def _still_regular(months):
+    def condition(ctx):
+        moment = AddMonths(OuterRef("start_date"), months)
+        later = ctx.records(Employment).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=moment),
+            employee_id=OuterRef("employee_id"),
+            instrument__isnull=True,
+            start_date__lte=moment,
+        )
+        return Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of))) & Q(Exists(later))
+
+    return condition
+
+
+def _first_return(ctx):
+    return (
+        ctx.records(Employment)
+        .filter(
+            employee_id=OuterRef("employee_id"),
+            instrument__isnull=False,
+            start_date__gt=OuterRef("start_date"),
+            start_date__lte=ctx.as_of,
+        )
+        .order_by("start_date")
+        .values("start_date")[:1]
+    )
+
+
+def _back(ctx):
+    return Q(Exists(_first_return(ctx)))
+
+
+def _return_after(ctx):
+    first = Subquery(_first_return(ctx))
+    return Case(
+        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 3))), then=Value("0-3m")),
+        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 6))), then=Value("3-6m")),
+        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 12))), then=Value("6-12m")),
+        When(Exists(_first_return(ctx)), then=Value("12m+")),
+        default=Value("not_returned"),
+        output_field=CharField(),
+    )
+
+
+def _regular_spell_on_d(ctx):
+    return Q(Exists(_covering_d(ctx, instrument__isnull=True)))
+
+
+LASTING_WORK = Measure(
+    code="lasting_work",
+    label=_("Lasting work"),
+    description=_("Persons who moved from a social-economy job to a regular job, by the year of the move."),
+    units=lasting_units,
+    model=Employment,
+    dimensions=[
+        _dim("year", _("year"), lambda ctx: year_of("start_date")),
+        *_common_person_dims(age_path=None, date_path="start_date"),
+        _dim("return_after", _("back in the social economy after"), _return_after),
+        _dim(
+            "support_package",
+            _("work-support package"),
+            lambda ctx: Case(
+                When(with_support_package=True, then=Value("with_support_package")),
+                default=Value("without_support_package"),
+                output_field=CharField(),
+            ),
+        ),
+    ],
+    statuses=[
+        Status("moved", _("moved to a regular job")),
+        Status("regular_after_3_months", _("in regular work after 3 months"), condition=_still_regular(3)),
+        Status("regular_after_6_months", _("in regular work after 6 months"), condition=_still_regular(6)),
+        Status("regular_after_12_months", _("in regular work after 12 months"), condition=_still_regular(12)),
+        Status("back_to_social_economy", _("back in the social economy"), condition=_back),
+        Status(
+            "in_regular_work",
+            _("in regular work on the reference date, not back"),
+            condition=lambda ctx: ~_back(ctx) & _regular_spell_on_d(ctx),
+        ),
+        Status("neither", _("neither"), condition=lambda ctx: ~_back(ctx) & ~_regular_spell_on_d(ctx)),
+    ],
+)
+
+
+# --- 7b. WIOA-style employment rate after exit --------------------------------------------------
+
+
+def _quarter_employed(quarters_after):
+    """Regular work in the n-th calendar quarter after the quarter the trajectory ended (observed quarters only)."""
+
+    def observed(ctx):
+        window_end = AddMonths(QuarterStart(F("end_date")), 3 * (quarters_after + 1))
+        return Q(LessThanOrEqual(window_end, Value(ctx.as_of + datetime.timedelta(days=1))))
+
+    def employed(ctx):
+        window_start = AddMonths(QuarterStart(OuterRef("end_date")), 3 * quarters_after)
+        window_end = AddMonths(QuarterStart(OuterRef("end_date")), 3 * (quarters_after + 1))
+        spells = ctx.records(Employment).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=window_start),
+            employee_id=OuterRef("employee_id"),
+            instrument__isnull=True,
+            start_date__lt=window_end,
+        )
+        return observed(ctx) & Q(Exists(spells))
+
+    return observed, employed
+
+
+_q2_observed, _q2_employed = _quarter_employed(2)
+_q4_observed, _q4_employed = _quarter_employed(4)
+
+EMPLOYMENT_AFTER_EXIT = Measure(
+    code="employment_after_exit",
+    label=_("Regular work after the trajectory ended (WIOA)"),
+    description=_(
+        "Of the trajectories ended by the reference date: in regular work in the 2nd and 4th quarter after the exit quarter."
+    ),
+    units=ended_units,
+    model=Trajectory,
+    dimensions=_trajectory_dims(year_field="end_date"),
+    statuses=[
+        Status("ended", _("ended")),
+        Status("observed_q2", _("2nd quarter after exit observed"), condition=_q2_observed),
+        Status("regular_work_q2", _("in regular work in the 2nd quarter after exit"), condition=_q2_employed),
+        Status("share_q2", _("share in regular work, 2nd quarter"), ratio=("regular_work_q2", "observed_q2")),
+        Status("observed_q4", _("4th quarter after exit observed"), condition=_q4_observed),
+        Status("regular_work_q4", _("in regular work in the 4th quarter after exit"), condition=_q4_employed),
+        Status("share_q4", _("share in regular work, 4th quarter"), ratio=("regular_work_q4", "observed_q4")),
+    ],
+)
+
+
+# --- 8. money (q2e) ------------------------------------------------------------------------------
+
+
+def grant_units(ctx: Context):
+    return ctx.records(Grant, registered=False)
+
+
+_TRAJECTORY_MONEY_DIMS = {
+    "call": lambda ctx: label_or_unknown("call__number"),
+    "partner": lambda ctx: label_or_unknown("partner__name"),
+    "year": lambda ctx: year_of("start_date"),
+    "province": lambda ctx: province_of("partner__province"),
+}
+
+MONEY = Measure(
+    code="money",
+    label=_("Money"),
+    description=_("Amounts granted per call, partner and year, what was spent and what the trajectories earned."),
+    units=grant_units,
+    model=Grant,
+    status_dimension="source",
+    dimensions=[
+        _dim("call", _("call"), lambda ctx: label_or_unknown("call__number")),
+        _dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
+        _dim("year", _("year"), lambda ctx: number_or_unknown("year")),
+        _dim("province", _("province of the partner"), lambda ctx: province_of("partner__province"), None),
+    ],
+    sums={
+        "total": lambda ctx: F("esf_amount") + F("flemish_amount"),
+        "esf": lambda ctx: F("esf_amount"),
+        "flemish": lambda ctx: F("flemish_amount"),
+        "spent": lambda ctx: F("spent_amount"),
+        "standard_cost": lambda ctx: F("call__standard_cost"),
+    },
+    statuses=[
+        Status("total", _("granted, total"), aggregate="sum:total", money=True),
+        Status("esf", _("granted, ESF share"), aggregate="sum:esf", money=True),
+        Status("flemish_cofinancing", _("granted, Flemish co-financing"), aggregate="sum:flemish", money=True),
+        Status("spent", _("spent"), aggregate="sum:spent", money=True),
+        Status(
+            "earned",
+            _("earned at the standard cost per trajectory"),
+            units=trajectory_units,
+            aggregate="sum:standard_cost",
+            money=True,
+            dimensions=_TRAJECTORY_MONEY_DIMS,
+        ),
+        Status("trajectories", _("trajectories"), units=trajectory_units, dimensions=_TRAJECTORY_MONEY_DIMS),
+        Status(
+            "persons_at_work",
+            _("persons at work in the regular economy"),
+            units=trajectory_units,
+            aggregate="count_persons",
+            condition=_regular_on_d,
+            dimensions=_TRAJECTORY_MONEY_DIMS,
+        ),
+        Status("cost_per_trajectory", _("spent per trajectory"), ratio=("spent", "trajectories"), money=True),
+        Status(
+            "cost_per_person_at_work", _("spent per person at work"), ratio=("spent", "persons_at_work"), money=True
+        ),
+    ],
+)
+
+
+MEASURES = {
+    m.code: m
+    for m in (EVALUATIONS, READY, TRAJECTORIES, ENDED, INTERNSHIPS, AT_WORK, LASTING_WORK, EMPLOYMENT_AFTER_EXIT, MONEY)
+}
+
+
+def measure_choices():
+    return [(m.code, m.label) for m in MEASURES.values()]

@@ -1,0 +1,61 @@
+"""The records a report reads: the live tables, or the register as it stood at the end of a day.
+
+`known_at` K is read as the team agreed (HELPERS-BRIEF, MEASURES.md): a record
+exists at K when its `registered_on` <= K; its values are those of its latest
+history version dated on or before the end of day K (Europe/Brussels), or of
+its earliest version when it has none that old; records deleted by K do not
+count. With K = None (now) the live tables are read directly.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db.models import Case, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last instant of a calendar day in the project's time zone."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=tz)
+
+
+def records_at(model, known_at: datetime.date | None, *, registered: bool = True):
+    """A queryset of `model` (live) or of its history versions at `known_at`, one row per record.
+
+    Both expose the record's own fields under the same names (`id`, FK `_id`
+    columns, forward relations), so measures are written once for both.
+    """
+    if known_at is None or known_at >= timezone.localdate():
+        qs = model._default_manager.all()
+        if registered and known_at is not None:
+            qs = qs.filter(registered_on__lte=known_at)
+        return qs
+    history = model.history.model
+    cutoff = end_of_day(known_at)
+    # One correlated subquery per version: first the versions dated by the cutoff, latest first;
+    # failing those, the first version recorded (lowest history_id, not lowest history_date: a
+    # change dated after K with `_history_date` may carry an older date than the first save).
+    on_time = Q(history_date__lte=cutoff)
+    chosen = (
+        history.objects.filter(id=OuterRef("id"))
+        .annotate(
+            _late=Case(When(on_time, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            _date=Case(When(on_time, then=F("history_date")), default=None, output_field=DateTimeField()),
+            _rank=Case(When(on_time, then=-F("history_id")), default=F("history_id"), output_field=IntegerField()),
+        )
+        .order_by("_late", F("_date").desc(nulls_last=True), "_rank")
+        .values("history_id")[:1]
+    )
+    qs = history.objects.filter(history_id=Subquery(chosen)).exclude(history_type="-")
+    if registered:
+        qs = qs.filter(registered_on__lte=known_at)
+    return qs
+
+
+def covering(on: datetime.date, prefix: str = "") -> Q:
+    """Employment spells (or any dated record) that started on or before `on` and had not ended before it."""
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )

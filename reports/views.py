@@ -1,0 +1,248 @@
+"""Report pages: list, build, run with cross-table and chart, records behind a cell, exports, the pack.
+
+Administrators and analysts run and export reports; only administrators build,
+edit, copy and delete them, and only roles that may see persons get the records
+behind a cell. Other roles do not learn that these pages exist (404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from urllib.parse import urlencode
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import sees_identities
+from accounts.roles import Role, role_of
+from reports import exports
+from reports.forms import RunForm, SavedReportForm
+from reports.measures import MEASURES
+from reports.models import SavedReport
+from reports.services import records_behind, run_report
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _runner(request):
+    """Administrators and analysts only; everyone else gets a 404."""
+    if role_of(request.user) not in (Role.ADMINISTRATOR, Role.ANALYST):
+        raise Http404
+
+
+def _builder(request):
+    _runner(request)
+    if role_of(request.user) != Role.ADMINISTRATOR:
+        raise PermissionDenied
+
+
+def _dates(request):
+    form = RunForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["as_of"], form.cleaned_data["known_at"]
+    return form, None, None
+
+
+@login_required
+def report_list(request):
+    _runner(request)
+    reports = SavedReport.objects.all()
+    return render(
+        request,
+        "reports/savedreport_list.html",
+        {"reports": reports, "can_build": role_of(request.user) == Role.ADMINISTRATOR},
+    )
+
+
+def _cell_links(report, run, table):
+    """Give each cell the address of the records behind it."""
+    base = reverse("reports:cell", args=[report.slug])
+    dates = {"as_of": run.as_of.isoformat()}
+    if run.known_at:
+        dates["known_at"] = run.known_at.isoformat()
+    for row in table["rows"]:
+        for cell in row["cells"]:
+            key = tuple(cell.labels[d] for d in run.dimensions)
+            if not cell.suppressed and cell.value and run.result.kind_of(key) != "ratio":
+                cell.href = f"{base}?{urlencode({**cell.labels, **dates})}"
+    return table
+
+
+def _context_for_run(request, report, run):
+    table = run.table()
+    if sees_identities(request.user) and report.pk:
+        table = _cell_links(report, run, table)
+    return {
+        "report": report,
+        "run": run,
+        "table": table,
+        "chart": run.chart(),
+        "measure": MEASURES[report.measure],
+        "can_drill": sees_identities(request.user),
+        "can_build": role_of(request.user) == Role.ADMINISTRATOR,
+        "dimension_labels": _dimension_labels(report),
+    }
+
+
+def _dimension_labels(report):
+    measure = MEASURES[report.measure]
+    labels = {measure.status_dimension: _("figure")}
+    labels.update({d.name: d.label for d in measure.dimensions})
+    return labels
+
+
+@login_required
+def report_run(request, slug):
+    _runner(request)
+    report = get_object_or_404(SavedReport, slug=slug)
+    form, as_of, known_at = _dates(request)
+    run = run_report(report, as_of=as_of, known_at=known_at)
+    if not form.is_bound:
+        form = RunForm(initial={"as_of": run.as_of, "known_at": run.known_at})
+    return render(request, "reports/savedreport_run.html", {**_context_for_run(request, report, run), "form": form})
+
+
+@login_required
+def report_export(request, slug, fmt):
+    _runner(request)
+    if fmt not in ("json", "csv", "xlsx"):
+        raise Http404
+    report = get_object_or_404(SavedReport, slug=slug)
+    _form, as_of, known_at = _dates(request)
+    run = run_report(report, as_of=as_of, known_at=known_at)
+    name = f"{report.slug}-{run.as_of.isoformat()}"
+    if fmt == "json":
+        response = HttpResponse(exports.to_json(run), content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
+        response = HttpResponse(exports.to_csv(run), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.to_xlsx([run]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def report_cell(request, slug):
+    """The records counted in one cell, for the roles that may see persons."""
+    _runner(request)
+    if not sees_identities(request.user):
+        raise PermissionDenied
+    report = get_object_or_404(SavedReport, slug=slug)
+    _form, as_of, known_at = _dates(request)
+    run = run_report(report, as_of=as_of, known_at=known_at)
+    labels = {d: request.GET[d] for d in run.dimensions if d in request.GET}
+    for d, label in labels.items():
+        if label not in run.result.labels.get(d, []):
+            raise Http404
+    status = MEASURES[report.measure].status(
+        labels.get(MEASURES[report.measure].status_dimension) or report.population or None
+    )
+    if status.ratio:
+        raise Http404
+    records = records_behind(report, run, labels, user=request.user)
+    return render(
+        request,
+        "reports/savedreport_cell.html",
+        {"report": report, "run": run, "labels": labels, "records": records[:500], "count": records.count(),
+         "dimension_labels": _dimension_labels(report)},
+    )
+
+
+def _preview(form):
+    """Run the report being built, without saving it, when the form is valid."""
+    if not form.is_valid():
+        return None
+    return run_report(form.instance)
+
+
+@login_required
+def report_create(request):
+    _builder(request)
+    return _edit(request, SavedReport(), created=True)
+
+
+@login_required
+def report_update(request, slug):
+    _builder(request)
+    return _edit(request, get_object_or_404(SavedReport, slug=slug), created=False)
+
+
+def _edit(request, report, *, created):
+    form = SavedReportForm(request.POST or None, instance=report)
+    run = None
+    if request.method == "POST":
+        if "preview" in request.POST:
+            run = _preview(form)
+        elif form.is_valid():
+            with transaction.atomic():
+                report = form.save()
+            messages.success(request, _("The report %(name)s was saved.") % {"name": report.name})
+            return redirect(report)
+    context = {"form": form, "report": report, "created": created, "run": run, "measures": MEASURES.values()}
+    if run is not None:
+        context.update(table=run.table(), chart=run.chart(), dimension_labels=_dimension_labels(form.instance))
+    return render(request, "reports/savedreport_form.html", context)
+
+
+@login_required
+@require_POST
+def report_copy(request, slug):
+    _builder(request)
+    original = get_object_or_404(SavedReport, slug=slug)
+    copy = SavedReport.objects.get(pk=original.pk)
+    copy.pk = None
+    copy.in_pack = False
+    copy.name = _("Copy of %(name)s") % {"name": original.name}
+    base = f"{original.slug}-kopie"[:95]
+    slug, n = base, 1
+    while SavedReport.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    copy.slug = slug
+    copy.save()
+    messages.success(request, _("The report was copied; adapt the copy here."))
+    return redirect("reports:update", slug=copy.slug)
+
+
+@login_required
+def report_delete(request, slug):
+    _builder(request)
+    report = get_object_or_404(SavedReport, slug=slug)
+    if request.method == "POST":
+        report.delete()
+        messages.success(request, _("The report %(name)s was deleted.") % {"name": report.name})
+        return redirect("reports:list")
+    return render(request, "reports/savedreport_confirm_delete.html", {"report": report})
+
+
+def _pack_runs(as_of, known_at):
+    reports = SavedReport.objects.filter(in_pack=True).order_by("pack_position", "name")
+    return [run_report(report, as_of=as_of, known_at=known_at) for report in reports]
+
+
+@login_required
+def pack(request):
+    """Parlementaire vraag doorstroom: every report of the pack for a chosen reference date."""
+    _runner(request)
+    form, as_of, known_at = _dates(request)
+    runs = _pack_runs(as_of, known_at)
+    sections = [
+        {"run": run, "report": run.report, "table": run.table(), "dimension_labels": _dimension_labels(run.report)}
+        for run in runs
+    ]
+    return render(request, "reports/pack.html", {"form": form, "sections": sections, "can_drill": False})
+
+
+@login_required
+def pack_export(request):
+    _runner(request)
+    _form, as_of, known_at = _dates(request)
+    content = exports.to_xlsx(_pack_runs(as_of, known_at))
+    response = HttpResponse(content, content_type=XLSX)
+    stamp = (as_of or timezone.localdate()).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="parlementaire-vraag-doorstroom-{stamp}.xlsx"'
+    return response
