@@ -9,6 +9,7 @@ then turns one row into the field values of a record without any query.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -114,8 +115,15 @@ class Kind:
     def may_import(self, user) -> bool:
         return user is None or role_of(user) in self.roles
 
-    def fk_fields(self):
-        return [f.name for f in self.model._meta.concrete_fields if f.is_relation]
+    @cached_property
+    def clean_exclude(self):
+        """Fields full_clean() skips: relations (resolved from prefetched records, where a check would
+        query once per row) and the fields this application fills itself."""
+        return [
+            f.name
+            for f in self.model._meta.concrete_fields
+            if f.is_relation or f.primary_key or f.name in ("created_at", "updated_at") or f.name in self.derived_fields
+        ]
 
     def prefetch(self, context, rows) -> dict:
         raise NotImplementedError

@@ -27,6 +27,7 @@ from imports.readers import UnreadableFile, read_table
 
 CHUNK_SIZE = 2000
 BATCH_SIZE = 1000
+MEMO_LIMIT = 500_000
 
 
 @dataclass
@@ -133,22 +134,31 @@ def _evaluate(condition: Q, instance):
 
 def validate_instance(kind: Kind, instance, error) -> None:
     """The model's own field validators, clean() and check constraints; relations are resolved already."""
+    reported = set()
     try:
-        instance.full_clean(exclude=kind.fk_fields(), validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=kind.clean_exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             column = "" if name == NON_FIELD_ERRORS else kind.field_columns.get(name, name)
+            reported.add(column)
             for message in messages:
                 error(column, message)
     for constraint in instance._meta.constraints:
         if isinstance(constraint, CheckConstraint) and _evaluate(constraint.condition, instance) is False:
             names = _referenced_fields(constraint.condition)
-            name = "end_date" if "end_date" in names else names[0]
-            error(kind.field_columns.get(name, ""), str(constraint.get_violation_error_message()))
+            column = kind.field_columns.get("end_date" if "end_date" in names else names[0], "")
+            if column not in reported:  # the field's own check already said it more precisely
+                reported.add(column)
+                error(column, str(constraint.get_violation_error_message()))
 
 
-def _parse_row(kind: Kind, index: dict[str, int], cells_: list, error) -> dict:
-    """The row's values by column; a column left out of the file is absent, an empty cell is None."""
+def _parse_row(kind: Kind, index: dict[str, int], cells_: list, error, memo: dict) -> dict:
+    """The row's values by column; a column left out of the file is absent, an empty cell is None.
+
+    `memo` remembers each (column, cell) already read in this file: a file
+    names the same persons and employers many times, and checking an INSZ or
+    KBO checksum is the costliest part of reading a row.
+    """
     row = {}
     for column in kind.columns:
         if column.name not in index:
@@ -160,10 +170,19 @@ def _parse_row(kind: Kind, index: dict[str, int], cells_: list, error) -> dict:
                 error(column.name, _("This column is required."))
             row[column.name] = None
             continue
-        try:
-            row[column.name] = column.parse(raw)
-        except cells.CellError as exc:
-            error(column.name, exc.message)
+        memo_key = (column.name, raw)
+        outcome = memo.get(memo_key)
+        if outcome is None:
+            try:
+                outcome = (True, column.parse(raw))
+            except cells.CellError as exc:
+                outcome = (False, exc.message)
+            if len(memo) < MEMO_LIMIT:
+                memo[memo_key] = outcome
+        if outcome[0]:
+            row[column.name] = outcome[1]
+        else:
+            error(column.name, outcome[1])
             row[column.name] = None
     return row
 
@@ -202,6 +221,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
     context = Context.for_user(user, timezone.localdate())
     reason = _("import of %(file)s") % {"file": file_name}
     seen_keys: dict = {}
+    memo: dict = {}
     while chunk := list(islice(rows, CHUNK_SIZE)):
         parsed = []
         for number, raw_cells in chunk:
@@ -212,7 +232,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
                 value = _cells[position] if position is not None and position < len(_cells) else ""
                 _errors.append(RowError(_number, column, cells.text(value) if value != "" else "", message))
 
-            parsed.append((number, _parse_row(spec, index, raw_cells, error), error, row_errors))
+            parsed.append((number, _parse_row(spec, index, raw_cells, error, memo), error, row_errors))
         lookups = spec.prefetch(context, [row for _n, row, _e, _r in parsed])
         creates, updates = [], []
         for number, row, error, row_errors in parsed:
