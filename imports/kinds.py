@@ -41,6 +41,7 @@ class Context:
     advices: dict = field(default_factory=dict)
     end_reasons: dict = field(default_factory=dict)
     calls: dict = field(default_factory=dict)
+    instruments_by_id: dict = field(default_factory=dict)
 
     @classmethod
     def for_user(cls, user, today):
@@ -50,6 +51,7 @@ class Context:
         for instrument in Instrument.objects.all():
             context.instruments[instrument.name.lower()] = instrument
             context.instruments[instrument.code.lower()] = instrument
+            context.instruments_by_id[instrument.pk] = instrument
         for advice in Advice.objects.all():
             context.advices.update({advice.code.lower(): advice, advice.label_nl.lower(): advice})
         for reason in EndReason.objects.all():
@@ -62,7 +64,9 @@ class Context:
         return self.user is None or role_of(self.user) == Role.ADMINISTRATOR
 
     def employees(self):
-        return Employee.objects.all() if self.user is None else Employee.objects.visible_to(self.user)
+        employees = Employee.objects.all() if self.user is None else Employee.objects.visible_to(self.user)
+        # What the rows need of a person: the key, and the birth date for the stored ages.
+        return employees.only("pk", "insz", "birth_date")
 
     def trajectories(self):
         return Trajectory.objects.all() if self.user is None else Trajectory.objects.visible_to(self.user)
@@ -76,10 +80,15 @@ def _unique_values(rows, column):
 
 
 def _spells_by_employee(employee_ids):
+    """The persons' social-economy spells, and their employers, in two queries."""
     spells = defaultdict(list)
-    for spell in Employment.objects.filter(employee_id__in=employee_ids).select_related("instrument"):
+    employer_ids = set()
+    fields = ("pk", "employee_id", "employer_id", "instrument_id", "start_date", "end_date")
+    for spell in Employment.objects.filter(employee_id__in=employee_ids, instrument__isnull=False).only(*fields):
         spells[spell.employee_id].append(spell)
-    return spells
+        employer_ids.add(spell.employer_id)
+    employers = Organisation.objects.in_bulk(employer_ids)
+    return spells, employers
 
 
 def se_spell_on(spells, on, employer=None):
@@ -107,6 +116,10 @@ class Kind:
     roles: set = {Role.ADMINISTRATOR}
     # Stored values the model derives in refresh_derived(), which bulk writes must call themselves.
     derived_fields: list[str] = []
+    # The natural key, as stored columns (attnames), in the order resolve() builds the key.
+    key_fields: list[str] = []
+    # Fields whose cell was read with the field's own validator already (a second check would only cost time).
+    validated_on_read: list[str] = []
 
     @property
     def column_names(self):
@@ -122,8 +135,27 @@ class Kind:
         return [
             f.name
             for f in self.model._meta.concrete_fields
-            if f.is_relation or f.primary_key or f.name in ("created_at", "updated_at") or f.name in self.derived_fields
+            if f.is_relation
+            or f.primary_key
+            or f.name in ("created_at", "updated_at")
+            or f.name in self.derived_fields
+            or f.name in self.validated_on_read
         ]
+
+    @cached_property
+    def update_attnames(self):
+        return {name: self.model._meta.get_field(name).attname for name in self.update_fields}
+
+    def existing_values(self, queryset) -> dict:
+        """The stored values of existing records by natural key, as plain tuples: comparing a row with
+        them costs no model instance; only the records that change are loaded whole."""
+        attnames = list(self.update_attnames.values())
+        existing = {}
+        width = len(self.key_fields)
+        for values in queryset.order_by("pk").values_list(*self.key_fields, "pk", *attnames):
+            key = values[0] if width == 1 else values[:width]
+            existing.setdefault(key, dict(zip(["pk", *attnames], values[width:])))
+        return existing
 
     def prefetch(self, context, rows) -> dict:
         raise NotImplementedError
@@ -214,11 +246,13 @@ class OrganisationKindSpec(Kind):
     ]
     update_fields = ["name", "kind", "postcode"]
     derived_fields = ["province"]
+    key_fields = ["kbo_number"]
+    validated_on_read = ["kbo_number"]
     field_columns = {"kbo_number": "kbo_number", "name": "name", "kind": "kind", "postcode": "postcode"}
 
     def prefetch(self, context, rows):
-        existing = self._fetch_organisations(_unique_values(rows, "kbo_number"))
-        return {"existing": existing}
+        numbers = _unique_values(rows, "kbo_number")
+        return {"existing": self.existing_values(Organisation.objects.filter(kbo_number__in=numbers))}
 
     def resolve(self, context, lookups, row, error):
         if row.get("kbo_number") is None or row.get("name") is None or row.get("kind") is None:
@@ -245,13 +279,15 @@ class EmployeeKindSpec(Kind):
         REGISTERED_ON,
     ]
     update_fields = ["first_name", "last_name", "birth_date", "gender", "registered_on"]
+    key_fields = ["insz"]
+    validated_on_read = ["insz"]
     field_columns = {c: c for c in ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"]}
     roles = {Role.ADMINISTRATOR, Role.EVALUATOR}
 
     def prefetch(self, context, rows):
         inszs = _unique_values(rows, "insz")
         # Existing persons are matched on all persons, not only the visible ones: the INSZ is unique.
-        return {"existing": {e.insz: e for e in Employee.objects.filter(insz__in=inszs)}}
+        return {"existing": self.existing_values(Employee.objects.filter(insz__in=inszs))}
 
     def resolve(self, context, lookups, row, error):
         if row.get("insz") is None or row.get("first_name") is None or row.get("last_name") is None:
@@ -282,6 +318,7 @@ class EmploymentKindSpec(Kind):
         REGISTERED_ON,
     ]
     update_fields = ["instrument", "end_date", "with_support_package", "registered_on"]
+    key_fields = ["employee_id", "employer_id", "start_date"]
     field_columns = {
         "employee": "insz",
         "employer": "employer_kbo",
@@ -294,10 +331,7 @@ class EmploymentKindSpec(Kind):
 
     def prefetch(self, context, rows):
         employees = self._fetch_employees(context, rows)
-        existing = {
-            (s.employee_id, s.employer_id, s.start_date): s
-            for s in Employment.objects.filter(employee_id__in=[e.pk for e in employees.values()])
-        }
+        existing = self.existing_values(Employment.objects.filter(employee_id__in=[e.pk for e in employees.values()]))
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(_unique_values(rows, "employer_kbo")),
@@ -350,6 +384,7 @@ class EvaluationKindSpec(Kind):
     ]
     update_fields = ["employer", "instrument", "registered_on"]
     derived_fields = ["age_years"]
+    key_fields = ["employee_id", "evaluation_date", "advice_id"]
     field_columns = {
         "employee": "insz",
         "evaluation_date": "evaluation_date",
@@ -363,14 +398,14 @@ class EvaluationKindSpec(Kind):
     def prefetch(self, context, rows):
         employees = self._fetch_employees(context, rows)
         ids = [e.pk for e in employees.values()]
-        existing = {}
-        for evaluation in Evaluation.objects.filter(employee_id__in=ids).order_by("pk"):
-            existing.setdefault((evaluation.employee_id, evaluation.evaluation_date, evaluation.advice_id), evaluation)
+        existing = self.existing_values(Evaluation.objects.filter(employee_id__in=ids))
+        spells, spell_employers = _spells_by_employee(ids)
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(_unique_values(rows, "employer_kbo")),
             "existing": existing,
-            "spells": _spells_by_employee(ids),
+            "spells": spells,
+            "spell_employers": spell_employers,
         }
 
     def resolve(self, context, lookups, row, error):
@@ -395,8 +430,8 @@ class EvaluationKindSpec(Kind):
         if when is not None and (employer is None or instrument is None):
             spell = se_spell_on(lookups["spells"][employee.pk], when, employer)
             if spell is not None:
-                employer = employer or spell.employer
-                instrument = instrument or spell.instrument
+                employer = employer or lookups["spell_employers"][spell.employer_id]
+                instrument = instrument or context.instruments_by_id[spell.instrument_id]
         fields = {
             "employee": employee,
             "evaluation_date": when,
@@ -435,6 +470,7 @@ class TrajectoryKindSpec(Kind):
     ]
     update_fields = ["call", "se_employer", "instrument", "end_date", "end_reason", "registered_on"]
     derived_fields = ["age_years"]
+    key_fields = ["employee_id", "partner_id", "start_date"]
     field_columns = {
         "employee": "insz",
         "partner": "partner_kbo",
@@ -451,14 +487,16 @@ class TrajectoryKindSpec(Kind):
     def prefetch(self, context, rows):
         employees = self._fetch_employees(context, rows)
         ids = [e.pk for e in employees.values()]
-        existing = {(t.employee_id, t.partner_id, t.start_date): t for t in Trajectory.objects.filter(employee_id__in=ids)}
+        existing = self.existing_values(Trajectory.objects.filter(employee_id__in=ids))
+        spells, spell_employers = _spells_by_employee(ids)
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(
                 _unique_values(rows, "partner_kbo"), _unique_values(rows, "se_employer_kbo")
             ),
             "existing": existing,
-            "spells": _spells_by_employee(ids),
+            "spells": spells,
+            "spell_employers": spell_employers,
         }
 
     def resolve(self, context, lookups, row, error):
@@ -479,7 +517,7 @@ class TrajectoryKindSpec(Kind):
         start = row["start_date"]
         spell = se_spell_on(lookups["spells"][employee.pk], start, se_employer)
         if spell is not None:
-            se_employer = se_employer or spell.employer
+            se_employer = se_employer or lookups["spell_employers"][spell.employer_id]
         fields = {
             "employee": employee,
             "partner": partner,
@@ -488,7 +526,7 @@ class TrajectoryKindSpec(Kind):
             "end_date": row.get("end_date"),
             "end_reason": end_reason,
             "se_employer": se_employer,
-            "instrument": spell.instrument if spell is not None else None,
+            "instrument": context.instruments_by_id[spell.instrument_id] if spell is not None else None,
         }
         self._registered_on(row, fields)
         return (employee.pk, partner.pk, start), fields
@@ -522,6 +560,7 @@ class InternshipKindSpec(Kind):
         REGISTERED_ON,
     ]
     update_fields = ["sector", "end_date", "registered_on"]
+    key_fields = ["trajectory_id", "host_id", "start_date"]
     field_columns = {
         "trajectory": "trajectory_start_date",
         "host": "host_kbo",
@@ -537,12 +576,9 @@ class InternshipKindSpec(Kind):
         ids = [e.pk for e in employees.values()]
         trajectories = {
             (t.employee_id, t.partner_id, t.start_date): t
-            for t in context.trajectories().filter(employee_id__in=ids).select_related("employee")
+            for t in context.trajectories().filter(employee_id__in=ids).only("pk", "employee_id", "partner_id", "start_date")
         }
-        existing = {
-            (i.trajectory_id, i.host_id, i.start_date): i
-            for i in Internship.objects.filter(trajectory_id__in=[t.pk for t in trajectories.values()])
-        }
+        existing = self.existing_values(Internship.objects.filter(trajectory_id__in=[t.pk for t in trajectories.values()]))
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(
@@ -604,6 +640,7 @@ class GrantKindSpec(Kind):
         REGISTERED_ON,
     ]
     update_fields = ["esf_amount", "flemish_amount", "spent_amount"]
+    key_fields = ["call_id", "partner_id", "year"]
     field_columns = {
         "call": "call_number",
         "partner": "partner_kbo",
@@ -615,10 +652,7 @@ class GrantKindSpec(Kind):
 
     def prefetch(self, context, rows):
         organisations = self._fetch_organisations(_unique_values(rows, "partner_kbo"))
-        existing = {
-            (g.call_id, g.partner_id, g.year): g
-            for g in Grant.objects.filter(partner_id__in=[o.pk for o in organisations.values()])
-        }
+        existing = self.existing_values(Grant.objects.filter(partner_id__in=[o.pk for o in organisations.values()]))
         return {"organisations": organisations, "existing": existing}
 
     def resolve(self, context, lookups, row, error):

@@ -234,7 +234,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
 
             parsed.append((number, _parse_row(spec, index, raw_cells, error, memo), error, row_errors))
         lookups = spec.prefetch(context, [row for _n, row, _e, _r in parsed])
-        creates, updates = [], []
+        creates, updates, changing = [], [], []
         for number, row, error, row_errors in parsed:
             result.total += 1
             resolved = spec.resolve(context, lookups, row, error)
@@ -243,53 +243,62 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
                     validate_not_future(row["registered_on"])
                 except ValidationError as exc:
                     error("registered_on", " ".join(exc.messages))
-            if resolved is not None:
-                key, values = resolved
-                if key in seen_keys:
-                    error(
-                        spec.columns[0].name,
-                        _("This row repeats row %(row)s: the same record appears twice in the file.")
-                        % {"row": seen_keys[key]},
-                    )
-                else:
-                    seen_keys[key] = number
-                    _plan_row(spec, lookups, key, values, row, error, row_errors, creates, updates, result, context)
+            if resolved is None:
+                continue
+            key, values = resolved
+            if key in seen_keys:
+                error(
+                    spec.columns[0].name,
+                    _("This row repeats row %(row)s: the same record appears twice in the file.")
+                    % {"row": seen_keys[key]},
+                )
+                continue
+            seen_keys[key] = number
+            stored = lookups["existing"].get(key)
+            if stored is None:
+                instance = spec.model(**values)
+                if row.get("registered_on") is not None and not hasattr(instance, "registered_on"):
+                    instance._history_date = _history_moment(row["registered_on"])
+                validate_instance(spec, instance, error)
+                if not row_errors:
+                    creates.append(instance)
+                    result.created += 1
+                continue
+            changed = [
+                name
+                for name, attname in spec.update_attnames.items()
+                if name in values and stored[attname] != _raw(values[name])
+            ]
+            if changed:
+                changing.append((stored["pk"], values, changed, error, row_errors))
+            else:
+                result.unchanged += 1
+        _plan_updates(spec, changing, updates, result)
+        for _number, _row, _error, row_errors in parsed:
             result.errors.extend(row_errors)
         if not result.errors:
             _write(spec, creates, updates, user, reason, now)
 
 
-def _plan_row(spec, lookups, key, values, row, error, row_errors, creates, updates, result, context):
-    existing = lookups["existing"].get(key)
-    if existing is None:
-        instance = spec.model(**values)
-        if "registered_on" in row and row["registered_on"] is not None and not hasattr(instance, "registered_on"):
-            instance._history_date = _history_moment(row["registered_on"])
-        validate_instance(spec, instance, error)
+def _plan_updates(spec: Kind, changing, updates, result) -> None:
+    """Load whole only the records a row changes (one query per chunk), apply the row and check it."""
+    if not changing:
+        return
+    records = spec.model.objects.in_bulk([pk for pk, *_rest in changing])
+    for pk, values, changed, error, row_errors in changing:
+        record = records[pk]
+        if "birth_date" in changed:
+            record._birth_date_changed = True
+        for name in changed:
+            setattr(record, name, values[name])
+        for name, value in values.items():
+            if hasattr(value, "_meta"):
+                # The related records are at hand: rules and derived values read them without a query.
+                setattr(record, name, value)
+        validate_instance(spec, record, error)
         if not row_errors:
-            creates.append(instance)
-            result.created += 1
-        return
-    changed = [
-        name
-        for name in spec.update_fields
-        if name in values and getattr(existing, spec.model._meta.get_field(name).attname) != _raw(values[name])
-    ]
-    if not changed:
-        result.unchanged += 1
-        return
-    if "birth_date" in changed:
-        existing._birth_date_changed = True
-    for name in changed:
-        setattr(existing, name, values[name])
-    for name, value in values.items():
-        if hasattr(value, "_meta"):
-            # The related records are at hand: rules and derived values read them without a query.
-            setattr(existing, name, value)
-    validate_instance(spec, existing, error)
-    if not row_errors:
-        updates.append(existing)
-        result.updated += 1
+            updates.append(record)
+            result.updated += 1
 
 
 def _raw(value):

@@ -399,3 +399,28 @@ def test_command_prints_every_error_and_fails(tmp_path, db, capsys):
     printed = capsys.readouterr().err
     assert "rij 2, kolom insz" in printed and "rij 3, kolom first_name" in printed
     assert Employee.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "number",
+    [INSZ_A, INSZ_B, make_insz(D(2003, 2, 28), 5), make_insz(None, 7), "98472899765", "85073003328", "12345678901",
+     "85073003329", "85133003328", "850730033", "17073003384"],
+)
+def test_quick_insz_check_agrees_with_the_full_validator(number):
+    from django.core.exceptions import ValidationError
+
+    from common.validators import validate_insz
+    from imports import cells
+
+    try:
+        validate_insz(number)
+        valid = True
+    except ValidationError:
+        valid = False
+    if cells._plainly_valid_insz(number):
+        assert valid
+    try:
+        cells.insz(number)
+        assert valid
+    except cells.CellError:
+        assert not valid
