@@ -47,7 +47,8 @@ class Context:
     def for_user(cls, user, today):
         context = cls(user=user, today=today)
         if user is not None and role_of(user) == Role.PARTNER_STAFF:
-            context.partner_id = user.organisation_id
+            # Staff not bound to an organisation own nothing: 0 matches no organisation.
+            context.partner_id = user.organisation_id or 0
         for instrument in Instrument.objects.all():
             context.instruments[instrument.name.lower()] = instrument
             context.instruments[instrument.code.lower()] = instrument
@@ -66,7 +67,7 @@ class Context:
     def employees(self):
         employees = Employee.objects.all() if self.user is None else Employee.objects.visible_to(self.user)
         # What the rows need of a person: the key, and the birth date for the stored ages.
-        return employees.only("pk", "insz", "birth_date")
+        return employees.only("pk", "insz", "birth_date").order_by()
 
     def trajectories(self):
         return Trajectory.objects.all() if self.user is None else Trajectory.objects.visible_to(self.user)
@@ -152,8 +153,11 @@ class Kind:
         attnames = list(self.update_attnames.values())
         existing = {}
         width = len(self.key_fields)
-        for values in queryset.order_by("pk").values_list(*self.key_fields, "pk", *attnames):
+        # Sorted here rather than by the database: an ORDER BY pk would make it scan the whole table.
+        rows = sorted(queryset.order_by().values_list(*self.key_fields, "pk", *attnames), key=lambda v: v[width])
+        for values in rows:
             key = values[0] if width == 1 else values[:width]
+            # Evaluations have no unique key: the oldest record with the key is the one a row updates.
             existing.setdefault(key, dict(zip(["pk", *attnames], values[width:])))
         return existing
 

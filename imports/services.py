@@ -351,7 +351,7 @@ def _write(spec: Kind, creates, updates, user, reason, now) -> None:
                 creates, model, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason, default_date=now
             )
         else:
-            model.objects.bulk_create(creates, batch_size=BATCH_SIZE)
+            insert_records(model, creates, now)
             write_history(model, [instance.pk for instance in creates], "+", user=user, reason=reason, when=now)
     if updates:
         for instance in updates:
@@ -359,6 +359,35 @@ def _write(spec: Kind, creates, updates, user, reason, now) -> None:
         model.objects.bulk_update(updates, [*spec.update_fields, *derived, "updated_at"], batch_size=BATCH_SIZE)
         write_history(model, [instance.pk for instance in updates], "~", user=user, reason=reason, when=now)
         _refresh_ages(updates, user, reason, now)
+
+
+def insert_records(model, instances, now) -> None:
+    """Insert new records: on PostgreSQL with COPY (their ids drawn from the table's sequence first),
+    elsewhere with bulk_create. Both give every instance its primary key."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(instances, batch_size=BATCH_SIZE)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for instance in instances:
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                setattr(instance, f.attname, now)
+    pk = model._meta.pk
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(instances)],
+        )
+        for instance, (new_id,) in zip(instances, cursor.fetchall(), strict=True):
+            instance.pk = new_id
+            instance._state.adding = False
+            instance._state.db = connection.alias
+        columns = ", ".join(quote(f.column) for f in [pk, *fields])
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for instance in instances:
+                copy.write_row([instance.pk, *(getattr(instance, f.attname) for f in fields)])
 
 
 def write_history(model, pks, history_type: str, *, user, reason: str, when) -> None:

@@ -445,3 +445,19 @@ def test_imported_records_get_the_same_history_rows_as_the_library_writes(admini
     changed = spell.history.latest()
     assert (changed.history_type, changed.end_date) == ("~", D(2019, 12, 31))
     assert spell.history.count() == 2
+
+
+def test_partner_staff_without_organisation_owns_no_partner(person, partner):
+    user = factories.UserFactory()
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+
+    user.groups.add(Group.objects.get(name=Role.PARTNER_STAFF.value))
+    result = run(
+        "trajectories",
+        csv("insz,partner_kbo,call_number,start_date", f"{INSZ_A},{partner.kbo_number},432,2019-04-01"),
+        user=user,
+    )
+    assert (2, "partner_kbo") in [(e.row, e.column) for e in result.errors]
+    assert Trajectory.objects.count() == 0
