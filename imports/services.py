@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from common.validators import validate_not_future
 from imports import cells
 from imports.constants import ImportStatus
-from imports.kinds import KINDS, Kind
+from imports.kinds import KINDS, Context, Kind
 from imports.models import ImportRun
 from imports.readers import UnreadableFile, read_table
 
@@ -245,8 +245,6 @@ def import_file(*, kind: str, content: bytes, file_name: str, user=None, dry_run
 
 
 def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult) -> None:
-    from imports.kinds import Context
-
     now = timezone.now()
     context = Context.for_user(user, timezone.localdate())
     reason = _("import of %(file)s") % {"file": file_name}

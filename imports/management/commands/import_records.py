@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from imports.constants import ImportKind
 from imports.services import import_file, record_run
@@ -33,10 +34,14 @@ class Command(BaseCommand):
             record_run(kind=kind, content=content, file_name=path.name, user=importer, result=result)
         if result.errors:
             for error in result.errors:
-                self.stderr.write(f"rij {error.row}, kolom {error.column or '-'}, waarde {error.value!r}: {error.message}")
-            raise CommandError(f"{len(result.errors)} fout(en): niets geïmporteerd.")
-        verb = "zou" if dry_run else ""
-        self.stdout.write(
-            f"{result.total} rijen {verb}: {result.created} nieuw, {result.updated} bijgewerkt, "
-            f"{result.unchanged} ongewijzigd.".replace("  ", " ")
-        )
+                self.stderr.write(
+                    _("row %(row)s, column %(column)s, value %(value)r: %(message)s")
+                    % {"row": error.row, "column": error.column or "-", "value": error.value, "message": error.message}
+                )
+            raise CommandError(_("%(count)s error(s): nothing was imported.") % {"count": len(result.errors)})
+        counts = {"total": result.total, "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        if dry_run:
+            message = _("%(total)s rows checked, nothing written: %(created)s would be new, %(updated)s updated, %(unchanged)s unchanged.")
+        else:
+            message = _("%(total)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+        self.stdout.write(message % counts)
