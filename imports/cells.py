@@ -71,6 +71,11 @@ def _plainly_valid_insz(number: str) -> bool:
 
 
 def insz(value) -> str:
+    from imports.readers import NumberText
+
+    if isinstance(value, NumberText) and len(value) < 11:
+        # A spreadsheet cell holding the INSZ as a number dropped its leading zeros (born 2000-2009).
+        value = value.zfill(11)
     number = normalise_insz(value) if not (isinstance(value, str) and value.isdigit()) else value
     if _plainly_valid_insz(number):
         return number

@@ -19,6 +19,10 @@ class Table:
     rows: Iterator[tuple[int, list]]  # (row number in the file, cells), header is row 1
 
 
+class NumberText(str):
+    """The text of a numeric XLSX cell: leading zeros of an identifier stored as a number are lost."""
+
+
 def _cell(value):
     """XLSX cells: real dates stay dates, whole numbers lose their '.0', everything else becomes text."""
     if value is None:
@@ -27,10 +31,10 @@ def _cell(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return NumberText(int(value))
     return str(value).strip()
 
 

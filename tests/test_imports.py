@@ -461,3 +461,18 @@ def test_partner_staff_without_organisation_owns_no_partner(person, partner):
     )
     assert (2, "partner_kbo") in [(e.row, e.column) for e in result.errors]
     assert Trajectory.objects.count() == 0
+
+
+def test_xlsx_insz_stored_as_a_number_gets_its_leading_zeros_back(db):
+    young = make_insz(D(2003, 2, 28), 5)
+    assert young.startswith("0")
+    content = xlsx([["insz", "first_name", "last_name"], [int(young), "Jo", "Jong"]])
+    result = run("employees", content, name="people.xlsx")
+    assert result.ok, result.errors
+    assert Employee.objects.get().insz == young
+
+
+def test_csv_insz_missing_a_digit_is_not_padded(db):
+    young = make_insz(D(2003, 2, 28), 5)
+    result = run("employees", csv("insz,first_name,last_name", f"{young[1:]},Jo,Jong"))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "insz")]
