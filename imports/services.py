@@ -285,7 +285,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
             seen_keys[key] = number
             stored = lookups["existing"].get(key)
             if stored is None:
-                instance = spec.model(**values)
+                instance = _new_instance(spec.model, values)
                 if row.get("registered_on") is not None and not hasattr(instance, "registered_on"):
                     instance._history_date = _history_moment(row["registered_on"])
                 validate_instance(spec, instance, error, validated)
@@ -307,6 +307,22 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
             result.errors.extend(row_errors)
         if not result.errors:
             _write(spec, creates, updates, user, reason, now)
+
+
+def _new_instance(model, values: dict):
+    """An unsaved record; related records go in by id with the record cached, which skips the
+    relation descriptors (a third of the time of making 100,000 instances)."""
+    by_attname, related = {}, {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            by_attname[field.attname] = value.pk if value is not None else None
+            related[name] = value
+        else:
+            by_attname[name] = value
+    instance = model(**by_attname)
+    instance._state.fields_cache.update(related)
+    return instance
 
 
 def _plan_updates(spec: Kind, changing, updates, result, validated) -> None:
