@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trajectories",
     "demo",
     "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,5 @@ urlpatterns = [
     path("rapporten/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("import/", include("imports.urls")),
 ]

@@ -1,0 +1,48 @@
+"""A record of every import: who brought which file in, when, and what it changed."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from imports.constants import ImportKind, ImportStatus
+
+
+class ImportRun(models.Model):
+    """One uploaded file and its outcome.
+
+    The file's content is kept here between preview and confirmation, so that
+    what is confirmed is exactly what was previewed, never a re-upload.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"), editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="imports_importrun_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="imports_importrun_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_kind_display()}, {self.get_status_display()})"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from imports import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:pk>/", views.preview, name="preview"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/errors.xlsx", views.error_report, name="error_report"),
+]

@@ -1,0 +1,101 @@
+"""Import pages: upload a file, see every problem per row and column, confirm, download the errors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import access
+from imports.constants import ImportStatus
+from imports.exports import to_xlsx
+from imports.forms import UploadForm
+from imports.kinds import KINDS, kinds_for
+from imports.models import ImportRun
+from imports.services import confirm_run, preview_run
+
+
+def _allowed_kinds(user) -> list[str]:
+    kinds = kinds_for(user)
+    if not kinds:
+        raise Http404
+    return kinds
+
+
+def _run_for(user, pk) -> ImportRun:
+    """A run the user may see: administrators every run, everyone else their own, of a kind they may import."""
+    kinds = _allowed_kinds(user)
+    runs = ImportRun.objects.filter(kind__in=kinds)
+    if not access.sees_everything(user):
+        runs = runs.filter(user=user)
+    return get_object_or_404(runs, pk=pk)
+
+
+@login_required
+def upload(request):
+    """Upload a file; it is checked at once and kept for the confirmation."""
+    kinds = _allowed_kinds(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        run = preview_run(
+            kind=form.cleaned_data["kind"], content=upload_file.read(), file_name=upload_file.name, user=request.user
+        )
+        return redirect("imports:preview", pk=run.pk)
+    runs = ImportRun.objects.filter(kind__in=kinds)
+    if not access.sees_everything(request.user):
+        runs = runs.filter(user=request.user)
+    return render(
+        request,
+        "imports/import_upload.html",
+        {
+            "form": form,
+            "kinds": [(kind, KINDS[kind].columns) for kind in kinds],
+            "runs": runs.select_related("user").defer("content")[:20],
+        },
+    )
+
+
+@login_required
+def preview(request, pk):
+    """The outcome of the check: counts, and every problem with its row, column and value."""
+    run = _run_for(request.user, pk)
+    return render(request, "imports/importrun_detail.html", {"run": run, "can_confirm": run.status == ImportStatus.PREVIEWED})
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    """Import the file kept at the preview, never a new upload."""
+    run = _run_for(request.user, pk)
+    if run.status != ImportStatus.PREVIEWED:
+        messages.error(request, _("This file was not ready to import."))
+        return redirect("imports:preview", pk=run.pk)
+    result = confirm_run(run=run, user=request.user)
+    if result.ok:
+        messages.success(
+            request,
+            _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+    else:
+        messages.error(request, _("The records changed since the preview: the file now has errors. Nothing was imported."))
+    return redirect("imports:preview", pk=run.pk)
+
+
+@login_required
+def error_report(request, pk):
+    """The run's errors as an XLSX workbook (row, column, value, message), to correct the file with."""
+    run = _run_for(request.user, pk)
+    if not run.errors:
+        raise Http404
+    headers = [_("row"), _("column"), _("value"), _("message")]
+    rows = [[e["row"], e["column"], e["value"], e["message"]] for e in run.errors]
+    response = HttpResponse(
+        to_xlsx(headers, rows, title=_("errors")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stem = run.file_name.rsplit(".", 1)[0]
+    response["Content-Disposition"] = f'attachment; filename="{stem}-fouten.xlsx"'
+    return response
