@@ -73,10 +73,12 @@ ROLE_PERMISSIONS = {
 
 
 def sync_role_groups(apps) -> None:
-    """Create the role groups and give them their permissions (used by migrations).
+    """Create the role groups and give them their permissions.
 
-    Permissions are normally created after all migrations ran; they are
-    created here first so that a fresh database gets complete groups.
+    Run by the migration that creates the groups and again after every
+    `migrate` (post_migrate), so that permissions of models added later reach
+    the groups. Permissions are normally created after all migrations ran;
+    they are created here first so that a fresh database gets complete groups.
     """
     from django.contrib.auth.management import create_permissions
 
