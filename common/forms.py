@@ -1,0 +1,108 @@
+"""Form parts shared by the casework forms: date inputs and an organisation typed by name or KBO number."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker, keyboard-accessible, ISO value."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class OrganisationField(forms.CharField):
+    """An organisation typed by its KBO number or (part of) its name: never a dropdown of thousands.
+
+    `kinds` limits which kinds of organisation may be chosen.
+    """
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        self.kinds = kinds
+        kwargs.setdefault("help_text", _("Type the KBO number or the name (or a distinctive part of it)."))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        from partners.models import Organisation
+
+        if isinstance(value, Organisation):
+            return value.name
+        if isinstance(value, int):
+            found = Organisation.objects.filter(pk=value).first()
+            return found.name if found else ""
+        return value
+
+    def clean(self, value):
+        from common.validators import normalise_kbo
+        from partners.models import Organisation
+
+        value = super().clean(value)
+        if not value:
+            return None
+        queryset = Organisation.objects.all()
+        if self.kinds:
+            queryset = queryset.filter(kind__in=self.kinds)
+        kbo = normalise_kbo(value)
+        if kbo.isdigit() and len(kbo) == 10:
+            match = queryset.filter(kbo_number=kbo).first()
+            if match:
+                return match
+        exact = list(queryset.filter(name__iexact=value.strip())[:2])
+        if len(exact) == 1:
+            return exact[0]
+        matches = list(queryset.filter(name__icontains=value.strip()).order_by("name")[:6])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValidationError(_("No organisation found for “%(value)s”. Check the name or type the KBO number."),
+                                  params={"value": value}, code="not_found")
+        names = ", ".join(f"{m.name} ({m.kbo_number})" for m in matches[:5])
+        raise ValidationError(
+            _("Several organisations match “%(value)s”: %(names)s. Type more of the name or the KBO number."),
+            params={"value": value, "names": names},
+            code="ambiguous",
+        )
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form whose organisation fields show the organisation's name when editing."""
+
+    organisation_fields: tuple = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.organisation_fields:
+            value = getattr(self.instance, name, None) if self.instance.pk or getattr(self.instance, f"{name}_id", None) else None
+            if value is not None and name not in self.initial:
+                self.initial[name] = value.name
+
+
+def style_form(form):
+    """Give widgets Bootstrap classes and mark invalid fields for assistive technology."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, (forms.CheckboxInput,)):
+            css = "form-check-input"
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(widget, forms.CheckboxSelectMultiple):
+            css = "form-select"
+        elif isinstance(widget, forms.CheckboxSelectMultiple):
+            css = ""
+        else:
+            css = "form-control"
+        if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
+            field.widget = widget = DateInput(attrs=widget.attrs)
+        existing = widget.attrs.get("class", "")
+        if css and css not in existing:
+            widget.attrs["class"] = f"{existing} {css}".strip()
+        if form.is_bound and name in form.errors:
+            widget.attrs["class"] += " is-invalid"
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"{form.auto_id % name if form.auto_id else name}_errors"
+        elif field.help_text:
+            widget.attrs["aria-describedby"] = f"{form.auto_id % name if form.auto_id else name}_help"
+    return form

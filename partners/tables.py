@@ -1,0 +1,34 @@
+"""Tables of the organisation, grant and pilot lists."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Grant, Organisation, Pilot
+
+
+class OrganisationTable(tables.Table):
+    name = tables.Column(linkify=("partners:organisation_detail", {"pk": tables.A("pk")}))
+
+    class Meta:
+        model = Organisation
+        fields = ("name", "kbo_number", "kind", "postcode", "province")
+        attrs = {"class": "table table-striped table-hover"}
+
+
+class GrantTable(tables.Table):
+    partner = tables.Column(order_by=("partner__name",))
+    total = tables.Column(verbose_name=_("total granted"), accessor="total_amount", orderable=False)
+
+    class Meta:
+        model = Grant
+        fields = ("call", "partner", "year", "esf_amount", "flemish_amount", "total", "spent_amount")
+        attrs = {"class": "table table-striped table-hover"}
+
+
+class PilotTable(tables.Table):
+    name = tables.Column(linkify=("partners:pilot_detail", {"pk": tables.A("pk")}))
+
+    class Meta:
+        model = Pilot
+        fields = ("name", "sector", "start_date", "end_date")
+        attrs = {"class": "table table-striped table-hover"}
