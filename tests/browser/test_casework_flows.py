@@ -14,7 +14,7 @@ from tests import factories
 from tests.browser.conftest import PASSWORD
 from trajectories.models import EndReason, Trajectory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _user(role, **kwargs):
