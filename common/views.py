@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
@@ -159,7 +159,7 @@ class VersionedFormMixin:
         self.conflict = self.describe_conflict(current, seen)
         form.add_error(
             None,
-            _gettext(
+            gettext(
                 "Someone else changed this record while you were editing it. Your changes were not saved. "
                 "Check what changed meanwhile (below), then save again if your changes still apply."
             ),
@@ -209,7 +209,7 @@ class CaseUpdateView(RoleRequiredMixin, ScopedQuerysetMixin, VersionedFormMixin,
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = self.title or _gettext("Edit %(record)s") % {"record": self.object}
+        context["title"] = self.title or gettext("Edit %(record)s") % {"record": self.object}
         style_form(context["form"])
         context["cancel_url"] = self.get_success_url()
         return context
@@ -267,7 +267,7 @@ class HistoryView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
                 }
             )
         context["entries"] = entries
-        context["title"] = _gettext("History of %(record)s") % {"record": self.object}
+        context["title"] = gettext("History of %(record)s") % {"record": self.object}
         return context
 
 
@@ -291,7 +291,7 @@ class CaseCreateView(RoleRequiredMixin, CreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = self.title or _gettext("New %(kind)s") % {"kind": self.model._meta.verbose_name}
+        context["title"] = self.title or gettext("New %(kind)s") % {"kind": self.model._meta.verbose_name}
         context["cancel_url"] = self.cancel_url
         style_form(context["form"])
         return context

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS
@@ -100,7 +100,7 @@ class EmploymentCreateView(CaseCreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _gettext("New job for %(person)s") % {"person": self.get_employee()}
+        context["title"] = gettext("New job for %(person)s") % {"person": self.get_employee()}
         context["cancel_url"] = reverse("employees:detail", args=[self.get_employee().pk])
         return context
 
@@ -134,6 +134,6 @@ class PersonLookupView(CaseFormView):
     def perform(self, form):
         lookup = services.person_lookup(user=self.request.user, insz=form.cleaned_data["insz"])
         if not lookup.found:
-            messages.warning(self.request, _gettext("No person with this INSZ number is registered."))
+            messages.warning(self.request, gettext("No person with this INSZ number is registered."))
         context = self.get_context_data(form=self.form_class(), lookup=lookup)
         return render(self.request, self.template_name, context)

@@ -5,7 +5,7 @@ from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_of
@@ -68,13 +68,13 @@ class EvaluationCreateView(CaseCreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _gettext("New evaluation of %(person)s") % {"person": self.get_employee()}
+        context["title"] = gettext("New evaluation of %(person)s") % {"person": self.get_employee()}
         context["cancel_url"] = reverse("employees:detail", args=[self.get_employee().pk])
         return context
 
     def get_success_url(self):
         if self.object.advice.code == ADVICE_READY:
-            messages.info(self.request, _gettext("The person is ready to move on: refer them to a partner."))
+            messages.info(self.request, gettext("The person is ready to move on: refer them to a partner."))
             return reverse("evaluations:refer", args=[self.object.pk])
         return reverse("evaluations:detail", args=[self.object.pk])
 
@@ -110,8 +110,8 @@ class ReferralCreateView(CaseFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _gettext("Refer %(person)s to a partner") % {"person": self.evaluation.employee}
-        context["submit_label"] = _gettext("Refer")
+        context["title"] = gettext("Refer %(person)s to a partner") % {"person": self.evaluation.employee}
+        context["submit_label"] = gettext("Refer")
         return context
 
     def get_cancel_url(self):
@@ -121,7 +121,7 @@ class ReferralCreateView(CaseFormView):
         referral = services.referral_create(
             evaluation=self.evaluation, partner=form.cleaned_data["partner"], referred_by=self.request.user
         )
-        messages.success(self.request, _gettext("%(person)s was referred to %(partner)s.") % {
+        messages.success(self.request, gettext("%(person)s was referred to %(partner)s.") % {
             "person": referral.employee, "partner": referral.partner})
         return redirect("evaluations:detail", pk=self.evaluation.pk)
 
@@ -147,7 +147,7 @@ class ReferralListView(CaseListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if role_of(self.request.user) == Role.PARTNER_STAFF:
-            context["title"] = _gettext("Work queue")
+            context["title"] = gettext("Work queue")
         context["waiting_count"] = self.model.objects.visible_to(self.request.user).waiting().count()
         return context
 
@@ -166,7 +166,7 @@ class ReferralReassignView(CaseFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _gettext("Re-assign the referral of %(person)s (now with %(partner)s)") % {
+        context["title"] = gettext("Re-assign the referral of %(person)s (now with %(partner)s)") % {
             "person": self.referral.employee, "partner": self.referral.partner}
         return context
 
@@ -175,7 +175,7 @@ class ReferralReassignView(CaseFormView):
 
     def perform(self, form):
         referral = services.referral_reassign(referral=self.referral, partner=form.cleaned_data["partner"])
-        messages.success(self.request, _gettext("The referral was re-assigned to %(partner)s.") % {"partner": referral.partner})
+        messages.success(self.request, gettext("The referral was re-assigned to %(partner)s.") % {"partner": referral.partner})
         return redirect("evaluations:referral_list")
 
 

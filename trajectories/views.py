@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_of
@@ -70,8 +70,8 @@ class _StartTrajectoryView(CaseFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _gettext("Start a trajectory for %(person)s") % {"person": self.employee}
-        context["submit_label"] = _gettext("Start the trajectory")
+        context["title"] = gettext("Start a trajectory for %(person)s") % {"person": self.employee}
+        context["submit_label"] = gettext("Start the trajectory")
         return context
 
     def perform(self, form):
@@ -89,7 +89,7 @@ class _StartTrajectoryView(CaseFormView):
             notes=data.get("notes", ""),
             referral=self.referral,
         )
-        messages.success(self.request, _gettext("The trajectory of %(person)s started.") % {"person": self.employee})
+        messages.success(self.request, gettext("The trajectory of %(person)s started.") % {"person": self.employee})
         return redirect("trajectories:detail", pk=trajectory.pk)
 
 
@@ -150,8 +150,8 @@ class TrajectoryEndView(CaseUpdateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _gettext("End the trajectory of %(person)s") % {"person": self.object.employee}
-        context["submit_label"] = _gettext("End the trajectory")
+        context["title"] = gettext("End the trajectory of %(person)s") % {"person": self.object.employee}
+        context["submit_label"] = gettext("End the trajectory")
         return context
 
     def save_form(self, form):
@@ -200,7 +200,7 @@ class InternshipCreateView(CaseCreateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = _gettext("New internship for %(person)s") % {"person": self.get_trajectory().employee}
+        context["title"] = gettext("New internship for %(person)s") % {"person": self.get_trajectory().employee}
         context["cancel_url"] = reverse("trajectories:detail", args=[self.get_trajectory().pk])
         return context
 
