@@ -35,6 +35,9 @@ class OrganisationField(forms.CharField):
             return found.name if found else ""
         return value
 
+    def has_changed(self, initial, data):
+        return (self.prepare_value(initial) or "") != (data or "").strip()
+
     def clean(self, value):
         from common.validators import normalise_kbo
         from partners.models import Organisation

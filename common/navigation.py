@@ -18,6 +18,7 @@ MENU = [
     (_("Grants"), "partners:grant_list", TRAJECTORY_USERS),
     (_("Organisations"), "partners:organisation_list", ALL_ROLES),
     (_("Sector pilots"), "partners:pilot_list", ALL_ROLES),
+    (_("Look-ups by INSZ"), "employees:lookup_log", ADMIN),
     (_("Administration"), "admin:index", ADMIN),
 ]
 

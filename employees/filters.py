@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.filters import AgeBand, SearchFilter, year_filter
 from employees.constants import Gender
-from employees.models import Employee
+from employees.models import Employee, PersonLookup
 
 
 def _years_ago(today: datetime.date, years: int) -> datetime.date:
@@ -38,3 +38,14 @@ class EmployeeFilter(django_filters.FilterSet):
         if value == "25-54":
             return queryset.filter(birth_date__lte=_years_ago(today, 25), birth_date__gt=_years_ago(today, 55))
         return queryset.filter(birth_date__lte=_years_ago(today, 55))
+
+
+class PersonLookupFilter(django_filters.FilterSet):
+    q = SearchFilter(search_fields=("insz", "user__username", "user__last_name", "organisation__name"),
+                     label=_("INSZ, user or organisation"))
+    found = django_filters.BooleanFilter(label=_("found"))
+    year = year_filter("looked_up_at", _("year"))
+
+    class Meta:
+        model = PersonLookup
+        fields = []

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from common.models import RegisteredModel, TimeStampedModel
 from common.validators import insz_birth_date, normalise_insz, validate_insz, validate_not_future
 from employees.constants import Gender
-from employees.querysets import EmployeeQuerySet, EmploymentQuerySet
+from employees.querysets import EmployeeQuerySet, EmploymentQuerySet, PersonLookupQuerySet
 
 
 class Instrument(TimeStampedModel):
@@ -198,6 +198,8 @@ class PersonLookup(models.Model):
     )
     found = models.BooleanField(_("found"))
     looked_up_at = models.DateTimeField(_("looked up at"), auto_now_add=True)
+
+    objects = PersonLookupQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person look-up")

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from employees.models import Employee
+from employees.models import Employee, PersonLookup
 
 
 class EmployeeTable(tables.Table):
@@ -13,4 +13,14 @@ class EmployeeTable(tables.Table):
     class Meta:
         model = Employee
         fields = ("last_name", "first_name", "insz", "birth_date", "gender", "registered_on")
+        attrs = {"class": "table table-striped table-hover"}
+
+
+class PersonLookupTable(tables.Table):
+    looked_up_at = tables.DateTimeColumn(format="d/m/Y H:i")
+    organisation = tables.Column(order_by=("organisation__name",))
+
+    class Meta:
+        model = PersonLookup
+        fields = ("looked_up_at", "user", "organisation", "insz", "found", "employee")
         attrs = {"class": "table table-striped table-hover"}

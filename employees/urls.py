@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.EmployeeListView.as_view(), name="list"),
     path("new/", views.EmployeeCreateView.as_view(), name="create"),
     path("lookup/", views.PersonLookupView.as_view(), name="lookup"),
+    path("lookups/", views.PersonLookupLogView.as_view(), name="lookup_log"),
     path("<int:pk>/", views.EmployeeDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="update"),
     path("<int:pk>/history/", views.EmployeeHistoryView.as_view(), name="history"),

@@ -17,10 +17,10 @@ from common.views import (
     HistoryView,
 )
 from employees import services
-from employees.filters import EmployeeFilter
+from employees.filters import EmployeeFilter, PersonLookupFilter
 from employees.forms import EmployeeForm, EmploymentForm, PersonLookupForm
-from employees.models import Employee, Employment
-from employees.tables import EmployeeTable
+from employees.models import Employee, Employment, PersonLookup
+from employees.tables import EmployeeTable, PersonLookupTable
 
 
 class EmployeeListView(CaseListView):
@@ -137,3 +137,13 @@ class PersonLookupView(CaseFormView):
             messages.warning(self.request, gettext("No person with this INSZ number is registered."))
         context = self.get_context_data(form=self.form_class(), lookup=lookup)
         return render(self.request, self.template_name, context)
+
+
+class PersonLookupLogView(CaseListView):
+    """The audit of look-ups by INSZ: who looked up which number, when, and whether someone was found."""
+
+    model = PersonLookup
+    roles = ADMIN
+    select_related = ("user", "organisation", "employee")
+    table_class = PersonLookupTable
+    filterset_class = PersonLookupFilter

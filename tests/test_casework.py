@@ -280,3 +280,41 @@ def test_person_page_shows_one_timeline_but_not_partner_trajectories_to_evaluato
     client.force_login(evaluator)
     kinds = [e["kind"] for e in client.get(reverse("employees:detail", args=[employee.pk])).context["timeline"]]
     assert kinds == ["se_job", "evaluation", "regular_job"]
+
+
+def test_a_trajectory_started_on_an_earlier_date_takes_the_job_of_that_date(client, partner_staff, partner):
+    referral = _referral(partner)
+    employee = referral.employee
+    earlier = factories.EmploymentFactory(employee=employee, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2019, 12, 31))
+    factories.EmploymentFactory(employee=employee, start_date=datetime.date(2020, 1, 1),
+                                instrument=factories.instrument("lokale-diensteneconomie"))
+    client.force_login(partner_staff)
+    form = client.get(reverse("trajectories:start_from_referral", args=[referral.pk])).context["form"]
+    assert form.initial["instrument"] == factories.instrument("lokale-diensteneconomie")  # today's job
+    client.post(reverse("trajectories:start_from_referral", args=[referral.pk]), {
+        "call": factories.CallFactory().pk, "start_date": "2019-06-01",
+        "se_employer": form.initial["se_employer"].name, "instrument": form.initial["instrument"].pk,
+    })
+    trajectory = Trajectory.objects.get()
+    assert (trajectory.se_employer, trajectory.instrument) == (earlier.employer, earlier.instrument)
+
+
+def test_an_employer_chosen_by_hand_is_kept_whatever_the_start_date(client, partner_staff, partner):
+    referral = _referral(partner)
+    factories.EmploymentFactory(employee=referral.employee, start_date=datetime.date(2015, 1, 1))
+    chosen = factories.OrganisationFactory(name="Zelfgekozen Maatwerk")
+    client.force_login(partner_staff)
+    client.post(reverse("trajectories:start_from_referral", args=[referral.pk]), {
+        "call": factories.CallFactory().pk, "start_date": "2019-06-01", "se_employer": chosen.kbo_number,
+    })
+    assert Trajectory.objects.get().se_employer == chosen
+
+
+def test_administrator_audits_the_lookups_by_insz(client, administrator, partner_staff):
+    person = factories.EmployeeFactory()
+    client.force_login(partner_staff)
+    client.post(reverse("employees:lookup"), {"insz": person.insz})
+    client.force_login(administrator)
+    body = client.get(reverse("employees:lookup_log"), {"found": "true"}).content.decode()
+    assert person.insz in body and partner_staff.username in body
+    assert person.insz not in client.get(reverse("employees:lookup_log"), {"found": "false"}).content.decode()

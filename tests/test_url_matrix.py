@@ -24,6 +24,7 @@ EXPECTED = {
     "employees:list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
     "employees:create": (None, {"evaluator", "administrator"}),
     "employees:lookup": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "employees:lookup_log": (None, {"administrator"}),
     "employees:detail": ("employee", {"evaluator", "other_partner_staff", "administrator"}),
     "employees:update": ("employee", {"evaluator", "administrator"}),
     "employees:history": ("employee", {"administrator"}),

@@ -77,14 +77,18 @@ class _StartTrajectoryView(CaseFormView):
     def perform(self, form):
         data = form.cleaned_data
         partner = self.referral.partner if self.referral else (self.get_partner() or data.get("partner"))
+        se_employer, instrument = data.get("se_employer"), data.get("instrument")
+        if "start_date" in form.changed_data and not {"se_employer", "instrument"} & set(form.changed_data):
+            # The pre-filled job was today's; for another start date the service takes the job on that date.
+            se_employer = instrument = None
         trajectory = services.trajectory_start(
             employee=self.employee,
             partner=partner,
             call=data["call"],
             start_date=data["start_date"],
             caseworker=self.request.user,
-            se_employer=data.get("se_employer"),
-            instrument=data.get("instrument"),
+            se_employer=se_employer,
+            instrument=instrument,
             voortraject_start=data.get("voortraject_start"),
             notes=data.get("notes", ""),
             referral=self.referral,
