@@ -61,3 +61,16 @@ def province_filter(field: str, label=_("province")):
 def organisation_name_filter(field: str, label):
     """Organisations can number thousands: a text box, never a dropdown."""
     return django_filters.CharFilter(field_name=f"{field}__name", lookup_expr="icontains", label=label)
+
+
+ALL = _("(all)")
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    """A filter set whose dropdowns say “(all)” when nothing is chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)):
+                filter_.extra["empty_label"] = ALL

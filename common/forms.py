@@ -70,19 +70,6 @@ class OrganisationField(forms.CharField):
         )
 
 
-class VersionedModelForm(forms.ModelForm):
-    """A model form whose organisation fields show the organisation's name when editing."""
-
-    organisation_fields: tuple = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.organisation_fields:
-            value = getattr(self.instance, name, None) if self.instance.pk or getattr(self.instance, f"{name}_id", None) else None
-            if value is not None and name not in self.initial:
-                self.initial[name] = value.name
-
-
 def style_form(form):
     """Give widgets Bootstrap classes and mark invalid fields for assistive technology."""
     for name, field in form.fields.items():

@@ -28,9 +28,10 @@ def menu_for(request) -> list[dict]:
     role = role_of(request.user)
     items = []
     for label, name, roles in MENU:
-        if role not in roles:
-            continue
-        url = reverse(name)
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "current": current})
+        if role in roles:
+            items.append({"label": label, "url": reverse(name), "current": False})
+    # The current entry is the one whose address is the longest start of the page's address.
+    matches = [item for item in items if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["current"] = True
     return items

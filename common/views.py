@@ -65,7 +65,11 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
     create_roles: tuple = ()
 
     def get_export_filename(self, export_format):
-        return f"{self.model._meta.model_name}s.{export_format}"
+        from django.utils import timezone
+        from django.utils.text import slugify
+
+        name = slugify(str(self.model._meta.verbose_name_plural))
+        return f"{name}-{timezone.localdate().isoformat()}.{export_format}"
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

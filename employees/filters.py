@@ -3,11 +3,12 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import AgeBand, SearchFilter, year_filter
+from common.filters import ALL, CaseFilterSet, AgeBand, SearchFilter, year_filter
 from employees.constants import Gender
 from employees.models import Employee, PersonLookup
 
@@ -19,7 +20,7 @@ def _years_ago(today: datetime.date, years: int) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-class EmployeeFilter(django_filters.FilterSet):
+class EmployeeFilter(CaseFilterSet):
     q = SearchFilter(search_fields=("first_name", "last_name", "insz"), label=_("Name or INSZ"))
     age_band = django_filters.ChoiceFilter(label=_("age band (today)"), choices=AgeBand.CHOICES, method="filter_age_band")
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("gender"))
@@ -40,10 +41,12 @@ class EmployeeFilter(django_filters.FilterSet):
         return queryset.filter(birth_date__lte=_years_ago(today, 55))
 
 
-class PersonLookupFilter(django_filters.FilterSet):
+class PersonLookupFilter(CaseFilterSet):
     q = SearchFilter(search_fields=("insz", "user__username", "user__last_name", "organisation__name"),
                      label=_("INSZ, user or organisation"))
-    found = django_filters.BooleanFilter(label=_("found"))
+    found = django_filters.BooleanFilter(
+        label=_("found"), widget=forms.Select(choices=[("", ALL), ("true", _("yes")), ("false", _("no"))])
+    )
     year = year_filter("looked_up_at", _("year"))
 
     class Meta:

@@ -3,13 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import SearchFilter, age_band_filter, organisation_name_filter, province_filter, year_filter
+from common.filters import CaseFilterSet, SearchFilter, age_band_filter, organisation_name_filter, province_filter, year_filter
 from employees.models import Instrument
 from evaluations.constants import ReferralStatus
 from evaluations.models import Advice, Evaluation, Referral
 
 
-class EvaluationFilter(django_filters.FilterSet):
+class EvaluationFilter(CaseFilterSet):
     q = SearchFilter(
         search_fields=("employee__first_name", "employee__last_name", "employee__insz", "employer__name"),
         label=_("Name, INSZ or employer"),
@@ -26,7 +26,7 @@ class EvaluationFilter(django_filters.FilterSet):
         fields = []
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(CaseFilterSet):
     q = SearchFilter(search_fields=("employee__first_name", "employee__last_name", "employee__insz"), label=_("Name or INSZ"))
     status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("status"))
     partner = organisation_name_filter("partner", _("partner"))

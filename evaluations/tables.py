@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import heading
+
 from evaluations.constants import ReferralStatus
 from evaluations.models import Evaluation, Referral
 
@@ -12,9 +14,9 @@ from evaluations.models import Evaluation, Referral
 class EvaluationTable(tables.Table):
     evaluation_date = tables.DateColumn(format="d/m/Y", linkify=("evaluations:detail", {"pk": tables.A("pk")}))
     employee = tables.Column(order_by=("employee__last_name", "employee__first_name"))
-    insz = tables.Column(accessor="employee__insz", verbose_name=_("INSZ number"))
+    insz = tables.Column(accessor="employee__insz", verbose_name=heading(_("INSZ number")))
     employer = tables.Column(order_by=("employer__name",))
-    province = tables.Column(accessor="employer__province", verbose_name=_("province"))
+    province = tables.Column(accessor="employer__province", verbose_name=heading(_("province")))
 
     class Meta:
         model = Evaluation
@@ -27,11 +29,11 @@ class ReferralTable(tables.Table):
     employee = tables.Column(
         order_by=("employee__last_name", "employee__first_name"), linkify=("employees:detail", {"pk": tables.A("employee_id")})
     )
-    insz = tables.Column(accessor="employee__insz", verbose_name=_("INSZ number"))
-    evaluation_date = tables.DateColumn(accessor="evaluation__evaluation_date", format="d/m/Y", verbose_name=_("evaluation date"))
+    insz = tables.Column(accessor="employee__insz", verbose_name=heading(_("INSZ number")))
+    evaluation_date = tables.DateColumn(accessor="evaluation__evaluation_date", format="d/m/Y", verbose_name=heading(_("evaluation date")))
     partner = tables.Column(order_by=("partner__name",))
-    registered_on = tables.DateColumn(format="d/m/Y", verbose_name=_("referred on"))
-    action = tables.Column(empty_values=(), orderable=False, verbose_name=_("action"), exclude_from_export=True)
+    registered_on = tables.DateColumn(format="d/m/Y", verbose_name=heading(_("referred on")))
+    action = tables.Column(empty_values=(), orderable=False, verbose_name=heading(_("action")), exclude_from_export=True)
 
     class Meta:
         model = Referral

@@ -3,12 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import SearchFilter, organisation_name_filter, province_filter
+from common.filters import CaseFilterSet, SearchFilter, organisation_name_filter, province_filter
 from partners.constants import OrganisationKind
 from partners.models import Call, Grant, Organisation, Pilot
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(CaseFilterSet):
     q = SearchFilter(search_fields=("name", "kbo_number"), label=_("Name or KBO number"))
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("kind"))
     province = province_filter("province")
@@ -18,7 +18,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = []
 
 
-class GrantFilter(django_filters.FilterSet):
+class GrantFilter(CaseFilterSet):
     partner = organisation_name_filter("partner", _("partner"))
     call = django_filters.ModelChoiceFilter(queryset=Call.objects.all(), label=_("call"))
     year = django_filters.NumberFilter(field_name="year", label=_("year"))
@@ -28,7 +28,7 @@ class GrantFilter(django_filters.FilterSet):
         fields = []
 
 
-class PilotFilter(django_filters.FilterSet):
+class PilotFilter(CaseFilterSet):
     q = SearchFilter(search_fields=("name", "sector", "organisations__name"), label=_("Name, sector or organisation"))
     year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("start year"))
 

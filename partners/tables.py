@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import heading
+
 from partners.models import Grant, Organisation, Pilot
 
 
@@ -17,7 +19,7 @@ class OrganisationTable(tables.Table):
 
 class GrantTable(tables.Table):
     partner = tables.Column(order_by=("partner__name",))
-    total = tables.Column(verbose_name=_("total granted"), accessor="total_amount", orderable=False)
+    total = tables.Column(verbose_name=heading(_("total granted")), accessor="total_amount", orderable=False)
 
     class Meta:
         model = Grant

@@ -92,3 +92,10 @@ def test_an_invalid_field_points_to_its_message(client, partner_staff, partner):
     assert 'aria-describedby="id_host_errors"' in body
     assert 'id="id_host_errors"' in body
     assert "Dit veld is verplicht." in body
+
+
+def test_the_menu_marks_only_the_current_section(client, partner_staff):
+    client.force_login(partner_staff)
+    body = client.get(reverse("evaluations:referral_list")).content.decode()
+    assert body.count('aria-current="page"') == 1
+    assert re.search(r'href="%s" aria-current="page"' % reverse("evaluations:referral_list"), body)

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import SearchFilter, age_band_filter, organisation_name_filter, province_filter, year_filter
+from common.filters import ALL, CaseFilterSet, SearchFilter, age_band_filter, organisation_name_filter, province_filter, year_filter
 from common.forms import DateInput
 from employees.models import Instrument
 from trajectories.constants import InternshipOutcome
@@ -19,7 +19,7 @@ STATUS_CHOICES = [
 ]
 
 
-class TrajectoryFilter(django_filters.FilterSet):
+class TrajectoryFilter(CaseFilterSet):
     q = SearchFilter(
         search_fields=("employee__first_name", "employee__last_name", "employee__insz", "partner__name", "se_employer__name"),
         label=_("Name, INSZ or organisation"),
@@ -33,7 +33,7 @@ class TrajectoryFilter(django_filters.FilterSet):
     on = django_filters.DateFilter(label=_("status on (date)"), method="keep", widget=DateInput())
     with_internship = django_filters.BooleanFilter(
         label=_("with an internship"), method="filter_with_internship",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))]),
+        widget=forms.Select(choices=[("", ALL), ("true", _("yes")), ("false", _("no"))]),
     )
     end_reason = django_filters.ModelChoiceFilter(queryset=EndReason.objects.all(), label=_("end reason"))
 
@@ -58,7 +58,7 @@ class TrajectoryFilter(django_filters.FilterSet):
         return queryset.filter(has) if value else queryset.exclude(has)
 
 
-class InternshipFilter(django_filters.FilterSet):
+class InternshipFilter(CaseFilterSet):
     q = SearchFilter(
         search_fields=("trajectory__employee__first_name", "trajectory__employee__last_name", "trajectory__employee__insz", "host__name"),
         label=_("Name, INSZ or host"),
