@@ -90,7 +90,17 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
         return context
 
 
-class CaseDetailView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
+class RecordFirstMixin:
+    """Look the record up before anything else, so that whatever the method, a record outside
+    `visible_to` answers 404 (and not, say, 405 for a POST to a read-only page)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) in self.roles:
+            self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CaseDetailView(RecordFirstMixin, RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     """A record the user may see; anything else answers 404."""
 
 
@@ -252,7 +262,7 @@ class CaseFormView(RoleRequiredMixin, FormView):
         raise NotImplementedError
 
 
-class HistoryView(RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
+class HistoryView(RecordFirstMixin, RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     """Who changed what and when, for one record (administrators only)."""
 
     template_name = "common/history.html"

@@ -59,6 +59,10 @@ class ReferralTable(tables.Table):
                 format_html('<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
                             reverse("evaluations:referral_reassign", args=[record.pk]), _("Re-assign"))
             )
+        if self.role == Role.ADMINISTRATOR:
+            links.append(
+                format_html('<a href="{}">{}</a>', reverse("evaluations:referral_history", args=[record.pk]), _("history"))
+            )
         if record.trajectory_id and self.role in (Role.PARTNER_STAFF, Role.ADMINISTRATOR):
             links.append(
                 format_html('<a href="{}">{}</a>', reverse("trajectories:detail", args=[record.trajectory_id]), _("Open trajectory"))

@@ -20,10 +20,14 @@ class OrganisationTable(tables.Table):
 class GrantTable(tables.Table):
     partner = tables.Column(order_by=("partner__name",))
     total = tables.Column(verbose_name=heading(_("total granted")), accessor="total_amount", orderable=False)
+    actions = tables.TemplateColumn(
+        template_name="partners/_grant_actions.html", verbose_name=heading(_("actions")), orderable=False,
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = Grant
-        fields = ("call", "partner", "year", "esf_amount", "flemish_amount", "total", "spent_amount")
+        fields = ("call", "partner", "year", "esf_amount", "flemish_amount", "total", "spent_amount", "actions")
         attrs = {"class": "table table-striped table-hover"}
 
 

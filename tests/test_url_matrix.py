@@ -172,3 +172,20 @@ def test_posting_to_a_forbidden_page_changes_nothing(role, request, client, worl
     assert response.status_code == NOT_FOUND
     trajectory.refresh_from_db()
     assert trajectory.end_date is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_refused_a_page_is_refused_it_on_post_too(role, request, client, world):
+    """A view must not check access on GET only: a POST from a role without access answers the same."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    wrong = []
+    for name in casework_url_names():
+        if name not in EXPECTED or role in EXPECTED[name][1]:
+            continue
+        url = _url(name, world)
+        status = client.post(url, {}).status_code
+        expected = LOGIN if role == "anonymous" else NOT_FOUND
+        if status != expected:
+            wrong.append(f"POST {name} {url}: {status}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
