@@ -183,3 +183,33 @@ def test_analyst_gets_no_person_level_list(client, analyst):
     for name in ("employees:list", "evaluations:list", "trajectories:list", "trajectories:internship_list"):
         assert client.get(reverse(name)).status_code == 404
     assert client.get(reverse("partners:organisation_list")).status_code == 200
+
+
+def _fill_case(employee, partner, first, count):
+    for index in range(first, first + count):
+        factories.EmploymentFactory(employee=employee, start_date=datetime.date(2000 + index, 1, 1))
+        factories.EvaluationFactory(employee=employee)
+        trajectory = factories.TrajectoryFactory(employee=employee, partner=partner, start_date=datetime.date(2000 + index, 2, 1))
+        factories.InternshipFactory(trajectory=trajectory)
+
+
+def test_the_person_page_runs_the_same_number_of_queries_however_long_the_story(client, administrator, partner):
+    employee = factories.EmployeeFactory()
+    _fill_case(employee, partner, 0, 1)
+    client.force_login(administrator)
+    url = reverse("employees:detail", args=[employee.pk])
+    few = _queries(client, url)
+    _fill_case(employee, partner, 1, 8)
+    assert len(client.get(url).context["timeline"]) == 9 * 4
+    assert _queries(client, url) == few
+
+
+def test_the_trajectory_page_runs_the_same_number_of_queries_however_many_internships(client, administrator):
+    trajectory = factories.TrajectoryFactory()
+    factories.InternshipFactory(trajectory=trajectory)
+    client.force_login(administrator)
+    url = reverse("trajectories:detail", args=[trajectory.pk])
+    few = _queries(client, url)
+    for days in range(31, 39):
+        factories.InternshipFactory(trajectory=trajectory, start_date=trajectory.start_date + datetime.timedelta(days=days))
+    assert _queries(client, url) == few
