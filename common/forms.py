@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,6 +77,8 @@ def style_form(form):
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue
+        if field.label:
+            field.label = capfirst(field.label)
         if isinstance(widget, (forms.CheckboxInput,)):
             css = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(widget, forms.CheckboxSelectMultiple):
