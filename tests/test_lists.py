@@ -213,3 +213,26 @@ def test_the_trajectory_page_runs_the_same_number_of_queries_however_many_intern
     for days in range(31, 39):
         factories.InternshipFactory(trajectory=trajectory, start_date=trajectory.start_date + datetime.timedelta(days=days))
     assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_every_sortable_column_sorts_both_ways(name, client, administrator, partner):
+    _make_rows(name, 2, partner)
+    client.force_login(administrator)
+    table = client.get(reverse(name)).context["table"]
+    sortable = [column.name for column in table.columns if column.orderable]
+    assert sortable
+    for column in sortable:
+        for direction in ("", "-"):
+            response = client.get(reverse(name), {"sort": f"{direction}{column}"})
+            assert response.status_code == 200, f"{name} sort={direction}{column}"
+
+
+def test_sorting_by_start_date_orders_the_trajectories(client, administrator):
+    late = factories.TrajectoryFactory(start_date=datetime.date(2020, 1, 1))
+    early = factories.TrajectoryFactory(start_date=datetime.date(2018, 1, 1))
+    client.force_login(administrator)
+    rows = list(client.get(reverse("trajectories:list"), {"sort": "start_date"}).context["table"].page.object_list)
+    assert [row.record for row in rows] == [early, late]
+    rows = list(client.get(reverse("trajectories:list"), {"sort": "-start_date"}).context["table"].page.object_list)
+    assert [row.record for row in rows] == [late, early]
