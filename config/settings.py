@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "common",
     "accounts",
     "partners",
     "employees",

@@ -8,6 +8,10 @@ from accounts.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("persons/", include("employees.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("trajectories/", include("trajectories.urls")),
+    path("register/", include("partners.urls")),
     path("rapporten/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.forms import INSZFormField
 from common.validators import normalise_insz
-from employees.models import Employee, Employment, Instrument
+from employees.models import Employee, Employment, Instrument, PersonLookup
 
 
 @admin.register(Instrument)
@@ -50,3 +50,23 @@ class EmploymentAdmin(SimpleHistoryAdmin):
     search_fields = ["employee__insz", "employee__last_name", "employer__name", "employer__kbo_number"]
     autocomplete_fields = ["employee", "employer"]
     date_hierarchy = "start_date"
+
+
+@admin.register(PersonLookup)
+class PersonLookupAdmin(admin.ModelAdmin):
+    """The log of look-ups by exact INSZ: read only, it is evidence of who looked for whom."""
+
+    list_display = ["looked_up_at", "user", "organisation", "insz", "employee", "found"]
+    list_filter = ["found", "organisation"]
+    list_select_related = ["user", "organisation", "employee"]
+    search_fields = ["insz", "user__username", "employee__last_name", "organisation__name"]
+    readonly_fields = ["looked_up_at", "user", "organisation", "insz", "employee", "found"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from common.models import RegisteredModel, TimeStampedModel
 from common.validators import insz_birth_date, normalise_insz, validate_insz, validate_not_future
 from employees.constants import Gender
-from employees.querysets import EmployeeQuerySet, EmploymentQuerySet
+from employees.querysets import EmployeeQuerySet, EmploymentQuerySet, PersonLookupQuerySet
 
 
 class Instrument(TimeStampedModel):
@@ -176,3 +176,41 @@ class Employment(RegisteredModel):
     @property
     def is_regular(self) -> bool:
         return self.instrument_id is None
+
+
+class PersonLookup(models.Model):
+    """A partner's look-up of one person by exact INSZ, recorded because it reaches beyond their caseload."""
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("looked up by"), on_delete=models.PROTECT, related_name="person_lookups"
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="person_lookups",
+    )
+    insz = models.CharField(_("INSZ number looked up"), max_length=11)
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("person found"), on_delete=models.PROTECT, null=True, blank=True, related_name="lookups"
+    )
+    found = models.BooleanField(_("found"))
+    looked_up_at = models.DateTimeField(_("looked up at"), auto_now_add=True)
+
+    objects = PersonLookupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person look-up")
+        verbose_name_plural = _("person look-ups")
+        ordering = ["-looked_up_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(found=False, employee__isnull=True) | Q(found=True, employee__isnull=False),
+                name="employees_personlookup_found_has_employee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.insz} ({self.looked_up_at:%d/%m/%Y %H:%M})"

@@ -47,3 +47,9 @@ class EmployeeQuerySet(models.QuerySet):
             guided = Trajectory.objects.filter(employee=OuterRef("pk"), partner_id=partner_id)
             return self.filter(Exists(referred) | Exists(guided))
         return self.none()
+
+
+class PersonLookupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only administrators audit the look-ups by INSZ: a look-up names a person outside a caseload."""
+        return self if access.sees_everything(user) else self.none()

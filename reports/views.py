@@ -7,7 +7,6 @@ behind a cell. Other roles do not learn that these pages exist (404).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,9 +34,9 @@ def _runner(request):
 
 
 def _builder(request):
-    _runner(request)
+    """Administrators only: like every page a role may not use, it answers 404 and says nothing more."""
     if role_of(request.user) != Role.ADMINISTRATOR:
-        raise PermissionDenied
+        raise Http404
 
 
 def _dates(request):
@@ -130,7 +129,7 @@ def report_cell(request, slug):
     """The records counted in one cell, for the roles that may see persons."""
     _runner(request)
     if not sees_identities(request.user):
-        raise PermissionDenied
+        raise Http404
     report = get_object_or_404(SavedReport, slug=slug)
     _form, as_of, known_at = _dates(request)
     run = run_report(report, as_of=as_of, known_at=known_at)

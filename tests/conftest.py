@@ -51,3 +51,36 @@ def administrator(db):
 @pytest.fixture
 def analyst(db):
     return _user_with_role(Role.ANALYST)
+
+
+def _seed_reference_data():
+    """Re-create what the data migrations seed (instruments, advices, end reasons, call 432, role groups).
+
+    A transactional test (the browser tests) empties every table when it ends;
+    the tests after it still need the reference data the migrations put there.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    from accounts.roles import ROLE_PERMISSIONS, Role
+
+    for module in (
+        "employees.migrations.0002_seed_instruments",
+        "evaluations.migrations.0002_seed_advices",
+        "trajectories.migrations.0002_seed_end_reasons",
+        "partners.migrations.0002_seed_call_432",
+    ):
+        importlib.import_module(module).seed(apps, None)
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        if role == Role.ADMINISTRATOR:
+            group.permissions.set(Permission.objects.all())
+            continue
+        wanted = []
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from common.models import RegisteredModel
 from evaluations.models import Referral
+from employees.models import PersonLookup
 from imports.models import ImportRun
 from tests import factories
 
@@ -46,6 +47,9 @@ def _make_one_of_everything():
     factories.TrajectoryFactory(ended=True)
     factories.UserFactory(organisation=internship.trajectory.partner)
     factories.CallFactory(number=f"9{factories.CallFactory._meta.model.objects.count():02d}")
+    PersonLookup.objects.create(
+        user=factories.UserFactory(), insz=evaluation.employee.insz, employee=evaluation.employee, found=True
+    )
     ImportRun.objects.create(kind="employees", file_name="werknemers.csv", content=b"insz", status="previewed")
 
 

@@ -18,10 +18,13 @@ from common.identifiers import make_insz
 from employees.models import Employee, Instrument
 from evaluations.models import Referral
 from partners.models import Organisation
+from employees.models import PersonLookup
+from imports.models import ImportRun
+from reports.models import SavedReport
 from tests import factories
 from trajectories.models import EndReason
 
-PROJECT_APPS = ["accounts", "partners", "employees", "evaluations", "trajectories"]
+PROJECT_APPS = ["accounts", "partners", "employees", "evaluations", "trajectories", "reports", "imports"]
 
 _numbers = itertools.count(500)
 
@@ -40,6 +43,21 @@ def _pilot():
     return factories.PilotFactory()
 
 
+def _person_lookup():
+    employee = factories.EmployeeFactory()
+    return PersonLookup.objects.create(user=factories.UserFactory(), insz=employee.insz, employee=employee, found=True)
+
+
+def _import_run():
+    return ImportRun.objects.create(kind="employees", file_name="werknemers.csv", content=b"insz", status="previewed")
+
+
+def _saved_report():
+    n = next(_numbers)
+    return SavedReport.objects.create(name=f"Rapport {n}", slug=f"rapport-{n}", measure="evaluations",
+                                      period_from=datetime.date(2018, 1, 1))
+
+
 # How to make a valid record of each model that has constraints.
 MAKERS = {
     "partners.Organisation": factories.OrganisationFactory,
@@ -50,6 +68,9 @@ MAKERS = {
     "employees.Employee": factories.EmployeeFactory,
     "employees.Employment": factories.EmploymentFactory,
     "evaluations.Referral": _referral,
+    "employees.PersonLookup": _person_lookup,
+    "imports.ImportRun": _import_run,
+    "reports.SavedReport": _saved_report,
     "trajectories.Trajectory": factories.TrajectoryFactory,
     "trajectories.Internship": factories.InternshipFactory,
 }
@@ -98,6 +119,10 @@ CHECK_CASES = {
     ),
     "trajectories_internship_end_after_start": ([{"end_date": D(2019, 4, 30)}], {"end_date": D(2019, 5, 1)}),
     "trajectories_internship_outcome_valid": ([{"outcome": "fired"}], {"outcome": "hired"}),
+    "employees_personlookup_found_has_employee": ([{"found": False}], {"found": True}),
+    "imports_importrun_kind_valid": ([{"kind": "people"}], {"kind": "grants"}),
+    "imports_importrun_status_valid": ([{"status": "lost"}], {"status": "imported"}),
+    "reports_savedreport_period_order": ([{"period_to": D(2017, 12, 31)}], {"period_to": D(2018, 1, 1)}),
 }
 
 

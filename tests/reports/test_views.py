@@ -89,7 +89,7 @@ def test_analyst_sees_no_link_to_the_records_and_no_names(client, analyst, repor
 def test_analyst_cannot_open_the_records_behind_a_cell(client, analyst, report, some_records):
     url = reverse("reports:cell", args=[report.slug]) + "?as_of=2019-11-30&partner=Levanto&year=2019"
 
-    assert _get(client, analyst, url).status_code == 403
+    assert _get(client, analyst, url).status_code == 404
 
 
 def test_administrator_opens_the_records_behind_a_cell(client, administrator, report, some_records):
@@ -133,10 +133,10 @@ def test_an_unknown_export_format_is_not_found(client, analyst, report):
 def test_analyst_cannot_build_edit_copy_or_delete(client, analyst, report):
     client.force_login(analyst)
 
-    assert client.get(reverse("reports:create")).status_code == 403
-    assert client.get(reverse("reports:update", args=[report.slug])).status_code == 403
-    assert client.post(reverse("reports:copy", args=[report.slug])).status_code == 403
-    assert client.post(reverse("reports:delete", args=[report.slug])).status_code == 403
+    assert client.get(reverse("reports:create")).status_code == 404
+    assert client.get(reverse("reports:update", args=[report.slug])).status_code == 404
+    assert client.post(reverse("reports:copy", args=[report.slug])).status_code == 404
+    assert client.post(reverse("reports:delete", args=[report.slug])).status_code == 404
     assert SavedReport.objects.filter(slug=report.slug).exists()
 
 

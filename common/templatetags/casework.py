@@ -1,0 +1,15 @@
+"""Template tags of the casework layout."""
+
+from django import template
+
+from common.navigation import menu_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    return menu_for(request)

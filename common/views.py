@@ -1,0 +1,311 @@
+"""Building blocks shared by the casework views: role checks, scoped lists, versioned edits, history.
+
+Every casework view is built from these mixins, so that each one starts from
+`Model.objects.visible_to(user)` and a record outside it answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export.views import ExportMixin
+
+from accounts.roles import role_of
+from common.forms import style_form
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Let in the roles listed in `roles`; every other signed-in user gets 404, as if nothing were there."""
+
+    roles: tuple = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if role_of(request.user) not in self.roles:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedQuerysetMixin:
+    """Start every queryset from `visible_to(user)`, with the joins the page needs."""
+
+    model = None
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset
+
+
+class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A filtered, sorted, paginated list with CSV and XLSX export of exactly what is filtered."""
+
+    template_name = "common/list.html"
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    title = ""
+    create_url = None
+    create_label = _("New")
+    create_roles: tuple = ()
+
+    def get_export_filename(self, export_format):
+        from django.utils import timezone
+        from django.utils.text import slugify
+
+        name = slugify(str(self.model._meta.verbose_name_plural))
+        return f"{name}-{timezone.localdate().isoformat()}.{export_format}"
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or self.model._meta.verbose_name_plural
+        style_form(context["filter"].form)
+        if self.create_url and role_of(self.request.user) in self.create_roles:
+            context["create_url"] = self.create_url
+            context["create_label"] = self.create_label
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class RecordFirstMixin:
+    """Look the record up before anything else, so that whatever the method, a record outside
+    `visible_to` answers 404 (and not, say, 405 for a POST to a read-only page)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) in self.roles:
+            self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CaseDetailView(RecordFirstMixin, RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
+    """A record the user may see; anything else answers 404."""
+
+
+def changes_between(newer, older) -> list[dict]:
+    """The fields that differ between two historical versions, with readable labels and values."""
+    if newer is None or older is None:
+        return []
+    delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])
+    model = newer.instance_type
+    rows = []
+    for change in delta.changes:
+        field = model._meta.get_field(change.field)
+        rows.append(
+            {
+                "field": field.verbose_name,
+                "old": _display(field, change.old),
+                "new": _display(field, change.new),
+            }
+        )
+    return rows
+
+
+def _display(field, value):
+    if value is None or value == "":
+        return "—"
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, list):  # many-to-many
+        return ", ".join(str(v) for v in value) or "—"
+    return value
+
+
+class VersionedFormMixin:
+    """Refuse a save when the record changed since the form was opened (no lost updates).
+
+    The record's `updated_at` travels in the form as a hidden version token;
+    on save the row is locked and the token compared inside the transaction.
+    """
+
+    version_field = "version"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if getattr(self, "object", None) is not None and self.object.pk:
+            initial[self.version_field] = self.object.updated_at.isoformat()
+        return initial
+
+    def get_form(self, form_class=None):
+        from django import forms
+
+        form = super().get_form(form_class)
+        form.fields[self.version_field] = forms.CharField(widget=forms.HiddenInput, required=False)
+        return form
+
+    def check_version(self, form) -> bool:
+        """Lock the row and compare versions; on a conflict add the message to the form and return False."""
+        current = type(self.object)._default_manager.select_for_update().get(pk=self.object.pk)
+        token = form.cleaned_data.get(self.version_field) or ""
+        try:
+            seen = datetime.datetime.fromisoformat(token)
+        except ValueError:
+            seen = None
+        if seen is not None and seen == current.updated_at:
+            return True
+        self.conflict = self.describe_conflict(current, seen)
+        form.add_error(
+            None,
+            gettext(
+                "Someone else changed this record while you were editing it. Your changes were not saved. "
+                "Check what changed meanwhile (below), then save again if your changes still apply."
+            ),
+        )
+        # The next save is measured against the version shown now.
+        form.data = form.data.copy()
+        form.data[self.version_field] = current.updated_at.isoformat()
+        return False
+
+    def describe_conflict(self, current, seen):
+        history = current.history.all()
+        latest = history.first()
+        base = history.filter(updated_at=seen).order_by("-history_date").first() if seen else None
+        return {
+            "by": getattr(latest, "history_user", None),
+            "at": getattr(latest, "history_date", None),
+            "changes": changes_between(latest, base),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["conflict"] = getattr(self, "conflict", None)
+        return context
+
+
+class CaseUpdateView(RoleRequiredMixin, ScopedQuerysetMixin, VersionedFormMixin, UpdateView):
+    """Edit a record the user may see, refusing a save over someone else's change."""
+
+    template_name = "common/form.html"
+    success_message = _("The changes were saved.")
+    title = None
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            if not self.check_version(form):
+                return self.form_invalid(form)
+            try:
+                response = self.save_form(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return response
+
+    def save_form(self, form):
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or gettext("Edit %(record)s") % {"record": self.object}
+        style_form(context["form"])
+        context["cancel_url"] = self.get_success_url()
+        return context
+
+
+class CaseFormView(RoleRequiredMixin, FormView):
+    """A form that runs one service function (a workflow) and reports what it did."""
+
+    template_name = "common/form.html"
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["cancel_url"] = self.get_cancel_url()
+        style_form(context["form"])
+        return context
+
+    def get_cancel_url(self):
+        return None
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                response = self.perform(form)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        return response
+
+    def perform(self, form):
+        raise NotImplementedError
+
+
+class HistoryView(RecordFirstMixin, RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
+    """Who changed what and when, for one record (administrators only)."""
+
+    template_name = "common/history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        versions = list(self.object.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        entries = []
+        for index, version in enumerate(versions):
+            previous = versions[index + 1] if index + 1 < len(versions) else None
+            entries.append(
+                {
+                    "version": version,
+                    "kind": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[version.history_type],
+                    "changes": changes_between(version, previous),
+                }
+            )
+        context["entries"] = entries
+        context["title"] = gettext("History of %(record)s") % {"record": self.object}
+        return context
+
+
+class CaseCreateView(RoleRequiredMixin, CreateView):
+    """Create a record; errors come back next to their fields with what was typed."""
+
+    template_name = "common/form.html"
+    success_message = _("The record was saved.")
+    title = ""
+    cancel_url = None
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or gettext("New %(kind)s") % {"kind": self.model._meta.verbose_name}
+        context["cancel_url"] = self.cancel_url
+        style_form(context["form"])
+        return context

@@ -1,0 +1,149 @@
+"""Persons: the list, a person's page with their timeline, edits, jobs and a partner's look-up by INSZ."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS
+from common.views import (
+    CaseCreateView,
+    CaseDetailView,
+    CaseFormView,
+    CaseListView,
+    CaseUpdateView,
+    HistoryView,
+)
+from employees import services
+from employees.filters import EmployeeFilter, PersonLookupFilter
+from employees.forms import EmployeeForm, EmploymentForm, PersonLookupForm
+from employees.models import Employee, Employment, PersonLookup
+from employees.tables import EmployeeTable, PersonLookupTable
+
+
+class EmployeeListView(CaseListView):
+    model = Employee
+    roles = PERSON_READERS
+    table_class = EmployeeTable
+    filterset_class = EmployeeFilter
+    create_url = reverse_lazy("employees:create")
+    create_roles = EVALUATION_WRITERS
+    create_label = _("New person")
+
+
+class EmployeeDetailView(CaseDetailView):
+    model = Employee
+    roles = PERSON_READERS
+    template_name = "employees/employee_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["today"] = today
+        context["state"] = services.employee_current_state(employee=self.object, on=today)
+        context["timeline"] = services.timeline(employee=self.object, user=self.request.user)
+        return context
+
+
+class EmployeeCreateView(CaseCreateView):
+    model = Employee
+    roles = EVALUATION_WRITERS
+    form_class = EmployeeForm
+    success_message = _("The person was registered.")
+    cancel_url = reverse_lazy("employees:list")
+
+    def get_success_url(self):
+        return reverse("employees:detail", args=[self.object.pk])
+
+
+class EmployeeUpdateView(CaseUpdateView):
+    model = Employee
+    roles = EVALUATION_WRITERS
+    form_class = EmployeeForm
+
+    def get_success_url(self):
+        return reverse("employees:detail", args=[self.object.pk])
+
+
+class EmployeeHistoryView(HistoryView):
+    model = Employee
+    roles = ADMIN
+
+
+class EmploymentCreateView(CaseCreateView):
+    """Record a job, for instance the one that followed a trajectory."""
+
+    model = Employment
+    roles = TRAJECTORY_USERS
+    form_class = EmploymentForm
+    success_message = _("The job was recorded.")
+
+    def get_employee(self):
+        if not hasattr(self, "_employee"):
+            self._employee = get_object_or_404(Employee.objects.visible_to(self.request.user), pk=self.kwargs["employee_pk"])
+        return self._employee
+
+    def get(self, request, *args, **kwargs):
+        self.get_employee()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_employee()
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.employee = self.get_employee()
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("New job for %(person)s") % {"person": self.get_employee()}
+        context["cancel_url"] = reverse("employees:detail", args=[self.get_employee().pk])
+        return context
+
+    def get_success_url(self):
+        return reverse("employees:detail", args=[self.get_employee().pk])
+
+
+class EmploymentUpdateView(CaseUpdateView):
+    model = Employment
+    roles = TRAJECTORY_USERS
+    form_class = EmploymentForm
+    select_related = ("employee", "employer")
+
+    def get_success_url(self):
+        return reverse("employees:detail", args=[self.object.employee_id])
+
+
+class EmploymentHistoryView(HistoryView):
+    model = Employment
+    roles = ADMIN
+
+
+class PersonLookupView(CaseFormView):
+    """A partner looks one person up by exact INSZ to start a trajectory; every look-up is recorded."""
+
+    roles = TRAJECTORY_USERS
+    form_class = PersonLookupForm
+    template_name = "employees/person_lookup.html"
+    title = _("Look a person up by INSZ")
+
+    def perform(self, form):
+        lookup = services.person_lookup(user=self.request.user, insz=form.cleaned_data["insz"])
+        if not lookup.found:
+            messages.warning(self.request, gettext("No person with this INSZ number is registered."))
+        context = self.get_context_data(form=self.form_class(), lookup=lookup)
+        return render(self.request, self.template_name, context)
+
+
+class PersonLookupLogView(CaseListView):
+    """The audit of look-ups by INSZ: who looked up which number, when, and whether someone was found."""
+
+    model = PersonLookup
+    roles = ADMIN
+    select_related = ("user", "organisation", "employee")
+    table_class = PersonLookupTable
+    filterset_class = PersonLookupFilter

@@ -1,0 +1,70 @@
+"""Tables of the evaluation list and of the referral work queue."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from common.tables import heading
+
+from evaluations.constants import ReferralStatus
+from evaluations.models import Evaluation, Referral
+
+
+class EvaluationTable(tables.Table):
+    evaluation_date = tables.DateColumn(format="d/m/Y", linkify=("evaluations:detail", {"pk": tables.A("pk")}))
+    employee = tables.Column(order_by=("employee__last_name", "employee__first_name"))
+    insz = tables.Column(accessor="employee__insz", verbose_name=heading(_("INSZ number")))
+    employer = tables.Column(order_by=("employer__name",))
+    province = tables.Column(accessor="employer__province", verbose_name=heading(_("province")))
+
+    class Meta:
+        model = Evaluation
+        fields = ("evaluation_date", "employee", "insz", "advice", "employer", "province", "instrument", "age_years", "office")
+        attrs = {"class": "table table-striped table-hover"}
+        empty_text = _("No evaluations match.")
+
+
+class ReferralTable(tables.Table):
+    employee = tables.Column(
+        order_by=("employee__last_name", "employee__first_name"), linkify=("employees:detail", {"pk": tables.A("employee_id")})
+    )
+    insz = tables.Column(accessor="employee__insz", verbose_name=heading(_("INSZ number")))
+    evaluation_date = tables.DateColumn(accessor="evaluation__evaluation_date", format="d/m/Y", verbose_name=heading(_("evaluation date")))
+    partner = tables.Column(order_by=("partner__name",))
+    registered_on = tables.DateColumn(format="d/m/Y", verbose_name=heading(_("referred on")))
+    action = tables.Column(empty_values=(), orderable=False, verbose_name=heading(_("action")), exclude_from_export=True)
+
+    class Meta:
+        model = Referral
+        fields = ("employee", "insz", "evaluation_date", "partner", "status", "registered_on")
+        attrs = {"class": "table table-striped table-hover"}
+        empty_text = _("No referrals match.")
+
+    def __init__(self, *args, role=None, **kwargs):
+        self.role = role
+        super().__init__(*args, **kwargs)
+
+    def render_action(self, record):
+        from accounts.roles import Role
+
+        links = []
+        if record.status == ReferralStatus.WAITING and self.role == Role.PARTNER_STAFF:
+            links.append(
+                format_html('<a class="btn btn-sm btn-primary" href="{}">{}</a>',
+                            reverse("trajectories:start_from_referral", args=[record.pk]), _("Start trajectory"))
+            )
+        if record.status == ReferralStatus.WAITING and self.role == Role.ADMINISTRATOR:
+            links.append(
+                format_html('<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
+                            reverse("evaluations:referral_reassign", args=[record.pk]), _("Re-assign"))
+            )
+        if self.role == Role.ADMINISTRATOR:
+            links.append(
+                format_html('<a href="{}">{}</a>', reverse("evaluations:referral_history", args=[record.pk]), _("history"))
+            )
+        if record.trajectory_id and self.role in (Role.PARTNER_STAFF, Role.ADMINISTRATOR):
+            links.append(
+                format_html('<a href="{}">{}</a>', reverse("trajectories:detail", args=[record.trajectory_id]), _("Open trajectory"))
+            )
+        return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"

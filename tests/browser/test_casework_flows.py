@@ -1,0 +1,141 @@
+"""End-to-end: the daily work of evaluators, partner staff and administrators, in a real browser."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import Role
+from evaluations.constants import ADVICE_READY, ReferralStatus
+from evaluations.models import Advice, Referral
+from tests import factories
+from tests.browser.conftest import PASSWORD
+from trajectories.models import EndReason, Trajectory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _user(role, **kwargs):
+    user = factories.UserFactory(password=PASSWORD, **kwargs)
+    user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def cast():
+    partner = factories.PartnerFactory(name="Trajectwerk vzw")
+    other = factories.PartnerFactory(name="Andere Partner vzw")
+    employer = factories.OrganisationFactory(name="Maatwerkbedrijf De Schakel", postcode=9000)
+    spell = factories.EmploymentFactory(employer=employer, start_date=datetime.date(2018, 1, 1),
+                                        employee__first_name="Lotte", employee__last_name="Verhulst")
+    return {
+        "partner": partner,
+        "other": other,
+        "employee": spell.employee,
+        "employer": employer,
+        "evaluator": _user(Role.EVALUATOR, username="evaluator", office="VDAB Gent"),
+        "staff": _user(Role.PARTNER_STAFF, username="partner", organisation=partner),
+        "other_staff": _user(Role.PARTNER_STAFF, username="andere", organisation=other),
+        "admin": _user(Role.ADMINISTRATOR, username="beheerder", is_staff=True),
+    }
+
+
+def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, login, shot, cast):
+    employee = cast["employee"]
+    factories.CallFactory()
+
+    # The evaluator records an evaluation with advice doorstroomklaar and refers the person.
+    login(cast["evaluator"])
+    page.goto(f"/persons/{employee.pk}/")
+    shot("person-page")
+    page.click(f"a[href='/evaluations/new/{employee.pk}/']")
+    assert page.input_value("#id_employer") == "Maatwerkbedrijf De Schakel"  # pre-filled from the job
+    page.select_option("#id_advice", value=str(Advice.objects.get(code=ADVICE_READY).pk))
+    shot("evaluation-form")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_url("**/refer/")
+    page.fill("#id_partner", "Trajectwerk")
+    shot("referral-form")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    referral = Referral.objects.get()
+    assert referral.partner == cast["partner"] and referral.status == ReferralStatus.WAITING
+
+    # The partner finds the person in the work queue and starts the trajectory.
+    login(cast["staff"])
+    page.goto("/evaluations/referrals/")
+    assert "Verhulst" in page.inner_text("table")
+    shot("work-queue")
+    page.click(f"a[href='/trajectories/start/referral/{referral.pk}/']")
+    page.fill("#id_start_date", datetime.date.today().isoformat())
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    trajectory = Trajectory.objects.get()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.STARTED and referral.trajectory == trajectory
+    assert trajectory.se_employer == cast["employer"]
+    shot("trajectory-detail")
+
+    # ... adds an internship ...
+    host = factories.RegularEmployerFactory(name="Logistiek Noord nv")
+    page.click(f"a[href='/trajectories/{trajectory.pk}/internships/new/']")
+    page.fill("#id_host", host.kbo_number)
+    page.fill("#id_sector", "logistiek")
+    page.fill("#id_start_date", datetime.date.today().isoformat())
+    shot("internship-form")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert trajectory.internships.get().host == host
+
+    # ... and ends the trajectory with its reason.
+    page.click(f"a[href='/trajectories/{trajectory.pk}/end/']")
+    page.select_option("#id_end_reason", value=str(EndReason.objects.get(code="completed").pk))
+    shot("trajectory-end-form")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    trajectory.refresh_from_db()
+    assert trajectory.end_reason.code == "completed" and trajectory.end_date == datetime.date.today()
+    assert str(trajectory.end_reason) in page.inner_text("#end-reason")
+
+
+def test_a_form_error_is_shown_next_to_its_field_in_the_browser(page, login, cast):
+    trajectory = factories.TrajectoryFactory(partner=cast["partner"], employee=cast["employee"])
+    login(cast["staff"])
+    page.goto(f"/trajectories/{trajectory.pk}/internships/new/")
+    page.fill("#id_host", "bestaat-niet")
+    page.fill("#id_sector", "zorg")
+    page.click("form.case-form button[type=submit]")
+    assert page.get_attribute("#id_host", "aria-invalid") == "true"
+    assert page.is_visible("#id_host_errors")
+    assert page.input_value("#id_sector") == "zorg"
+
+
+def test_partner_staff_cannot_open_another_partners_trajectory_by_url(page, login, cast):
+    theirs = factories.TrajectoryFactory(partner=cast["other"])
+    login(cast["staff"])
+    response = page.goto(f"/trajectories/{theirs.pk}/")
+    assert response.status == 404
+    assert theirs.employee.last_name not in page.content()
+    response = page.goto(f"/trajectories/{theirs.pk}/end/")
+    assert response.status == 404
+
+
+def test_administrator_filters_a_list_and_downloads_the_xlsx(page, login, shot, cast):
+    kept = factories.TrajectoryFactory(partner=cast["partner"], start_date=datetime.date(2019, 4, 1))
+    dropped = factories.TrajectoryFactory(partner=cast["other"], start_date=datetime.date(2020, 4, 1))
+    login(cast["admin"])
+    page.goto("/trajectories/")
+    page.fill("#id_year", "2019")
+    page.click("form.filter-form button[type=submit]")
+    page.wait_for_url("**year=2019**")
+    shot("trajectory-list-filtered")
+    with page.expect_download() as info:
+        page.click("a[href*='_export=xlsx']")
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
+    assert kept.employee.insz in cells
+    assert dropped.employee.insz not in cells

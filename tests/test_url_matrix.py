@@ -1,0 +1,224 @@
+"""Every URL of the project, for every role: who gets the page, who gets 404, who is sent to log in.
+
+The test walks the root URLconf, so a view added later without an entry in
+EXPECTED fails here, and one whose access check is missing fails its row.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.roles import Role
+from evaluations.models import Referral
+from employees.models import PersonLookup
+from imports.models import ImportRun
+from reports.models import SavedReport
+from tests import factories
+
+OK, NOT_FOUND, LOGIN, METHOD_NOT_ALLOWED = 200, 404, 302, 405
+
+ROLES = ["anonymous", "evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"]
+
+# For each URL name: the object its pk refers to (all records belong to OTHER partner's case), and
+# the roles that get the page; every other signed-in role gets 404, anonymous users go to login.
+EXPECTED = {
+    "home": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    # employees
+    "employees:list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
+    "employees:create": (None, {"evaluator", "administrator"}),
+    "employees:lookup": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "employees:lookup_log": (None, {"administrator"}),
+    "employees:detail": ("employee", {"evaluator", "other_partner_staff", "administrator"}),
+    "employees:update": ("employee", {"evaluator", "administrator"}),
+    "employees:history": ("employee", {"administrator"}),
+    "employees:employment_create": ("employee", {"other_partner_staff", "administrator"}),
+    "employees:employment_update": ("employment", {"other_partner_staff", "administrator"}),
+    "employees:employment_history": ("employment", {"administrator"}),
+    # evaluations
+    "evaluations:list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
+    "evaluations:create": ("employee", {"evaluator", "administrator"}),
+    "evaluations:detail": ("evaluation", {"evaluator", "other_partner_staff", "administrator"}),
+    "evaluations:update": ("evaluation", {"evaluator", "administrator"}),
+    "evaluations:history": ("evaluation", {"administrator"}),
+    "evaluations:refer": ("evaluation", {"evaluator", "administrator"}),
+    "evaluations:referral_list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
+    "evaluations:referral_reassign": ("referral", {"administrator"}),
+    "evaluations:referral_history": ("referral", {"administrator"}),
+    # trajectories
+    "trajectories:list": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "trajectories:start_from_referral": ("waiting_referral", {"other_partner_staff", "administrator"}),
+    "trajectories:start_from_lookup": ("lookup", {"other_partner_staff"}),
+    "trajectories:detail": ("trajectory", {"other_partner_staff", "administrator"}),
+    "trajectories:update": ("trajectory", {"other_partner_staff", "administrator"}),
+    "trajectories:end": ("trajectory", {"other_partner_staff", "administrator"}),
+    "trajectories:history": ("trajectory", {"administrator"}),
+    "trajectories:internship_create": ("trajectory", {"other_partner_staff", "administrator"}),
+    "trajectories:internship_list": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "trajectories:internship_update": ("internship", {"other_partner_staff", "administrator"}),
+    "trajectories:internship_history": ("internship", {"administrator"}),
+    # partners
+    "partners:organisation_list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "partners:organisation_create": (None, {"administrator"}),
+    "partners:organisation_detail": ("organisation", {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "partners:organisation_update": ("organisation", {"administrator"}),
+    "partners:organisation_history": ("organisation", {"administrator"}),
+    "partners:grant_list": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "partners:grant_create": (None, {"administrator"}),
+    "partners:grant_update": ("grant", {"other_partner_staff", "administrator"}),
+    "partners:grant_history": ("grant", {"administrator"}),
+    "partners:pilot_list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "partners:pilot_create": (None, {"administrator"}),
+    "partners:pilot_detail": ("pilot", {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "partners:pilot_update": ("pilot", {"administrator"}),
+    "partners:pilot_history": ("pilot", {"administrator"}),
+    # reports: administrators build, analysts run and export; nobody else knows they exist
+    "reports:list": (None, {"administrator", "analyst"}),
+    "reports:pack": (None, {"administrator", "analyst"}),
+    "reports:pack_export": (None, {"administrator", "analyst"}),
+    "reports:run": ("report", {"administrator", "analyst"}),
+    "reports:export": ("report", {"administrator", "analyst"}),
+    "reports:cell": ("report", {"administrator"}),
+    "reports:create": (None, {"administrator"}),
+    "reports:update": ("report", {"administrator"}),
+    "reports:copy": ("report", {"administrator"}),
+    "reports:delete": ("report", {"administrator"}),
+    # imports: a run is seen by the one who uploaded it and by administrators
+    "imports:upload": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
+    "imports:preview": ("import_run", {"other_partner_staff", "administrator"}),
+    "imports:confirm": ("import_run", {"other_partner_staff", "administrator"}),
+    "imports:error_report": ("import_run", {"other_partner_staff", "administrator"}),
+}
+
+# Further URL arguments, beyond the object's key.
+EXTRA_KWARGS = {"reports:export": {"fmt": "json"}}
+
+# Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
+POST_ONLY = {"reports:copy", "imports:confirm"}
+
+# URLs whose access is not row-level casework: tested elsewhere or provided by Django.
+NOT_CASEWORK_PREFIXES = ("admin:", "accounts:", "set_language")
+
+# Grant edits are administrators' work: partner staff see their own grants in the list only.
+EXPECTED["partners:grant_update"] = ("grant", {"administrator"})
+
+
+def _walk(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def all_url_names():
+    return sorted({name for name, _pattern in _walk(get_resolver())})
+
+
+def casework_url_names():
+    return [name for name in all_url_names() if not name.startswith(NOT_CASEWORK_PREFIXES)]
+
+
+def test_every_url_of_the_project_has_an_expectation():
+    missing = [name for name in casework_url_names() if name not in EXPECTED]
+    assert not missing, f"URLs without an access expectation in tests/test_url_matrix.py: {missing}"
+
+
+def test_the_expectations_name_no_url_that_does_not_exist():
+    assert not set(EXPECTED) - set(all_url_names())
+
+
+@pytest.fixture
+def world(other_partner, other_partner_staff):
+    """Records that all belong to the OTHER partner's case: partner_staff must not reach any of them."""
+    trajectory = factories.TrajectoryFactory(partner=other_partner)
+    employee = trajectory.employee
+    evaluation = factories.EvaluationFactory(employee=employee)
+    referral = Referral.objects.create(evaluation=evaluation, employee=employee, partner=other_partner, status="started",
+                                       trajectory=trajectory)
+    second = factories.EvaluationFactory(employee=factories.EmployeeFactory())
+    waiting = Referral.objects.create(evaluation=second, employee=second.employee, partner=other_partner)
+    lookup = PersonLookup.objects.create(user=other_partner_staff, organisation=other_partner, insz=employee.insz,
+                                         employee=employee, found=True)
+    return {
+        "employee": employee,
+        "employment": factories.EmploymentFactory(employee=employee),
+        "evaluation": evaluation,
+        "referral": referral,
+        "waiting_referral": waiting,
+        "lookup": lookup,
+        "trajectory": trajectory,
+        "internship": factories.InternshipFactory(trajectory=trajectory),
+        "organisation": factories.OrganisationFactory(),
+        "grant": factories.GrantFactory(partner=other_partner),
+        "pilot": factories.PilotFactory(),
+        "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
+        "import_run": ImportRun.objects.create(
+            user=other_partner_staff, kind="trajectories", file_name="trajecten.csv", content=b"insz",
+            status="rejected", errors=[{"row": 2, "column": "insz", "value": "1", "message": "Ongeldig."}],
+        ),
+    }
+
+
+def _url(name, world):
+    target, _roles = EXPECTED[name]
+    pattern = dict(_walk(get_resolver()))[name]
+    keys = [key for key in pattern.pattern.converters if key not in EXTRA_KWARGS.get(name, {})]
+    if not keys:
+        return reverse(name, kwargs=EXTRA_KWARGS.get(name))
+    assert target is not None, f"{name} takes {keys} but EXPECTED names no object"
+    record = world[target]
+    value = record.slug if keys[0] == "slug" else record.pk
+    return reverse(name, kwargs={keys[0]: value, **EXTRA_KWARGS.get(name, {})})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_pages_the_roles_table_allows(role, request, client, world):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    wrong = []
+    for name in casework_url_names():
+        if name not in EXPECTED:
+            continue  # reported by test_every_url_of_the_project_has_an_expectation
+        _target, allowed = EXPECTED[name]
+        url = _url(name, world)
+        expected = LOGIN if role == "anonymous" else (OK if role in allowed else NOT_FOUND)
+        if name in POST_ONLY and role != "anonymous":
+            expected = METHOD_NOT_ALLOWED
+        status = client.get(url).status_code
+        if status != expected:
+            wrong.append(f"{name} {url}: {status}, expected {expected}")
+        # Exports of lists follow the same rule as the list itself.
+        if name.endswith("list") and expected == OK:
+            for export in ("csv", "xlsx"):
+                response = client.get(url, {"_export": export})
+                if response.status_code != OK:
+                    wrong.append(f"{name} export {export}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["partner_staff", "evaluator", "analyst"])
+def test_posting_to_a_forbidden_page_changes_nothing(role, request, client, world):
+    client.force_login(request.getfixturevalue(role))
+    trajectory = world["trajectory"]
+    response = client.post(reverse("trajectories:end", args=[trajectory.pk]),
+                           {"end_date": "2019-09-01", "end_reason": 1})
+    assert response.status_code == NOT_FOUND
+    trajectory.refresh_from_db()
+    assert trajectory.end_date is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_refused_a_page_is_refused_it_on_post_too(role, request, client, world):
+    """A view must not check access on GET only: a POST from a role without access answers the same."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    wrong = []
+    for name in casework_url_names():
+        if name not in EXPECTED or role in EXPECTED[name][1]:
+            continue
+        url = _url(name, world)
+        status = client.post(url, {}).status_code
+        expected = LOGIN if role == "anonymous" else NOT_FOUND
+        if status != expected:
+            wrong.append(f"POST {name} {url}: {status}, expected {expected}")
+    assert not wrong, "\n".join(wrong)

@@ -1,0 +1,93 @@
+"""Forms to start, edit and end trajectories, and to record internships."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import DateInput, OrganisationField
+from employees.models import Instrument
+from partners.constants import OrganisationKind
+from partners.models import Call
+from trajectories.models import EndReason, Internship, Trajectory
+
+
+class TrajectoryStartForm(forms.Form):
+    call = forms.ModelChoiceField(queryset=Call.objects.all(), label=_("call"))
+    start_date = forms.DateField(label=_("start date"), widget=DateInput())
+    se_employer = OrganisationField(
+        label=_("social-economy employer"), required=False,
+        help_text=_("Pre-filled from the person's job; left empty, it is taken from the job on the start date."),
+    )
+    instrument = forms.ModelChoiceField(queryset=Instrument.objects.all(), label=_("policy instrument"), required=False)
+    voortraject_start = forms.DateField(label=_("pre-trajectory from"), required=False, widget=DateInput())
+    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, choose_partner=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choose_partner:
+            self.fields = {"partner": OrganisationField(label=_("partner"), kinds=[OrganisationKind.PARTNER]), **self.fields}
+        call = Call.objects.order_by("-number").first()
+        if call is not None:
+            self.fields["call"].initial = call.pk
+
+
+class TrajectoryForm(forms.ModelForm):
+    se_employer = OrganisationField(label=_("social-economy employer"), required=False)
+
+    class Meta:
+        model = Trajectory
+        fields = ["call", "se_employer", "instrument", "start_date", "voortraject_start", "jobmatching_start",
+                  "stage_start", "nazorg_start", "notes"]
+        widgets = {name: DateInput() for name in ["start_date", "voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"]}
+
+
+class TrajectoryEndForm(forms.ModelForm):
+    """The end of a trajectory with its reason and, optionally, the job that followed."""
+
+    job_employer = OrganisationField(label=_("employer of the next job"), required=False)
+    job_start_date = forms.DateField(label=_("start of the next job"), required=False, widget=DateInput())
+    job_instrument = forms.ModelChoiceField(
+        queryset=Instrument.objects.all(), label=_("policy instrument of the next job"), required=False,
+        empty_label=_("none: a job in the regular economy"),
+    )
+    job_with_support_package = forms.BooleanField(label=_("with work-support package"), required=False)
+
+    class Meta:
+        model = Trajectory
+        fields = ["end_date", "end_reason"]
+        widgets = {"end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = True
+        self.fields["end_reason"].required = True
+        self.fields["end_reason"].queryset = EndReason.objects.filter(active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        employer, start = cleaned.get("job_employer"), cleaned.get("job_start_date")
+        if employer and not start and "job_start_date" not in self.errors:
+            self.add_error("job_start_date", _("Give the start date of the next job."))
+        if start and not employer and "job_employer" not in self.errors:
+            self.add_error("job_employer", _("Give the employer of the next job."))
+        return cleaned
+
+    def next_job(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("job_employer"):
+            return None
+        return {
+            "employer": data["job_employer"],
+            "start_date": data["job_start_date"],
+            "instrument": data.get("job_instrument"),
+            "with_support_package": data.get("job_with_support_package", False),
+        }
+
+
+class InternshipForm(forms.ModelForm):
+    host = OrganisationField(label=_("host organisation"))
+
+    class Meta:
+        model = Internship
+        fields = ["host", "sector", "start_date", "end_date", "outcome"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}

@@ -1,0 +1,227 @@
+"""Trajectories and internships: partner staff's daily work, and the administrators' overview."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role, role_of
+from common.roles import ADMIN, TRAJECTORY_USERS
+from common.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
+from employees.models import PersonLookup
+from employees.services import social_economy_job_on
+from evaluations.constants import ReferralStatus
+from evaluations.models import Referral
+from trajectories import services
+from trajectories.filters import InternshipFilter, TrajectoryFilter
+from trajectories.forms import InternshipForm, TrajectoryEndForm, TrajectoryForm, TrajectoryStartForm
+from trajectories.models import Internship, Trajectory
+from trajectories.tables import InternshipTable, TrajectoryTable
+
+
+class TrajectoryListView(CaseListView):
+    model = Trajectory
+    roles = TRAJECTORY_USERS
+    select_related = ("employee", "partner", "se_employer", "instrument", "end_reason")
+    table_class = TrajectoryTable
+    filterset_class = TrajectoryFilter
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(internship_count=Count("internships")).order_by("-start_date", "-id")
+
+
+class TrajectoryDetailView(CaseDetailView):
+    model = Trajectory
+    roles = TRAJECTORY_USERS
+    select_related = ("employee", "partner", "call", "se_employer", "instrument", "end_reason", "caseworker")
+    template_name = "trajectories/trajectory_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["internships"] = self.object.internships.select_related("host")
+        return context
+
+
+class _StartTrajectoryView(CaseFormView):
+    """Start a trajectory for a person the partner may guide; the service links the referral."""
+
+    roles = TRAJECTORY_USERS
+    form_class = TrajectoryStartForm
+    referral = None
+
+    def get_partner(self):
+        return self.request.user.organisation if role_of(self.request.user) == Role.PARTNER_STAFF else None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["choose_partner"] = self.get_partner() is None and self.referral is None
+        return kwargs
+
+    def get_initial(self):
+        today = timezone.localdate()
+        initial = {"start_date": today}
+        spell = social_economy_job_on(employee=self.employee, on=today)
+        if spell is not None:
+            initial.update(se_employer=spell.employer, instrument=spell.instrument)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Start a trajectory for %(person)s") % {"person": self.employee}
+        context["submit_label"] = gettext("Start the trajectory")
+        return context
+
+    def perform(self, form):
+        data = form.cleaned_data
+        partner = self.referral.partner if self.referral else (self.get_partner() or data.get("partner"))
+        se_employer, instrument = data.get("se_employer"), data.get("instrument")
+        if "start_date" in form.changed_data and not {"se_employer", "instrument"} & set(form.changed_data):
+            # The pre-filled job was today's; for another start date the service takes the job on that date.
+            se_employer = instrument = None
+        trajectory = services.trajectory_start(
+            employee=self.employee,
+            partner=partner,
+            call=data["call"],
+            start_date=data["start_date"],
+            caseworker=self.request.user,
+            se_employer=se_employer,
+            instrument=instrument,
+            voortraject_start=data.get("voortraject_start"),
+            notes=data.get("notes", ""),
+            referral=self.referral,
+        )
+        messages.success(self.request, gettext("The trajectory of %(person)s started.") % {"person": self.employee})
+        return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+class StartFromReferralView(_StartTrajectoryView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) in self.roles:
+            self.referral = get_object_or_404(
+                Referral.objects.visible_to(request.user).select_related("employee", "partner"),
+                pk=kwargs["pk"],
+                status=ReferralStatus.WAITING,
+            )
+            self.employee = self.referral.employee
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return reverse("evaluations:referral_list")
+
+
+class StartFromLookupView(_StartTrajectoryView):
+    """Only the user who looked the person up, and only for a look-up that found someone."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) in self.roles:
+            lookup = get_object_or_404(
+                PersonLookup.objects.select_related("employee"), pk=kwargs["pk"], user=request.user, found=True
+            )
+            self.employee = lookup.employee
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return reverse("employees:lookup")
+
+
+class TrajectoryUpdateView(CaseUpdateView):
+    model = Trajectory
+    roles = TRAJECTORY_USERS
+    form_class = TrajectoryForm
+    select_related = ("employee", "partner")
+
+    def get_success_url(self):
+        return reverse("trajectories:detail", args=[self.object.pk])
+
+
+class TrajectoryEndView(CaseUpdateView):
+    """End a trajectory with its reason, and record the job that followed when there is one."""
+
+    model = Trajectory
+    roles = TRAJECTORY_USERS
+    form_class = TrajectoryEndForm
+    select_related = ("employee", "partner")
+    success_message = _("The trajectory was ended.")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if not self.object.end_date:
+            initial["end_date"] = timezone.localdate()
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("End the trajectory of %(person)s") % {"person": self.object.employee}
+        context["submit_label"] = gettext("End the trajectory")
+        return context
+
+    def save_form(self, form):
+        services.trajectory_end(
+            trajectory=form.instance,
+            end_date=form.cleaned_data["end_date"],
+            end_reason=form.cleaned_data["end_reason"],
+            next_job=form.next_job(),
+        )
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("trajectories:detail", args=[self.object.pk])
+
+
+class TrajectoryHistoryView(HistoryView):
+    model = Trajectory
+    roles = ADMIN
+
+
+class InternshipListView(CaseListView):
+    model = Internship
+    roles = TRAJECTORY_USERS
+    select_related = ("trajectory__employee", "trajectory__partner", "host")
+    table_class = InternshipTable
+    filterset_class = InternshipFilter
+
+
+class InternshipCreateView(CaseCreateView):
+    model = Internship
+    roles = TRAJECTORY_USERS
+    form_class = InternshipForm
+    success_message = _("The internship was recorded.")
+
+    def get_trajectory(self):
+        if not hasattr(self, "_trajectory"):
+            self._trajectory = get_object_or_404(
+                Trajectory.objects.visible_to(self.request.user).select_related("employee"), pk=self.kwargs["trajectory_pk"]
+            )
+        return self._trajectory
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.trajectory = self.get_trajectory()
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("New internship for %(person)s") % {"person": self.get_trajectory().employee}
+        context["cancel_url"] = reverse("trajectories:detail", args=[self.get_trajectory().pk])
+        return context
+
+    def get_success_url(self):
+        return reverse("trajectories:detail", args=[self.get_trajectory().pk])
+
+
+class InternshipUpdateView(CaseUpdateView):
+    model = Internship
+    roles = TRAJECTORY_USERS
+    form_class = InternshipForm
+    select_related = ("trajectory__employee", "host")
+
+    def get_success_url(self):
+        return reverse("trajectories:detail", args=[self.object.trajectory_id])
+
+
+class InternshipHistoryView(HistoryView):
+    model = Internship
+    roles = ADMIN
