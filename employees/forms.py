@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateInput, OrganisationField
+from common.forms import DateInput, OrganisationField, style_form
 from common.validators import normalise_insz, validate_insz
 from employees.models import Employee, Employment, Instrument
 
@@ -46,3 +46,13 @@ class PersonLookupForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         return value
+
+
+class StateDateForm(forms.Form):
+    """The date on which the person's page shows where the person stands (GET, default today)."""
+
+    on = forms.DateField(label=_("Situation on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)

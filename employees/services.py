@@ -4,6 +4,7 @@ the job that followed a trajectory, and a partner's recorded look-up by INSZ."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -11,26 +12,53 @@ from django.utils.translation import gettext_lazy as _
 
 from common.validators import normalise_insz
 from employees.models import Employee, Employment, Instrument, PersonLookup
+from employees.work_status import WorkSituation, WorkStatus, work_situation
 
 
 class CurrentState(models.TextChoices):
-    REGULAR_WORK = "regular_work", _("at work in the regular economy")
+    REGULAR_INTERNAL = WorkStatus.REGULAR_INTERNAL.value, WorkStatus.REGULAR_INTERNAL.label
+    REGULAR_EXTERNAL = WorkStatus.REGULAR_EXTERNAL.value, WorkStatus.REGULAR_EXTERNAL.label
     IN_TRAJECTORY = "in_trajectory", _("in a transition trajectory")
-    SOCIAL_ECONOMY = "social_economy", _("in the social economy")
+    BACK_IN_SOCIAL_ECONOMY = WorkStatus.BACK_IN_SOCIAL_ECONOMY.value, WorkStatus.BACK_IN_SOCIAL_ECONOMY.label
+    SOCIAL_ECONOMY = WorkStatus.SOCIAL_ECONOMY.value, WorkStatus.SOCIAL_ECONOMY.label
     NONE = "none", _("no job or trajectory known")
 
 
-def employee_current_state(*, employee: Employee, on: datetime.date) -> CurrentState:
-    """Where the person stands on a date: a regular job first, then a running trajectory, then a social-economy job."""
-    spells = Employment.objects.filter(employee=employee).covering(on)
-    if spells.regular().exists():
-        return CurrentState.REGULAR_WORK
-    running = employee.trajectories.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
-    if running.exists():
-        return CurrentState.IN_TRAJECTORY
-    if spells.social_economy().exists():
-        return CurrentState.SOCIAL_ECONOMY
-    return CurrentState.NONE
+@dataclass(frozen=True)
+class PersonState:
+    """Where a person stands on a date: the state shown on the person's page, and the work situation behind it."""
+
+    state: CurrentState
+    work: WorkSituation
+
+    @property
+    def label(self):
+        return self.state.label
+
+    def __str__(self) -> str:
+        return self.state.value
+
+
+def employee_current_state(*, employee: Employee, on: datetime.date) -> PersonState:
+    """Where the person stands on a date (two queries).
+
+    A regular job comes first (internal or external transition, from
+    `work_status`), then a running trajectory, then a social-economy job (back
+    in it after a regular job, or not), else nothing known. The work situation
+    itself is computed only in `employees.work_status`.
+    """
+    work = work_situation(employee, on)
+    # Asked always, so that the page runs the same queries whatever the state.
+    running = employee.trajectories.filter(
+        Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
+    ).exists()
+    if work.in_regular_work:
+        return PersonState(CurrentState(work.status), work)
+    if running:
+        return PersonState(CurrentState.IN_TRAJECTORY, work)
+    if work.status == WorkStatus.NOT_AT_WORK:
+        return PersonState(CurrentState.NONE, work)
+    return PersonState(CurrentState(work.status), work)
 
 
 def social_economy_job_on(*, employee: Employee, on: datetime.date | None) -> Employment | None:

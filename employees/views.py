@@ -18,7 +18,7 @@ from common.views import (
 )
 from employees import services
 from employees.filters import EmployeeFilter, PersonLookupFilter
-from employees.forms import EmployeeForm, EmploymentForm, PersonLookupForm
+from employees.forms import EmployeeForm, EmploymentForm, PersonLookupForm, StateDateForm
 from employees.models import Employee, Employment, PersonLookup
 from employees.tables import EmployeeTable, PersonLookupTable
 
@@ -41,8 +41,14 @@ class EmployeeDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        form = StateDateForm(self.request.GET or None)
+        on = today
+        if form.is_valid() and form.cleaned_data["on"]:
+            on = form.cleaned_data["on"]
         context["today"] = today
-        context["state"] = services.employee_current_state(employee=self.object, on=today)
+        context["on"] = on
+        context["state_form"] = form
+        context["state"] = services.employee_current_state(employee=self.object, on=on)
         context["timeline"] = services.timeline(employee=self.object, user=self.request.user)
         return context
 

@@ -19,7 +19,7 @@ in one query (Exists and Subquery), for the reports.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
@@ -47,6 +47,8 @@ class WorkSituation:
     # Only for a person back in the social economy:
     days_since_regular_end: int | None = None
     days_since_first_regular_start: int | None = None
+    # The employer itself (loaded with the spells), for display; not part of the answer's identity.
+    employer: object = field(default=None, compare=False, repr=False)
 
     @property
     def in_regular_work(self) -> bool:
@@ -59,7 +61,7 @@ def _covers(spell, on) -> bool:
 
 def work_situation(employee, on: datetime.date) -> WorkSituation:
     """The work situation of one person on a date (one query for the person's spells)."""
-    spells = list(Employment.objects.filter(employee=employee).order_by("start_date", "pk"))
+    spells = list(Employment.objects.filter(employee=employee).select_related("employer").order_by("start_date", "pk"))
     regular = [s for s in spells if s.instrument_id is None]
     social = [s for s in spells if s.instrument_id is not None]
     regular_now = [s for s in regular if _covers(s, on)]
@@ -72,6 +74,7 @@ def work_situation(employee, on: datetime.date) -> WorkSituation:
             status=WorkStatus.REGULAR_INTERNAL if internal else WorkStatus.REGULAR_EXTERNAL,
             with_support_package=any(s.with_support_package for s in regular_now),
             employer_id=chosen[-1].employer_id,
+            employer=chosen[-1].employer,
         )
     social_now = [s for s in social if _covers(s, on)]
     if not social_now:
@@ -83,12 +86,14 @@ def work_situation(employee, on: datetime.date) -> WorkSituation:
             status=WorkStatus.SOCIAL_ECONOMY,
             with_support_package=current.with_support_package,
             employer_id=current.employer_id,
+            employer=current.employer,
         )
     ended = [s.end_date for s in earlier_regular if s.end_date is not None and s.end_date <= current.start_date]
     return WorkSituation(
         status=WorkStatus.BACK_IN_SOCIAL_ECONOMY,
         with_support_package=current.with_support_package,
         employer_id=current.employer_id,
+        employer=current.employer,
         days_since_regular_end=(current.start_date - max(ended)).days if ended else None,
         days_since_first_regular_start=(current.start_date - min(s.start_date for s in earlier_regular)).days,
     )

@@ -252,7 +252,7 @@ def test_another_user_cannot_use_someone_elses_lookup(client, partner_staff, oth
 @pytest.mark.parametrize("setup, expected", [
     ("se", CurrentState.SOCIAL_ECONOMY),
     ("trajectory", CurrentState.IN_TRAJECTORY),
-    ("regular", CurrentState.REGULAR_WORK),
+    ("regular", CurrentState.REGULAR_EXTERNAL),
     ("nothing", CurrentState.NONE),
 ])
 def test_current_state_of_a_person(setup, expected, db):
@@ -264,7 +264,7 @@ def test_current_state_of_a_person(setup, expected, db):
         factories.TrajectoryFactory(employee=employee, start_date=datetime.date(2019, 4, 1))
     if setup == "regular":
         factories.EmploymentFactory(employee=employee, regular=True, start_date=datetime.date(2019, 5, 1))
-    assert employee_current_state(employee=employee, on=on) == expected
+    assert employee_current_state(employee=employee, on=on).state == expected
 
 
 def test_person_page_shows_one_timeline_but_not_partner_trajectories_to_evaluators(client, evaluator, administrator):

@@ -202,6 +202,9 @@ def test_the_person_page_runs_the_same_number_of_queries_however_long_the_story(
     _fill_case(employee, partner, 1, 8)
     assert len(client.get(url).context["timeline"]) == 9 * 4
     assert _queries(client, url) == few
+    # On a chosen date (the person's work situation then), still the same.
+    assert _queries(client, url, {"on": "2004-06-01"}) == few
+    assert _queries(client, url, {"on": "1999-06-01"}) == few
 
 
 def test_the_trajectory_page_runs_the_same_number_of_queries_however_many_internships(client, administrator):
