@@ -319,7 +319,11 @@ def compute(
         if not listed and dim.default_labels:
             listed = list(dim.default_labels(ctx))
         extra = seen[d] - set(listed)
-        labels[d] = listed + _natural_order(extra)
+        if extra and all(label.isdigit() or label == UNKNOWN for label in [*listed, *extra]):
+            # Years found beyond the listed ones take their place in time, not after `onbekend`.
+            labels[d] = _natural_order(set(listed) | extra)
+        else:
+            labels[d] = listed + _natural_order(extra)
     if sd in dimensions:
         labels[sd] = [s.code for s in statuses]
 

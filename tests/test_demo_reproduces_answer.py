@@ -123,9 +123,11 @@ def test_with_todays_knowledge_the_years_before_2018_are_extra_columns(demo, db,
     call_command("export_report", table["id"], as_of=table["demo_as_of"], format="json", stdout=out)
     years = _years(json.loads(out.getvalue()))
     reference = _years(export(table["id"], table["demo_as_of"]))
-    assert years[: len(reference)] == reference
-    earlier = years[len(reference):]
+    earlier = [year for year in years if year not in reference]
     assert earlier and all(year < "2018" for year in earlier)
+    # The earlier years take their place in time, before the reference's, with `onbekend` last.
+    assert years == earlier + reference
+    assert years[-1] == "onbekend"
 
 
 def test_the_pack_counts_q1_and_q3_from_any_year_and_nothing_else_changed(db):
