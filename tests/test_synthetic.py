@@ -88,7 +88,7 @@ def test_every_record_has_its_history_row():
     assert Employee.history.filter(history_change_reason="synthetic data").exists()
 
 
-def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(django_db_blocker):
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
     generate(persons=150, seed=9, today=TODAY)
     first = _snapshot()
     for model in (Internship, Referral, Trajectory, Evaluation, Employment, Employee, Grant):
