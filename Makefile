@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo check messages
+.PHONY: run test install migrate demo check messages bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,9 @@ check: install
 messages: install
 	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l nl --ignore=.venv
+
+# Benchmark at scale on PostgreSQL (creates the databases bench_100k and bench_1m; see docs/benchmarks.md).
+# BENCH_SIZES=100000 runs one size only.
+BENCH_SIZES ?= 100000 1000000
+bench: install
+	for n in $(BENCH_SIZES); do $(PY) bench/run.py --persons $$n || exit 1; done

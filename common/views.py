@@ -22,6 +22,7 @@ from django_tables2.export.views import ExportMixin
 
 from accounts.roles import role_of
 from common.forms import style_form
+from common.tables import EstimatedCountPaginator
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -57,7 +58,10 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
     """A filtered, sorted, paginated list with CSV and XLSX export of exactly what is filtered."""
 
     template_name = "common/list.html"
-    paginate_by = 25
+    # Only the table paginates (one COUNT per page, not one for the table and one for ListView),
+    # with PostgreSQL's estimate instead of a COUNT over a whole big table.
+    paginate_by = None
+    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
     export_formats = ("csv", "xlsx")
     title = ""
     create_url = None

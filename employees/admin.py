@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.forms import INSZFormField
+from common.tables import EstimatedCountPaginator
 from common.validators import normalise_insz
 from employees.models import Employee, Employment, Instrument, PersonLookup
 
@@ -23,6 +24,10 @@ class EmploymentInline(admin.TabularInline):
 
 @admin.register(Employee)
 class EmployeeAdmin(SimpleHistoryAdmin):
+    # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
+    # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["last_name", "first_name", "insz", "birth_date", "gender", "registered_on"]
     list_filter = ["gender", "birth_date", "registered_on"]
     search_fields = ["insz", "last_name", "first_name"]
@@ -44,6 +49,10 @@ class EmployeeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Employment)
 class EmploymentAdmin(SimpleHistoryAdmin):
+    # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
+    # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["employee", "employer", "instrument", "start_date", "end_date", "with_support_package"]
     list_filter = ["instrument", "with_support_package", "employer__province", ("end_date", admin.EmptyFieldListFilter)]
     list_select_related = ["employee", "employer", "instrument"]

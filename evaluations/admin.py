@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.tables import EstimatedCountPaginator
 from evaluations.models import Advice, Evaluation, Referral
 
 
@@ -13,6 +14,10 @@ class AdviceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(SimpleHistoryAdmin):
+    # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
+    # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["employee", "evaluation_date", "advice", "employer", "instrument", "office", "age_years"]
     list_filter = ["advice", "instrument", "employer__province", "office", "evaluation_date", "registered_on"]
     list_select_related = ["employee", "advice", "employer", "instrument"]
@@ -31,6 +36,10 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(SimpleHistoryAdmin):
+    # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
+    # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["employee", "partner", "status", "registered_on", "referred_by", "trajectory"]
     list_filter = ["status", "partner", "registered_on", "evaluation__office"]
     list_select_related = [

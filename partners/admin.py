@@ -3,12 +3,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.forms import KBOFormField
+from common.tables import EstimatedCountPaginator
 from common.validators import normalise_kbo
 from partners.models import Call, Grant, Organisation, Pilot
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
+    # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["name", "kbo_number", "kind", "postcode", "province"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "kbo_number", "=postcode"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.tables import EstimatedCountPaginator
 from trajectories.models import EndReason, Internship, Trajectory
 
 
@@ -20,6 +21,10 @@ class InternshipInline(admin.TabularInline):
 
 @admin.register(Trajectory)
 class TrajectoryAdmin(SimpleHistoryAdmin):
+    # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
+    # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["employee", "partner", "call", "start_date", "end_date", "end_reason", "age_years"]
     list_filter = [
         "call",
@@ -40,6 +45,10 @@ class TrajectoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(Internship)
 class InternshipAdmin(SimpleHistoryAdmin):
+    # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
+    # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display = ["trajectory", "host", "sector", "start_date", "end_date", "outcome"]
     list_filter = ["outcome", "sector", "trajectory__partner", "registered_on"]
     list_select_related = ["trajectory__employee", "trajectory__partner", "host"]

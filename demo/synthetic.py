@@ -1,0 +1,386 @@
+"""Synthetic data at the scale of all of Flanders, for benchmarks (issue 6).
+
+`generate(persons=N, seed=S)` writes N fictitious persons with their records:
+a social-economy employment spell each (instrument and employer spread over
+the five Flemish provinces), evaluations with advices, referrals of persons
+advised 'doorstroomklaar', trajectories with phases and end reasons,
+internships, regular jobs after, and a grant per partner and year. Dates run
+from 2014 to today. Rows are made in Python from one seeded random generator
+(so a seed gives the same data) and written in bulk: COPY on PostgreSQL,
+executemany in batches elsewhere. Stored derived values (an organisation's
+province, ages at evaluation and at trajectory start) are written directly,
+and one INSERT ... SELECT per table writes the history row of every record
+(dated now, as an import does) so that reads "known at" work.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from common.dates import age_in_years
+from common.identifiers import make_insz, make_kbo
+from common.provinces import Province
+
+BATCH = 5000
+START = datetime.date(2014, 1, 1)
+
+# Share of the social-economy workforce per Flemish province, and postcode ranges in it.
+PROVINCES = [
+    (Province.ANTWERPEN, 0.28, [(2000, 2999)]),
+    (Province.OOST_VLAANDEREN, 0.23, [(9000, 9999)]),
+    (Province.WEST_VLAANDEREN, 0.18, [(8000, 8999)]),
+    (Province.VLAAMS_BRABANT, 0.16, [(1500, 1999), (3000, 3499)]),
+    (Province.LIMBURG, 0.15, [(3500, 3999)]),
+]
+# Instrument codes (seeded by employees 0002) with their share of employment spells.
+INSTRUMENTS = [
+    ("collectief-maatwerk", 0.45),
+    ("lokale-diensteneconomie", 0.20),
+    ("individueel-maatwerk", 0.12),
+    ("beschutte-werkplaats", 0.08),
+    ("sociale-werkplaats", 0.05),
+    ("werkervaring", 0.06),
+    ("arbeidszorg", 0.04),
+]
+ADVICES = [("ready", 0.35), ("internal_transition", 0.20), ("not_ready", 0.45)]
+END_REASONS = [
+    ("job_regular", 0.38),
+    ("completed", 0.22),
+    ("back_to_social_economy", 0.12),
+    ("health", 0.09),
+    ("motivation", 0.08),
+    ("personal", 0.06),
+    ("employer", 0.03),
+    ("other", 0.02),
+]
+FIRST_NAMES = (
+    "Jan Piet Joris Korneel Lucas Noah Louis Arthur Liam Adam Mohamed Youssef Milan Wout Bram Stijn Kevin Tom "
+    "Emma Olivia Louise Mila Elena Nora Marie Julie Lotte Fatima Amira Sarah Ines Eva Lien Sofie An Katrien"
+).split()
+LAST_NAMES = (
+    "Peeters Janssens Maes Jacobs Mertens Willems Claes Goossens Wouters De_Smet Dubois Lambert Dupont "
+    "Martens Vermeulen Hermans Pauwels Aerts Van_den_Broeck Desmet Michiels Smets Bogaerts Claeys Coppens "
+    "Vandamme Cools Verhoeven El_Amrani Benali Yilmaz Kaya Nowak Kowalski Diallo Mukendi"
+).replace("_", " ").split()
+SECTORS = ["logistiek", "bouw", "schoonmaak", "horeca", "zorg", "groenonderhoud", "productie", "retail", "metaal"]
+OFFICES = ["VDAB Antwerpen", "VDAB Gent", "VDAB Brugge", "VDAB Leuven", "VDAB Hasselt", "VDAB Mechelen", "VDAB Kortrijk"]
+
+
+def _weighted(rng, pairs):
+    values, weights = zip(*pairs)
+    cumulative, total = [], 0.0
+    for w in weights:
+        total += w
+        cumulative.append(total)
+    return lambda: values[_bisect(cumulative, rng.random() * total)]
+
+
+def _bisect(cumulative, x):
+    for i, c in enumerate(cumulative):
+        if x < c:
+            return i
+    return len(cumulative) - 1
+
+
+class _Table:
+    """Rows for one model with explicit ids, written in bulk at the end."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.columns = [f.column for f in self.fields]
+        self.attnames = [f.attname for f in self.fields]
+        self.rows = []
+        self.defaults = {f.attname: _default(f) for f in self.fields if f.attname not in ("id", "created_at", "updated_at")}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
+            self.first_id = (cursor.fetchone()[0] or 0) + 1
+        self.next_id = self.first_id
+
+    def add(self, now, **values):
+        pk = self.next_id
+        self.next_id += 1
+        values.setdefault("created_at", now)
+        values.setdefault("updated_at", now)
+        values["id"] = pk
+        defaults = self.defaults
+        self.rows.append(tuple(values[a] if a in values else defaults[a] for a in self.attnames))
+        return pk
+
+    def write(self):
+        if not self.rows:
+            return
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        columns = ", ".join(quote(c) for c in self.columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [self.model._meta.db_table, self.next_id - 1]
+                )
+            else:
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(self.columns))})"
+                for start in range(0, len(self.rows), BATCH):
+                    cursor.executemany(
+                        sql,
+                        [
+                            tuple(f.get_db_prep_value(v, connection) for f, v in zip(self.fields, row))
+                            for row in self.rows[start : start + BATCH]
+                        ],
+                    )
+        self.write_history()
+        self.rows = []
+
+    def write_history(self):
+        """One INSERT ... SELECT copies every new record into its history table (type '+', dated now)."""
+        history = self.model.history.model
+        bookkeeping = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+        copied = [f.column for f in history._meta.concrete_fields if f.name not in bookkeeping]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in copied)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_change_reason, "
+                f"history_type, history_user_id) SELECT {columns}, %s, %s, '+', NULL "
+                f"FROM {quote(self.model._meta.db_table)} WHERE id >= %s",
+                [connection.ops.adapt_datetimefield_value(timezone.now()), "synthetic data", self.first_id],
+            )
+
+
+_REQUIRED = object()  # a required field the caller must give; the insert fails loudly if it does not
+
+
+def _default(field):
+    if field.has_default():
+        return field.get_default()
+    if field.null or field.is_relation:
+        return None
+    if field.get_internal_type() in ("CharField", "TextField", "SlugField"):
+        return ""
+    return _REQUIRED
+
+
+def _day(rng, first: datetime.date, last: datetime.date) -> datetime.date:
+    if last <= first:
+        return first
+    return first + datetime.timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def _plus(day: datetime.date, low: int, high: int, rng) -> datetime.date:
+    return day + datetime.timedelta(days=rng.randint(low, high))
+
+
+@transaction.atomic
+def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None) -> dict:
+    """Write `persons` fictitious persons with all their records; return the number of rows per model."""
+    from employees.models import Employee, Employment, Instrument
+    from evaluations.models import Advice, Evaluation, Referral
+    from partners.models import Call, Grant, Organisation
+    from trajectories.models import EndReason, Internship, Trajectory
+
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    now = timezone.now()
+    instrument_ids = dict(Instrument.objects.values_list("code", "id"))
+    advice_ids = dict(Advice.objects.values_list("code", "id"))
+    reason_ids = dict(EndReason.objects.values_list("code", "id"))
+    call = Call.objects.get_or_create(number="432", defaults={"name": "Doorstroom"})[0]
+
+    orgs, employees, employments = _Table(Organisation), _Table(Employee), _Table(Employment)
+    evaluations, referrals, trajectories = _Table(Evaluation), _Table(Referral), _Table(Trajectory)
+    internships, grants = _Table(Internship), _Table(Grant)
+
+    # Organisations: about one social-economy employer per 500 persons, a partner per 15,000, regular employers.
+    taken_kbo = set(Organisation.objects.values_list("kbo_number", flat=True))
+    kbo_counter = [rng.randrange(1_000_000, 5_000_000)]
+
+    def new_org(kind, name, province_choice):
+        province, _share, ranges = province_choice
+        first, last = rng.choice(ranges)
+        while True:
+            kbo_counter[0] += 1
+            kbo = make_kbo(kbo_counter[0])
+            if kbo not in taken_kbo:
+                taken_kbo.add(kbo)
+                break
+        return orgs.add(now, name=name, kbo_number=kbo, kind=kind, postcode=rng.randint(first, last), province=province.value)
+
+    pick_province = _weighted(rng, [(p, p[1]) for p in PROVINCES])
+    by_province = {p[0]: {"se_employer": [], "partner": [], "regular_employer": []} for p in PROVINCES}
+    sizes = {
+        "se_employer": max(10, persons // 500),
+        "partner": max(5, persons // 15_000),
+        "regular_employer": max(20, persons // 100),
+    }
+    names = {"se_employer": "Maatwerkbedrijf", "partner": "Doorstroompartner", "regular_employer": "Bedrijf"}
+    for kind, count in sizes.items():
+        for i in range(count):
+            choice = PROVINCES[i % 5] if i < 5 else pick_province()
+            pk = new_org(kind, f"{names[kind]} {choice[0].label} {i + 1}", choice)
+            by_province[choice[0]][kind].append(pk)
+
+    pick_instrument = _weighted(rng, INSTRUMENTS)
+    pick_advice = _weighted(rng, ADVICES)
+    pick_reason = _weighted(rng, END_REASONS)
+    serials: dict[datetime.date, int] = {}
+    taken_insz = set(Employee.objects.values_list("insz", flat=True))
+    # Birth dates between 1958 and 2004: 47 years x 365 days x 997 serials ≈ 17 million numbers.
+    birth_first, birth_last = datetime.date(1958, 1, 1), datetime.date(2004, 12, 31)
+    last_start = today - datetime.timedelta(days=30)
+
+    for _ in range(persons):
+        while True:
+            # Ages cluster around 35-50: the mean of two uniform draws.
+            span = (birth_last - birth_first).days
+            birth = birth_first + datetime.timedelta(days=(rng.randrange(span) + rng.randrange(span)) // 2)
+            serial = serials.get(birth, 0) + 1
+            if serial <= 997:
+                serials[birth] = serial
+                insz = make_insz(birth, serial)
+                if insz not in taken_insz:  # persons already in the database keep theirs
+                    break
+        gender = "m" if serial % 2 else "f"
+        province = pick_province()[0]
+        local = by_province[province]
+        start = _day(rng, max(START, _plus(birth, 18 * 366, 18 * 366, rng)), last_start)
+        emp_id = employees.add(
+            now,
+            insz=insz,
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(LAST_NAMES),
+            birth_date=birth,
+            gender=gender,
+            registered_on=start,
+        )
+        instrument_code = pick_instrument()
+        instrument_id = instrument_ids[instrument_code]
+        employer = rng.choice(local["se_employer"])
+        spell_end = _plus(start, 180, 3650, rng)
+        se_end = spell_end if spell_end < today else None
+        # A second earlier-ended spell with another employer for some.
+        employments.add(
+            now,
+            employee_id=emp_id,
+            employer_id=employer,
+            instrument_id=instrument_id,
+            start_date=start,
+            end_date=se_end,
+            with_support_package=instrument_code == "individueel-maatwerk",
+            registered_on=min(today, _plus(start, 0, 10, rng)),
+        )
+        regular_from = None
+        if rng.random() < 0.30:
+            eval_date = _day(rng, _plus(start, 90, 90, rng), min(today, se_end or today))
+            if eval_date > today:
+                eval_date = today
+            advice = pick_advice()
+            undated = rng.random() < 0.02
+            eval_id = evaluations.add(
+                now,
+                employee_id=emp_id,
+                evaluation_date=None if undated else eval_date,
+                advice_id=advice_ids[advice],
+                employer_id=employer,
+                instrument_id=instrument_id,
+                office=rng.choice(OFFICES),
+                age_years=None if undated else age_in_years(birth, eval_date),
+                registered_on=min(today, _plus(eval_date, 0, 14, rng)),
+            )
+            if advice == "ready" and rng.random() < 0.75:
+                partner = rng.choice(local["partner"])
+                referred = min(today, _plus(eval_date, 1, 30, rng))
+                status = "started" if rng.random() < 0.7 else rng.choice(["waiting", "withdrawn"])
+                trajectory_id = None
+                t_start = min(today, _plus(referred, 7, 60, rng))
+                if status == "started":
+                    t_end = _plus(t_start, 90, 400, rng)
+                    ended = t_end <= today
+                    reason = pick_reason() if ended else None
+                    phase2 = _plus(t_start, 14, 45, rng)
+                    phase3 = _plus(phase2, 14, 60, rng)
+                    phases = {
+                        "voortraject_start": t_start,
+                        "jobmatching_start": phase2 if phase2 <= (t_end if ended else today) else None,
+                        "stage_start": phase3 if phase3 <= (t_end if ended else today) else None,
+                    }
+                    trajectory_id = trajectories.add(
+                        now,
+                        employee_id=emp_id,
+                        partner_id=partner,
+                        call_id=call.id,
+                        se_employer_id=employer,
+                        instrument_id=instrument_id,
+                        start_date=t_start,
+                        end_date=t_end if ended else None,
+                        end_reason_id=reason_ids[reason] if reason else None,
+                        age_years=age_in_years(birth, t_start),
+                        registered_on=t_start,
+                        **phases,
+                    )
+                    if phases["stage_start"] and rng.random() < 0.6:
+                        s_start = phases["stage_start"]
+                        s_end = _plus(s_start, 14, 60, rng)
+                        hired = reason == "job_regular" and rng.random() < 0.5
+                        host = rng.choice(local["regular_employer"])
+                        internships.add(
+                            now,
+                            trajectory_id=trajectory_id,
+                            host_id=host,
+                            sector=rng.choice(SECTORS),
+                            start_date=s_start,
+                            end_date=s_end if s_end <= today else None,
+                            outcome=("hired" if hired else rng.choice(["not_hired", "stopped"])) if s_end <= today else "",
+                            registered_on=s_start,
+                        )
+                    if reason == "job_regular":
+                        regular_from = min(today, _plus(t_end, 0, 30, rng))
+                referrals.add(
+                    now,
+                    evaluation_id=eval_id,
+                    employee_id=emp_id,
+                    partner_id=partner,
+                    status=status,
+                    trajectory_id=trajectory_id,
+                    registered_on=referred,
+                )
+        if regular_from is None and se_end is not None and rng.random() < 0.12:
+            regular_from = min(today, _plus(se_end, 1, 60, rng))
+        if regular_from is not None:
+            employments.add(
+                now,
+                employee_id=emp_id,
+                employer_id=rng.choice(local["regular_employer"]),
+                instrument_id=None,
+                start_date=regular_from,
+                end_date=None if rng.random() < 0.8 else min(today, _plus(regular_from, 30, 700, rng)),
+                registered_on=regular_from,
+            )
+
+    # A grant per partner and year of the call: the standard cost per expected trajectory.
+    partner_ids = [pk for local in by_province.values() for pk in local["partner"]]
+    per_partner = max(1, (persons * 30 // 100 * 35 // 100 * 75 // 100 * 7 // 10) // max(1, len(partner_ids)) // 12)
+    for partner_id in partner_ids:
+        for year in range(START.year, today.year + 1):
+            cost = Decimal(per_partner * 4200)
+            grants.add(
+                now,
+                call_id=call.id,
+                partner_id=partner_id,
+                year=year,
+                esf_amount=(cost * Decimal("0.40")).quantize(Decimal("0.01")),
+                flemish_amount=(cost * Decimal("0.60")).quantize(Decimal("0.01")),
+                spent_amount=None if year == today.year else (cost * Decimal(rng.randint(80, 100)) / 100).quantize(Decimal("0.01")),
+            )
+
+    counts = {}
+    # Trajectories before referrals (the one-to-one points at them), evaluations before referrals.
+    for table in (orgs, employees, employments, evaluations, trajectories, referrals, internships, grants):
+        counts[table.model._meta.verbose_name_plural] = len(table.rows)
+        table.write()
+    return counts
