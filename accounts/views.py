@@ -1,8 +1,12 @@
 """The home page: what each role can do."""
 
+import sys
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,3 +72,18 @@ def otp_setup(request):
         form.add_error("code", _("This code is not correct or has expired. Enter the code your app shows now."))
     context = {"form": form, "next": _next_url(request), "secret": base32_secret(device), "otpauth_url": device.config_url}
     return render(request, "accounts/otp_setup.html", context)
+
+
+def server_error(request):
+    """handler500: an unreachable database answers 503 with its own page, anything else 500.
+
+    Renders without request context or database (both may be what failed). Django opens a new
+    database connection for the next request, so the application recovers when the database returns.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+

@@ -355,3 +355,25 @@ def test_the_demo_administrator_keeps_its_key_between_runs(db):
     assert confirmed_device(User.objects.get(username="beheerder")).key == first
     give_confirmed_device(User.objects.get(username="beheerder"))
     assert confirmed_device(User.objects.get(username="beheerder")).key != first
+
+
+# --- Database unreachable ------------------------------------------------------------------------
+
+
+def test_an_unreachable_database_answers_the_dutch_503_page_and_the_app_recovers(client, db, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    client.raise_request_exception = False
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "ensure_connection", down)
+        response = client.get(reverse("accounts:login"))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Doorstroom is tijdelijk niet beschikbaar" in page
+    assert "Connection refused" not in page and "Traceback" not in page
+    assert response.headers["Retry-After"] == "60"
+    # The database is back: the next request is served normally.
+    assert client.get(reverse("accounts:login")).status_code == 200
