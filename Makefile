@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo check messages bench
+.PHONY: run serve test install migrate demo check messages bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ demo: migrate
 run: demo
 	@echo "Doorstroom draait op http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn with DJANGO_DEBUG=false; the environment must give DJANGO_SECRET_KEY (50+ random
+# characters), DJANGO_ALLOWED_HOSTS and DATABASE_URL, else the settings refuse to start (docs/security.md).
+WORKERS ?= 3
+serve: export DJANGO_DEBUG = false
+serve: install
+	$(PY) manage.py check --deploy
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --error-logfile - --forwarded-allow-ips="$${DJANGO_PROXY_IPS:-127.0.0.1}"
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

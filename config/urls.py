@@ -17,3 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("import/", include("imports.urls")),
 ]
+
+# Errors answer with pages that need neither request context nor database (503 when it is unreachable).
+handler500 = "accounts.views.server_error"

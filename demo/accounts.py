@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from accounts.otp import ensure_confirmed_device
 from accounts.roles import Role
 from partners.constants import OrganisationKind
 from partners.models import Organisation
@@ -37,5 +38,9 @@ def create_demo_accounts(partner_name: str | None = None) -> list[tuple[str, str
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=role.value)])
+        if role == Role.ADMINISTRATOR:
+            # Administrators confirm each login with a TOTP code (accounts.middleware): the demo
+            # administrator gets a device whose key create_demo_accounts prints.
+            ensure_confirmed_device(user)
         created.append((username, password, str(role.label)))
     return created

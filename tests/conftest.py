@@ -12,6 +12,36 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def security_queries(role: str) -> int:
+    """Queries every signed-in request adds for login protection (docs/security.md): the session's
+    renewal (idle timeout, SESSION_SAVE_EVERY_REQUEST) and, for administrators, their OTP device."""
+    return 1 + (1 if role == "administrator" else 0)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_confirms_the_second_factor(monkeypatch):
+    """client.force_login() of a user with a confirmed TOTP device also marks the session OTP-verified.
+
+    This is what django_otp.login() does after a correct code; the check itself stays on
+    (accounts.middleware), and tests/test_security.py proves it refuses unverified sessions.
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def partner(db):
     return factories.PartnerFactory()
@@ -45,7 +75,11 @@ def other_partner_staff(other_partner):
 
 @pytest.fixture
 def administrator(db):
-    return _user_with_role(Role.ADMINISTRATOR, is_staff=True)
+    from accounts.otp import give_confirmed_device
+
+    user = _user_with_role(Role.ADMINISTRATOR, is_staff=True)
+    give_confirmed_device(user)
+    return user
 
 
 @pytest.fixture

@@ -51,6 +51,20 @@ def _make_one_of_everything():
         user=factories.UserFactory(), insz=evaluation.employee.insz, employee=evaluation.employee, found=True
     )
     ImportRun.objects.create(kind="employees", file_name="werknemers.csv", content=b"insz", status="previewed")
+    # Login protection (docs/security.md): a lock-out record, a failed and a successful login, a TOTP device.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone as tz
+
+    from accounts.otp import give_confirmed_device
+
+    someone = factories.UserFactory()
+    now = tz.now()
+    address = dict(ip_address="192.0.2.1", user_agent="pytest", http_accept="*/*", path_info="/accounts/login/")
+    AccessAttempt.objects.create(username=someone.username, attempt_time=now, get_data="", post_data="",
+                                 failures_since_start=1, **address)
+    AccessFailureLog.objects.create(username=someone.username, attempt_time=now, locked_out=False, **address)
+    AccessLog.objects.create(username=someone.username, attempt_time=now, **address)
+    give_confirmed_device(someone)
 
 
 def _admin_url(model, view, *args):

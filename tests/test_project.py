@@ -69,13 +69,13 @@ def test_settings_come_from_the_environment():
     read = _settings_under(
         {
             "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "a-secret-from-the-environment",
+            "DJANGO_SECRET_KEY": "a-secret-from-the-environment-of-at-least-fifty-characters-long",
             "DJANGO_ALLOWED_HOSTS": "doorstroom.example,www.doorstroom.example",
             "DATABASE_URL": "postgres://doorstroom@db.example:5432/doorstroom",
         }
     )
     assert read["DEBUG"] is False
-    assert read["SECRET_KEY"] == "a-secret-from-the-environment"
+    assert read["SECRET_KEY"] == "a-secret-from-the-environment-of-at-least-fifty-characters-long"
     assert read["ALLOWED_HOSTS"] == ["doorstroom.example", "www.doorstroom.example"]
     assert read["ENGINE"] == "django.db.backends.postgresql"
     assert read["NAME"] == "doorstroom"

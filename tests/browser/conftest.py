@@ -53,11 +53,20 @@ def page(chromium, live_server):
 @pytest.fixture
 def login(page):
     def _login(user):
+        from accounts.otp import confirmed_device, current_code, ensure_confirmed_device, needs_second_factor
+
+        if needs_second_factor(user):
+            ensure_confirmed_device(user)
         page.context.clear_cookies()
         page.goto("/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("main form button[type=submit]")
+        if needs_second_factor(user):
+            # Administrators type the code of their authenticator app, as in production.
+            page.wait_for_url("**/accounts/code/?**")
+            page.fill("input[name=code]", current_code(confirmed_device(user)))
+            page.click("main form button[type=submit]")
         page.wait_for_url("**/")
         return page
 

@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.otp import describe_device, needs_second_factor
 from demo.accounts import create_demo_accounts
 
 
@@ -18,3 +20,6 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (username / password / role):"))
         for username, password, role in accounts:
             self.stdout.write(f"  {username:<10} {password:<22} {role}")
+        for user in User.objects.filter(username__in=[username for username, _password, _role in accounts]):
+            if needs_second_factor(user):
+                self.stdout.write(describe_device(user))

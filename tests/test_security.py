@@ -1,0 +1,379 @@
+"""Production serving and login protection (docs/security.md lists which test proves which defence)."""
+
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.otp import confirmed_device, current_code, give_confirmed_device
+from accounts.security import client_ip
+from tests import factories
+
+BASE_DIR = Path(settings.BASE_DIR)
+PASSWORD = "a-long-enough-password-2026"
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "test-only-" + "k3y" * 20,
+    "DJANGO_ALLOWED_HOSTS": "doorstroom.example",
+}
+
+
+def _manage(*args, env_overrides):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+# --- Production settings ------------------------------------------------------------------
+
+
+def test_production_settings_pass_the_deployment_checks_at_warning_level():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_development_settings_would_fail_the_deployment_checks():
+    """The check above can fail: the debug settings (no HSTS, no secure cookies) do."""
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides={"DJANGO_DEBUG": "true"})
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout  # no HSTS
+
+
+@pytest.mark.parametrize(("missing", "message"), [
+    ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"),
+    ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS"),
+])
+def test_production_refuses_to_start_without_a_secret_key_or_hosts(missing, message):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = _manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_refuses_a_short_or_development_secret_key():
+    for key in ("short", "django-insecure-doorstroom-development-only" + "x" * 20):
+        result = _manage("check", env_overrides={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": key})
+        assert result.returncode != 0, key
+
+
+# --- Headers and pages ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["accounts:login", "home"])
+def test_pages_carry_a_strict_content_security_policy_and_security_headers(client, evaluator, url_name):
+    client.force_login(evaluator)
+    response = client.get(reverse(url_name), follow=True)
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_error_pages_carry_the_policy_too(client, db):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" in response.headers
+
+
+INLINE = [
+    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
+    (re.compile(r"<style\b", re.I), "<style> element"),
+    (re.compile(r"\sstyle\s*=", re.I), "style= attribute"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "on...= event handler"),
+    (re.compile(r"javascript:", re.I), "javascript: URL"),
+]
+
+
+def _template_files():
+    directories = [BASE_DIR / "templates", *sorted(BASE_DIR.glob("*/templates"))]
+    return sorted(path for directory in directories for path in directory.rglob("*.html")
+                  if ".venv" not in path.parts)
+
+
+def _inline_code(text):
+    return [label for pattern, label in INLINE if pattern.search(text)]
+
+
+def test_no_template_of_the_project_has_inline_script_or_style():
+    files = _template_files()
+    assert len(files) > 20  # the walk finds the templates of every app
+    offenders = {str(path.relative_to(BASE_DIR)): found for path in files if (found := _inline_code(path.read_text()))}
+    assert offenders == {}
+
+
+def test_the_inline_code_walk_would_notice_each_kind_of_inline_code():
+    assert _inline_code('<script src="/static/js/doorstroom.js" defer></script>') == []
+    assert _inline_code("<script>alert(1)</script>") == ["inline <script>"]
+    assert _inline_code('<div style="color:red">') == ["style= attribute"]
+    assert _inline_code('<a href="#" onclick="go()">') == ["on...= event handler"]
+    assert _inline_code("<style>p{}</style>") == ["<style> element"]
+
+
+def test_the_not_found_page_is_friendly_and_dutch(client, db):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Pagina niet gevonden" in page and "Traceback" not in page
+
+
+@pytest.mark.parametrize(("template", "text"), [
+    ("500.html", "Er is iets misgegaan"),
+    ("503.html", "Doorstroom is tijdelijk niet beschikbaar"),
+])
+def test_the_server_error_pages_render_without_request_or_database(template, text):
+    page = render_to_string(template)  # no `db` fixture: any query would raise
+    assert text in page
+    assert _inline_code(page) == []
+
+
+def test_a_server_error_shows_the_friendly_page_not_a_traceback(client, db, settings, monkeypatch):
+    from django.contrib.auth import views as auth_views
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(auth_views.LoginView, "get", lambda self, request, *a, **k: broken(request))
+    client.raise_request_exception = False
+    response = client.get(reverse("accounts:login"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Er is iets misgegaan" in page and "boom" not in page and "Traceback" not in page
+
+
+# --- Lock-out after failed logins (django-axes) ---------------------------------------------------
+
+
+def _login(client, username, password, address="203.0.113.7", **headers):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password},
+                       REMOTE_ADDR=address, **headers)
+
+
+@pytest.fixture
+def person(db):
+    return factories.UserFactory(username="ilse", password=PASSWORD)
+
+
+def _fail_until_locked(client, username, **kwargs):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, username, "wrong-password", **kwargs)
+
+
+def test_repeated_failed_logins_lock_the_account_from_that_address_with_a_dutch_message(client, person):
+    _login(client, person.username, "wrong-password")
+    assert _login(client, person.username, PASSWORD).status_code == 302  # below the limit: still allowed
+    client.logout()
+    _fail_until_locked(client, person.username)
+    response = _login(client, person.username, PASSWORD)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Te veel mislukte aanmeldpogingen" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lock_out_does_not_lock_others_behind_the_same_address(client, person):
+    colleague = factories.UserFactory(username="jan", password=PASSWORD)
+    _fail_until_locked(client, person.username)
+    assert _login(client, colleague.username, PASSWORD).status_code == 302
+
+
+def test_behind_the_proxy_the_forwarded_address_counts_not_the_proxys(client, person, settings):
+    settings.BEHIND_PROXY = True
+    _fail_until_locked(client, person.username, address="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert _login(client, person.username, PASSWORD, address="10.0.0.1",
+                  HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    # The same person from another client address, through the same proxy, still logs in.
+    assert _login(client, person.username, PASSWORD, address="10.0.0.1",
+                  HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+
+
+def test_without_the_proxy_setting_a_forged_forwarded_header_does_not_escape_the_lock(client, person, settings):
+    settings.BEHIND_PROXY = False
+    _fail_until_locked(client, person.username, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert _login(client, person.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
+
+
+def test_client_address_takes_the_entry_the_trusted_proxy_added(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1")
+    settings.BEHIND_PROXY, settings.PROXY_COUNT = True, 1
+    assert client_ip(request) == "198.51.100.1"  # the client-supplied 6.6.6.6 is not trusted
+    settings.PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "10.0.0.1"
+
+
+def test_an_administrator_unlocks_an_account_with_axes_reset_username(client, person):
+    _fail_until_locked(client, person.username)
+    assert _login(client, person.username, PASSWORD).status_code == 429
+    call_command("axes_reset_username", person.username)
+    assert _login(client, person.username, PASSWORD).status_code == 302
+
+
+def test_lock_outs_are_listed_in_the_admin_for_an_administrator(client, person, administrator):
+    _fail_until_locked(client, person.username)
+    client.force_login(administrator)
+    response = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert response.status_code == 200
+    assert person.username in response.content.decode()
+
+
+# --- Password rules and idle sessions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weak", ["kort-2026", "123456789012345", "password1234", "doorstroom"])
+def test_weak_passwords_are_refused(weak, db):
+    with pytest.raises(ValidationError):
+        validate_password(weak)
+
+
+def test_a_long_uncommon_password_is_accepted(db):
+    validate_password("Trajecten-naar-werk-2026!")
+
+
+def test_an_idle_session_expires_and_each_request_extends_it(client, evaluator):
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 60 * 60
+    client.force_login(evaluator)
+    assert client.get(reverse("home")).status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert session.expire_date <= timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 5)
+    # Requests push the end forward...
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(seconds=10))
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date > timezone.now() + timedelta(seconds=60)
+    # ... and after the idle time the next request goes to the login page.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+# --- Second factor for administrators (django-otp) ----------------------------------------------
+
+
+@pytest.fixture
+def admin_with_password(administrator):
+    administrator.set_password(PASSWORD)
+    administrator.save()
+    return administrator
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/", "/trajectories/", "/rapporten/"])
+def test_an_administrator_reaches_nothing_before_the_code(client, admin_with_password, url):
+    assert _login(client, admin_with_password.username, PASSWORD).status_code == 302
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:otp_verify"))
+
+
+def test_an_administrator_with_the_right_code_gets_in_and_a_wrong_code_is_refused_in_dutch(client, admin_with_password):
+    _login(client, admin_with_password.username, PASSWORD)
+    response = client.post(reverse("accounts:otp_verify"), {"code": "000000", "next": "/admin/"})
+    assert response.status_code == 200
+    assert "Deze code klopt niet" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+    device = confirmed_device(admin_with_password)
+    device.throttle_reset()  # a wrong code slows the next try down (django-otp throttling)
+    response = client.post(reverse("accounts:otp_verify"), {"code": current_code(device), "next": "/admin/"})
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_other_roles_need_no_code(client, db):
+    evaluator = factories.UserFactory(password=PASSWORD)
+    from django.contrib.auth.models import Group
+
+    evaluator.groups.add(Group.objects.get(name="VDAB-evaluator"))
+    _login(client, evaluator.username, PASSWORD)
+    assert client.get("/").status_code == 200
+
+
+def test_a_forced_login_without_the_code_is_refused(client, administrator):
+    """The test fixture's verified session is what makes administrators pass: without it they do not."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(administrator)
+    session = client.session
+    del session[DEVICE_ID_SESSION_KEY]
+    session.save()
+    assert client.get("/").status_code == 302
+
+
+def test_an_administrator_without_a_device_links_one_before_anything_else(client, db):
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    new_admin = factories.UserFactory(password=PASSWORD, is_staff=True)
+    new_admin.groups.add(Group.objects.get(name="Beheerder"))
+    _login(client, new_admin.username, PASSWORD)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:otp_setup"))
+    device = TOTPDevice.objects.get(user=new_admin, confirmed=False)
+    assert response.context["secret"] in response.content.decode()
+    assert client.post(reverse("accounts:otp_setup"), {"code": "000000"}).status_code == 200
+    assert client.get("/").status_code == 302
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code slows the next try down (django-otp throttling)
+    response = client.post(reverse("accounts:otp_setup"), {"code": current_code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+
+
+def test_the_code_page_does_not_send_an_administrator_to_another_site(client, admin_with_password):
+    _login(client, admin_with_password.username, PASSWORD)
+    device = confirmed_device(admin_with_password)
+    response = client.post(reverse("accounts:otp_verify"), {"code": current_code(device), "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_the_demo_administrator_keeps_its_key_between_runs(db):
+    from accounts.models import User
+    from demo.accounts import create_demo_accounts
+
+    factories.PartnerFactory()
+    create_demo_accounts()
+    first = confirmed_device(User.objects.get(username="beheerder")).key
+    create_demo_accounts()
+    assert confirmed_device(User.objects.get(username="beheerder")).key == first
+    give_confirmed_device(User.objects.get(username="beheerder"))
+    assert confirmed_device(User.objects.get(username="beheerder")).key != first
+
+
+# --- Database unreachable ------------------------------------------------------------------------
+
+
+def test_an_unreachable_database_answers_the_dutch_503_page_and_the_app_recovers(client, db, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    client.raise_request_exception = False
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "ensure_connection", down)
+        response = client.get(reverse("accounts:login"))
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Doorstroom is tijdelijk niet beschikbaar" in page
+    assert "Connection refused" not in page and "Traceback" not in page
+    assert response.headers["Retry-After"] == "60"
+    # The database is back: the next request is served normally.
+    assert client.get(reverse("accounts:login")).status_code == 200
