@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install migrate demo check messages bench
+.PHONY: run serve test install migrate demo check messages bench bench-load
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,8 @@ messages: install
 BENCH_SIZES ?= 100000 1000000
 bench: install
 	for n in $(BENCH_SIZES); do $(PY) bench/run.py --persons $$n || exit 1; done
+
+# Concurrent load (issue 6): gunicorn on 127.0.0.1 against bench_100k, 20 connections for 60 s with wrk
+# (Debian package `wrk`; not part of CI). Writes the "Concurrent load" section of docs/benchmarks.md.
+bench-load: install
+	$(PY) bench/load_bench.py
