@@ -1,5 +1,6 @@
 """List pages: scoped to the user, filtered, exported as filtered, and a constant number of queries."""
 
+import csv
 import datetime
 import io
 
@@ -14,9 +15,16 @@ from tests import factories
 from tests.conftest import security_queries
 
 
+def _body(response) -> bytes:
+    """The whole body of a response, streamed (exports) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _queries(client, url, params=None):
+    # A streamed export runs its queries while the body is read, so the body is read inside.
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, params or {})
+        _body(response)
     assert response.status_code == 200
     return len(context.captured_queries)
 
@@ -91,7 +99,7 @@ def test_trajectory_list_shows_only_the_partners_own_trajectories(client, partne
     own = factories.TrajectoryFactory(partner=partner)
     other = factories.TrajectoryFactory(partner=other_partner)
     client.force_login(partner_staff)
-    content = client.get(reverse("trajectories:list")).content.decode()
+    content = _body(client.get(reverse("trajectories:list"))).decode()
     assert own.employee.insz in content
     assert other.employee.insz not in content
 
@@ -101,7 +109,7 @@ def test_trajectory_export_contains_only_the_filtered_rows(client, administrator
     dropped = factories.TrajectoryFactory(start_date=datetime.date(2020, 4, 1))
     client.force_login(administrator)
     response = client.get(reverse("trajectories:list"), {"year": 2019, "_export": "csv"})
-    body = response.content.decode()
+    body = _body(response).decode()
     assert kept.employee.insz in body
     assert dropped.employee.insz not in body
 
@@ -111,7 +119,7 @@ def test_partner_export_never_contains_another_partners_trajectory(client, partn
     other = factories.TrajectoryFactory(partner=other_partner)
     client.force_login(partner_staff)
     response = client.get(reverse("trajectories:list"), {"_export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(_body(response))).active
     cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
     assert other.employee.insz not in cells
     assert sheet.max_row == 2  # header and the partner's own trajectory
@@ -121,9 +129,9 @@ def test_search_finds_a_person_by_insz_and_by_name(client, evaluator):
     anna = factories.EmployeeFactory(first_name="Anna", last_name="Xanthopoulou")
     factories.EmployeeFactory(first_name="Bert", last_name="Qwertzuiop")
     client.force_login(evaluator)
-    by_insz = client.get(reverse("employees:list"), {"q": anna.insz}).content.decode()
+    by_insz = _body(client.get(reverse("employees:list"), {"q": anna.insz})).decode()
     assert "Xanthopoulou" in by_insz and "Qwertzuiop" not in by_insz
-    by_name = client.get(reverse("employees:list"), {"q": "qwertz"}).content.decode()
+    by_name = _body(client.get(reverse("employees:list"), {"q": "qwertz"})).decode()
     assert "Qwertzuiop" in by_name and "Xanthopoulou" not in by_name
 
 
@@ -131,10 +139,10 @@ def test_status_on_a_date_keeps_the_trajectories_running_that_day(client, admini
     running = factories.TrajectoryFactory(start_date=datetime.date(2019, 1, 1), end_date=datetime.date(2019, 12, 31))
     ended = factories.TrajectoryFactory(start_date=datetime.date(2018, 1, 1), end_date=datetime.date(2018, 6, 30))
     client.force_login(administrator)
-    body = client.get(reverse("trajectories:list"), {"status": "running", "on": "2019-06-01", "_export": "csv"}).content.decode()
+    body = _body(client.get(reverse("trajectories:list"), {"status": "running", "on": "2019-06-01", "_export": "csv"})).decode()
     assert running.employee.insz in body
     assert ended.employee.insz not in body
-    body = client.get(reverse("trajectories:list"), {"status": "ended", "on": "2019-06-01", "_export": "csv"}).content.decode()
+    body = _body(client.get(reverse("trajectories:list"), {"status": "ended", "on": "2019-06-01", "_export": "csv"})).decode()
     assert ended.employee.insz in body and running.employee.insz not in body
 
 
@@ -142,9 +150,9 @@ def test_with_internship_filter_separates_trajectories(client, administrator):
     with_one = factories.InternshipFactory().trajectory
     without = factories.TrajectoryFactory()
     client.force_login(administrator)
-    body = client.get(reverse("trajectories:list"), {"with_internship": "true", "_export": "csv"}).content.decode()
+    body = _body(client.get(reverse("trajectories:list"), {"with_internship": "true", "_export": "csv"})).decode()
     assert with_one.employee.insz in body and without.employee.insz not in body
-    body = client.get(reverse("trajectories:list"), {"with_internship": "false", "_export": "csv"}).content.decode()
+    body = _body(client.get(reverse("trajectories:list"), {"with_internship": "false", "_export": "csv"})).decode()
     assert without.employee.insz in body and with_one.employee.insz not in body
 
 
@@ -152,7 +160,7 @@ def test_age_band_filter_uses_the_age_at_the_evaluation(client, evaluator):
     young = factories.EvaluationFactory(employee__birth_date=datetime.date(2000, 1, 1))
     older = factories.EvaluationFactory(employee__birth_date=datetime.date(1960, 1, 1))
     client.force_login(evaluator)
-    body = client.get(reverse("evaluations:list"), {"age_band": "lt25", "_export": "csv"}).content.decode()
+    body = _body(client.get(reverse("evaluations:list"), {"age_band": "lt25", "_export": "csv"})).decode()
     assert young.employee.insz in body and older.employee.insz not in body
 
 
@@ -160,7 +168,7 @@ def test_province_filter_uses_the_employer_province(client, evaluator):
     ghent = factories.EvaluationFactory(employer__postcode=9000)
     hasselt = factories.EvaluationFactory(employer__postcode=3500)
     client.force_login(evaluator)
-    body = client.get(reverse("evaluations:list"), {"province": "VOV", "_export": "csv"}).content.decode()
+    body = _body(client.get(reverse("evaluations:list"), {"province": "VOV", "_export": "csv"})).decode()
     assert ghent.employee.insz in body and hasselt.employee.insz not in body
 
 
@@ -240,3 +248,95 @@ def test_sorting_by_start_date_orders_the_trajectories(client, administrator):
     assert [row.record for row in rows] == [early, late]
     rows = list(client.get(reverse("trajectories:list"), {"sort": "-start_date"}).context["table"].page.object_list)
     assert [row.record for row in rows] == [late, early]
+
+
+def _csv_field(value: str) -> str:
+    """The value as the CSV writer writes it (quoted when it must be)."""
+    out = io.StringIO()
+    csv.writer(out).writerow([value])
+    return out.getvalue()[: -len("\r\n")]
+
+
+def _xlsx_rows(response):
+    sheet = openpyxl.load_workbook(io.BytesIO(_body(response))).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_xlsx_export_holds_exactly_the_filtered_rows_with_the_list_headings(client, administrator):
+    kept = [factories.TrajectoryFactory(start_date=datetime.date(2019, 4, day)) for day in (1, 2, 3)]
+    dropped = factories.TrajectoryFactory(start_date=datetime.date(2020, 4, 1))
+    client.force_login(administrator)
+    response = client.get(reverse("trajectories:list"), {"year": 2019, "_export": "xlsx"})
+    assert response.status_code == 200
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from trajectories.models import Trajectory
+
+    name = f"{slugify(str(Trajectory._meta.verbose_name_plural))}-{timezone.localdate().isoformat()}.xlsx"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    rows = _xlsx_rows(response)
+    csv_header = _body(client.get(reverse("trajectories:list"), {"year": 2019, "_export": "csv"})).decode().splitlines()[0]
+    assert ",".join(str(value) for value in rows[0]) == csv_header
+    cells = {str(value) for row in rows[1:] for value in row}
+    assert len(rows) == 1 + len(kept)
+    assert all(trajectory.employee.insz in cells for trajectory in kept)
+    assert dropped.employee.insz not in cells
+
+
+def test_xlsx_export_above_the_sheet_limit_is_refused_with_a_message_and_no_file(client, administrator, monkeypatch):
+    from common import export
+
+    monkeypatch.setattr(export, "XLSX_MAX_DATA_ROWS", 2)
+    for day in (1, 2, 3):
+        factories.TrajectoryFactory(start_date=datetime.date(2019, 4, day))
+    client.force_login(administrator)
+    response = client.get(reverse("trajectories:list"), {"year": 2019, "_export": "xlsx"})
+    assert response.status_code == 302
+    assert "_export" not in response["Location"] and "year=2019" in response["Location"]
+    assert "Content-Disposition" not in response
+    page = client.get(response["Location"]).content.decode()
+    assert "meer dan 2 rijen" in page
+
+
+def test_xlsx_export_at_the_sheet_limit_is_made(client, administrator, monkeypatch):
+    from common import export
+
+    monkeypatch.setattr(export, "XLSX_MAX_DATA_ROWS", 2)
+    for day in (1, 2):
+        factories.TrajectoryFactory(start_date=datetime.date(2019, 4, day))
+    client.force_login(administrator)
+    response = client.get(reverse("trajectories:list"), {"year": 2019, "_export": "xlsx"})
+    assert response.status_code == 200
+    assert len(_xlsx_rows(response)) == 3
+
+
+def test_a_csv_export_of_many_rows_is_streamed(client, administrator):
+    factories.TrajectoryFactory()
+    client.force_login(administrator)
+    response = client.get(reverse("trajectories:list"), {"_export": "csv"})
+    assert response.streaming
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+def test_export_cells_that_a_spreadsheet_would_read_as_a_formula_get_an_apostrophe(text, client, administrator):
+    factories.EmployeeFactory(last_name=text, first_name="Formule")
+    client.force_login(administrator)
+    rows = _xlsx_rows(client.get(reverse("employees:list"), {"_export": "xlsx"}))
+    # XML (inside an XLSX file) reads a carriage return back as a line feed.
+    cells = {value.replace("\n", "\r") if isinstance(value, str) else value for row in rows for value in row}
+    assert "'" + text in cells
+    assert text not in cells
+    body = _body(client.get(reverse("employees:list"), {"_export": "csv"})).decode()
+    assert _csv_field("'" + text) in body
+    assert "," + _csv_field(text) not in body and "\n" + _csv_field(text) not in body
+
+
+def test_export_cells_that_are_plain_text_are_left_as_they_are(client, administrator):
+    factories.EmployeeFactory(last_name="Peeters-Janssens", first_name="Formule")
+    client.force_login(administrator)
+    rows = _xlsx_rows(client.get(reverse("employees:list"), {"_export": "xlsx"}))
+    cells = {value for row in rows for value in row}
+    assert "Peeters-Janssens" in cells
+    assert "'Peeters-Janssens" not in cells
