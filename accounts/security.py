@@ -1,6 +1,11 @@
-"""Security plumbing that is not a view: the Content-Security-Policy header and the client address."""
+"""Security plumbing that is not a view: the Content-Security-Policy header, the client address and
+the lock-out limits."""
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Sum
 
 
 class ContentSecurityPolicyMiddleware:
@@ -35,3 +40,43 @@ def client_ip(request) -> str:
     if len(entries) >= settings.PROXY_COUNT:
         return entries[-settings.PROXY_COUNT]
     return remote
+
+
+class LayeredLockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with three limits instead of one.
+
+    django-axes counts failures for each entry of AXES_LOCKOUT_PARAMETERS but compares them all
+    with the one AXES_FAILURE_LIMIT. We want:
+
+    - the pair (username, address): AXES_FAILURE_LIMIT (5): someone mistyping their own password;
+    - the account, from any address: LOGIN_ACCOUNT_FAILURE_LIMIT (20): guesses against one account
+      spread over many addresses;
+    - the address, for any username: LOGIN_ADDRESS_FAILURE_LIMIT (50): one address trying many
+      accounts. Behind a reverse proxy the address is the client's (`client_ip`), so one user's
+      failures do not lock out everybody sharing the proxy.
+
+    Failures count within AXES_COOLOFF_TIME, as for the pair. The settings' AXES_LOCKOUT_PARAMETERS
+    must list the three in this order.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        pair, account, address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        limit = get_failure_limit(request, credentials)
+        if account >= settings.LOGIN_ACCOUNT_FAILURE_LIMIT or address >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return max(pair, limit)
+        return pair
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """After a successful login, forget the failures on this account only.
+
+        The default would also delete every failure from the address, so that an attacker with an
+        account of their own could wipe the address count by logging in with it.
+        """
+        username = get_client_username(request, credentials)
+        if username is None:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count

@@ -159,9 +159,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- Login protection (django-axes, django-otp) -------------------------------------------
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_LOCKOUT_MINUTES", default=30))
-# Lock the pair (username, address): failures on one account from behind a shared proxy
-# address do not lock out the other people behind it, nor the account from elsewhere.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Three limits (accounts.security.LayeredLockoutHandler): the pair (username, address) at
+# AXES_FAILURE_LIMIT, so that failures on one account from behind a shared proxy address do not
+# lock out the other people behind it; the account from any address, and the address for any
+# username, at higher limits, against guesses spread over addresses or over accounts.
+AXES_HANDLER = "accounts.security.LayeredLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

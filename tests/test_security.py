@@ -210,6 +210,56 @@ def test_without_the_proxy_setting_a_forged_forwarded_header_does_not_escape_the
     assert _login(client, person.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
 
 
+def test_guesses_at_one_account_spread_over_addresses_lock_the_account(client, person, settings):
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 8
+    for attempt in range(settings.LOGIN_ACCOUNT_FAILURE_LIMIT):  # under the pair limit per address
+        _login(client, person.username, "wrong-password", address=f"198.51.100.{attempt // 2}")
+    # From a fresh address, with the right password: the account itself is locked.
+    response = _login(client, person.username, PASSWORD, address="192.0.2.200")
+    assert response.status_code == 429
+    assert "Te veel mislukte aanmeldpogingen" in response.content.decode()
+    # Other accounts are not.
+    colleague = factories.UserFactory(username="jan", password=PASSWORD)
+    assert _login(client, colleague.username, PASSWORD, address="192.0.2.200").status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_locked_for_every_account(client, person, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 9
+    for attempt in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        _login(client, f"guess{attempt % 3}", "wrong-password", address="198.51.100.66")
+    assert _login(client, person.username, PASSWORD, address="198.51.100.66").status_code == 429
+    # The same person from another address gets in.
+    assert _login(client, person.username, PASSWORD, address="198.51.100.67").status_code == 302
+
+
+def test_below_every_limit_nobody_is_locked(client, person, settings):
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT, settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8, 9
+    for attempt in range(settings.LOGIN_ACCOUNT_FAILURE_LIMIT - 1):
+        _login(client, person.username, "wrong-password", address=f"198.51.100.{attempt // 2}")
+    assert _login(client, person.username, PASSWORD, address="192.0.2.200").status_code == 302
+
+
+def test_a_login_does_not_wipe_the_failures_counted_against_its_address(client, person, settings):
+    """An attacker with an account of their own cannot reset the address count by logging in."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    attacker = factories.UserFactory(username="mallory", password=PASSWORD)
+    for attempt in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        _login(client, f"guess{attempt % 3}", "wrong-password", address="198.51.100.66")
+    assert _login(client, attacker.username, PASSWORD, address="198.51.100.66").status_code == 302
+    client.logout()
+    _login(client, "guess0", "wrong-password", address="198.51.100.66")
+    assert _login(client, person.username, PASSWORD, address="198.51.100.66").status_code == 429
+
+
+def test_an_administrator_unlocks_an_address_with_axes_reset_ip(client, person, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    for attempt in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        _login(client, f"guess{attempt % 3}", "wrong-password", address="198.51.100.66")
+    assert _login(client, person.username, PASSWORD, address="198.51.100.66").status_code == 429
+    call_command("axes_reset_ip", "198.51.100.66")
+    assert _login(client, person.username, PASSWORD, address="198.51.100.66").status_code == 302
+
+
 def test_client_address_takes_the_entry_the_trusted_proxy_added(settings):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1")
     settings.BEHIND_PROXY, settings.PROXY_COUNT = True, 1
