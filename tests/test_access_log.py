@@ -183,3 +183,16 @@ def test_not_even_a_superuser_adds_changes_or_deletes_log_rows_in_the_admin(clie
     client.post(changelist, {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
     assert model.objects.filter(pk=row.pk).exists()
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])).status_code == 200
+
+
+def test_a_report_export_and_the_pack_export_are_recorded_with_their_dates(client, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse("reports:export", kwargs={"slug": "q2a_trajectories_by_partner_year", "fmt": "csv"}),
+                          {"as_of": "2019-11-30"})
+    assert response.status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.user, event.role, event.action, event.list_name, event.export_format, event.filters) == (
+        analyst, "Analist", "list_exported", "reports:q2a_trajectories_by_partner_year", "csv", "as_of=2019-11-30")
+    assert event.row_count == len(response.content.decode().strip().splitlines()) - 1
+    assert client.get(reverse("reports:pack_export")).status_code == 200
+    assert AccessEvent.objects.filter(list_name="reports:pack", export_format="xlsx").count() == 1
