@@ -21,7 +21,7 @@ MENU = [
     (_("Import"), "imports:upload", PERSON_READERS),
     (_("Reports"), "reports:list", REPORT_USERS),
     (_("Parliamentary question"), "reports:pack", REPORT_USERS),
-    (_("Look-ups by INSZ"), "employees:lookup_log", ADMIN),
+    (_("Access log"), "employees:access_log", ADMIN),
     (_("Administration"), "admin:index", ADMIN),
 ]
 

@@ -111,6 +111,7 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
                 query = self.request.GET.copy()
                 query.pop(self.export_trigger_param, None)
                 return redirect(f"{self.request.path}?{query.urlencode()}" if query else self.request.path)
+            self.log_export(export_format, queryset)
             title = str(self.model._meta.verbose_name_plural).capitalize()
             title = "".join(c for c in title if c not in "[]:*?/\\")
             rows = export.table_rows(table, queryset, self.exclude_columns)
@@ -120,12 +121,27 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
                 filename=filename,
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
+        self.log_export(export_format, queryset)
         response = StreamingHttpResponse(
             export.csv_chunks(export.table_rows(table, queryset, self.exclude_columns)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    def log_export(self, export_format, queryset):
+        """One access-log event per export: the list, the format, the filters as text and the row count."""
+        from employees.audit import filters_as_text, record_access
+        from employees.constants import AccessAction
+
+        record_access(
+            user=self.request.user,
+            action=AccessAction.LIST_EXPORTED,
+            list_name=self.request.resolver_match.view_name,
+            export_format=export_format,
+            filters=filters_as_text(self.request.GET),
+            row_count=queryset.order_by().count(),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

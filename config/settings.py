@@ -124,6 +124,11 @@ TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
 
+# --- Personal data (docs/security.md) ------------------------------------------------------
+# `manage.py anonymise_persons` clears the identity of every person whose last record is older
+# than this many years (README: "Retention").
+DOORSTROOM_RETENTION_YEARS = env.int("DOORSTROOM_RETENTION_YEARS", default=10)
+
 # --- Production serving (docs/security.md) -------------------------------------------------
 # Behind a reverse proxy that terminates TLS, set DJANGO_BEHIND_PROXY=true: the proxy's
 # X-Forwarded-Proto then says whether the request was HTTPS, and the proxy's X-Forwarded-For

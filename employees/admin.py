@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.forms import INSZFormField
 from common.tables import EstimatedCountPaginator
 from common.validators import normalise_insz
-from employees.models import Employee, Employment, Instrument, PersonLookup
+from employees.models import AccessEvent, AnonymisationRun, Employee, Employment, Instrument
 
 
 @admin.register(Instrument)
@@ -61,15 +61,10 @@ class EmploymentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
 
 
-@admin.register(PersonLookup)
-class PersonLookupAdmin(admin.ModelAdmin):
-    """The log of look-ups by exact INSZ: read only, it is evidence of who looked for whom."""
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """A log is evidence: nobody adds, changes or deletes a row through the admin, superusers included."""
 
-    list_display = ["looked_up_at", "user", "organisation", "insz", "employee", "found"]
-    list_filter = ["found", "organisation"]
-    list_select_related = ["user", "organisation", "employee"]
-    search_fields = ["insz", "user__username", "employee__last_name", "organisation__name"]
-    readonly_fields = ["looked_up_at", "user", "organisation", "insz", "employee", "found"]
+    actions = None
 
     def has_add_permission(self, request):
         return False
@@ -79,3 +74,28 @@ class PersonLookupAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyLogAdmin):
+    """Who opened which person's page, exported which list, looked up which number, and when."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_display = ["occurred_at", "user", "role", "organisation", "action", "employee", "list_name", "row_count"]
+    list_filter = ["action", "role", "occurred_at"]
+    list_select_related = ["user", "organisation", "employee"]
+    search_fields = ["user__username", "user__last_name", "organisation__name", "list_name"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = ["occurred_at", "user", "role", "organisation", "action", "employee", "insz", "list_name",
+                       "export_format", "filters", "row_count"]
+
+
+@admin.register(AnonymisationRun)
+class AnonymisationRunAdmin(ReadOnlyLogAdmin):
+    """The runs of the retention command (`anonymise_persons`)."""
+
+    list_display = ["started_at", "run_by", "retention_years", "cutoff", "persons"]
+    list_filter = ["started_at", "retention_years"]
+    search_fields = ["run_by"]
+    readonly_fields = list_display

@@ -8,3 +8,9 @@ class Gender(models.TextChoices):
     MALE = "m", _("male")
     FEMALE = "f", _("female")
     X = "x", _("x (other or not stated)")
+
+
+class AccessAction(models.TextChoices):
+    PERSON_VIEWED = "person_viewed", _("person page opened")
+    LIST_EXPORTED = "list_exported", _("list exported")
+    INSZ_LOOKUP = "insz_lookup", _("looked up by INSZ")

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import ALL, CaseFilterSet, AgeBand, SearchFilter, year_filter
-from employees.constants import Gender
-from employees.models import Employee, PersonLookup
+from common.filters import CaseFilterSet, AgeBand, SearchFilter, year_filter
+from employees.constants import AccessAction, Gender
+from employees.models import AccessEvent, Employee
 
 
 def _years_ago(today: datetime.date, years: int) -> datetime.date:
@@ -41,14 +41,25 @@ class EmployeeFilter(CaseFilterSet):
         return queryset.filter(birth_date__lte=_years_ago(today, 55))
 
 
-class PersonLookupFilter(CaseFilterSet):
-    q = SearchFilter(search_fields=("insz", "user__username", "user__last_name", "organisation__name"),
-                     label=_("INSZ, user or organisation"))
-    found = django_filters.BooleanFilter(
-        label=_("found"), widget=forms.Select(choices=[("", ALL), ("true", _("yes")), ("false", _("no"))])
+class AccessEventFilter(CaseFilterSet):
+    """The access log's filters: who, which action, between which days."""
+
+    user = django_filters.CharFilter(method="filter_user", label=_("user"))
+    action = django_filters.ChoiceFilter(choices=AccessAction.choices, label=_("action"))
+    since = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label=_("from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    year = year_filter("looked_up_at", _("year"))
+    until = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label=_("until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
-        model = PersonLookup
+        model = AccessEvent
         fields = []
+
+    def filter_user(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(user__username__icontains=word) | Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+            )
+        return queryset

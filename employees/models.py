@@ -4,13 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
 from common.models import RegisteredModel, TimeStampedModel
 from common.validators import insz_birth_date, normalise_insz, validate_insz, validate_not_future
-from employees.constants import Gender
-from employees.querysets import EmployeeQuerySet, EmploymentQuerySet, PersonLookupQuerySet
+from employees.constants import AccessAction, Gender
+from employees.querysets import AccessEventQuerySet, EmployeeQuerySet, EmploymentQuerySet
 
 
 class Instrument(TimeStampedModel):
@@ -54,8 +56,9 @@ class Employee(RegisteredModel):
         _("INSZ number"),
         max_length=11,
         unique=True,
+        null=True,
         validators=[validate_insz],
-        help_text=_("National register or BIS number: 11 digits."),
+        help_text=_("National register or BIS number: 11 digits. Empty once the person is anonymised."),
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -178,39 +181,92 @@ class Employment(RegisteredModel):
         return self.instrument_id is None
 
 
-class PersonLookup(models.Model):
-    """A partner's look-up of one person by exact INSZ, recorded because it reaches beyond their caseload."""
+class AccessEvent(models.Model):
+    """One opening of a person's page, one list export or one look-up by INSZ: who, what, when.
+
+    Append-only: rows are written by `employees.audit.record_access` and never changed or deleted
+    through the application or the admin. An export is one event with the list, format, filters
+    and row count, not one row per exported person (see docs/security.md).
+    """
 
     user = models.ForeignKey(
-        "accounts.User", verbose_name=_("looked up by"), on_delete=models.PROTECT, related_name="person_lookups"
+        "accounts.User", verbose_name=_("user"), on_delete=models.PROTECT, related_name="access_events"
     )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
     organisation = models.ForeignKey(
         "partners.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="person_lookups",
+        related_name="access_events",
+        help_text=_("The user's organisation at the moment of access."),
     )
-    insz = models.CharField(_("INSZ number looked up"), max_length=11)
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     employee = models.ForeignKey(
-        Employee, verbose_name=_("person found"), on_delete=models.PROTECT, null=True, blank=True, related_name="lookups"
+        Employee,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_events",
     )
-    found = models.BooleanField(_("found"))
-    looked_up_at = models.DateTimeField(_("looked up at"), auto_now_add=True)
+    insz = models.CharField(
+        _("INSZ number looked up"), max_length=11, blank=True, help_text=_("Only for a look-up by INSZ.")
+    )
+    list_name = models.CharField(_("list"), max_length=100, blank=True)
+    export_format = models.CharField(_("format"), max_length=10, blank=True)
+    filters = models.TextField(_("filters"), blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
 
-    objects = PersonLookupQuerySet.as_manager()
+    objects = AccessEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("person look-up")
-        verbose_name_plural = _("person look-ups")
-        ordering = ["-looked_up_at"]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access log")
+        ordering = ["-occurred_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(found=False, employee__isnull=True) | Q(found=True, employee__isnull=False),
-                name="employees_personlookup_found_has_employee",
+                condition=~Q(action="person_viewed") | Q(employee__isnull=False),
+                name="employees_accessevent_view_has_person",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["employee", "-occurred_at"], name="employees_access_person_idx"),
+            models.Index(fields=["-occurred_at"], name="employees_access_when_idx"),
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.insz} ({self.looked_up_at:%d/%m/%Y %H:%M})"
+        return f"{self.user} – {self.get_action_display()} ({timezone.localtime(self.occurred_at):%d/%m/%Y %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access log is append-only.")
+
+    @property
+    def found(self) -> bool:
+        """For a look-up: whether the number belonged to a registered person."""
+        return self.employee_id is not None
+
+
+class AnonymisationRun(models.Model):
+    """One run of the retention command: when, by what, with which cut-off, how many persons."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    run_by = models.CharField(_("run by"), max_length=150, help_text=_("The command or user that ran it."))
+    retention_years = models.PositiveSmallIntegerField(_("retention (years)"))
+    cutoff = models.DateField(_("last record before"))
+    persons = models.PositiveIntegerField(_("persons anonymised"))
+
+    class Meta:
+        verbose_name = _("anonymisation run")
+        verbose_name_plural = _("anonymisation runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.started_at):%d/%m/%Y %H:%M} – {self.persons}"

@@ -32,7 +32,63 @@ class EmploymentQuerySet(models.QuerySet):
         return self.none()
 
 
+ANONYMISED_NAME = "Geanonimiseerd"
+
+
 class EmployeeQuerySet(models.QuerySet):
+    def anonymise_identity(self) -> int:
+        """Clear the direct identifiers of these persons in the live and the history table; return how many.
+
+        The one place that knows which columns identify a person: names and INSZ. Everything a
+        report groups or counts by (birth date, gender, registration and record dates) stays, so
+        every aggregate figure stays the same. One UPDATE per table, whatever the number of persons;
+        the history first, because the selection may read the live INSZ.
+        """
+        identity = {"first_name": ANONYMISED_NAME, "last_name": ANONYMISED_NAME, "insz": None}
+        self.model.history.model.objects.filter(id__in=self.values("pk")).update(**identity)
+        return self.update(**identity)
+
+    def anonymised(self):
+        """Persons whose identity was cleared by the retention command."""
+        return self.filter(insz__isnull=True)
+
+    def retention_due(self, cutoff: datetime.date):
+        """Persons not yet anonymised whose last record of any kind lies before the cut-off.
+
+        A record counts by every date it holds (start, end, evaluation date, registration); a job,
+        trajectory or internship without an end is still running, so its person is never due.
+        """
+        from employees.models import Employment
+        from evaluations.models import Evaluation, Referral
+        from trajectories.models import Internship, Trajectory
+
+        def recent(model, person, dates, open_end=False):
+            condition = Q()
+            for field in dates:
+                condition |= Q(**{f"{field}__gte": cutoff})
+            if open_end:
+                condition |= Q(end_date__isnull=True)
+            return Exists(model._base_manager.filter(condition, **{person: OuterRef("pk")}))
+
+        return self.filter(insz__isnull=False, registered_on__lt=cutoff).exclude(
+            recent(Employment, "employee", ("start_date", "end_date", "registered_on"), open_end=True)
+            | recent(Evaluation, "employee", ("evaluation_date", "registered_on"))
+            | recent(Referral, "employee", ("registered_on",))
+            | recent(
+                Trajectory,
+                "employee",
+                ("start_date", "end_date", "registered_on", "voortraject_start", "jobmatching_start", "stage_start",
+                 "nazorg_start"),
+                open_end=True,
+            )
+            | recent(Internship, "trajectory__employee", ("start_date", "end_date", "registered_on"), open_end=True)
+        )
+
+    def anonymised(self):
+        """Persons whose identity was cleared by the retention command."""
+        return self.filter(insz__isnull=True)
+
+
     def visible_to(self, user):
         """Administrators and evaluators see every person; partner staff only the persons referred to
         their organisation or in its trajectories; analysts no one."""
@@ -49,7 +105,7 @@ class EmployeeQuerySet(models.QuerySet):
         return self.none()
 
 
-class PersonLookupQuerySet(models.QuerySet):
+class AccessEventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Only administrators audit the look-ups by INSZ: a look-up names a person outside a caseload."""
+        """Only administrators read the access log: it tells who looked at which person."""
         return self if access.sees_everything(user) else self.none()

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import normalise_insz
-from employees.models import Employee, Employment, Instrument, PersonLookup
+from employees.models import AccessEvent, Employee, Employment, Instrument
 from employees.work_status import WorkSituation, WorkStatus, work_situation
 
 
@@ -99,17 +99,14 @@ def employment_record(
     return spell
 
 
-def person_lookup(*, user, insz: str) -> PersonLookup:
-    """Look one person up by exact INSZ and record who looked, when, what and whether someone was found."""
+def person_lookup(*, user, insz: str) -> AccessEvent:
+    """Look one person up by exact INSZ and record it in the access log: who looked, when, what, whom it found."""
+    from employees.audit import record_access
+    from employees.constants import AccessAction
+
     number = normalise_insz(insz)
     employee = Employee.objects.filter(insz=number).first()
-    return PersonLookup.objects.create(
-        user=user,
-        organisation_id=getattr(user, "organisation_id", None),
-        insz=number,
-        employee=employee,
-        found=employee is not None,
-    )
+    return record_access(user=user, action=AccessAction.INSZ_LOOKUP, employee=employee, insz=number)
 
 
 def timeline(*, employee: Employee, user) -> list[dict]:

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from employees.models import Employee, PersonLookup
+from employees.models import AccessEvent, Employee
 
 
 class EmployeeTable(tables.Table):
@@ -16,11 +16,13 @@ class EmployeeTable(tables.Table):
         attrs = {"class": "table table-striped table-hover"}
 
 
-class PersonLookupTable(tables.Table):
-    looked_up_at = tables.DateTimeColumn(format="d/m/Y H:i")
+class AccessEventTable(tables.Table):
+    occurred_at = tables.DateTimeColumn(format="d/m/Y H:i")
     organisation = tables.Column(order_by=("organisation__name",))
+    employee = tables.Column(linkify=("employees:detail", {"pk": tables.A("employee_id")}), order_by=("employee_id",))
 
     class Meta:
-        model = PersonLookup
-        fields = ("looked_up_at", "user", "organisation", "insz", "found", "employee")
+        model = AccessEvent
+        fields = ("occurred_at", "user", "role", "organisation", "action", "employee", "list_name", "export_format",
+                  "filters", "row_count", "insz")
         attrs = {"class": "table table-striped table-hover"}

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -15,12 +16,15 @@ from common.views import (
     CaseListView,
     CaseUpdateView,
     HistoryView,
+    RoleRequiredMixin,
 )
 from employees import services
-from employees.filters import EmployeeFilter, PersonLookupFilter
+from employees.audit import record_access
+from employees.constants import AccessAction
+from employees.filters import AccessEventFilter, EmployeeFilter
 from employees.forms import EmployeeForm, EmploymentForm, PersonLookupForm, StateDateForm
-from employees.models import Employee, Employment, PersonLookup
-from employees.tables import EmployeeTable, PersonLookupTable
+from employees.models import AccessEvent, Employee, Employment
+from employees.tables import AccessEventTable, EmployeeTable
 
 
 class EmployeeListView(CaseListView):
@@ -37,6 +41,11 @@ class EmployeeDetailView(CaseDetailView):
     model = Employee
     roles = PERSON_READERS
     template_name = "employees/employee_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        record_access(user=request.user, action=AccessAction.PERSON_VIEWED, employee=self.object)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -145,11 +154,35 @@ class PersonLookupView(CaseFormView):
         return render(self.request, self.template_name, context)
 
 
-class PersonLookupLogView(CaseListView):
-    """The audit of look-ups by INSZ: who looked up which number, when, and whether someone was found."""
+class AccessLogView(CaseListView):
+    """The access log: every person page opened, every list exported, every look-up by INSZ (administrators)."""
 
-    model = PersonLookup
+    model = AccessEvent
     roles = ADMIN
     select_related = ("user", "organisation", "employee")
-    table_class = PersonLookupTable
-    filterset_class = PersonLookupFilter
+    table_class = AccessEventTable
+    filterset_class = AccessEventFilter
+
+
+class EmployeeAccessView(RoleRequiredMixin, ListView):
+    """Who looked at this person: every access event that names them, newest first (administrators)."""
+
+    roles = ADMIN
+    template_name = "employees/employee_access.html"
+    paginate_by = 50
+    context_object_name = "events"
+
+    def get_queryset(self):
+        self.employee = get_object_or_404(Employee.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        return (
+            AccessEvent.objects.visible_to(self.request.user)
+            .filter(employee=self.employee)
+            .select_related("user", "organisation")
+            .order_by("-occurred_at", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["employee"] = self.employee
+        context["title"] = gettext("Who looked at %(person)s") % {"person": self.employee}
+        return context

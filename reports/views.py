@@ -121,6 +121,7 @@ def report_export(request, slug, fmt):
     else:
         response = HttpResponse(exports.to_xlsx([run]), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    _log_export(request, f"reports:{report.slug}", fmt, [run])
     return response
 
 
@@ -218,6 +219,21 @@ def report_delete(request, slug):
     return render(request, "reports/savedreport_confirm_delete.html", {"report": report})
 
 
+def _log_export(request, list_name, fmt, runs):
+    """Report exports are aggregates, but every export is in the access log (with its cells as rows)."""
+    from employees.audit import filters_as_text, record_access
+    from employees.constants import AccessAction
+
+    record_access(
+        user=request.user,
+        action=AccessAction.LIST_EXPORTED,
+        list_name=list_name,
+        export_format=fmt,
+        filters=filters_as_text(request.GET),
+        row_count=sum(sum(1 for _row in run.result.rows()) for run in runs),
+    )
+
+
 def _pack_runs(as_of, known_at):
     reports = SavedReport.objects.filter(in_pack=True).order_by("pack_position", "name")
     return [run_report(report, as_of=as_of, known_at=known_at) for report in reports]
@@ -240,8 +256,10 @@ def pack(request):
 def pack_export(request):
     _runner(request)
     _form, as_of, known_at = _dates(request)
-    content = exports.to_xlsx(_pack_runs(as_of, known_at))
+    runs = _pack_runs(as_of, known_at)
+    content = exports.to_xlsx(runs)
     response = HttpResponse(content, content_type=XLSX)
     stamp = (as_of or timezone.localdate()).isoformat()
     response["Content-Disposition"] = f'attachment; filename="parlementaire-vraag-doorstroom-{stamp}.xlsx"'
+    _log_export(request, "reports:pack", "xlsx", runs)
     return response

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from common.models import RegisteredModel
 from evaluations.models import Referral
-from employees.models import PersonLookup
+from employees.models import AccessEvent, AnonymisationRun
 from imports.models import ImportRun
 from tests import factories
 
@@ -47,9 +47,10 @@ def _make_one_of_everything():
     factories.TrajectoryFactory(ended=True)
     factories.UserFactory(organisation=internship.trajectory.partner)
     factories.CallFactory(number=f"9{factories.CallFactory._meta.model.objects.count():02d}")
-    PersonLookup.objects.create(
-        user=factories.UserFactory(), insz=evaluation.employee.insz, employee=evaluation.employee, found=True
+    AccessEvent.objects.create(
+        user=factories.UserFactory(), insz=evaluation.employee.insz, employee=evaluation.employee, action="insz_lookup"
     )
+    AnonymisationRun.objects.create(run_by="test", retention_years=10, cutoff=datetime.date(2016, 1, 1), persons=0)
     ImportRun.objects.create(kind="employees", file_name="werknemers.csv", content=b"insz", status="previewed")
     # Login protection (docs/security.md): a lock-out record, a failed and a successful login, a TOTP device.
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.identifiers import make_insz
-from employees.models import Employment, PersonLookup
+from employees.models import AccessEvent, Employment
 from employees.services import CurrentState, employee_current_state
 from evaluations.constants import ADVICE_NOT_READY, ReferralStatus
 from evaluations.models import Evaluation, Referral
@@ -220,9 +220,9 @@ def test_partner_looks_a_person_up_by_exact_insz_and_the_lookup_is_recorded(clie
     factories.EmployeeFactory()
     client.force_login(partner_staff)
     response = client.post(reverse("employees:lookup"), {"insz": person.insz})
-    lookup = PersonLookup.objects.get()
-    assert (lookup.user, lookup.organisation, lookup.insz, lookup.found, lookup.employee) == (
-        partner_staff, partner, person.insz, True, person)
+    lookup = AccessEvent.objects.get(action="insz_lookup")
+    assert (lookup.user, lookup.role, lookup.organisation, lookup.insz, lookup.found, lookup.employee) == (
+        partner_staff, "Partnermedewerker", partner, person.insz, True, person)
     assert str(person) in response.content.decode()
     client.post(reverse("trajectories:start_from_lookup", args=[lookup.pk]), {
         "call": factories.CallFactory().pk, "start_date": "2024-02-01"})
@@ -235,16 +235,17 @@ def test_a_lookup_of_an_unknown_or_partial_insz_shows_no_one_and_is_recorded(cli
     unknown = make_insz(datetime.date(1975, 2, 3), 500)
     response = client.post(reverse("employees:lookup"), {"insz": unknown})
     assert str(person) not in response.content.decode()
-    assert PersonLookup.objects.get().insz == unknown
+    assert AccessEvent.objects.get(action="insz_lookup").insz == unknown
     partial = client.post(reverse("employees:lookup"), {"insz": person.insz[:6]})
     assert partial.context["form"].errors["insz"]
     assert str(person) not in partial.content.decode()
-    assert PersonLookup.objects.filter(found=False).count() == 1  # the invalid number was never looked up
+    # the invalid number was never looked up
+    assert AccessEvent.objects.filter(action="insz_lookup", employee__isnull=True).count() == 1
 
 
 def test_another_user_cannot_use_someone_elses_lookup(client, partner_staff, other_partner_staff):
     person = factories.EmployeeFactory()
-    lookup = PersonLookup.objects.create(user=partner_staff, insz=person.insz, employee=person, found=True)
+    lookup = AccessEvent.objects.create(user=partner_staff, insz=person.insz, employee=person, action="insz_lookup")
     client.force_login(other_partner_staff)
     assert client.get(reverse("trajectories:start_from_lookup", args=[lookup.pk])).status_code == 404
 
@@ -315,6 +316,6 @@ def test_administrator_audits_the_lookups_by_insz(client, administrator, partner
     client.force_login(partner_staff)
     client.post(reverse("employees:lookup"), {"insz": person.insz})
     client.force_login(administrator)
-    body = client.get(reverse("employees:lookup_log"), {"found": "true"}).content.decode()
+    body = client.get(reverse("employees:access_log"), {"action": "insz_lookup"}).content.decode()
     assert person.insz in body and str(partner_staff) in body
-    assert person.insz not in client.get(reverse("employees:lookup_log"), {"found": "false"}).content.decode()
+    assert person.insz not in client.get(reverse("employees:access_log"), {"action": "person_viewed"}).content.decode()

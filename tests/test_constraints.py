@@ -18,7 +18,7 @@ from common.identifiers import make_insz
 from employees.models import Employee, Instrument
 from evaluations.models import Referral
 from partners.models import Organisation
-from employees.models import PersonLookup
+from employees.models import AccessEvent
 from imports.models import ImportRun
 from reports.models import SavedReport
 from tests import factories
@@ -43,9 +43,9 @@ def _pilot():
     return factories.PilotFactory()
 
 
-def _person_lookup():
-    employee = factories.EmployeeFactory()
-    return PersonLookup.objects.create(user=factories.UserFactory(), insz=employee.insz, employee=employee, found=True)
+def _access_event():
+    return AccessEvent.objects.create(user=factories.UserFactory(), action="person_viewed",
+                                      employee=factories.EmployeeFactory())
 
 
 def _import_run():
@@ -68,7 +68,7 @@ MAKERS = {
     "employees.Employee": factories.EmployeeFactory,
     "employees.Employment": factories.EmploymentFactory,
     "evaluations.Referral": _referral,
-    "employees.PersonLookup": _person_lookup,
+    "employees.AccessEvent": _access_event,
     "imports.ImportRun": _import_run,
     "reports.SavedReport": _saved_report,
     "trajectories.Trajectory": factories.TrajectoryFactory,
@@ -119,7 +119,7 @@ CHECK_CASES = {
     ),
     "trajectories_internship_end_after_start": ([{"end_date": D(2019, 4, 30)}], {"end_date": D(2019, 5, 1)}),
     "trajectories_internship_outcome_valid": ([{"outcome": "fired"}], {"outcome": "hired"}),
-    "employees_personlookup_found_has_employee": ([{"found": False}], {"found": True}),
+    "employees_accessevent_view_has_person": ([{"employee": None}], {"action": "list_exported", "employee": None}),
     "imports_importrun_kind_valid": ([{"kind": "people"}], {"kind": "grants"}),
     "imports_importrun_status_valid": ([{"status": "lost"}], {"status": "imported"}),
     "reports_savedreport_period_order": ([{"period_to": D(2017, 12, 31)}], {"period_to": D(2018, 1, 1)}),

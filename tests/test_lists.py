@@ -42,7 +42,7 @@ def _make_rows(name, count, partner):
             factories.InternshipFactory(trajectory=factories.TrajectoryFactory(partner=partner))
         elif name == "trajectories:internship_list":
             factories.InternshipFactory(trajectory__partner=partner)
-        elif name == "employees:lookup_log":
+        elif name == "employees:access_log":
             person = factories.EmployeeFactory()
             from employees.services import person_lookup
 
@@ -57,7 +57,7 @@ def _make_rows(name, count, partner):
 
 LISTS = [
     "employees:list",
-    "employees:lookup_log",
+    "employees:access_log",
     "evaluations:list",
     "evaluations:referral_list",
     "trajectories:list",
@@ -68,9 +68,9 @@ LISTS = [
 ]
 
 
-# The look-up log is for administrators only (partner staff get 404: tests/test_url_matrix.py).
+# The access log is for administrators only (partner staff get 404: tests/test_url_matrix.py).
 LIST_ROLES = [(name, role) for name in LISTS for role in ("administrator", "partner_staff")
-              if not (name == "employees:lookup_log" and role == "partner_staff")]
+              if not (name == "employees:access_log" and role == "partner_staff")]
 
 
 @pytest.mark.parametrize("name, role", LIST_ROLES)

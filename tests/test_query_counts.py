@@ -80,6 +80,17 @@ def _person_page(state, n):
     return reverse("employees:detail", args=[employee.pk])
 
 
+def _person_access_page(state, n):
+    """Who looked at a person: n events by n different users of different organisations."""
+    from employees.audit import record_access
+
+    employee = state.setdefault("employee", factories.EmployeeFactory())
+    for _ in range(n):
+        user = factories.UserFactory(organisation=factories.PartnerFactory())
+        record_access(user=user, action="person_viewed", employee=employee)
+    return reverse("employees:access", args=[employee.pk])
+
+
 def _trajectory_pages(state, n, view):
     trajectory = state.setdefault("trajectory", factories.TrajectoryFactory(start_date=datetime.date(2015, 1, 1)))
     start = state.get("next", 0)
@@ -94,6 +105,7 @@ DETAILS = {
     "evaluation": _evaluation_page,
     "pilot": _pilot_page,
     "person": _person_page,
+    "who looked at a person": _person_access_page,
     "trajectory": lambda state, n: _trajectory_pages(state, n, "trajectories:detail"),
     "trajectory form": lambda state, n: _trajectory_pages(state, n, "trajectories:update"),
 }

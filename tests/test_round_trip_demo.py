@@ -28,7 +28,7 @@ from django.db import transaction
 from accounts.models import User
 from demo.checks import reference_tables
 from demo.data import load_demo
-from employees.models import Employee, Employment, PersonLookup
+from employees.models import AccessEvent, Employee, Employment
 from evaluations.models import Evaluation, Referral
 from imports.kinds import IMPORT_ORDER
 from partners.models import Grant, Organisation, Pilot
@@ -38,7 +38,7 @@ TABLES = reference_tables()
 XLSX_KINDS = {"evaluations", "trajectories"}
 
 # The case tables, children first; their history goes with them (an empty database has none).
-CASE_MODELS = [Internship, Referral, Trajectory, Evaluation, Employment, PersonLookup, Grant, Pilot, Employee]
+CASE_MODELS = [Internship, Referral, Trajectory, Evaluation, Employment, AccessEvent, Grant, Pilot, Employee]
 
 # Cells that legitimately differ with known_at = D after the round trip: (table id, cell labels) ->
 # (value before, value after), each because a demo record was changed after D and the file carries

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from evaluations.models import Referral
-from employees.models import PersonLookup
+from employees.models import AccessEvent
 from imports.models import ImportRun
 from reports.models import SavedReport
 from tests import factories
@@ -26,10 +26,11 @@ EXPECTED = {
     "employees:list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
     "employees:create": (None, {"evaluator", "administrator"}),
     "employees:lookup": (None, {"partner_staff", "other_partner_staff", "administrator"}),
-    "employees:lookup_log": (None, {"administrator"}),
+    "employees:access_log": (None, {"administrator"}),
     "employees:detail": ("employee", {"evaluator", "other_partner_staff", "administrator"}),
     "employees:update": ("employee", {"evaluator", "administrator"}),
     "employees:history": ("employee", {"administrator"}),
+    "employees:access": ("employee", {"administrator"}),
     "employees:employment_create": ("employee", {"other_partner_staff", "administrator"}),
     "employees:employment_update": ("employment", {"other_partner_staff", "administrator"}),
     "employees:employment_history": ("employment", {"administrator"}),
@@ -137,8 +138,8 @@ def world(other_partner, other_partner_staff):
                                        trajectory=trajectory)
     second = factories.EvaluationFactory(employee=factories.EmployeeFactory())
     waiting = Referral.objects.create(evaluation=second, employee=second.employee, partner=other_partner)
-    lookup = PersonLookup.objects.create(user=other_partner_staff, organisation=other_partner, insz=employee.insz,
-                                         employee=employee, found=True)
+    lookup = AccessEvent.objects.create(user=other_partner_staff, organisation=other_partner, insz=employee.insz,
+                                        employee=employee, action="insz_lookup")
     return {
         "employee": employee,
         "employment": factories.EmploymentFactory(employee=employee),

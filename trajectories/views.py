@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role, role_of
 from common.roles import ADMIN, TRAJECTORY_USERS
 from common.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
-from employees.models import PersonLookup
+from employees.constants import AccessAction
+from employees.models import AccessEvent
 from employees.services import social_economy_job_on
 from evaluations.constants import ReferralStatus
 from evaluations.models import Referral
@@ -129,7 +130,11 @@ class StartFromLookupView(_StartTrajectoryView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and role_of(request.user) in self.roles:
             lookup = get_object_or_404(
-                PersonLookup.objects.select_related("employee"), pk=kwargs["pk"], user=request.user, found=True
+                AccessEvent.objects.select_related("employee"),
+                pk=kwargs["pk"],
+                user=request.user,
+                action=AccessAction.INSZ_LOOKUP,
+                employee__isnull=False,
             )
             self.employee = lookup.employee
         return super().dispatch(request, *args, **kwargs)
