@@ -5,6 +5,7 @@ and BIS numbers) and KBO enterprise numbers follow the official rules.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -114,3 +115,19 @@ def validate_not_future(value: datetime.date) -> None:
             code="future_date",
             params={"value": value.isoformat()},
         )
+
+
+# An INSZ as people write it: 11 digits, maybe grouped by dots, dashes, slashes or spaces (85.07.30-033.28).
+INSZ_LIKE = re.compile(r"(?<!\d)\d{2}[.\-/ ]?\d{2}[.\-/ ]?\d{2}[.\-/ ]?\d{3}[.\-/ ]?\d{2}(?!\d)")
+
+
+def insz_in_search(text: str) -> str | None:
+    """The normalised 11 digits when a search text is an INSZ (and nothing else), else None."""
+    text = (text or "").strip()
+    if INSZ_LIKE.fullmatch(text):
+        return "".join(c for c in text if c.isdigit())
+    return None
+
+
+def contains_insz_like(text: str) -> bool:
+    return bool(INSZ_LIKE.search(text or ""))

@@ -21,7 +21,9 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from accounts.roles import role_of
+from common import insz_search
 from common.forms import style_form
+from common.validators import insz_in_search
 from common.tables import EstimatedCountPaginator
 
 
@@ -75,9 +77,32 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
         name = slugify(str(self.model._meta.verbose_name_plural))
         return f"{name}-{timezone.localdate().isoformat()}.{export_format}"
 
+    def post(self, request, *args, **kwargs):
+        """The filter form posts, so that an INSZ typed in the search box is in no URL: the answer is
+        the list's GET address, with the INSZ swapped for a session token (common/insz_search.py)."""
+        return insz_search.redirect_after_search(request, request.POST)
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
+        data = kwargs.get("data")
+        if data is not None and (insz_search.PARAM in data or insz_in_search(data.get("q", ""))):
+            data = data.copy()
+            token = data.pop(insz_search.PARAM, [None])[0]
+            if token is None:
+                # An INSZ in a GET address (typed into the address bar, an old bookmark): not acted on.
+                data.pop("q", None)
+                messages.warning(
+                    self.request,
+                    gettext("Type an INSZ number in the search box below: it is then not sent in the page address."),
+                )
+            else:
+                number = insz_search.recall(self.request, token)
+                if number:
+                    data["q"] = number
+                else:
+                    messages.warning(self.request, gettext("This search has expired. Search again."))
+            kwargs["data"] = data
         return kwargs
 
     def create_export(self, export_format):
@@ -163,6 +188,8 @@ def changes_between(newer, older) -> list[dict]:
     model = newer.instance_type
     rows = []
     for change in delta.changes:
+        if change.field.endswith("insz_digest"):
+            continue  # the keyed hash says nothing to a reader; its token beside it is shown decrypted
         field = model._meta.get_field(change.field)
         rows.append(
             {
@@ -177,6 +204,10 @@ def changes_between(newer, older) -> list[dict]:
 def _display(field, value):
     if value is None or value == "":
         return "—"
+    if field.name == "insz_encrypted":
+        from common.crypto import decrypt_insz
+
+        return decrypt_insz(value)
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     if field.is_relation and field.related_model is not None:

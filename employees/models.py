@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.crypto import decrypt_insz, encrypt_insz, insz_digest
 from common.models import RegisteredModel, TimeStampedModel
 from common.validators import insz_birth_date, normalise_insz, validate_insz, validate_not_future
 from employees.constants import Gender
@@ -47,15 +48,59 @@ class Instrument(TimeStampedModel):
         return self.name
 
 
-class Employee(RegisteredModel):
-    """A target-group employee (doelgroepwerknemer), identified by INSZ."""
+# A digest is HMAC-SHA256 in lower-case hex: exactly 64 characters.
+DIGEST_REGEX = r"^[0-9a-f]{64}$"
 
-    insz = models.CharField(
-        _("INSZ number"),
-        max_length=11,
-        unique=True,
-        validators=[validate_insz],
-        help_text=_("National register or BIS number: 11 digits."),
+
+class INSZMixin:
+    """The clear INSZ of a record that stores it encrypted (`insz_encrypted`) and hashed (`insz_digest`).
+
+    `record.insz` reads the clear number (decrypted once, then remembered) and
+    `record.insz = "85.07.30-033.28"` normalises it, encrypts it and computes
+    its digest; `record.insz = ""` clears both columns (anonymisation).
+    Model(insz=...) and objects.create(insz=...) go through the setter too.
+    Queries never see the clear number: use `objects.with_insz(number)`.
+    """
+
+    @property
+    def insz(self) -> str:
+        cached = self.__dict__.get("_insz_clear")
+        token = self.__dict__.get("insz_encrypted")
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        number = decrypt_insz(token)
+        self.__dict__["_insz_clear"] = (token, number)
+        return number
+
+    @insz.setter
+    def insz(self, value):
+        number = normalise_insz(value) if value else ""
+        if not number:
+            self.insz_encrypted = None
+            self.insz_digest = None
+        else:
+            digest = insz_digest(number)
+            # The same number again keeps its token: a save must not record a change that is none.
+            if digest != self.insz_digest or not self.insz_encrypted:
+                self.insz_encrypted = encrypt_insz(number)
+                self.insz_digest = digest
+        self.__dict__["_insz_clear"] = (self.insz_encrypted, number)
+
+
+class Employee(INSZMixin, RegisteredModel):
+    """A target-group employee (doelgroepwerknemer), identified by INSZ.
+
+    The INSZ is never stored in clear (common/crypto.py): `insz_encrypted` can be
+    read back by the application, `insz_digest` finds a person by exact number.
+    Both are NULL for an anonymised person; the digest is unique among the others.
+    """
+
+    insz_encrypted = models.TextField(
+        _("INSZ number (encrypted)"), null=True, blank=True, editable=False,
+        help_text=_("A Fernet token; the key is kept outside the database."),
+    )
+    insz_digest = models.CharField(
+        _("INSZ number (keyed hash)"), max_length=64, null=True, blank=True, unique=True, editable=False,
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -73,6 +118,13 @@ class Employee(RegisteredModel):
             models.CheckConstraint(
                 condition=Q(gender__in=["", *Gender.values]),
                 name="employees_employee_gender_valid",
+            ),
+            # Both INSZ columns are filled (a digest of 64 hex characters) or both empty (anonymised).
+            models.CheckConstraint(
+                condition=Q(insz_digest__isnull=True, insz_encrypted__isnull=True)
+                | Q(insz_digest__isnull=False, insz_digest__regex=DIGEST_REGEX, insz_encrypted__isnull=False),
+                name="employees_employee_insz_digest_hex",
+                violation_error_message=_("The stored INSZ number is damaged."),
             ),
         ]
         indexes = [models.Index(fields=["last_name", "first_name"], name="employees_employee_name_idx")]
@@ -99,8 +151,44 @@ class Employee(RegisteredModel):
         return reverse("admin:employees_employee_change", args=[self.pk])
 
     def clean_fields(self, exclude=None):
-        self.insz = normalise_insz(self.insz)
-        super().clean_fields(exclude=exclude)
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "insz" not in (exclude or ()):
+            try:
+                validate_insz(self.insz)
+            except ValidationError as exc:
+                errors.setdefault("insz", []).extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        """The INSZ is unique through its keyed hash: say so on the INSZ, with the number as typed."""
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            if "insz_digest" in errors:
+                errors.setdefault("insz", []).extend(errors.pop("insz_digest"))
+            raise ValidationError(errors) from exc
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) != ("insz_digest",):
+            return super().unique_error_message(model_class, unique_check)
+        return ValidationError(
+            _("The %(field_label)s %(value)s is already registered for another %(model_name)s."),
+            code="unique",
+            params={
+                "field_label": _("INSZ number"),
+                "value": self.insz,
+                "model_name": model_class._meta.verbose_name,
+                "model": self,
+                "model_class": model_class,
+                "unique_check": unique_check,
+            },
+        )
 
     def clean(self):
         super().clean()
@@ -178,7 +266,7 @@ class Employment(RegisteredModel):
         return self.instrument_id is None
 
 
-class PersonLookup(models.Model):
+class PersonLookup(INSZMixin, models.Model):
     """A partner's look-up of one person by exact INSZ, recorded because it reaches beyond their caseload."""
 
     user = models.ForeignKey(
@@ -192,7 +280,11 @@ class PersonLookup(models.Model):
         blank=True,
         related_name="person_lookups",
     )
-    insz = models.CharField(_("INSZ number looked up"), max_length=11)
+    # The number looked up, encrypted and hashed as a person's (INSZMixin): found or not, it names someone.
+    insz_encrypted = models.TextField(_("INSZ number looked up (encrypted)"), null=True, blank=True, editable=False)
+    insz_digest = models.CharField(
+        _("INSZ number looked up (keyed hash)"), max_length=64, null=True, blank=True, db_index=True, editable=False
+    )
     employee = models.ForeignKey(
         Employee, verbose_name=_("person found"), on_delete=models.PROTECT, null=True, blank=True, related_name="lookups"
     )
@@ -210,7 +302,12 @@ class PersonLookup(models.Model):
                 condition=Q(found=False, employee__isnull=True) | Q(found=True, employee__isnull=False),
                 name="employees_personlookup_found_has_employee",
             ),
+            models.CheckConstraint(
+                condition=Q(insz_digest__isnull=True, insz_encrypted__isnull=True)
+                | Q(insz_digest__isnull=False, insz_digest__regex=DIGEST_REGEX, insz_encrypted__isnull=False),
+                name="employees_personlookup_insz_digest_hex",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.insz} ({self.looked_up_at:%d/%m/%Y %H:%M})"
+        return f"{self.user} – {self.looked_up_at:%d/%m/%Y %H:%M}"

@@ -6,6 +6,21 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
+from common.crypto import insz_digest
+from common.validators import normalise_insz
+
+
+class INSZQuerySet(models.QuerySet):
+    """Exact look-ups by INSZ go through its keyed hash: the clear number is in no column."""
+
+    def with_insz(self, value: str):
+        """The records with this INSZ (typed with or without dots, dashes and spaces)."""
+        number = normalise_insz(value)
+        return self.filter(insz_digest=insz_digest(number)) if number else self.none()
+
+    def with_insz_in(self, values):
+        digests = {insz_digest(n) for n in (normalise_insz(v) for v in values) if n}
+        return self.filter(insz_digest__in=digests)
 
 
 class EmploymentQuerySet(models.QuerySet):
@@ -32,7 +47,7 @@ class EmploymentQuerySet(models.QuerySet):
         return self.none()
 
 
-class EmployeeQuerySet(models.QuerySet):
+class EmployeeQuerySet(INSZQuerySet):
     def visible_to(self, user):
         """Administrators and evaluators see every person; partner staff only the persons referred to
         their organisation or in its trajectories; analysts no one."""
@@ -49,7 +64,7 @@ class EmployeeQuerySet(models.QuerySet):
         return self.none()
 
 
-class PersonLookupQuerySet(models.QuerySet):
+class PersonLookupQuerySet(INSZQuerySet):
     def visible_to(self, user):
         """Only administrators audit the look-ups by INSZ: a look-up names a person outside a caseload."""
         return self if access.sees_everything(user) else self.none()

@@ -102,7 +102,7 @@ def employment_record(
 def person_lookup(*, user, insz: str) -> PersonLookup:
     """Look one person up by exact INSZ and record who looked, when, what and whether someone was found."""
     number = normalise_insz(insz)
-    employee = Employee.objects.filter(insz=number).first()
+    employee = Employee.objects.with_insz(number).first()
     return PersonLookup.objects.create(
         user=user,
         organisation_id=getattr(user, "organisation_id", None),

@@ -8,6 +8,7 @@ preview are exactly those of the real import.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -116,6 +117,8 @@ def _evaluate(condition: Q, instance):
             results.append(None)
         elif operator in ("", "exact"):
             results.append(actual == expected)
+        elif operator == "regex":
+            results.append(re.search(expected, actual) is not None)
         elif operator == "in":
             results.append(actual in expected)
         else:
@@ -314,6 +317,9 @@ def _new_instance(model, values: dict):
     relation descriptors (a third of the time of making 100,000 instances)."""
     by_attname, related = {}, {}
     for name, value in values.items():
+        if name == "insz":  # no column: Employee(insz=...) encrypts it and computes its digest
+            by_attname[name] = value
+            continue
         field = model._meta.get_field(name)
         if field.is_relation:
             by_attname[field.attname] = value.pk if value is not None else None

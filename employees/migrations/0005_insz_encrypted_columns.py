@@ -1,0 +1,48 @@
+"""The INSZ at rest, step 1 of 3: add the encrypted and the keyed-hash columns beside the clear one.
+
+Step 2 (0006) fills them from the clear number, step 3 (0007) drops the clear
+column and makes the digest unique. The digest of the history table and of
+the look-up log gets a plain index: history repeats a person's digest on
+every version, and the log is searched by it (an administrator answering
+"who looked up this number").
+"""
+
+from django.db import migrations, models
+
+
+def _encrypted(verbose_name, **extra):
+    return models.TextField(verbose_name, null=True, blank=True, editable=False, **extra)
+
+
+def _digest(verbose_name, **extra):
+    return models.CharField(verbose_name, max_length=64, null=True, blank=True, editable=False, **extra)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("employees", "0004_search_trigram_indexes")]
+
+    operations = [
+        migrations.AddField(
+            model_name="employee",
+            name="insz_encrypted",
+            field=_encrypted("INSZ number (encrypted)", help_text="A Fernet token; the key is kept outside the database."),
+        ),
+        # Made unique in 0007, once filled.
+        migrations.AddField(model_name="employee", name="insz_digest", field=_digest("INSZ number (keyed hash)")),
+        migrations.AddField(
+            model_name="historicalemployee",
+            name="insz_encrypted",
+            field=_encrypted("INSZ number (encrypted)", help_text="A Fernet token; the key is kept outside the database."),
+        ),
+        migrations.AddField(
+            model_name="historicalemployee", name="insz_digest", field=_digest("INSZ number (keyed hash)", db_index=True)
+        ),
+        migrations.AddField(
+            model_name="personlookup", name="insz_encrypted", field=_encrypted("INSZ number looked up (encrypted)")
+        ),
+        migrations.AddField(
+            model_name="personlookup",
+            name="insz_digest",
+            field=_digest("INSZ number looked up (keyed hash)", db_index=True),
+        ),
+    ]

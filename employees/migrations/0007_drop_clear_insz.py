@@ -1,0 +1,90 @@
+"""The INSZ at rest, step 3 of 3: drop the clear INSZ; the digest becomes the unique key.
+
+- The clear column goes from persons, their history and the look-up log. It is
+  first made nullable and not unique, so that going back re-adds it empty,
+  0006 backwards fills it, and only then the old rules return.
+- `insz_digest` is unique (NULLs excepted: anonymised persons have neither
+  column): the index every exact look-up, duplicate check and import match uses.
+- A check that both columns are filled, with a digest of 64 hex characters, or
+  both empty.
+- PostgreSQL: dropping the column drops the trigram index of 0004 with it (it
+  covered first name, last name and INSZ); it is made again on the names, which
+  the free-text search still reads with icontains.
+"""
+
+from django.db import migrations, models
+
+import common.validators
+
+INDEX = "employees_employee_search_trgm"
+# isnull=False beside the regex: a NULL digest would make the regex NULL, which a CHECK lets through.
+DIGEST_CHECK = models.Q(insz_digest__isnull=True, insz_encrypted__isnull=True) | models.Q(
+    insz_digest__isnull=False, insz_digest__regex="^[0-9a-f]{64}$", insz_encrypted__isnull=False
+)
+
+
+def names_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute(
+        f"CREATE INDEX {INDEX} ON employees_employee USING gin "
+        "(UPPER(first_name::text) gin_trgm_ops, UPPER(last_name::text) gin_trgm_ops)"
+    )
+
+
+def names_index_backwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute(
+        f"CREATE INDEX {INDEX} ON employees_employee USING gin "
+        "(UPPER(first_name::text) gin_trgm_ops, UPPER(last_name::text) gin_trgm_ops, UPPER(insz::text) gin_trgm_ops)"
+    )
+
+
+def _old_insz(**extra):
+    return models.CharField(
+        help_text="National register or BIS number: 11 digits.",
+        max_length=11,
+        validators=[common.validators.validate_insz],
+        verbose_name="INSZ number",
+        **extra,
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("employees", "0006_encrypt_insz")]
+
+    operations = [
+        migrations.AlterField(model_name="employee", name="insz", field=_old_insz(null=True)),
+        migrations.AlterField(model_name="historicalemployee", name="insz", field=_old_insz(null=True)),
+        migrations.AlterField(
+            model_name="personlookup",
+            name="insz",
+            field=models.CharField(max_length=11, null=True, verbose_name="INSZ number looked up"),
+        ),
+        migrations.RemoveField(model_name="employee", name="insz"),
+        migrations.RemoveField(model_name="historicalemployee", name="insz"),
+        migrations.RemoveField(model_name="personlookup", name="insz"),
+        migrations.AlterField(
+            model_name="employee",
+            name="insz_digest",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name="INSZ number (keyed hash)"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="employee",
+            constraint=models.CheckConstraint(
+                condition=DIGEST_CHECK,
+                name="employees_employee_insz_digest_hex",
+                violation_error_message="The stored INSZ number is damaged.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="personlookup",
+            constraint=models.CheckConstraint(condition=DIGEST_CHECK, name="employees_personlookup_insz_digest_hex"),
+        ),
+        migrations.RunPython(names_index, names_index_backwards, elidable=False),
+    ]
