@@ -218,6 +218,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_insz"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # Replaces the handlers of Django's default logging (console, mail_admins) with ours.
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

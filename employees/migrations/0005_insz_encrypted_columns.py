@@ -1,6 +1,7 @@
 """The INSZ at rest, step 1 of 3: add the encrypted and the keyed-hash columns beside the clear one.
 
-Step 2 (0006) fills them from the clear number, step 3 (0007) drops the clear
+The clear column becomes nullable and not unique. Step 2 (0006) fills the
+new columns from the clear number, step 3 (0007) drops the clear
 column and makes the digest unique. The digest of the history table and of
 the look-up log gets a plain index: history repeats a person's digest on
 every version, and the log is searched by it (an administrator answering
@@ -8,6 +9,8 @@ every version, and the log is searched by it (an administrator answering
 """
 
 from django.db import migrations, models
+
+import common.validators
 
 
 def _encrypted(verbose_name, **extra):
@@ -18,10 +21,28 @@ def _digest(verbose_name, **extra):
     return models.CharField(verbose_name, max_length=64, null=True, blank=True, editable=False, **extra)
 
 
+def _old_insz(**extra):
+    return models.CharField(
+        help_text="National register or BIS number: 11 digits.",
+        max_length=11,
+        validators=[common.validators.validate_insz],
+        verbose_name="INSZ number",
+        **extra,
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [("employees", "0004_search_trigram_indexes")]
 
     operations = [
+        # The clear column may be empty from now on (0007 drops it; backwards, 0006 fills it first).
+        migrations.AlterField(model_name="employee", name="insz", field=_old_insz(null=True)),
+        migrations.AlterField(model_name="historicalemployee", name="insz", field=_old_insz(null=True)),
+        migrations.AlterField(
+            model_name="personlookup",
+            name="insz",
+            field=models.CharField(max_length=11, null=True, verbose_name="INSZ number looked up"),
+        ),
         migrations.AddField(
             model_name="employee",
             name="insz_encrypted",

@@ -23,7 +23,7 @@ def encrypt(apps, schema_editor):
     for name in MODELS:
         model = apps.get_model("employees", name)
         pk = _pk(model)
-        rows = model.objects.filter(insz_encrypted__isnull=True).exclude(insz="").order_by(pk).only(pk, "insz")
+        rows = model.objects.filter(insz_encrypted__isnull=True, insz__isnull=False).exclude(insz="").order_by(pk).only(pk, "insz")
         batch = []
         for record in rows.iterator(chunk_size=CHUNK):
             record.insz_encrypted = encrypt_insz(record.insz)

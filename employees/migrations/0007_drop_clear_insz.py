@@ -1,8 +1,8 @@
 """The INSZ at rest, step 3 of 3: drop the clear INSZ; the digest becomes the unique key.
 
-- The clear column goes from persons, their history and the look-up log. It is
-  first made nullable and not unique, so that going back re-adds it empty,
-  0006 backwards fills it, and only then the old rules return.
+- The clear column goes from persons, their history and the look-up log. 0005
+  made it nullable and not unique, so that going back re-adds it empty, 0006
+  backwards fills it, and only then (0005 backwards) the old rules return.
 - `insz_digest` is unique (NULLs excepted: anonymised persons have neither
   column): the index every exact look-up, duplicate check and import match uses.
 - A check that both columns are filled, with a digest of 64 hex characters, or
@@ -13,8 +13,6 @@
 """
 
 from django.db import migrations, models
-
-import common.validators
 
 INDEX = "employees_employee_search_trgm"
 # isnull=False beside the regex: a NULL digest would make the regex NULL, which a CHECK lets through.
@@ -43,27 +41,10 @@ def names_index_backwards(apps, schema_editor):
     )
 
 
-def _old_insz(**extra):
-    return models.CharField(
-        help_text="National register or BIS number: 11 digits.",
-        max_length=11,
-        validators=[common.validators.validate_insz],
-        verbose_name="INSZ number",
-        **extra,
-    )
-
-
 class Migration(migrations.Migration):
     dependencies = [("employees", "0006_encrypt_insz")]
 
     operations = [
-        migrations.AlterField(model_name="employee", name="insz", field=_old_insz(null=True)),
-        migrations.AlterField(model_name="historicalemployee", name="insz", field=_old_insz(null=True)),
-        migrations.AlterField(
-            model_name="personlookup",
-            name="insz",
-            field=models.CharField(max_length=11, null=True, verbose_name="INSZ number looked up"),
-        ),
         migrations.RemoveField(model_name="employee", name="insz"),
         migrations.RemoveField(model_name="historicalemployee", name="insz"),
         migrations.RemoveField(model_name="personlookup", name="insz"),
