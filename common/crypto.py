@@ -76,6 +76,15 @@ def decrypt_insz(token: str | None) -> str:
         raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.") from exc
 
 
+def encrypt_bytes(content: bytes) -> bytes:
+    """A whole file (an uploaded import, full of INSZ numbers) as a Fernet token."""
+    return _current_fernet().encrypt(content)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _current_fernet().decrypt(bytes(token))
+
+
 def rotate_token(token: str, fernet: MultiFernet | None = None) -> str:
     """The token re-encrypted with the first key (MultiFernet.rotate)."""
     return (fernet or _current_fernet()).rotate(token.encode()).decode()

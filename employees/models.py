@@ -99,9 +99,8 @@ class Employee(INSZMixin, RegisteredModel):
         _("INSZ number (encrypted)"), null=True, blank=True, editable=False,
         help_text=_("A Fernet token; the key is kept outside the database."),
     )
-    insz_digest = models.CharField(
-        _("INSZ number (keyed hash)"), max_length=64, null=True, blank=True, unique=True, editable=False,
-    )
+    # Unique through Meta.constraints (a UniqueConstraint: on PostgreSQL no second, LIKE-pattern index).
+    insz_digest = models.CharField(_("INSZ number (keyed hash)"), max_length=64, null=True, blank=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
@@ -126,6 +125,8 @@ class Employee(INSZMixin, RegisteredModel):
                 name="employees_employee_insz_digest_hex",
                 violation_error_message=_("The stored INSZ number is damaged."),
             ),
+            # NULLs do not collide: anonymised persons (both columns NULL) coexist.
+            models.UniqueConstraint(fields=["insz_digest"], name="employees_employee_insz_digest_unique"),
         ]
         indexes = [models.Index(fields=["last_name", "first_name"], name="employees_employee_name_idx")]
 
@@ -164,10 +165,10 @@ class Employee(INSZMixin, RegisteredModel):
         if errors:
             raise ValidationError(errors)
 
-    def validate_unique(self, exclude=None):
+    def validate_constraints(self, exclude=None):
         """The INSZ is unique through its keyed hash: say so on the INSZ, with the number as typed."""
         try:
-            super().validate_unique(exclude=exclude)
+            super().validate_constraints(exclude=exclude)
         except ValidationError as exc:
             errors = exc.update_error_dict({})
             if "insz_digest" in errors:
@@ -283,7 +284,7 @@ class PersonLookup(INSZMixin, models.Model):
     # The number looked up, encrypted and hashed as a person's (INSZMixin): found or not, it names someone.
     insz_encrypted = models.TextField(_("INSZ number looked up (encrypted)"), null=True, blank=True, editable=False)
     insz_digest = models.CharField(
-        _("INSZ number looked up (keyed hash)"), max_length=64, null=True, blank=True, db_index=True, editable=False
+        _("INSZ number looked up (keyed hash)"), max_length=64, null=True, blank=True, editable=False
     )
     employee = models.ForeignKey(
         Employee, verbose_name=_("person found"), on_delete=models.PROTECT, null=True, blank=True, related_name="lookups"
@@ -308,6 +309,7 @@ class PersonLookup(INSZMixin, models.Model):
                 name="employees_personlookup_insz_digest_hex",
             ),
         ]
+        indexes = [models.Index(fields=["insz_digest"], name="employees_lookup_digest_idx")]
 
     def __str__(self):
         return f"{self.user} – {self.looked_up_at:%d/%m/%Y %H:%M}"

@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import insz_for_list, mask_insz, sees_full_insz
-from common.crypto import decrypt_insz, insz_digest
+from common.crypto import decrypt_bytes, decrypt_insz, insz_digest
 from common.identifiers import make_insz
 from common.logging import RedactINSZFilter
 from employees.models import Employee, PersonLookup
 from employees.services import person_lookup
+from imports.services import preview_run
 from tests import factories
 
 NUMBER = make_insz(datetime.date(1985, 7, 30), 33)  # 85073003328
@@ -55,7 +56,10 @@ def test_no_table_holds_the_clear_insz_not_even_history_or_the_lookup_log():
     person.first_name = "Gewijzigd"
     person.save()  # a second history row
     person_lookup(user=factories.UserFactory(), insz=NUMBER)
-    for table in ("employees_employee", Employee.history.model._meta.db_table, "employees_personlookup"):
+    preview_run(kind="employees", content=f"insz,first_name,last_name\n{NUMBER},An,Peeters\n".encode(),
+                file_name="werknemers.csv", user=None)
+    for table in ("employees_employee", Employee.history.model._meta.db_table, "employees_personlookup",
+                  "imports_importrun"):
         cells = _all_cells(table)
         assert cells, table
         assert NUMBER not in cells, f"clear INSZ in {table}"
@@ -125,12 +129,16 @@ def test_the_birth_date_must_still_match_the_insz(client, evaluator):
 def test_rotate_insz_keys_reencrypts_with_the_new_first_key(settings):
     person = factories.EmployeeFactory(birth_date=datetime.date(1985, 7, 30), insz=NUMBER)
     person_lookup(user=factories.UserFactory(), insz=NUMBER)
+    content = f"insz,first_name,last_name\n{NUMBER},An,Peeters\n".encode()
+    run = preview_run(kind="employees", content=content, file_name="werknemers.csv", user=None)
     old_key, new_key = settings.INSZ_KEYS[0], Fernet.generate_key().decode()
     settings.INSZ_KEYS = [new_key, old_key]
     call_command("rotate_insz_keys", stdout=io.StringIO())
     settings.INSZ_KEYS = [new_key]  # the old key can go now
     assert Employee.objects.get(pk=person.pk).insz == NUMBER
     assert PersonLookup.objects.get().insz == NUMBER
+    run.refresh_from_db()
+    assert decrypt_bytes(run.content) == content
     for token in Employee.history.model.objects.values_list("insz_encrypted", flat=True):
         assert decrypt_insz(token) == NUMBER
         with pytest.raises(InvalidToken):

@@ -2,10 +2,7 @@
 
 The clear column becomes nullable and not unique. Step 2 (0006) fills the
 new columns from the clear number, step 3 (0007) drops the clear
-column and makes the digest unique. The digest of the history table and of
-the look-up log gets a plain index: history repeats a person's digest on
-every version, and the log is searched by it (an administrator answering
-"who looked up this number").
+column and adds the digest's indexes, once the columns are filled.
 """
 
 from django.db import migrations, models
@@ -48,7 +45,6 @@ class Migration(migrations.Migration):
             name="insz_encrypted",
             field=_encrypted("INSZ number (encrypted)", help_text="A Fernet token; the key is kept outside the database."),
         ),
-        # Made unique in 0007, once filled.
         migrations.AddField(model_name="employee", name="insz_digest", field=_digest("INSZ number (keyed hash)")),
         migrations.AddField(
             model_name="historicalemployee",
@@ -56,7 +52,7 @@ class Migration(migrations.Migration):
             field=_encrypted("INSZ number (encrypted)", help_text="A Fernet token; the key is kept outside the database."),
         ),
         migrations.AddField(
-            model_name="historicalemployee", name="insz_digest", field=_digest("INSZ number (keyed hash)", db_index=True)
+            model_name="historicalemployee", name="insz_digest", field=_digest("INSZ number (keyed hash)")
         ),
         migrations.AddField(
             model_name="personlookup", name="insz_encrypted", field=_encrypted("INSZ number looked up (encrypted)")
@@ -64,6 +60,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="personlookup",
             name="insz_digest",
-            field=_digest("INSZ number looked up (keyed hash)", db_index=True),
+            field=_digest("INSZ number looked up (keyed hash)"),
         ),
     ]

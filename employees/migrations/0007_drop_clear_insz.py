@@ -3,8 +3,16 @@
 - The clear column goes from persons, their history and the look-up log. 0005
   made it nullable and not unique, so that going back re-adds it empty, 0006
   backwards fills it, and only then (0005 backwards) the old rules return.
-- `insz_digest` is unique (NULLs excepted: anonymised persons have neither
-  column): the index every exact look-up, duplicate check and import match uses.
+- `employees_employee_insz_digest_unique`: the digest is unique (NULLs
+  excepted: anonymised persons have neither column); its index serves every
+  exact look-up, duplicate check and import match (one B-tree probe instead
+  of decrypting every row). A UniqueConstraint rather than unique=True: on
+  PostgreSQL unique=True adds a second, varchar_pattern_ops index for LIKE,
+  which a digest never meets, and every insert would pay for it.
+- `employees_lookup_digest_idx`: the look-up log searched by INSZ (an
+  administrator asking who looked up a number) is one index probe.
+- The history table's digest gets no index: nothing reads history by INSZ,
+  and a million imported persons write a million history rows.
 - A check that both columns are filled, with a digest of 64 hex characters, or
   both empty.
 - PostgreSQL: dropping the column drops the trigram index of 0004 with it (it
@@ -48,13 +56,6 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="employee", name="insz"),
         migrations.RemoveField(model_name="historicalemployee", name="insz"),
         migrations.RemoveField(model_name="personlookup", name="insz"),
-        migrations.AlterField(
-            model_name="employee",
-            name="insz_digest",
-            field=models.CharField(
-                blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name="INSZ number (keyed hash)"
-            ),
-        ),
         migrations.AddConstraint(
             model_name="employee",
             constraint=models.CheckConstraint(
@@ -66,6 +67,14 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="personlookup",
             constraint=models.CheckConstraint(condition=DIGEST_CHECK, name="employees_personlookup_insz_digest_hex"),
+        ),
+        migrations.AddConstraint(
+            model_name="employee",
+            constraint=models.UniqueConstraint(fields=["insz_digest"], name="employees_employee_insz_digest_unique"),
+        ),
+        migrations.AddIndex(
+            model_name="personlookup",
+            index=models.Index(fields=["insz_digest"], name="employees_lookup_digest_idx"),
         ),
         migrations.RunPython(names_index, names_index_backwards, elidable=False),
     ]

@@ -2,8 +2,9 @@
 
 Encryption key rotation (MultiFernet): put the new key first in
 DOORSTROOM_INSZ_KEYS, keep the old ones after it, restart, run this command,
-then remove the old keys. Every token (persons, their history, the look-up log)
-is re-encrypted with the new key; reading works throughout.
+then remove the old keys. Every token (persons, their history, the look-up log,
+the kept files of import runs) is re-encrypted with the new key; reading works
+throughout.
 
 Hash key rotation: the digests cannot be converted, only recomputed from the
 decrypted numbers. Set DOORSTROOM_INSZ_NEW_HASH_KEY, stop the application (a
@@ -43,8 +44,18 @@ class Command(BaseCommand):
             for model in (Employee, Employee.history.model, PersonLookup):
                 count = self._rotate(model, fernet, new_hash_key.encode() if new_hash_key else None)
                 self.stdout.write(f"{model._meta.label}: {count} INSZ numbers re-encrypted" + (" and rehashed" if rehash else ""))
+            self.stdout.write(f"imports.ImportRun: {self._rotate_import_files(fernet)} kept files re-encrypted")
         if rehash:
             self.stdout.write("Now make DOORSTROOM_INSZ_NEW_HASH_KEY the DOORSTROOM_INSZ_HASH_KEY and restart.")
+
+    def _rotate_import_files(self, fernet) -> int:
+        from imports.models import ImportRun
+
+        count = 0
+        for run in ImportRun.objects.only("pk", "content").iterator(chunk_size=50):
+            ImportRun.objects.filter(pk=run.pk).update(content=fernet.rotate(bytes(run.content)))
+            count += 1
+        return count
 
     def _rotate(self, model, fernet, new_hash_key) -> int:
         pk = model._meta.pk.attname
