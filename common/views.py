@@ -187,9 +187,16 @@ def changes_between(newer, older) -> list[dict]:
     delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])
     model = newer.instance_type
     rows = []
+    if hasattr(newer, "insz_digest") and newer.insz_digest != older.insz_digest:
+        # The INSZ columns are not editable, so diff_against skips them: compare by digest, show the numbers.
+        from common.crypto import decrypt_insz
+
+        rows.append({
+            "field": _("INSZ number"),
+            "old": decrypt_insz(older.insz_encrypted) or "—",
+            "new": decrypt_insz(newer.insz_encrypted) or "—",
+        })
     for change in delta.changes:
-        if change.field.endswith("insz_digest"):
-            continue  # the keyed hash says nothing to a reader; its token beside it is shown decrypted
         field = model._meta.get_field(change.field)
         rows.append(
             {
@@ -204,10 +211,6 @@ def changes_between(newer, older) -> list[dict]:
 def _display(field, value):
     if value is None or value == "":
         return "—"
-    if field.name == "insz_encrypted":
-        from common.crypto import decrypt_insz
-
-        return decrypt_insz(value)
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     if field.is_relation and field.related_model is not None:

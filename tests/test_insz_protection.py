@@ -431,3 +431,18 @@ def test_admin_changelist_masks_for_a_role_without_the_full_number(rf, administr
         request.user = user
         column = next(c for c in model_admin.get_list_display(request) if callable(c))
         assert column(Model.objects.get()) == expected
+
+
+@pytest.mark.django_db
+def test_the_history_page_shows_an_insz_change_as_numbers_not_tokens(client, administrator):
+    person = factories.EmployeeFactory(birth_date=None, insz=make_insz(None, 15))
+    old = person.insz
+    client.force_login(administrator)
+    edit = client.get(reverse("employees:update", args=[person.pk]))
+    data = {**edit.context["form"].initial, "insz": make_insz(None, 17), "registered_on": "2018-01-01"}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    assert client.post(reverse("employees:update", args=[person.pk]), data).status_code == 302
+    page = client.get(reverse("employees:history", args=[person.pk])).content.decode()
+    assert old in page and make_insz(None, 17) in page
+    assert "gAAAAA" not in page  # no Fernet token, no digest column shown
+    assert person.insz_digest not in page
