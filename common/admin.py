@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common import insz_search
 from common.crypto import insz_digest
-from common.validators import insz_in_search
+from common.validators import contains_insz_like, split_insz_search
 
 
 def insz_list_column(user, accessor: str = "insz"):
@@ -46,14 +46,19 @@ class INSZSearchAdminMixin:
             return insz_search.redirect_after_search(request, request.POST, drop=("csrfmiddlewaretoken", "_insz_search"))
         if insz_search.PARAM in request.GET:
             request.GET = request.GET.copy()
-            request._insz_search_number = insz_search.recall(request, request.GET.pop(insz_search.PARAM)[0])
+            request._insz_search_text = insz_search.recall(request, request.GET.pop(insz_search.PARAM)[0])
         return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
-        number = getattr(request, "_insz_search_number", None)
-        if number:
-            return queryset.filter(**{self.insz_search_field: insz_digest(number)}), False
-        if insz_in_search(search_term):
+        text = getattr(request, "_insz_search_text", None)
+        if text:
+            numbers, rest = split_insz_search(text)
+            for number in numbers:
+                queryset = queryset.filter(**{self.insz_search_field: insz_digest(number)})
+            if not rest:
+                return queryset, False
+            return super().get_search_results(request, queryset, rest)
+        if contains_insz_like(search_term):
             messages.warning(request, gettext("Search an INSZ number with the search box: it is then not sent in the address."))
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)

@@ -7,7 +7,7 @@ import django_filters
 
 from common.crypto import insz_digest
 from common.provinces import Province
-from common.validators import insz_in_search
+from common.validators import split_insz_search
 
 
 class AgeBand:
@@ -35,12 +35,12 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def search(self, queryset, name, value):
-        # The INSZ is stored encrypted: an INSZ (the whole search text) is found exactly, by its keyed hash.
-        number = insz_in_search(value)
+        # The INSZ is stored encrypted: an INSZ in the search text is found exactly, by its keyed hash.
+        numbers, value = split_insz_search(value)
         insz_fields = [f for f in self.search_fields if f.endswith("insz")]
-        if number and insz_fields:
+        for number in numbers:
             digest = insz_digest(number)
-            return queryset.filter(Q(*[Q(**{f"{field}_digest": digest}) for field in insz_fields], _connector=Q.OR))
+            queryset = queryset.filter(Q(*[Q(**{f"{field}_digest": digest}) for field in insz_fields], _connector=Q.OR))
         for word in value.split():
             digits = word.replace(".", "").replace("-", "")
             condition = Q()

@@ -121,13 +121,12 @@ def validate_not_future(value: datetime.date) -> None:
 INSZ_LIKE = re.compile(r"(?<!\d)\d{2}[.\-/ ]?\d{2}[.\-/ ]?\d{2}[.\-/ ]?\d{3}[.\-/ ]?\d{2}(?!\d)")
 
 
-def insz_in_search(text: str) -> str | None:
-    """The normalised 11 digits when a search text is an INSZ (and nothing else), else None."""
-    text = (text or "").strip()
-    if INSZ_LIKE.fullmatch(text):
-        return "".join(c for c in text if c.isdigit())
-    return None
-
-
 def contains_insz_like(text: str) -> bool:
     return bool(INSZ_LIKE.search(text or ""))
+
+
+def split_insz_search(text: str) -> tuple[list[str], str]:
+    """The INSZ numbers in a search text (normalised) and the rest of the text ("Peeters 85.07.30-033.28")."""
+    text = text or ""
+    numbers = ["".join(c for c in match if c.isdigit()) for match in INSZ_LIKE.findall(text)]
+    return numbers, INSZ_LIKE.sub(" ", text).strip()

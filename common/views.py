@@ -23,7 +23,7 @@ from django_tables2.export.views import ExportMixin
 from accounts.roles import role_of
 from common import insz_search
 from common.forms import style_form
-from common.validators import insz_in_search
+from common.validators import contains_insz_like
 from common.tables import EstimatedCountPaginator
 
 
@@ -86,7 +86,7 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
         data = kwargs.get("data")
-        if data is not None and (insz_search.PARAM in data or insz_in_search(data.get("q", ""))):
+        if data is not None and (insz_search.PARAM in data or contains_insz_like(data.get("q", ""))):
             data = data.copy()
             token = data.pop(insz_search.PARAM, [None])[0]
             if token is None:
@@ -97,9 +97,9 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
                     gettext("Type an INSZ number in the search box below: it is then not sent in the page address."),
                 )
             else:
-                number = insz_search.recall(self.request, token)
-                if number:
-                    data["q"] = number
+                text = insz_search.recall(self.request, token)
+                if text:
+                    data["q"] = text
                 else:
                     messages.warning(self.request, gettext("This search has expired. Search again."))
             kwargs["data"] = data

@@ -286,6 +286,18 @@ def test_casework_with_an_insz_puts_it_in_no_url_and_no_log_record(
 
 
 @pytest.mark.django_db
+def test_a_search_of_a_name_and_an_insz_keeps_both_out_of_the_address_and_applies_both(client, evaluator):
+    person = factories.EmployeeFactory(birth_date=datetime.date(1985, 7, 30), insz=NUMBER, last_name="Zoekmans")
+    namesake = factories.EmployeeFactory(last_name="Zoekmans")
+    client.force_login(evaluator)
+    redirect = client.post(reverse("employees:list"), {"q": f"zoekmans {NUMBER[:6]} {NUMBER[6:9]} {NUMBER[9:]}"})
+    assert not any(s in redirect["Location"] for s in _spellings(NUMBER)) and "zoekmans" not in redirect["Location"]
+    page = client.get(redirect["Location"]).content.decode()
+    assert reverse("employees:detail", args=[person.pk]) in page
+    assert reverse("employees:detail", args=[namesake.pk]) not in page
+
+
+@pytest.mark.django_db
 def test_an_insz_in_a_get_address_is_not_acted_on(client, evaluator):
     person = factories.EmployeeFactory(birth_date=datetime.date(1985, 7, 30), insz=NUMBER)
     other = factories.EmployeeFactory()
