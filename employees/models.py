@@ -65,7 +65,7 @@ class INSZMixin:
     @property
     def insz(self) -> str:
         cached = self.__dict__.get("_insz_clear")
-        token = self.__dict__.get("insz_encrypted")
+        token = self.insz_encrypted  # loads it when the query deferred it
         if cached is not None and cached[0] == token:
             return cached[1]
         number = decrypt_insz(token)
