@@ -15,9 +15,9 @@
   and a million imported persons write a million history rows.
 - A check that both columns are filled, with a digest of 64 hex characters, or
   both empty.
-- PostgreSQL: dropping the column drops the trigram index of 0004 with it (it
-  covered first name, last name and INSZ); it is made again on the names, which
-  the free-text search still reads with icontains.
+- PostgreSQL: the trigram index of 0004 covered first name, last name and INSZ;
+  it is made again on the names only (which the free-text search still reads
+  with icontains) before the column goes.
 """
 
 from django.db import migrations, models
@@ -53,6 +53,8 @@ class Migration(migrations.Migration):
     dependencies = [("employees", "0006_encrypt_insz")]
 
     operations = [
+        # First, so that backwards it runs last, when the clear column is back.
+        migrations.RunPython(names_index, names_index_backwards, elidable=False),
         migrations.RemoveField(model_name="employee", name="insz"),
         migrations.RemoveField(model_name="historicalemployee", name="insz"),
         migrations.RemoveField(model_name="personlookup", name="insz"),
@@ -76,5 +78,4 @@ class Migration(migrations.Migration):
             model_name="personlookup",
             index=models.Index(fields=["insz_digest"], name="employees_lookup_digest_idx"),
         ),
-        migrations.RunPython(names_index, names_index_backwards, elidable=False),
     ]
