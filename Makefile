@@ -29,7 +29,8 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production: gunicorn with DJANGO_DEBUG=false; the environment must give DJANGO_SECRET_KEY (50+ random
-# characters), DJANGO_ALLOWED_HOSTS and DATABASE_URL, else the settings refuse to start (docs/security.md).
+# characters), DJANGO_ALLOWED_HOSTS, DATABASE_URL, DOORSTROOM_INSZ_KEYS (Fernet keys) and
+# DOORSTROOM_INSZ_HASH_KEY (32+ characters), else the settings refuse to start (docs/security.md).
 WORKERS ?= 3
 serve: export DJANGO_DEBUG = false
 serve: install

@@ -27,3 +27,35 @@ def is_evaluator(user) -> bool:
 def sees_identities(user) -> bool:
     """Analysts (and users without a role) never see a person's identity."""
     return role_of(user) in (Role.ADMINISTRATOR, Role.EVALUATOR, Role.PARTNER_STAFF)
+
+
+def sees_full_insz(user) -> bool:
+    """Who reads the whole INSZ in lists and exports (everyone else gets it masked, analysts nothing).
+
+    Administrators (they answer for the data and audit look-ups) and VDAB
+    evaluators (they match persons with VDAB's own records, which are keyed by
+    INSZ) need the number itself. Partner staff tell their persons apart by
+    name and the last digits; the person's page shows them the whole number
+    (`person_page_insz`), as it does to everyone who may open the page.
+    """
+    return role_of(user) in (Role.ADMINISTRATOR, Role.EVALUATOR)
+
+
+INSZ_MASK = "••.••.••-•••."
+
+
+def mask_insz(number: str) -> str:
+    """'85073003328' -> '••.••.••-•••.28': the check digits only, enough to tell two persons apart."""
+    return f"{INSZ_MASK}{number[-2:]}" if number else ""
+
+
+def insz_for_list(user, number: str) -> str:
+    """The INSZ as a list or an export shows it to this user: whole, masked, or nothing for analysts."""
+    if not number or not sees_identities(user):
+        return ""
+    return number if sees_full_insz(user) else mask_insz(number)
+
+
+def person_page_insz(user, number: str) -> str:
+    """The person's page shows the whole number to everyone who may open it (never to analysts)."""
+    return number if sees_identities(user) else ""

@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 import django_filters
 
+from common.crypto import insz_digest
 from common.provinces import Province
+from common.validators import split_insz_search
 
 
 class AgeBand:
@@ -33,11 +35,19 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def search(self, queryset, name, value):
+        # The INSZ is stored encrypted: an INSZ in the search text is found exactly, by its keyed hash.
+        numbers, value = split_insz_search(value)
+        insz_fields = [f for f in self.search_fields if f.endswith("insz")]
+        for number in numbers:
+            digest = insz_digest(number)
+            queryset = queryset.filter(Q(*[Q(**{f"{field}_digest": digest}) for field in insz_fields], _connector=Q.OR))
         for word in value.split():
             digits = word.replace(".", "").replace("-", "")
             condition = Q()
             for field in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": digits if field.endswith(("insz", "kbo_number")) else word})
+                if field.endswith("insz"):
+                    continue
+                condition |= Q(**{f"{field}__icontains": digits if field.endswith("kbo_number") else word})
             queryset = queryset.filter(condition)
         return queryset
 

@@ -5,6 +5,7 @@ and BIS numbers) and KBO enterprise numbers follow the official rules.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -114,3 +115,18 @@ def validate_not_future(value: datetime.date) -> None:
             code="future_date",
             params={"value": value.isoformat()},
         )
+
+
+# An INSZ as people write it: 11 digits, maybe grouped by dots, dashes, slashes or spaces (85.07.30-033.28).
+INSZ_LIKE = re.compile(r"(?<!\d)\d{2}[.\-/ ]?\d{2}[.\-/ ]?\d{2}[.\-/ ]?\d{3}[.\-/ ]?\d{2}(?!\d)")
+
+
+def contains_insz_like(text: str) -> bool:
+    return bool(INSZ_LIKE.search(text or ""))
+
+
+def split_insz_search(text: str) -> tuple[list[str], str]:
+    """The INSZ numbers in a search text (normalised) and the rest of the text ("Peeters 85.07.30-033.28")."""
+    text = text or ""
+    numbers = ["".join(c for c in match if c.isdigit()) for match in INSZ_LIKE.findall(text)]
+    return numbers, INSZ_LIKE.sub(" ", text).strip()

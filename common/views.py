@@ -21,7 +21,9 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from accounts.roles import role_of
+from common import insz_search
 from common.forms import style_form
+from common.validators import contains_insz_like
 from common.tables import EstimatedCountPaginator
 
 
@@ -75,9 +77,32 @@ class CaseListView(RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTa
         name = slugify(str(self.model._meta.verbose_name_plural))
         return f"{name}-{timezone.localdate().isoformat()}.{export_format}"
 
+    def post(self, request, *args, **kwargs):
+        """The filter form posts, so that an INSZ typed in the search box is in no URL: the answer is
+        the list's GET address, with the INSZ swapped for a session token (common/insz_search.py)."""
+        return insz_search.redirect_after_search(request, request.POST)
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
+        data = kwargs.get("data")
+        if data is not None and (insz_search.PARAM in data or contains_insz_like(data.get("q", ""))):
+            data = data.copy()
+            token = data.pop(insz_search.PARAM, [None])[0]
+            if token is None:
+                # An INSZ in a GET address (typed into the address bar, an old bookmark): not acted on.
+                data.pop("q", None)
+                messages.warning(
+                    self.request,
+                    gettext("Type an INSZ number in the search box below: it is then not sent in the page address."),
+                )
+            else:
+                text = insz_search.recall(self.request, token)
+                if text:
+                    data["q"] = text
+                else:
+                    messages.warning(self.request, gettext("This search has expired. Search again."))
+            kwargs["data"] = data
         return kwargs
 
     def create_export(self, export_format):
@@ -178,6 +203,15 @@ def changes_between(newer, older) -> list[dict]:
     delta = newer.diff_against(older, excluded_fields=["updated_at", "created_at"])
     model = newer.instance_type
     rows = []
+    if hasattr(newer, "insz_digest") and newer.insz_digest != older.insz_digest:
+        # The INSZ columns are not editable, so diff_against skips them: compare by digest, show the numbers.
+        from common.crypto import decrypt_insz
+
+        rows.append({
+            "field": _("INSZ number"),
+            "old": decrypt_insz(older.insz_encrypted) or "—",
+            "new": decrypt_insz(newer.insz_encrypted) or "—",
+        })
     for change in delta.changes:
         field = model._meta.get_field(change.field)
         rows.append(

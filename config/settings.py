@@ -32,6 +32,30 @@ else:
         raise ImproperlyConfigured("DJANGO_DEBUG=false needs DJANGO_ALLOWED_HOSTS: the host names the site answers to.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- The INSZ at rest (common/crypto.py, docs/security.md "Keys") ---------------------------------
+# DOORSTROOM_INSZ_KEYS: comma-separated Fernet keys, the first encrypts, all decrypt (rotation).
+# DOORSTROOM_INSZ_HASH_KEY: the HMAC key of the look-up digests (32+ characters). Both live in the
+# environment, never in the database; production refuses to start without them.
+from common.crypto import DEVELOPMENT_FERNET_KEY, DEVELOPMENT_HASH_KEY, INSZKeyError, fernet_from_keys  # noqa: E402
+
+if DEBUG:
+    INSZ_KEYS = env.list("DOORSTROOM_INSZ_KEYS", default=[DEVELOPMENT_FERNET_KEY])
+    INSZ_HASH_KEY = env("DOORSTROOM_INSZ_HASH_KEY", default=DEVELOPMENT_HASH_KEY)
+else:
+    INSZ_KEYS = env.list("DOORSTROOM_INSZ_KEYS", default=[])
+    INSZ_HASH_KEY = env("DOORSTROOM_INSZ_HASH_KEY", default="")
+    if not INSZ_KEYS or DEVELOPMENT_FERNET_KEY in INSZ_KEYS:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG=false needs DOORSTROOM_INSZ_KEYS: one or more Fernet keys, comma-separated "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+        )
+    if len(INSZ_HASH_KEY) < 32 or INSZ_HASH_KEY == DEVELOPMENT_HASH_KEY:
+        raise ImproperlyConfigured("DJANGO_DEBUG=false needs DOORSTROOM_INSZ_HASH_KEY: a random key of at least 32 characters.")
+try:
+    fernet_from_keys(INSZ_KEYS)
+except INSZKeyError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -195,11 +219,18 @@ if not DEBUG:
     }
 
 # Errors go to the process's standard error (gunicorn passes it to the service's log), never to a page.
+# Every handler redacts anything shaped like an INSZ (common/logging.py): a second defence, the
+# first being that no URL and no log call carries one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_insz": {"()": "common.logging.RedactINSZFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_insz"]}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # Replaces the handlers of Django's default logging (console, mail_admins) with ours.
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

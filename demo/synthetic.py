@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.crypto import encrypt_insz, insz_digest
 from common.dates import age_in_years
 from common.identifiers import make_insz, make_kbo
 from common.provinces import Province
@@ -229,7 +230,8 @@ def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None)
     pick_advice = _weighted(rng, ADVICES)
     pick_reason = _weighted(rng, END_REASONS)
     serials: dict[datetime.date, int] = {}
-    taken_insz = set(Employee.objects.values_list("insz", flat=True))
+    # Persons already in the database keep their numbers: compared by keyed hash (the numbers are encrypted).
+    taken_insz = set(Employee.objects.filter(insz_digest__isnull=False).values_list("insz_digest", flat=True))
     # Birth dates between 1958 and 2004: 47 years x 365 days x 997 serials ≈ 17 million numbers.
     birth_first, birth_last = datetime.date(1958, 1, 1), datetime.date(2004, 12, 31)
     last_start = today - datetime.timedelta(days=30)
@@ -243,7 +245,8 @@ def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None)
             if serial <= 997:
                 serials[birth] = serial
                 insz = make_insz(birth, serial)
-                if insz not in taken_insz:  # persons already in the database keep theirs
+                digest = insz_digest(insz)
+                if digest not in taken_insz:
                     break
         gender = "m" if serial % 2 else "f"
         province = pick_province()[0]
@@ -251,7 +254,9 @@ def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None)
         start = _day(rng, max(START, _plus(birth, 18 * 366, 18 * 366, rng)), last_start)
         emp_id = employees.add(
             now,
-            insz=insz,
+            # The INSZ at rest, as Employee.insz would store it: a Fernet token and the keyed hash.
+            insz_encrypted=encrypt_insz(insz),
+            insz_digest=digest,
             first_name=rng.choice(FIRST_NAMES),
             last_name=rng.choice(LAST_NAMES),
             birth_date=birth,

@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.forms import INSZFormField
+from common.admin import INSZSearchAdminMixin
 from common.tables import EstimatedCountPaginator
-from common.validators import normalise_insz
+from employees.forms import EmployeeForm
 from employees.models import AccessEvent, AnonymisationRun, Employee, Employment, Instrument
 
 
@@ -23,32 +24,21 @@ class EmploymentInline(admin.TabularInline):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(SimpleHistoryAdmin):
+class EmployeeAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
     # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    form = EmployeeForm
     list_display = ["last_name", "first_name", "insz", "birth_date", "gender", "registered_on"]
     list_filter = ["gender", "birth_date", "registered_on"]
-    search_fields = ["insz", "last_name", "first_name"]
+    search_fields = ["last_name", "first_name"]
+    insz_search_field = "insz_digest"
     inlines = [EmploymentInline]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "insz":
-            kwargs["form_class"] = INSZFormField
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def get_search_results(self, request, queryset, search_term):
-        """Also find an INSZ typed with dots and dashes (85.07.30-033.28)."""
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number = normalise_insz(search_term)
-        if len(number) == 11 and number.isdigit() and number != search_term.strip():
-            results |= queryset.filter(insz=number)
-        return results, may_have_duplicates
 
 
 @admin.register(Employment)
-class EmploymentAdmin(SimpleHistoryAdmin):
+class EmploymentAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
     # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
     show_full_result_count = False
@@ -56,7 +46,8 @@ class EmploymentAdmin(SimpleHistoryAdmin):
     list_display = ["employee", "employer", "instrument", "start_date", "end_date", "with_support_package"]
     list_filter = ["instrument", "with_support_package", "employer__province", ("end_date", admin.EmptyFieldListFilter)]
     list_select_related = ["employee", "employer", "instrument"]
-    search_fields = ["employee__insz", "employee__last_name", "employer__name", "employer__kbo_number"]
+    search_fields = ["employee__last_name", "employer__name", "employer__kbo_number"]
+    insz_search_field = "employee__insz_digest"
     autocomplete_fields = ["employee", "employer"]
     date_hierarchy = "start_date"
 
@@ -77,7 +68,7 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(ReadOnlyLogAdmin):
+class AccessEventAdmin(INSZSearchAdminMixin, ReadOnlyLogAdmin):
     """Who opened which person's page, exported which list, looked up which number, and when."""
 
     show_full_result_count = False
@@ -86,9 +77,14 @@ class AccessEventAdmin(ReadOnlyLogAdmin):
     list_filter = ["action", "role", "occurred_at"]
     list_select_related = ["user", "organisation", "employee"]
     search_fields = ["user__username", "user__last_name", "organisation__name", "list_name"]
+    insz_search_field = "insz_digest"
     date_hierarchy = "occurred_at"
-    readonly_fields = ["occurred_at", "user", "role", "organisation", "action", "employee", "insz", "list_name",
-                       "export_format", "filters", "row_count"]
+    readonly_fields = ["occurred_at", "user", "role", "organisation", "action", "employee", "insz_shown",
+                       "list_name", "export_format", "filters", "row_count"]
+
+    @admin.display(description=_("INSZ number looked up"))
+    def insz_shown(self, obj):
+        return obj.insz
 
 
 @admin.register(AnonymisationRun)

@@ -4,16 +4,55 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateInput, OrganisationField, style_form
+from common.forms import DateInput, INSZFormField, OrganisationField, style_form
 from common.validators import normalise_insz, validate_insz
 from employees.models import Employee, Employment, Instrument
 
 
 class EmployeeForm(forms.ModelForm):
+    """A person. The INSZ is no column (it is stored encrypted and hashed): the form reads and writes
+    `Employee.insz` and checks for a duplicate through the keyed hash."""
+
+    insz = INSZFormField(
+        label=_("INSZ number"), max_length=11, help_text=_("National register or BIS number: 11 digits.")
+    )
+
     class Meta:
         model = Employee
-        fields = ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"]
+        fields = ["first_name", "last_name", "birth_date", "gender", "registered_on"]
         widgets = {"birth_date": DateInput(), "registered_on": DateInput()}
+
+    field_order = ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.insz_encrypted:
+            self.initial.setdefault("insz", self.instance.insz)
+
+    def clean_insz(self):
+        number = self.cleaned_data["insz"]
+        try:
+            validate_insz(number)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+        if Employee.objects.with_insz(number).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("The %(field_label)s %(value)s is already registered for another %(model_name)s."),
+                code="unique",
+                params={"field_label": _("INSZ number"), "value": number, "model_name": Employee._meta.verbose_name},
+            )
+        return number
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("insz")  # checked above, once
+        return exclusions
+
+    def _post_clean(self):
+        # The model's own rules (the birth date the INSZ encodes) read the new number.
+        if self.cleaned_data.get("insz"):
+            self.instance.insz = self.cleaned_data["insz"]
+        super()._post_clean()
 
 
 class EmploymentForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from common.crypto import decrypt_insz, encrypt_insz, insz_digest
 from common.models import RegisteredModel, TimeStampedModel
 from common.validators import insz_birth_date, normalise_insz, validate_insz, validate_not_future
 from employees.constants import AccessAction, Gender
@@ -49,17 +50,59 @@ class Instrument(TimeStampedModel):
         return self.name
 
 
-class Employee(RegisteredModel):
-    """A target-group employee (doelgroepwerknemer), identified by INSZ."""
+# A digest is HMAC-SHA256 in lower-case hex: exactly 64 characters.
+DIGEST_REGEX = r"^[0-9a-f]{64}$"
 
-    insz = models.CharField(
-        _("INSZ number"),
-        max_length=11,
-        unique=True,
-        null=True,
-        validators=[validate_insz],
-        help_text=_("National register or BIS number: 11 digits. Empty once the person is anonymised."),
+
+class INSZMixin:
+    """The clear INSZ of a record that stores it encrypted (`insz_encrypted`) and hashed (`insz_digest`).
+
+    `record.insz` reads the clear number (decrypted once, then remembered) and
+    `record.insz = "85.07.30-033.28"` normalises it, encrypts it and computes
+    its digest; `record.insz = ""` clears both columns (anonymisation).
+    Model(insz=...) and objects.create(insz=...) go through the setter too.
+    Queries never see the clear number: use `objects.with_insz(number)`.
+    """
+
+    @property
+    def insz(self) -> str:
+        cached = self.__dict__.get("_insz_clear")
+        token = self.insz_encrypted  # loads it when the query deferred it
+        if cached is not None and cached[0] == token:
+            return cached[1]
+        number = decrypt_insz(token)
+        self.__dict__["_insz_clear"] = (token, number)
+        return number
+
+    @insz.setter
+    def insz(self, value):
+        number = normalise_insz(value) if value else ""
+        if not number:
+            self.insz_encrypted = None
+            self.insz_digest = None
+        else:
+            digest = insz_digest(number)
+            # The same number again keeps its token: a save must not record a change that is none.
+            if digest != self.insz_digest or not self.insz_encrypted:
+                self.insz_encrypted = encrypt_insz(number)
+                self.insz_digest = digest
+        self.__dict__["_insz_clear"] = (self.insz_encrypted, number)
+
+
+class Employee(INSZMixin, RegisteredModel):
+    """A target-group employee (doelgroepwerknemer), identified by INSZ.
+
+    The INSZ is never stored in clear (common/crypto.py): `insz_encrypted` can be
+    read back by the application, `insz_digest` finds a person by exact number.
+    Both are NULL for an anonymised person; the digest is unique among the others.
+    """
+
+    insz_encrypted = models.TextField(
+        _("INSZ number (encrypted)"), null=True, blank=True, editable=False,
+        help_text=_("A Fernet token; the key is kept outside the database."),
     )
+    # Unique through Meta.constraints (a UniqueConstraint: on PostgreSQL no second, LIKE-pattern index).
+    insz_digest = models.CharField(_("INSZ number (keyed hash)"), max_length=64, null=True, blank=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
@@ -77,6 +120,15 @@ class Employee(RegisteredModel):
                 condition=Q(gender__in=["", *Gender.values]),
                 name="employees_employee_gender_valid",
             ),
+            # Both INSZ columns are filled (a digest of 64 hex characters) or both empty (anonymised).
+            models.CheckConstraint(
+                condition=Q(insz_digest__isnull=True, insz_encrypted__isnull=True)
+                | Q(insz_digest__isnull=False, insz_digest__regex=DIGEST_REGEX, insz_encrypted__isnull=False),
+                name="employees_employee_insz_digest_hex",
+                violation_error_message=_("The stored INSZ number is damaged."),
+            ),
+            # NULLs do not collide: anonymised persons (both columns NULL) coexist.
+            models.UniqueConstraint(fields=["insz_digest"], name="employees_employee_insz_digest_unique"),
         ]
         indexes = [models.Index(fields=["last_name", "first_name"], name="employees_employee_name_idx")]
 
@@ -102,8 +154,44 @@ class Employee(RegisteredModel):
         return reverse("admin:employees_employee_change", args=[self.pk])
 
     def clean_fields(self, exclude=None):
-        self.insz = normalise_insz(self.insz)
-        super().clean_fields(exclude=exclude)
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "insz" not in (exclude or ()):
+            try:
+                validate_insz(self.insz)
+            except ValidationError as exc:
+                errors.setdefault("insz", []).extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        """The INSZ is unique through its keyed hash: say so on the INSZ, with the number as typed."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            if "insz_digest" in errors:
+                errors.setdefault("insz", []).extend(errors.pop("insz_digest"))
+            raise ValidationError(errors) from exc
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) != ("insz_digest",):
+            return super().unique_error_message(model_class, unique_check)
+        return ValidationError(
+            _("The %(field_label)s %(value)s is already registered for another %(model_name)s."),
+            code="unique",
+            params={
+                "field_label": _("INSZ number"),
+                "value": self.insz,
+                "model_name": model_class._meta.verbose_name,
+                "model": self,
+                "model_class": model_class,
+                "unique_check": unique_check,
+            },
+        )
 
     def clean(self):
         super().clean()
@@ -181,7 +269,7 @@ class Employment(RegisteredModel):
         return self.instrument_id is None
 
 
-class AccessEvent(models.Model):
+class AccessEvent(INSZMixin, models.Model):
     """One opening of a person's page, one list export or one look-up by INSZ: who, what, when.
 
     Append-only: rows are written by `employees.audit.record_access` and never changed or deleted
@@ -203,6 +291,11 @@ class AccessEvent(models.Model):
         help_text=_("The user's organisation at the moment of access."),
     )
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
+    # The number looked up, encrypted and hashed as a person's (INSZMixin): found or not, it names someone.
+    insz_encrypted = models.TextField(_("INSZ number looked up (encrypted)"), null=True, blank=True, editable=False)
+    insz_digest = models.CharField(
+        _("INSZ number looked up (keyed hash)"), max_length=64, null=True, blank=True, editable=False
+    )
     employee = models.ForeignKey(
         Employee,
         verbose_name=_("person"),
@@ -210,9 +303,6 @@ class AccessEvent(models.Model):
         null=True,
         blank=True,
         related_name="access_events",
-    )
-    insz = models.CharField(
-        _("INSZ number looked up"), max_length=11, blank=True, help_text=_("Only for a look-up by INSZ.")
     )
     list_name = models.CharField(_("list"), max_length=100, blank=True)
     export_format = models.CharField(_("format"), max_length=10, blank=True)
@@ -231,10 +321,16 @@ class AccessEvent(models.Model):
                 condition=~Q(action="person_viewed") | Q(employee__isnull=False),
                 name="employees_accessevent_view_has_person",
             ),
+            models.CheckConstraint(
+                condition=Q(insz_digest__isnull=True, insz_encrypted__isnull=True)
+                | Q(insz_digest__isnull=False, insz_digest__regex=DIGEST_REGEX, insz_encrypted__isnull=False),
+                name="employees_accessevent_insz_digest_hex",
+            ),
         ]
         indexes = [
             models.Index(fields=["employee", "-occurred_at"], name="employees_access_person_idx"),
             models.Index(fields=["-occurred_at"], name="employees_access_when_idx"),
+            models.Index(fields=["insz_digest"], name="employees_access_digest_idx"),
         ]
 
     def __str__(self):

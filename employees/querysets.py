@@ -6,6 +6,21 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
+from common.crypto import insz_digest
+from common.validators import normalise_insz
+
+
+class INSZQuerySet(models.QuerySet):
+    """Exact look-ups by INSZ go through its keyed hash: the clear number is in no column."""
+
+    def with_insz(self, value: str):
+        """The records with this INSZ (typed with or without dots, dashes and spaces)."""
+        number = normalise_insz(value)
+        return self.filter(insz_digest=insz_digest(number)) if number else self.none()
+
+    def with_insz_in(self, values):
+        digests = {insz_digest(n) for n in (normalise_insz(v) for v in values) if n}
+        return self.filter(insz_digest__in=digests)
 
 
 class EmploymentQuerySet(models.QuerySet):
@@ -35,7 +50,7 @@ class EmploymentQuerySet(models.QuerySet):
 ANONYMISED_NAME = "Geanonimiseerd"
 
 
-class EmployeeQuerySet(models.QuerySet):
+class EmployeeQuerySet(INSZQuerySet):
     def anonymise_identity(self) -> int:
         """Clear the direct identifiers of these persons in the live and the history table; return how many.
 
@@ -44,13 +59,18 @@ class EmployeeQuerySet(models.QuerySet):
         every aggregate figure stays the same. One UPDATE per table, whatever the number of persons;
         the history first, because the selection may read the live INSZ.
         """
-        identity = {"first_name": ANONYMISED_NAME, "last_name": ANONYMISED_NAME, "insz": None}
+        identity = {
+            "first_name": ANONYMISED_NAME,
+            "last_name": ANONYMISED_NAME,
+            "insz_encrypted": None,
+            "insz_digest": None,
+        }
         self.model.history.model.objects.filter(id__in=self.values("pk")).update(**identity)
         return self.update(**identity)
 
     def anonymised(self):
         """Persons whose identity was cleared by the retention command."""
-        return self.filter(insz__isnull=True)
+        return self.filter(insz_digest__isnull=True)
 
     def retention_due(self, cutoff: datetime.date):
         """Persons not yet anonymised whose last record of any kind lies before the cut-off.
@@ -70,7 +90,7 @@ class EmployeeQuerySet(models.QuerySet):
                 condition |= Q(end_date__isnull=True)
             return Exists(model._base_manager.filter(condition, **{person: OuterRef("pk")}))
 
-        return self.filter(insz__isnull=False, registered_on__lt=cutoff).exclude(
+        return self.filter(insz_digest__isnull=False, registered_on__lt=cutoff).exclude(
             recent(Employment, "employee", ("start_date", "end_date", "registered_on"), open_end=True)
             | recent(Evaluation, "employee", ("evaluation_date", "registered_on"))
             | recent(Referral, "employee", ("registered_on",))
@@ -83,11 +103,6 @@ class EmployeeQuerySet(models.QuerySet):
             )
             | recent(Internship, "trajectory__employee", ("start_date", "end_date", "registered_on"), open_end=True)
         )
-
-    def anonymised(self):
-        """Persons whose identity was cleared by the retention command."""
-        return self.filter(insz__isnull=True)
-
 
     def visible_to(self, user):
         """Administrators and evaluators see every person; partner staff only the persons referred to
@@ -105,7 +120,7 @@ class EmployeeQuerySet(models.QuerySet):
         return self.none()
 
 
-class AccessEventQuerySet(models.QuerySet):
+class AccessEventQuerySet(INSZQuerySet):
     def visible_to(self, user):
         """Only administrators read the access log: it tells who looked at which person."""
         return self if access.sees_everything(user) else self.none()

@@ -47,7 +47,9 @@ def persons_anonymise(*, years: int, today: datetime.date | None = None, run_by:
         for model in (Evaluation, Trajectory):
             model._base_manager.filter(employee__in=persons).exclude(notes="").update(notes="")
             model.history.model.objects.filter(employee_id__in=persons).exclude(notes="").update(notes="")
-        AccessEvent.objects.filter(employee__in=persons).exclude(insz="").update(insz="")
+        AccessEvent.objects.filter(employee__in=persons, insz_digest__isnull=False).update(
+            insz_encrypted=None, insz_digest=None
+        )
         count = due.anonymise_identity()
         run = AnonymisationRun.objects.create(run_by=run_by, retention_years=years, cutoff=cutoff, persons=count)
     return RetentionResult(cutoff=cutoff, persons=count, run=run)

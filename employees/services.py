@@ -105,7 +105,7 @@ def person_lookup(*, user, insz: str) -> AccessEvent:
     from employees.constants import AccessAction
 
     number = normalise_insz(insz)
-    employee = Employee.objects.filter(insz=number).first()
+    employee = Employee.objects.with_insz(number).first()
     return record_access(user=user, action=AccessAction.INSZ_LOOKUP, employee=employee, insz=number)
 
 

@@ -3,11 +3,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import INSZColumn
 from employees.models import AccessEvent, Employee
 
 
 class EmployeeTable(tables.Table):
     last_name = tables.Column(linkify=("employees:detail", {"pk": tables.A("pk")}))
+    insz = INSZColumn()
     birth_date = tables.DateColumn(format="d/m/Y")
 
     class Meta:
@@ -20,6 +22,7 @@ class AccessEventTable(tables.Table):
     occurred_at = tables.DateTimeColumn(format="d/m/Y H:i")
     organisation = tables.Column(order_by=("organisation__name",))
     employee = tables.Column(linkify=("employees:detail", {"pk": tables.A("employee_id")}), order_by=("employee_id",))
+    insz = INSZColumn(verbose_name=_("INSZ number looked up"))
 
     class Meta:
         model = AccessEvent

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import INSZSearchAdminMixin
 from common.tables import EstimatedCountPaginator
 from evaluations.models import Advice, Evaluation, Referral
 
@@ -13,7 +14,8 @@ class AdviceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
+    insz_search_field = "employee__insz_digest"
     # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
     # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
     show_full_result_count = False
@@ -22,7 +24,6 @@ class EvaluationAdmin(SimpleHistoryAdmin):
     list_filter = ["advice", "instrument", "employer__province", "office", "evaluation_date", "registered_on"]
     list_select_related = ["employee", "advice", "employer", "instrument"]
     search_fields = [
-        "employee__insz",
         "employee__last_name",
         "employee__first_name",
         "employer__name",
@@ -35,7 +36,8 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(SimpleHistoryAdmin):
+class ReferralAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
+    insz_search_field = "employee__insz_digest"
     # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
     # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
     show_full_result_count = False
@@ -50,7 +52,6 @@ class ReferralAdmin(SimpleHistoryAdmin):
         "trajectory__partner",
     ]
     search_fields = [
-        "employee__insz",
         "employee__last_name",
         "employee__first_name",
         "partner__name",

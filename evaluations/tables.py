@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import heading
+from common.tables import INSZColumn, heading
 
 from evaluations.constants import ReferralStatus
 from evaluations.models import Evaluation, Referral
@@ -14,7 +14,7 @@ from evaluations.models import Evaluation, Referral
 class EvaluationTable(tables.Table):
     evaluation_date = tables.DateColumn(format="d/m/Y", linkify=("evaluations:detail", {"pk": tables.A("pk")}))
     employee = tables.Column(order_by=("employee__last_name", "employee__first_name"))
-    insz = tables.Column(accessor="employee__insz", verbose_name=heading(_("INSZ number")))
+    insz = INSZColumn(accessor="employee__insz")
     employer = tables.Column(order_by=("employer__name",))
     province = tables.Column(accessor="employer__province", verbose_name=heading(_("province")))
 
@@ -29,7 +29,7 @@ class ReferralTable(tables.Table):
     employee = tables.Column(
         order_by=("employee__last_name", "employee__first_name"), linkify=("employees:detail", {"pk": tables.A("employee_id")})
     )
-    insz = tables.Column(accessor="employee__insz", verbose_name=heading(_("INSZ number")))
+    insz = INSZColumn(accessor="employee__insz")
     evaluation_date = tables.DateColumn(accessor="evaluation__evaluation_date", format="d/m/Y", verbose_name=heading(_("evaluation date")))
     partner = tables.Column(order_by=("partner__name",))
     registered_on = tables.DateColumn(format="d/m/Y", verbose_name=heading(_("referred on")))

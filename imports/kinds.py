@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, role_of
 from employees.models import Employee, Employment, Instrument
 from evaluations.models import Advice, Evaluation
+from common.crypto import insz_digest
 from imports import cells
 from imports.constants import ImportKind
 from partners.constants import OrganisationKind
@@ -67,7 +68,7 @@ class Context:
     def employees(self):
         employees = Employee.objects.all() if self.user is None else Employee.objects.visible_to(self.user)
         # What the rows need of a person: the key, and the birth date for the stored ages.
-        return employees.only("pk", "insz", "birth_date").order_by()
+        return employees.only("pk", "insz_encrypted", "insz_digest", "birth_date").order_by()
 
     def trajectories(self):
         return Trajectory.objects.all() if self.user is None else Trajectory.objects.visible_to(self.user)
@@ -230,8 +231,9 @@ class Kind:
         return {o.kbo_number: o for o in Organisation.objects.filter(kbo_number__in=numbers)}
 
     def _fetch_employees(self, context, rows):
-        inszs = _unique_values(rows, "insz")
-        return {e.insz: e for e in context.employees().filter(insz__in=inszs)}
+        """The persons of the rows by INSZ, matched through the keyed hash (the number is stored encrypted)."""
+        by_digest = {insz_digest(number): number for number in _unique_values(rows, "insz")}
+        return {by_digest[e.insz_digest]: e for e in context.employees().filter(insz_digest__in=by_digest)}
 
 
 def _d(value):
@@ -283,15 +285,20 @@ class EmployeeKindSpec(Kind):
         REGISTERED_ON,
     ]
     update_fields = ["first_name", "last_name", "birth_date", "gender", "registered_on"]
-    key_fields = ["insz"]
-    validated_on_read = ["insz"]
-    field_columns = {c: c for c in ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"]}
+    # The natural key is the INSZ's keyed hash: the number itself is stored encrypted (common/crypto.py).
+    key_fields = ["insz_digest"]
+    validated_on_read = ["insz_encrypted", "insz_digest"]
+    field_columns = {
+        **{c: c for c in ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"]},
+        "insz_encrypted": "insz",
+        "insz_digest": "insz",
+    }
     roles = {Role.ADMINISTRATOR, Role.EVALUATOR}
 
     def prefetch(self, context, rows):
-        inszs = _unique_values(rows, "insz")
+        digests = {insz_digest(number) for number in _unique_values(rows, "insz")}
         # Existing persons are matched on all persons, not only the visible ones: the INSZ is unique.
-        return {"existing": self.existing_values(Employee.objects.filter(insz__in=inszs))}
+        return {"existing": self.existing_values(Employee.objects.filter(insz_digest__in=digests))}
 
     def resolve(self, context, lookups, row, error):
         if row.get("insz") is None or row.get("first_name") is None or row.get("last_name") is None:
@@ -302,10 +309,11 @@ class EmployeeKindSpec(Kind):
         if "gender" in row:
             fields["gender"] = row["gender"] or ""
         self._registered_on(row, fields)
-        return row["insz"], fields
+        return insz_digest(row["insz"]), fields
 
     def export_rows(self):
-        for e in Employee.objects.order_by("insz"):
+        # In the order of the keyed hash: stable, and says nothing about the numbers.
+        for e in Employee.objects.filter(insz_digest__isnull=False).order_by("insz_digest"):
             yield [e.insz, e.first_name, e.last_name, _d(e.birth_date), e.gender, _d(e.registered_on)]
 
 
@@ -363,7 +371,7 @@ class EmploymentKindSpec(Kind):
 
     def export_rows(self):
         spells = Employment.objects.select_related("employee", "employer", "instrument")
-        for s in spells.order_by("employee__insz", "employer__kbo_number", "start_date"):
+        for s in spells.order_by("employee__insz_digest", "employer__kbo_number", "start_date"):
             yield [
                 s.employee.insz,
                 s.employer.kbo_number,
@@ -448,7 +456,7 @@ class EvaluationKindSpec(Kind):
 
     def export_rows(self):
         evaluations = Evaluation.objects.select_related("employee", "advice", "employer", "instrument")
-        for e in evaluations.order_by("employee__insz", "evaluation_date", "advice__code", "pk"):
+        for e in evaluations.order_by("employee__insz_digest", "evaluation_date", "advice__code", "pk"):
             yield [
                 e.employee.insz,
                 _d(e.evaluation_date),
@@ -537,7 +545,7 @@ class TrajectoryKindSpec(Kind):
 
     def export_rows(self):
         trajectories = Trajectory.objects.select_related("employee", "partner", "call", "end_reason", "se_employer")
-        for t in trajectories.order_by("employee__insz", "partner__kbo_number", "start_date"):
+        for t in trajectories.order_by("employee__insz_digest", "partner__kbo_number", "start_date"):
             yield [
                 t.employee.insz,
                 t.partner.kbo_number,
@@ -617,7 +625,7 @@ class InternshipKindSpec(Kind):
     def export_rows(self):
         internships = Internship.objects.select_related("trajectory__employee", "trajectory__partner", "host")
         for i in internships.order_by(
-            "trajectory__employee__insz", "trajectory__partner__kbo_number", "trajectory__start_date", "host__kbo_number", "start_date"
+            "trajectory__employee__insz_digest", "trajectory__partner__kbo_number", "trajectory__start_date", "host__kbo_number", "start_date"
         ):
             yield [
                 i.trajectory.employee.insz,

@@ -12,7 +12,8 @@ class ImportRun(models.Model):
     """One uploaded file and its outcome.
 
     The file's content is kept here between preview and confirmation, so that
-    what is confirmed is exactly what was previewed, never a re-upload.
+    what is confirmed is exactly what was previewed, never a re-upload. It is
+    kept as a Fernet token (common/crypto.py): the file lists INSZ numbers.
     """
 
     user = models.ForeignKey(

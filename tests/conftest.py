@@ -118,3 +118,17 @@ def _seed_reference_data():
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
 
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test outside the browser tests (the migration test of test_insz_protection)
+    empties every table when it ends: put the migrations' reference data back, as tests/browser does."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction") or item.get_closest_marker("browser"):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _seed_reference_data()

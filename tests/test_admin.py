@@ -234,9 +234,14 @@ def test_admin_finds_an_insz_typed_with_separators(client, administrator):
     wanted, other = factories.EmployeeFactory(), factories.EmployeeFactory()
     typed = f"{wanted.insz[:2]}.{wanted.insz[2:4]}.{wanted.insz[4:6]}-{wanted.insz[6:9]}.{wanted.insz[9:]}"
     client.force_login(administrator)
-    response = client.get(_admin_url(wanted.__class__, "changelist"), {"q": typed})
+    # The admin's search box posts; the INSZ travels as a session token, never in the address.
+    redirect = client.post(_admin_url(wanted.__class__, "changelist"), {"q": typed, "_insz_search": "1"})
+    assert redirect.status_code == 302 and wanted.insz not in redirect["Location"]
+    response = client.get(redirect["Location"])
     assert list(response.context["cl"].result_list) == [wanted]
     assert other not in response.context["cl"].result_list
+    # Typed into the address bar instead: nothing is found.
+    assert list(client.get(_admin_url(wanted.__class__, "changelist"), {"q": typed}).context["cl"].result_list) == []
 
 
 def test_admin_finds_a_kbo_number_typed_as_on_a_letterhead(client, administrator):

@@ -121,8 +121,9 @@ def test_partner_queue_shows_their_waiting_referrals_and_not_others(client, part
     client.force_login(partner_staff)
     response = client.get(reverse("evaluations:referral_list"), {"status": "waiting"})
     body = response.content.decode()
-    assert mine.employee.insz in body
-    assert theirs.employee.insz not in body
+    assert reverse("employees:detail", args=[mine.employee_id]) in body
+    assert reverse("employees:detail", args=[theirs.employee_id]) not in body
+    assert mine.employee.insz not in body  # masked for partner staff (accounts.access.sees_full_insz)
     assert reverse("trajectories:start_from_referral", args=[mine.pk]) in body
     assert response.context["waiting_count"] == 1
 

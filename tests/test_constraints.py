@@ -44,8 +44,10 @@ def _pilot():
 
 
 def _access_event():
-    return AccessEvent.objects.create(user=factories.UserFactory(), action="person_viewed",
-                                      employee=factories.EmployeeFactory())
+    """A look-up by INSZ that found someone: it has both a person and an (encrypted, hashed) number."""
+    employee = factories.EmployeeFactory()
+    return AccessEvent.objects.create(user=factories.UserFactory(), action="insz_lookup", employee=employee,
+                                      insz=employee.insz)
 
 
 def _import_run():
@@ -119,7 +121,19 @@ CHECK_CASES = {
     ),
     "trajectories_internship_end_after_start": ([{"end_date": D(2019, 4, 30)}], {"end_date": D(2019, 5, 1)}),
     "trajectories_internship_outcome_valid": ([{"outcome": "fired"}], {"outcome": "hired"}),
-    "employees_accessevent_view_has_person": ([{"employee": None}], {"action": "list_exported", "employee": None}),
+    "employees_accessevent_view_has_person": (
+        [{"action": "person_viewed", "employee": None}], {"action": "list_exported", "employee": None}
+    ),
+    # A digest of 64 lower-case hex characters with its token, or neither (an anonymised person).
+    "employees_employee_insz_digest_hex": (
+        [{"insz_digest": "85073003328"}, {"insz_digest": "G" * 64}, {"insz_digest": "a" * 63},
+         {"insz_encrypted": None}, {"insz_digest": None}],
+        {"insz_digest": None, "insz_encrypted": None},
+    ),
+    "employees_accessevent_insz_digest_hex": (
+        [{"insz_digest": "85073003328"}, {"insz_digest": "A" * 64}, {"insz_encrypted": None}],
+        {"insz_digest": "0123456789abcdef" * 4},
+    ),
     "imports_importrun_kind_valid": ([{"kind": "people"}], {"kind": "grants"}),
     "imports_importrun_status_valid": ([{"status": "lost"}], {"status": "imported"}),
     "reports_savedreport_period_order": ([{"period_to": D(2017, 12, 31)}], {"period_to": D(2018, 1, 1)}),
@@ -193,6 +207,13 @@ def test_bulk_create_cannot_add_a_duplicate_insz():
         Employee.objects.bulk_create([Employee(insz=existing.insz, first_name="Kopie", last_name="Persoon")])
     Employee.objects.bulk_create([Employee(insz=make_insz(None, 3), first_name="Nieuw", last_name="Persoon")])
     assert Employee.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_anonymised_persons_without_insz_coexist_under_the_unique_digest():
+    first, second = factories.EmployeeFactory(), factories.EmployeeFactory()
+    Employee.objects.filter(pk__in=[first.pk, second.pk]).update(insz_encrypted=None, insz_digest=None)
+    assert Employee.objects.filter(insz_digest__isnull=True).count() == 2
 
 
 @pytest.mark.django_db

@@ -43,11 +43,11 @@ def _load(seed, *, compare_tables=False):
         load_demo(seed=seed)
         digest = hashlib.sha256()
         for model, fields in [
-            (Employee, ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"]),
-            (Employment, ["employee__insz", "employer__name", "instrument__code", "start_date", "end_date",
+            (Employee, ["insz_digest", "first_name", "last_name", "birth_date", "gender", "registered_on"]),
+            (Employment, ["employee__insz_digest", "employer__name", "instrument__code", "start_date", "end_date",
                           "with_support_package"]),
-            (Evaluation, ["employee__insz", "evaluation_date", "advice__code", "employer__name", "registered_on"]),
-            (Trajectory, ["employee__insz", "partner__name", "start_date", "end_date", "registered_on"]),
+            (Evaluation, ["employee__insz_digest", "evaluation_date", "advice__code", "employer__name", "registered_on"]),
+            (Trajectory, ["employee__insz_digest", "partner__name", "start_date", "end_date", "registered_on"]),
         ]:
             for row in model.objects.order_by(*fields).values_list(*fields):
                 digest.update(repr(row).encode())

@@ -93,7 +93,7 @@ def test_demo_records_are_plausible(demo, db):
     counts = demo[0]
     assert counts["employees"] > 500 and counts["trajectories"] > 200
     assert Employee.objects.filter(birth_date__isnull=True).exists()  # 'onbekend' ages after the answer
-    assert not Employee.objects.filter(insz="").exists()
+    assert not Employee.objects.filter(insz_digest__isnull=True).exists()
     assert Employment.objects.filter(instrument__isnull=True, with_support_package=True).exists()
     assert Employment.objects.filter(instrument__code="individueel-maatwerk").exists()
     assert Evaluation.objects.filter(evaluation_date__year=2025).exists()

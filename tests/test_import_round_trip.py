@@ -23,31 +23,31 @@ def snapshot():
     return {
         "organisations": sorted(Organisation.objects.values_list("kbo_number", "name", "kind", "postcode", "province")),
         "employees": sorted(
-            Employee.objects.values_list("insz", "first_name", "last_name", "birth_date", "gender", "registered_on")
+            Employee.objects.values_list("insz_digest", "first_name", "last_name", "birth_date", "gender", "registered_on")
         ),
         "employments": sorted(
             Employment.objects.values_list(
-                "employee__insz", "employer__kbo_number", "start_date", "instrument__code", "end_date",
+                "employee__insz_digest", "employer__kbo_number", "start_date", "instrument__code", "end_date",
                 "with_support_package", "registered_on",
             )
         ),
         "evaluations": sorted(
             Evaluation.objects.values_list(
-                "employee__insz", "evaluation_date", "advice__code", "employer__kbo_number", "instrument__code",
+                "employee__insz_digest", "evaluation_date", "advice__code", "employer__kbo_number", "instrument__code",
                 "registered_on", "age_years",
             ),
             key=repr,
         ),
         "trajectories": sorted(
             Trajectory.objects.values_list(
-                "employee__insz", "partner__kbo_number", "start_date", "call__number", "end_date", "end_reason__code",
+                "employee__insz_digest", "partner__kbo_number", "start_date", "call__number", "end_date", "end_reason__code",
                 "se_employer__kbo_number", "instrument__code", "registered_on", "age_years",
             ),
             key=repr,
         ),
         "internships": sorted(
             Internship.objects.values_list(
-                "trajectory__employee__insz", "trajectory__partner__kbo_number", "trajectory__start_date",
+                "trajectory__employee__insz_digest", "trajectory__partner__kbo_number", "trajectory__start_date",
                 "host__kbo_number", "start_date", "sector", "end_date", "registered_on",
             ),
             key=repr,

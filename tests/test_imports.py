@@ -104,7 +104,7 @@ def test_organisations_with_registered_on_date_their_first_history_row(db):
 def test_employees_file_creates_persons_and_defaults_registration_to_today(db):
     result = run("employees", csv("insz,first_name,last_name,birth_date,gender", f"{INSZ_A},An,Peeters,17/05/1980,f"))
     assert result.ok and result.created == 1
-    employee = Employee.objects.get(insz=INSZ_A)
+    employee = Employee.objects.with_insz(INSZ_A).get()
     assert (employee.birth_date, employee.gender, employee.registered_on) == (D(1980, 5, 17), "f", timezone.localdate())
 
 

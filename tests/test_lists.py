@@ -100,8 +100,10 @@ def test_trajectory_list_shows_only_the_partners_own_trajectories(client, partne
     other = factories.TrajectoryFactory(partner=other_partner)
     client.force_login(partner_staff)
     content = _body(client.get(reverse("trajectories:list"))).decode()
-    assert own.employee.insz in content
-    assert other.employee.insz not in content
+    assert reverse("trajectories:detail", args=[own.pk]) in content
+    assert reverse("trajectories:detail", args=[other.pk]) not in content
+    # Partner staff see the INSZ masked: the check digits only.
+    assert own.employee.insz not in content and f"••.••.••-•••.{own.employee.insz[-2:]}" in content
 
 
 def test_trajectory_export_contains_only_the_filtered_rows(client, administrator):
@@ -129,8 +131,15 @@ def test_search_finds_a_person_by_insz_and_by_name(client, evaluator):
     anna = factories.EmployeeFactory(first_name="Anna", last_name="Xanthopoulou")
     factories.EmployeeFactory(first_name="Bert", last_name="Qwertzuiop")
     client.force_login(evaluator)
-    by_insz = _body(client.get(reverse("employees:list"), {"q": anna.insz})).decode()
+    # The search form posts; an INSZ comes back as a session token in the list's address (common/insz_search.py).
+    redirect = client.post(reverse("employees:list"), {"q": anna.insz})
+    assert redirect.status_code == 302 and anna.insz not in redirect["Location"]
+    by_insz = _body(client.get(redirect["Location"])).decode()
     assert "Xanthopoulou" in by_insz and "Qwertzuiop" not in by_insz
+    # The same INSZ in a GET address is not acted on: the list says where to search.
+    in_address = client.get(reverse("employees:list"), {"q": anna.insz})
+    assert "Qwertzuiop" in _body(in_address).decode()
+    assert any("zoekvak" in str(m) for m in in_address.context["messages"])
     by_name = _body(client.get(reverse("employees:list"), {"q": "qwertz"})).decode()
     assert "Qwertzuiop" in by_name and "Xanthopoulou" not in by_name
 

@@ -45,7 +45,7 @@ def _settings_under(env):
         "'ENGINE': s.DATABASES['default']['ENGINE'], 'NAME': str(s.DATABASES['default']['NAME']),"
         "'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE}))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "DOORSTROOM_"))}
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
@@ -72,6 +72,8 @@ def test_settings_come_from_the_environment():
             "DJANGO_SECRET_KEY": "a-secret-from-the-environment-of-at-least-fifty-characters-long",
             "DJANGO_ALLOWED_HOSTS": "doorstroom.example,www.doorstroom.example",
             "DATABASE_URL": "postgres://doorstroom@db.example:5432/doorstroom",
+            "DOORSTROOM_INSZ_KEYS": "dGVzdC1vbmx5LWZlcm5ldC1rZXktb2YtMzItYnl0ZXM=",
+            "DOORSTROOM_INSZ_HASH_KEY": "a-hash-key-from-the-environment-of-32-characters",
         }
     )
     assert read["DEBUG"] is False

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.crypto import insz_digest
 from demo.checks import compute_tables, reference_tables
 from demo.data import load_demo
 from employees.audit import record_access
@@ -111,18 +112,20 @@ def test_the_identity_is_cleared_in_the_live_and_history_tables_and_the_rest_kep
         "--years", "10", "--today", TODAY.isoformat())
 
     person.refresh_from_db()
-    assert (person.first_name, person.last_name, person.insz) == (ANONYMISED_NAME, ANONYMISED_NAME, None)
+    assert (person.first_name, person.last_name, person.insz) == (ANONYMISED_NAME, ANONYMISED_NAME, "")
+    assert (person.insz_encrypted, person.insz_digest) == (None, None)
     assert (person.birth_date, person.gender, person.registered_on) == (birth_date, gender, D(2010, 1, 1))
     versions = Employee.history.filter(id=person.pk)
     assert versions.count() >= 2
-    assert set(versions.values_list("first_name", "last_name", "insz")) == {(ANONYMISED_NAME, ANONYMISED_NAME, None)}
-    assert not Employee.history.filter(insz=old_insz).exists()
+    assert set(versions.values_list("first_name", "last_name", "insz_encrypted", "insz_digest")) == {
+        (ANONYMISED_NAME, ANONYMISED_NAME, None, None)}
+    assert not Employee.history.filter(insz_digest=insz_digest(old_insz)).exists()
     for record in (evaluation, trajectory):
         record.refresh_from_db()
         assert record.notes == ""
         assert set(record.history.values_list("notes", flat=True)) == {""}
     # The access events stay (they name the person by id), without the number typed in the look-up.
-    assert AccessEvent.objects.get(pk=lookup.pk).insz == ""
+    assert AccessEvent.objects.filter(pk=lookup.pk).values_list("insz_encrypted", "insz_digest").get() == (None, None)
     assert AccessEvent.objects.filter(pk__in=[lookup.pk, viewed.pk], employee=person).count() == 2
     assert Employee.objects.filter(pk=keep.pk).values().get() == kept_values
     run = AnonymisationRun.objects.get()
@@ -222,11 +225,11 @@ def _figures() -> dict:
 
 
 def _identities():
-    return {row[0]: row[1:] for row in Employee.objects.values_list("id", "first_name", "last_name", "insz")}
+    return {row[0]: row[1:] for row in Employee.objects.values_list("id", "first_name", "last_name", "insz_digest")}
 
 
 def _history_identities():
-    return sorted(Employee.history.values_list("history_id", "first_name", "last_name", "insz"))
+    return sorted(Employee.history.values_list("history_id", "first_name", "last_name", "insz_digest"))
 
 
 def test_anonymising_the_demo_keeps_every_figure_of_the_pack_and_removes_the_identities():
@@ -247,13 +250,13 @@ def test_anonymising_the_demo_keeps_every_figure_of_the_pack_and_removes_the_ide
     assert _figures() == before
 
     old_inszs = {identities[pk][2] for pk in gone}
-    assert not Employee.objects.filter(insz__in=old_inszs).exists()
-    assert not Employee.history.filter(insz__in=old_inszs).exists()
+    assert not Employee.objects.filter(insz_digest__in=old_inszs).exists()
+    assert not Employee.history.filter(insz_digest__in=old_inszs).exists()
     for pk in gone:
         first_name, last_name, _insz = identities[pk]
         assert not Employee.history.filter(id=pk, first_name=first_name).exists()
         assert not Employee.history.filter(id=pk, last_name=last_name).exists()
-    assert set(Employee.history.filter(id__in=gone).values_list("first_name", "last_name", "insz")) == {
+    assert set(Employee.history.filter(id__in=gone).values_list("first_name", "last_name", "insz_digest")) == {
         (ANONYMISED_NAME, ANONYMISED_NAME, None)}
     assert not Evaluation.history.filter(employee_id__in=gone).exclude(notes="").exists()
     assert not Trajectory.history.filter(employee_id__in=gone).exclude(notes="").exists()

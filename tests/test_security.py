@@ -28,11 +28,14 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "test-only-" + "k3y" * 20,
     "DJANGO_ALLOWED_HOSTS": "doorstroom.example",
+    # Throwaway keys of the right shape (nothing is encrypted with them).
+    "DOORSTROOM_INSZ_KEYS": "dGVzdC1vbmx5LWZlcm5ldC1rZXktb2YtMzItYnl0ZXM=",
+    "DOORSTROOM_INSZ_HASH_KEY": "test-only-insz-hash-key-" + "h4sh" * 8,
 }
 
 
 def _manage(*args, env_overrides):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DOORSTROOM_"))}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True,
                           timeout=120)
@@ -57,12 +60,26 @@ def test_the_development_settings_would_fail_the_deployment_checks():
 @pytest.mark.parametrize(("missing", "message"), [
     ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"),
     ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS"),
+    ("DOORSTROOM_INSZ_KEYS", "DOORSTROOM_INSZ_KEYS"),
+    ("DOORSTROOM_INSZ_HASH_KEY", "DOORSTROOM_INSZ_HASH_KEY"),
 ])
 def test_production_refuses_to_start_without_a_secret_key_or_hosts(missing, message):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = _manage("check", env_overrides=env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("DOORSTROOM_INSZ_KEYS", "not-a-fernet-key"),
+    ("DOORSTROOM_INSZ_KEYS", "ZG9vcnN0cm9vbS1kZXZlbG9wbWVudC1vbmx5LWtleSE="),  # the development key
+    ("DOORSTROOM_INSZ_HASH_KEY", "short"),
+    ("DOORSTROOM_INSZ_HASH_KEY", "doorstroom-development-only-insz-hash-key"),
+])
+def test_production_refuses_a_development_or_malformed_insz_key(name, value):
+    result = _manage("check", env_overrides={**PRODUCTION_ENV, name: value})
+    assert result.returncode != 0, value
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr
 
 
 def test_production_refuses_a_short_or_development_secret_key():

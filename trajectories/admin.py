@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import INSZSearchAdminMixin
 from common.tables import EstimatedCountPaginator
 from trajectories.models import EndReason, Internship, Trajectory
 
@@ -20,7 +21,8 @@ class InternshipInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(SimpleHistoryAdmin):
+class TrajectoryAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
+    insz_search_field = "employee__insz_digest"
     # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
     # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
     show_full_result_count = False
@@ -36,7 +38,7 @@ class TrajectoryAdmin(SimpleHistoryAdmin):
         "registered_on",
     ]
     list_select_related = ["employee", "partner", "call", "end_reason"]
-    search_fields = ["employee__insz", "employee__last_name", "employee__first_name", "partner__name"]
+    search_fields = ["employee__last_name", "employee__first_name", "partner__name"]
     autocomplete_fields = ["employee", "partner", "se_employer", "instrument", "caseworker"]
     readonly_fields = ["age_years"]
     date_hierarchy = "start_date"
@@ -44,7 +46,8 @@ class TrajectoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Internship)
-class InternshipAdmin(SimpleHistoryAdmin):
+class InternshipAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
+    insz_search_field = "trajectory__employee__insz_digest"
     # At a million rows: no second COUNT of the whole table, and PostgreSQL's estimate for an
     # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
     show_full_result_count = False
@@ -52,6 +55,6 @@ class InternshipAdmin(SimpleHistoryAdmin):
     list_display = ["trajectory", "host", "sector", "start_date", "end_date", "outcome"]
     list_filter = ["outcome", "sector", "trajectory__partner", "registered_on"]
     list_select_related = ["trajectory__employee", "trajectory__partner", "host"]
-    search_fields = ["trajectory__employee__insz", "trajectory__employee__last_name", "host__name", "sector"]
+    search_fields = ["trajectory__employee__last_name", "host__name", "sector"]
     autocomplete_fields = ["trajectory", "host"]
     date_hierarchy = "start_date"

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import heading
+from common.tables import INSZColumn, heading
 
 from trajectories.models import Internship, Trajectory
 
@@ -11,7 +11,7 @@ from trajectories.models import Internship, Trajectory
 class TrajectoryTable(tables.Table):
     start_date = tables.DateColumn(format="d/m/Y", linkify=("trajectories:detail", {"pk": tables.A("pk")}))
     employee = tables.Column(order_by=("employee__last_name", "employee__first_name"))
-    insz = tables.Column(accessor="employee__insz", verbose_name=heading(_("INSZ number")))
+    insz = INSZColumn(accessor="employee__insz")
     partner = tables.Column(order_by=("partner__name",))
     se_employer = tables.Column(order_by=("se_employer__name",))
     province = tables.Column(accessor="se_employer__province", verbose_name=heading(_("province")))

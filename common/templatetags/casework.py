@@ -13,3 +13,11 @@ def main_menu(context):
     if request is None or not request.user.is_authenticated:
         return []
     return menu_for(request)
+
+
+@register.filter
+def insz_for(number, user):
+    """{{ person.insz|insz_for:user }}: whole or masked, as in the lists (accounts.access)."""
+    from accounts.access import insz_for_list
+
+    return insz_for_list(user, number or "")
