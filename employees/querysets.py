@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
+from common.history import HistoryQuerySet
 
 
-class EmploymentQuerySet(models.QuerySet):
+class EmploymentQuerySet(HistoryQuerySet):
     def covering(self, on: datetime.date):
         """Spells that started on or before the date and had not ended before it."""
         return self.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
@@ -32,7 +33,7 @@ class EmploymentQuerySet(models.QuerySet):
         return self.none()
 
 
-class EmployeeQuerySet(models.QuerySet):
+class EmployeeQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Administrators and evaluators see every person; partner staff only the persons referred to
         their organisation or in its trajectories; analysts no one."""
