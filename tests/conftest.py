@@ -49,6 +49,24 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test empties every table when it ends: put the migrations' reference data back.
+
+    (The browser tests do the same in tests/browser/conftest.py.)"""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional and nextitem is not None and not item.get_closest_marker("browser"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed_reference_data()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _history_agrees_with_the_records(request):
     """After every database test, each record's latest history row equals the record (docs/security.md 4.1).
