@@ -8,13 +8,17 @@ chunk of records is held at a time, whatever the number of rows.
 from __future__ import annotations
 
 import csv
+import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.utils.encoding import force_str
+from django.utils.translation import gettext
 from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
 # A sheet holds 1,048,576 rows; one of them is the header.
@@ -53,9 +57,30 @@ class _Echo:
 
 
 def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
+    """The CSV lines of the rows; a failure half-way ends the file with a line saying it is incomplete.
+
+    Once the first line is sent, the status (200) and headers are gone: an
+    error while streaming (the database lost) can no longer become the 503
+    page. The file then ends with a Dutch line saying rows are missing, the
+    error is logged and raised again, so that the server breaks the
+    connection off (with chunked transfer the browser reports a failed
+    download). docs/security.md, row 5.1.
+    """
+    incomplete = gettext(
+        "EXPORT INCOMPLETE: an error interrupted the export and rows are missing from this file. Export again."
+    )
     writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow(["" if value is None else guard_cell(value) for value in row])
+
+    def lines():
+        try:
+            for row in rows:
+                yield writer.writerow(["" if value is None else guard_cell(value) for value in row])
+        except Exception:
+            logger.exception("CSV export interrupted after it started")
+            yield writer.writerow([incomplete])
+            raise
+
+    return lines()
 
 
 def _xlsx_value(value):

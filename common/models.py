@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.history import HistoryQuerySet
 from common.validators import validate_not_future
 
 
@@ -14,6 +15,9 @@ class TimeStampedModel(models.Model):
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Bulk writes only with their history (common.history); models with their own queryset subclass it.
+    objects = HistoryQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -124,6 +128,8 @@ class ManagedListItem(models.Model):
     label_en = models.CharField(_("English label"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True, help_text=_("Inactive entries cannot be chosen any more."))
+
+    objects = HistoryQuerySet.as_manager()
 
     class Meta:
         abstract = True

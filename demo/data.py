@@ -29,11 +29,11 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import Group
 from django.db import transaction
 from faker import Faker
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.roles import Role
 from common.dates import age_in_years
+from common.history import bulk_create_with_history
 from common.identifiers import make_insz, make_kbo
 from demo import answer as ans
 from demo.answer import A, BANDS, CM, L, LDE, OV, PROVINCES, VB, WV
@@ -901,7 +901,7 @@ class DemoBuilder:
 
     # ----- writing --------------------------------------------------------------
     def write(self):
-        bulk_create_with_history(self.orgs, Organisation)
+        bulk_create_with_history(Organisation, self.orgs, reason="demo data")
         self.build_users()
 
     def write_records(self):
@@ -911,7 +911,7 @@ class DemoBuilder:
             for obj in objs:
                 if hasattr(obj, "refresh_derived"):
                     obj.refresh_derived()
-            bulk_create_with_history(objs, model, batch_size=500)
+            bulk_create_with_history(model, objs, reason="demo data", batch_size=500)
         for name, sector, start, end, results, orgs in self.pilots:
             pilot = Pilot(name=name, sector=sector, start_date=start, end_date=end, results=results)
             pilot._history_date = moment(start)

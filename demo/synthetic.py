@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from common.crypto import encrypt_insz, insz_digest
 from common.dates import age_in_years
+from common.history import write_history
 from common.identifiers import make_insz, make_kbo
 from common.provinces import Province
 
@@ -140,18 +141,7 @@ class _Table:
 
     def write_history(self):
         """One INSERT ... SELECT copies every new record into its history table (type '+', dated now)."""
-        history = self.model.history.model
-        bookkeeping = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
-        copied = [f.column for f in history._meta.concrete_fields if f.name not in bookkeeping]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(c) for c in copied)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_change_reason, "
-                f"history_type, history_user_id) SELECT {columns}, %s, %s, '+', NULL "
-                f"FROM {quote(self.model._meta.db_table)} WHERE id >= %s",
-                [connection.ops.adapt_datetimefield_value(timezone.now()), "synthetic data", self.first_id],
-            )
+        write_history(self.model, None, "+", user=None, reason="synthetic data", when=timezone.now(), from_pk=self.first_id)
 
 
 _REQUIRED = object()  # a required field the caller must give; the insert fails loudly if it does not

@@ -7,10 +7,11 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
 from common.crypto import insz_digest
+from common.history import HistoryQuerySet
 from common.validators import normalise_insz
 
 
-class INSZQuerySet(models.QuerySet):
+class INSZQuerySet(HistoryQuerySet):
     """Exact look-ups by INSZ go through its keyed hash: the clear number is in no column."""
 
     def with_insz(self, value: str):
@@ -23,7 +24,7 @@ class INSZQuerySet(models.QuerySet):
         return self.filter(insz_digest__in=digests)
 
 
-class EmploymentQuerySet(models.QuerySet):
+class EmploymentQuerySet(HistoryQuerySet):
     def covering(self, on: datetime.date):
         """Spells that started on or before the date and had not ended before it."""
         return self.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
@@ -56,7 +57,8 @@ class EmployeeQuerySet(INSZQuerySet):
 
         The one place that knows which columns identify a person: names and INSZ. Everything a
         report groups or counts by (birth date, gender, registration and record dates) stays, so
-        every aggregate figure stays the same. One UPDATE per table, whatever the number of persons;
+        every aggregate figure stays the same. One UPDATE per table, whatever the number of persons (in
+        batches of ids for the live table, see common.history);
         the history first, because the selection may read the live INSZ.
         """
         identity = {
@@ -66,7 +68,8 @@ class EmployeeQuerySet(INSZQuerySet):
             "insz_digest": None,
         }
         self.model.history.model.objects.filter(id__in=self.values("pk")).update(**identity)
-        return self.update(**identity)
+        # The change itself is recorded too (a new, already anonymised history row): who ran it, when, why.
+        return self.update_with_history(reason="anonymised (retention)", **identity)
 
     def anonymised(self):
         """Persons whose identity was cleared by the retention command."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.dates import age_in_years
+from common.history import set_null_with_history
 from common.models import ManagedListItem, RegisteredModel
 from common.validators import validate_not_future
 from evaluations.constants import ReferralStatus
@@ -58,7 +59,7 @@ class Evaluation(RegisteredModel):
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("evaluator"),
-        on_delete=models.SET_NULL,
+        on_delete=set_null_with_history,
         null=True,
         blank=True,
         related_name="evaluations",
@@ -115,7 +116,7 @@ class Referral(RegisteredModel):
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("referred by"),
-        on_delete=models.SET_NULL,
+        on_delete=set_null_with_history,
         null=True,
         blank=True,
         related_name="referrals_made",
@@ -126,7 +127,7 @@ class Referral(RegisteredModel):
     trajectory = models.OneToOneField(
         "trajectories.Trajectory",
         verbose_name=_("trajectory"),
-        on_delete=models.SET_NULL,
+        on_delete=set_null_with_history,
         null=True,
         blank=True,
         related_name="referral",

@@ -1,11 +1,10 @@
 """Querysets for evaluations and referrals, scoped to the user who asks."""
 
-from django.db import models
-
 from accounts import access
+from common.history import HistoryQuerySet
 
 
-class EvaluationQuerySet(models.QuerySet):
+class EvaluationQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Administrators and evaluators see every evaluation; partner staff those of persons they may see."""
         if access.sees_everything(user) or access.is_evaluator(user):
@@ -23,7 +22,7 @@ class EvaluationQuerySet(models.QuerySet):
         return self.filter(advice__code=ADVICE_READY)
 
 
-class ReferralQuerySet(models.QuerySet):
+class ReferralQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Administrators and evaluators see every referral; partner staff those made to their organisation."""
         if access.sees_everything(user) or access.is_evaluator(user):

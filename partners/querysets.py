@@ -1,12 +1,11 @@
 """Querysets for organisations, grants and pilots, scoped to the user who asks."""
 
-from django.db import models
-
 from accounts import access
 from accounts.roles import role_of
+from common.history import HistoryQuerySet
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Organisations are public register data: every user with a role sees them."""
         return self if role_of(user) is not None else self.none()
@@ -17,7 +16,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(kind=OrganisationKind.PARTNER)
 
 
-class GrantQuerySet(models.QuerySet):
+class GrantQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Administrators see every grant; partner staff their organisation's; nobody else any."""
         if access.sees_everything(user):
@@ -28,7 +27,7 @@ class GrantQuerySet(models.QuerySet):
         return self.none()
 
 
-class PilotQuerySet(models.QuerySet):
+class PilotQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Sector pilots are public: every user with a role sees them."""
         return self if role_of(user) is not None else self.none()

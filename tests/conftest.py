@@ -42,6 +42,54 @@ def _force_login_confirms_the_second_factor(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test empties every table when it ends: put the migrations' reference data back.
+
+    (The browser tests do the same in tests/browser/conftest.py.)"""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional and nextitem is not None and not item.get_closest_marker("browser"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed_reference_data()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _history_agrees_with_the_records(request):
+    """After every database test, each record's latest history row equals the record (docs/security.md 4.1).
+
+    This catches any write that left no history, whichever way it was made:
+    QuerySet.update(), bulk_create(), raw SQL, COPY, Django's SET_NULL on
+    delete. A test that writes behind history's back on purpose (the
+    database constraint tests) says so with `@pytest.mark.unrecorded_writes`.
+    """
+    uses_db = request.node.get_closest_marker("django_db") is not None or "_django_db_helper" in request.fixturenames
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")  # set up first, so that its rollback comes after the check
+    yield
+    if not uses_db or request.node.get_closest_marker("unrecorded_writes"):
+        return
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        return  # the test's own failure says enough
+    from common.history import history_disagreements
+
+    assert history_disagreements() == {}, "records changed without a history row"
+
+
 @pytest.fixture
 def partner(db):
     return factories.PartnerFactory()

@@ -169,7 +169,8 @@ def test_the_migration_encrypts_existing_persons_their_history_and_lookups():
         )
         old.get_model("employees", "HistoricalEmployee").objects.create(
             id=person.pk, insz=NUMBER, first_name="Oud", last_name="Record", registered_on=datetime.date(2018, 1, 1),
-            created_at=now, updated_at=now, history_date=now, history_type="+", gender="",
+            created_at=person.created_at, updated_at=person.updated_at, history_date=now, history_type="+",
+            gender="",
         )
         user = old.get_model("accounts", "User").objects.create(username="kijker")
         old.get_model("employees", "AccessEvent").objects.create(user=user, action="insz_lookup", insz=NUMBER,

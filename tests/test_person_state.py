@@ -77,7 +77,7 @@ def test_the_support_package_is_shown_only_when_there_is_one(client, administrat
     job(person, regular_employer, D(2019, 4, 1), regular=True, support=True)
     with_package = page(client, administrator, person, D(2019, 6, 1))
     assert with_package.context["state"].work.with_support_package
-    person.employments.update(with_support_package=False)
+    person.employments.update_with_history(with_support_package=False, reason="correction")
     without = page(client, administrator, person, D(2019, 6, 1))
     assert not without.context["state"].work.with_support_package
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.dates import age_in_years
+from common.history import set_null_with_history
 from common.models import ManagedListItem, RegisteredModel
 from common.validators import validate_not_future
 from partners.constants import OrganisationKind
@@ -70,7 +71,7 @@ class Trajectory(RegisteredModel):
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("caseworker"),
-        on_delete=models.SET_NULL,
+        on_delete=set_null_with_history,
         null=True,
         blank=True,
         related_name="trajectories",

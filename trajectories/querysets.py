@@ -1,11 +1,10 @@
 """Querysets for trajectories and internships, scoped to the user who asks."""
 
-from django.db import models
-
 from accounts import access
+from common.history import HistoryQuerySet
 
 
-class TrajectoryQuerySet(models.QuerySet):
+class TrajectoryQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Administrators see every trajectory; partner staff their organisation's; nobody else any."""
         if access.sees_everything(user):
@@ -19,7 +18,7 @@ class TrajectoryQuerySet(models.QuerySet):
         return self.filter(end_date__isnull=False)
 
 
-class InternshipQuerySet(models.QuerySet):
+class InternshipQuerySet(HistoryQuerySet):
     def visible_to(self, user):
         """Internships follow the visibility of their trajectory."""
         if access.sees_everything(user):

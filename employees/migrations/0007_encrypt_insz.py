@@ -55,8 +55,17 @@ def _convert(apps, schema_editor, source, columns, change):
 
 
 def encrypt(apps, schema_editor):
-    _convert(apps, schema_editor, "insz", ["insz_encrypted", "insz_digest"],
-             lambda number: (encrypt_insz(number), insz_digest(number)))
+    # One token per number, shared by the person, their history rows and the look-ups: a person's latest
+    # history row must stay equal to the person (common.history.history_disagreements), which two
+    # encryptions of the same number (each with a fresh IV) would not be. The digest shows equal numbers anyway.
+    tokens = {}
+
+    def change(number):
+        if number not in tokens:
+            tokens[number] = (encrypt_insz(number), insz_digest(number))
+        return tokens[number]
+
+    _convert(apps, schema_editor, "insz", ["insz_encrypted", "insz_digest"], change)
 
 
 def decrypt(apps, schema_editor):

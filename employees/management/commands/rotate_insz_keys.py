@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from common.crypto import _current_fernet, decrypt_insz, insz_digest
+from common.history import bulk_update_with_history, is_tracked
 
 CHUNK = 2000
 
@@ -41,7 +42,9 @@ class Command(BaseCommand):
                 raise CommandError("--rehash needs DOORSTROOM_INSZ_NEW_HASH_KEY: a new random key of 32+ characters.")
         fernet = _current_fernet()
         with transaction.atomic():
-            for model in (Employee, Employee.history.model, AccessEvent):
+            # The history first: rotating a person writes one more history row (common.history), which
+            # must keep the person's new token rather than be rotated again.
+            for model in (Employee.history.model, AccessEvent, Employee):
                 count = self._rotate(model, fernet, new_hash_key.encode() if new_hash_key else None)
                 self.stdout.write(f"{model._meta.label}: {count} INSZ numbers re-encrypted" + (" and rehashed" if rehash else ""))
             self.stdout.write(f"imports.ImportRun: {self._rotate_import_files(fernet)} kept files re-encrypted")
@@ -68,10 +71,17 @@ class Command(BaseCommand):
             record.insz_encrypted = fernet.rotate(record.insz_encrypted.encode()).decode()
             batch.append(record)
             if len(batch) == CHUNK:
-                model.objects.bulk_update(batch, fields)
-                count += len(batch)
+                count += self._write(model, batch, fields)
                 batch = []
         if batch:
-            model.objects.bulk_update(batch, fields)
-            count += len(batch)
+            count += self._write(model, batch, fields)
         return count
+
+    @staticmethod
+    def _write(model, batch, fields) -> int:
+        """A person's new token is a change of a stored value like any other: recorded in its history."""
+        if is_tracked(model):
+            bulk_update_with_history(batch, fields, reason="INSZ key rotation")
+        else:
+            model.objects.bulk_update(batch, fields)
+        return len(batch)

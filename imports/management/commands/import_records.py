@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from imports.constants import ImportKind
@@ -29,9 +30,11 @@ class Command(BaseCommand):
             if importer is None:
                 raise CommandError(f"No such user: {user}")
         content = path.read_bytes()
-        result = import_file(kind=kind, content=content, file_name=path.name, user=importer, dry_run=dry_run)
-        if not dry_run:
-            record_run(kind=kind, content=content, file_name=path.name, user=importer, result=result)
+        # The records and the run that records the import are written together or not at all.
+        with transaction.atomic():
+            result = import_file(kind=kind, content=content, file_name=path.name, user=importer, dry_run=dry_run)
+            if not dry_run:
+                record_run(kind=kind, content=content, file_name=path.name, user=importer, result=result)
         if result.errors:
             for error in result.errors:
                 self.stderr.write(

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CommonConfig(AppConfig):
+    name = "common"
+
+    def ready(self):
+        from common.history import record_migrated_records
+
+        # Data migrations write through historical models, which send no signals: record what they made.
+        post_migrate.connect(record_migrated_records, dispatch_uid="common.record_migrated_records")
