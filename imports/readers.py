@@ -53,7 +53,12 @@ def _read_csv(content: bytes) -> Table:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252")
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:  # five bytes mean nothing in Windows-1252: neither encoding fits
+            raise UnreadableFile(
+                _("The file is neither UTF-8 nor Windows-1252 text: save it as CSV UTF-8 or as an XLSX workbook.")
+            ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
