@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +11,17 @@ class CodeForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the user name's length checked before anyone tries to log in with it.
+
+    Django sets the field's max_length after it is made, so no validator checks it: a 10,000-character
+    user name reached authenticate(), and django-axes' record of the failed login (a 255-character
+    column) made PostgreSQL answer with a 500. Now the form refuses it, in Dutch, and nothing is recorded.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

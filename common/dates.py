@@ -11,3 +11,18 @@ def age_in_years(birth_date: datetime.date | None, on: datetime.date | None) -> 
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+def check_not_before_birth(employee, day: datetime.date | None, field: str) -> None:
+    """A person's evaluation or trajectory cannot take place before the person was born.
+
+    The age stored with the record would be negative, which its database constraint refuses (a 500
+    on a date such as 0001-01-01 typed into the form); say it on the date field instead.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    birth_date = getattr(employee, "birth_date", None)
+    if birth_date is not None and day is not None and day < birth_date:
+        raise ValidationError({field: gettext("This date lies before the person's birth date (%(birth)s).")
+                               % {"birth": birth_date.strftime("%d/%m/%Y")}})

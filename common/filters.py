@@ -58,9 +58,13 @@ def age_band_filter(field: str, label=_("age band")):
     )
 
 
-def year_filter(field: str, label=_("year")):
+def year_filter(field: str, label=_("year"), lookup_expr="year"):
+    """A year typed in a list's filter. The database compares dates with the year's first and last day,
+    which exist for the years 1 to 9999 only: any other number (-1, 10**20) answered 500; now the
+    filter form says what is wrong and the list shows nothing."""
     return django_filters.NumberFilter(
-        field_name=field, lookup_expr="year", label=label, widget=forms.NumberInput(attrs={"min": 2000, "max": 2100})
+        field_name=field, lookup_expr=lookup_expr, label=label, min_value=1, max_value=9999, decimal_places=0,
+        widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}),
     )
 
 

@@ -205,6 +205,17 @@ class Employee(INSZMixin, RegisteredModel):
                     % {"encoded": encoded.strftime("%d/%m/%Y")}
                 }
             )
+        if self.pk and self.birth_date:
+            # The ages stored with the person's evaluations and trajectories are recomputed on save.
+            earliest = [d for d in (
+                self.evaluations.filter(evaluation_date__isnull=False).order_by("evaluation_date")
+                .values_list("evaluation_date", flat=True).first(),
+                self.trajectories.order_by("start_date").values_list("start_date", flat=True).first(),
+            ) if d is not None]
+            if earliest and min(earliest) < self.birth_date:
+                raise ValidationError({"birth_date": _(
+                    "The person has an evaluation or a trajectory on %(date)s, before this birth date."
+                ) % {"date": min(earliest).strftime("%d/%m/%Y")}})
 
 
 class Employment(RegisteredModel):

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from common.dates import age_in_years
 from common.history import set_null_with_history
 from common.models import ManagedListItem, RegisteredModel
+from common.dates import check_not_before_birth
 from common.validators import validate_not_future
 from evaluations.constants import ReferralStatus
 from evaluations.querysets import EvaluationQuerySet, ReferralQuerySet
@@ -91,6 +92,11 @@ class Evaluation(RegisteredModel):
 
     def get_absolute_url(self):
         return reverse("admin:evaluations_evaluation_change", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.employee_id:
+            check_not_before_birth(self.employee, self.evaluation_date, "evaluation_date")
 
     def refresh_derived(self):
         """Store the age at the evaluation date; bulk writers call this themselves."""

@@ -19,15 +19,29 @@ def to_csv(headers, rows) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def text_cell(sheet, value: str):
+    """A cell that holds `value` as text: never read as a formula (a value typed as `=cmd|...` in an
+    uploaded file comes back in the error report), without the control characters a worksheet cannot hold."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
 def to_xlsx(headers, rows, *, title="export") -> bytes:
-    """An XLSX workbook; dates stay text in ISO form so the file reads the same everywhere."""
+    """An XLSX workbook; dates stay text in ISO form so the file reads the same everywhere.
+
+    Text goes in as text, exactly as given, so that the import reads it back unchanged."""
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(headers)
+    sheet.append([text_cell(sheet, str(h)) for h in headers])
     for row in rows:
-        sheet.append([str(v) if v is not None and not isinstance(v, (int, str)) else v for v in row])
+        values = [str(v) if v is not None and not isinstance(v, (int, str)) else v for v in row]
+        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,5 +1,6 @@
 """Read an uploaded CSV or XLSX file into a header and numbered rows of cells."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -50,12 +51,35 @@ def read_table(content: bytes, file_name: str) -> Table:
 
 
 def _read_csv(content: bytes) -> Table:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile(_("The file cannot be read as UTF-16 text.")) from None
+    else:
+        text = _decode_8bit(content)
+    if "\x00" in text:
+        # PostgreSQL stores no NUL in text: refuse the file here, not with a server error later.
+        raise UnreadableFile(_("The file holds NUL characters: it is not a CSV text file, or it is damaged."))
+    return _csv_table(text)
+
+
+def _decode_8bit(content: bytes) -> str:
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252")
+        try:
+            return content.decode("cp1252")
+        except UnicodeDecodeError:  # five bytes mean nothing in Windows-1252: neither encoding fits
+            raise UnreadableFile(
+                _("The file is neither UTF-8 nor Windows-1252 text: save it as CSV UTF-8 or as an XLSX workbook.")
+            ) from None
+
+
+def _csv_table(text: str) -> Table:
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Comma, semicolon (Excel in Belgium) or tab (Excel's "Unicode text"): the one the header uses most.
+    delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = [h.strip() for h in next(reader)]

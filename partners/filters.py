@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import CaseFilterSet, SearchFilter, organisation_name_filter, province_filter
+from common.filters import CaseFilterSet, SearchFilter, organisation_name_filter, province_filter, year_filter
 from partners.constants import OrganisationKind
 from partners.models import Call, Grant, Organisation, Pilot
 
@@ -21,7 +21,7 @@ class OrganisationFilter(CaseFilterSet):
 class GrantFilter(CaseFilterSet):
     partner = organisation_name_filter("partner", _("partner"))
     call = django_filters.ModelChoiceFilter(queryset=Call.objects.all(), label=_("call"))
-    year = django_filters.NumberFilter(field_name="year", label=_("year"))
+    year = year_filter("year", _("year"), lookup_expr="exact")
 
     class Meta:
         model = Grant
@@ -30,7 +30,7 @@ class GrantFilter(CaseFilterSet):
 
 class PilotFilter(CaseFilterSet):
     q = SearchFilter(search_fields=("name", "sector", "organisations__name"), label=_("Name, sector or organisation"))
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("start year"))
+    year = year_filter("start_date", _("start year"))
 
     class Meta:
         model = Pilot

@@ -5,6 +5,7 @@ import io
 import json
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 
 def as_dict(run) -> dict:
@@ -34,14 +35,23 @@ def to_csv(run) -> str:
     return out.getvalue()
 
 
+def _append(sheet, values):
+    """A row whose text stays text: a label or report name such as `=cmd|...` (organisation names are
+    typed by people) is never read as a formula, and control characters a sheet cannot hold are dropped."""
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row] if values else ():
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _fill_sheet(sheet, run):
-    sheet.append([run.report.name, run.report.slug])
+    _append(sheet, [run.report.name, run.report.slug])
     known = run.known_at.isoformat() if run.known_at else "now"
-    sheet.append(["as_of", run.as_of.isoformat(), "known_at", known])
+    _append(sheet, ["as_of", run.as_of.isoformat(), "known_at", known])
     sheet.append([])
-    sheet.append([*run.dimensions, "value"])
+    _append(sheet, [*run.dimensions, "value"])
     for labels, value in run.rows():
-        sheet.append([*(labels[d] for d in run.dimensions), value])
+        _append(sheet, [*(labels[d] for d in run.dimensions), value])
 
 
 # Sheet names hold at most 31 characters: long words of the slugs are shortened first.

@@ -1,6 +1,9 @@
 """Forms to build a saved report and to choose the dates a report is run for."""
 
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,11 @@ from reports.models import SavedReport
 
 
 RESERVED_SLUGS = {"nieuw", "parlementaire-vraag"}
+
+# The measures count in quarters and years around the dates of a report (the quarters after an exit,
+# ages): a date near the calendar's ends (9999-12-31) made that arithmetic fail with a 500.
+REPORT_DATE_VALIDATORS = [MinValueValidator(datetime.date(1900, 1, 1)), MaxValueValidator(datetime.date(2999, 12, 31))]
+REPORT_DATE_FIELDS = ("period_from", "period_to", "as_of", "known_at")
 
 
 def _all_dimensions():
@@ -106,6 +114,8 @@ class SavedReportForm(forms.ModelForm):
         self.fields["population"] = forms.ChoiceField(
             label=_("Figure"), choices=figures, required=False, help_text=self.fields["population"].help_text
         )
+        for name in REPORT_DATE_FIELDS:
+            self.fields[name].validators.extend(REPORT_DATE_VALIDATORS)
         instance = self.instance
         if not self.is_bound:
             rows = list(instance.row_dimensions or [])
@@ -155,10 +165,12 @@ class RunForm(forms.Form):
         label=_("Reference date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        validators=REPORT_DATE_VALIDATORS,
     )
     known_at = forms.DateField(
         label=_("Register as it stood on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("Empty: today's register."),
+        validators=REPORT_DATE_VALIDATORS,
     )

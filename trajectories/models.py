@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.dates import age_in_years
+from common.dates import age_in_years, check_not_before_birth
 from common.history import set_null_with_history
 from common.models import ManagedListItem, RegisteredModel
 from common.validators import validate_not_future
@@ -148,6 +148,11 @@ class Trajectory(RegisteredModel):
             previous = value
         if self.end_reason_id and not self.end_date:
             errors["end_date"] = _("Give the end date together with the end reason.")
+        if self.employee_id and "start_date" not in errors:
+            try:
+                check_not_before_birth(self.employee, self.start_date, "start_date")
+            except ValidationError as error:
+                errors.update(error.message_dict)
         if errors:
             raise ValidationError(errors)
 
