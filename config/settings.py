@@ -36,6 +36,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the reports' aggregates cost enough for PostgreSQL to compile them, and
+    # the compiling took 0.6-0.9 s of a 1.3 s report at a million persons, more than it saved
+    # (docs/benchmarks.md, ministerial pack). The pages' queries are too cheap to be compiled anyway.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

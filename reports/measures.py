@@ -3,7 +3,7 @@
 import datetime
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employment
@@ -90,14 +90,21 @@ def ready_evaluations(ctx: Context):
 
 
 def ready_units(ctx: Context):
-    """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated)."""
-    first = (
-        ready_evaluations(ctx)
-        .filter(employee_id=OuterRef("employee_id"))
-        .order_by(F("evaluation_date").asc(nulls_last=True), "id")
-        .values("id")[:1]
+    """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated).
+
+    Written as "no ready evaluation of the same person comes before it" (dated before undated,
+    then by date, then by id): PostgreSQL runs it as an anti-join and estimates its rows, where
+    `id = (first of the person)` was a sorted subquery per evaluation that the planner took for
+    a handful of rows and joined by nested loops (docs/benchmarks.md, ministerial pack).
+    """
+    outer_undated = Q(IsNull(OuterRef("evaluation_date"), True))
+    earlier = ready_evaluations(ctx).filter(employee_id=OuterRef("employee_id")).filter(
+        Q(evaluation_date__isnull=False) & outer_undated
+        | Q(evaluation_date__lt=OuterRef("evaluation_date"))
+        | Q(evaluation_date=OuterRef("evaluation_date"), id__lt=OuterRef("id"))
+        | Q(evaluation_date__isnull=True, id__lt=OuterRef("id")) & outer_undated
     )
-    return ready_evaluations(ctx).filter(id=Subquery(first))
+    return ready_evaluations(ctx).filter(~Exists(earlier))
 
 
 def _at_work(ctx):
