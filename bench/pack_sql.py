@@ -311,3 +311,74 @@ def compare(app: dict, sql: dict) -> str:
         return f"yes, {len(keys)} cells"
     shown = "; ".join(f"{'/'.join(k)}: {app.get(k)} vs {sql.get(k)}" for k in different[:3])
     return f"NO: {len(different)} of {len(keys)} cells differ ({shown})"
+
+
+# --- a few reports as an administrator builds them in the report builder ------------------------------
+# Unsaved SavedReport definitions (the builder's fields), run like the pack, each with its SQL.
+
+ADMIN_BUILT = {
+    "admin_internships_hired_by_sector_year": (
+        {"measure": "internships", "population": "hired", "row_dimensions": ["sector"], "column_dimension": "year"},
+        _by(
+            f"{LABEL.format('s.sector')}|{YEAR.format('s.start_date')}",
+            "",
+            "FROM trajectories_internship s WHERE s.start_date BETWEEN %(p)s AND %(d)s",
+            where=" AND s.outcome = 'hired'",
+        ),
+    ),
+    "admin_evaluations_by_office_advice": (
+        {"measure": "evaluations", "population": "", "row_dimensions": ["office"], "column_dimension": "advice"},
+        _by(
+            f"{LABEL.format('e.office')}|{LABEL.format('a.code')}",
+            "LEFT JOIN evaluations_advice a ON a.id = e.advice_id",
+            EVALUATIONS,
+        ),
+    ),
+    "admin_trajectories_by_status_instrument": (
+        {"measure": "trajectories", "population": "", "row_dimensions": ["status"], "column_dimension": "instrument"},
+        _unpivot(
+            [
+                ("trajectories", "count(*)"),
+                ("running", "count(*) FILTER (WHERE t.end_date IS NULL OR t.end_date > %(d)s)"),
+                ("ended", "count(*) FILTER (WHERE t.end_date <= %(d)s)"),
+                ("persons", "count(DISTINCT t.employee_id)"),
+            ],
+            "FROM trajectories_trajectory t LEFT JOIN employees_instrument i ON i.id = t.instrument_id "
+            "WHERE t.start_date BETWEEN %(p)s AND %(d)s",
+            labels=f"{LABEL.format('i.name')} AS instrument",
+            group="1",
+        ),
+    ),
+    "admin_ended_by_reason_year": (
+        {"measure": "ended", "population": "ended", "row_dimensions": ["end_reason"], "column_dimension": "year"},
+        _by(
+            f"{LABEL.format('r.code')}|{YEAR.format('t.end_date')}",
+            "LEFT JOIN trajectories_endreason r ON r.id = t.end_reason_id",
+            "FROM trajectories_trajectory t WHERE t.start_date BETWEEN %(p)s AND %(d)s AND t.end_date <= %(d)s",
+        ),
+    ),
+    "admin_at_work_by_status_province": (
+        {"measure": "at_work", "population": "", "row_dimensions": ["status"], "column_dimension": "province"},
+        "SELECT 'trajectories', " + PROVINCE.format("o.province") + ", count(*) FROM trajectories_trajectory t "
+        + ORG.format("t.se_employer_id") + " WHERE t.start_date BETWEEN %(p)s AND %(d)s GROUP BY 2 UNION ALL "
+        + _unpivot(
+            [
+                ("persons", "count(*)"),
+                ("at_work", "count(*) FILTER (WHERE w.regular)"),
+                ("at_work_without_support_package", "count(*) FILTER (WHERE w.without_package)"),
+                ("at_work_with_support_package", "count(*) FILTER (WHERE w.regular AND NOT w.without_package)"),
+                ("at_work_internal", "count(*) FILTER (WHERE w.internal)"),
+                ("at_work_external", "count(*) FILTER (WHERE w.regular AND NOT w.internal)"),
+            ],
+            "FROM (SELECT DISTINCT ON (t.employee_id) t.* FROM trajectories_trajectory t "
+            "WHERE t.start_date BETWEEN %(p)s AND %(d)s ORDER BY t.employee_id, t.start_date DESC, t.id DESC) t "
+            + ORG.format("t.se_employer_id")
+            + " CROSS JOIN LATERAL (SELECT coalesce(bool_or(true), false) AS regular, "
+            "coalesce(bool_or(NOT s.with_support_package), false) AS without_package, "
+            "coalesce(bool_or(s.employer_id = t.se_employer_id), false) AS internal FROM employees_employment s "
+            f"WHERE s.employee_id = t.employee_id AND s.instrument_id IS NULL AND {COVERING_D}) w",
+            labels=PROVINCE.format("o.province") + " AS province",
+            group="1",
+        ),
+    ),
+}
