@@ -13,6 +13,7 @@ from partners.models import Grant
 from reports.engine import (
     Context,
     Dimension,
+    Flags,
     Measure,
     Status,
     age_band_of,
@@ -122,19 +123,34 @@ READY = Measure(
     units=ready_units,
     model=Evaluation,
     dimensions=_evaluation_dims(),
+    flags=Flags(
+        related=_spells,
+        related_facts={
+            "at_work": lambda ctx: covering(ctx.as_of),
+            "same_employer": lambda ctx: covering(ctx.as_of) & Q(employer_id=OuterRef("employer_id")),
+            "regular": lambda ctx: covering(ctx.as_of) & Q(instrument__isnull=True),
+        },
+    ),
     statuses=[
         Status("advised_ready", _("advised ready")),
-        Status("at_work", _("at work on the reference date"), condition=_at_work),
-        Status("at_work_same_employer", _("at work with the same employer"), condition=_at_work_same),
+        Status("at_work", _("at work on the reference date"), condition=_at_work, when=lambda f: f["at_work"]),
+        Status(
+            "at_work_same_employer",
+            _("at work with the same employer"),
+            condition=_at_work_same,
+            when=lambda f: f["same_employer"],
+        ),
         Status(
             "at_work_other_employer",
             _("at work with another employer"),
             condition=lambda ctx: _at_work(ctx) & ~_at_work_same(ctx),
+            when=lambda f: f["at_work"] and not f["same_employer"],
         ),
         Status(
             "at_work_regular_economy",
             _("in a regular-economy job"),
             condition=lambda ctx: Q(Exists(_covering_d(ctx, instrument__isnull=True))),
+            when=lambda f: f["regular"],
         ),
     ],
 )
@@ -290,25 +306,41 @@ AT_WORK = Measure(
     units=latest_trajectory_units,
     model=Trajectory,
     dimensions=_trajectory_dims(),
+    flags=Flags(
+        related=lambda ctx: _spells(ctx, instrument__isnull=True).filter(covering(ctx.as_of)),
+        related_facts={
+            "regular": lambda ctx: Q(instrument__isnull=True),
+            "without_package": lambda ctx: Q(with_support_package=False),
+            "internal": lambda ctx: Q(employer_id=OuterRef("se_employer_id")),
+        },
+    ),
     statuses=[
         Status("trajectories", _("trajectories"), units=trajectory_units),
         Status("persons", _("persons with a trajectory")),
-        Status("at_work", _("at work in the regular economy"), condition=_regular_on_d),
+        Status("at_work", _("at work in the regular economy"), condition=_regular_on_d, when=lambda f: f["regular"]),
         Status(
             "at_work_without_support_package",
             _("at work without work-support package"),
             condition=lambda ctx: _regular_on_d(ctx, with_support_package=False),
+            when=lambda f: f["without_package"],
         ),
         Status(
             "at_work_with_support_package",
             _("at work with work-support package only"),
             condition=lambda ctx: _regular_on_d(ctx) & ~_regular_on_d(ctx, with_support_package=False),
+            when=lambda f: f["regular"] and not f["without_package"],
         ),
-        Status("at_work_internal", _("at work with the same employer (internal)"), condition=_internal_on_d),
+        Status(
+            "at_work_internal",
+            _("at work with the same employer (internal)"),
+            condition=_internal_on_d,
+            when=lambda f: f["internal"],
+        ),
         Status(
             "at_work_external",
             _("at work with another employer (external)"),
             condition=lambda ctx: _regular_on_d(ctx) & ~_internal_on_d(ctx),
+            when=lambda f: f["regular"] and not f["internal"],
         ),
     ],
 )
@@ -338,16 +370,21 @@ def lasting_units(ctx: Context):
     return transition_spells(ctx).filter(id=Subquery(first))
 
 
+def _regular_at(months):
+    """A regular-economy spell of the person covering the day `months` after the move (a fact of a spell)."""
+    moment = AddMonths(OuterRef("start_date"), months)
+    return Q(instrument__isnull=True, start_date__lte=moment) & (Q(end_date__isnull=True) | Q(end_date__gte=moment))
+
+
+def _months_passed(months):
+    """The day `months` after the move is on or before D (a fact of the unit)."""
+    return lambda ctx: Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of)))
+
+
 def _still_regular(months):
     def condition(ctx):
-        moment = AddMonths(OuterRef("start_date"), months)
-        later = ctx.records(Employment).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=moment),
-            employee_id=OuterRef("employee_id"),
-            instrument__isnull=True,
-            start_date__lte=moment,
-        )
-        return Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of))) & Q(Exists(later))
+        later = ctx.records(Employment).filter(_regular_at(months), employee_id=OuterRef("employee_id"))
+        return _months_passed(months)(ctx) & Q(Exists(later))
 
     return condition
 
@@ -406,18 +443,45 @@ LASTING_WORK = Measure(
             ),
         ),
     ],
+    flags=Flags(
+        unit={f"passed_{n}": _months_passed(n) for n in (3, 6, 12)},
+        related=_spells,
+        related_facts={
+            **{f"regular_at_{n}": (lambda n: lambda ctx: _regular_at(n))(n) for n in (3, 6, 12)},
+            "back": lambda ctx: Q(
+                instrument__isnull=False, start_date__gt=OuterRef("start_date"), start_date__lte=ctx.as_of
+            ),
+            "regular_on_d": lambda ctx: Q(instrument__isnull=True) & covering(ctx.as_of),
+        },
+    ),
     statuses=[
         Status("moved", _("moved to a regular job")),
-        Status("regular_after_3_months", _("in regular work after 3 months"), condition=_still_regular(3)),
-        Status("regular_after_6_months", _("in regular work after 6 months"), condition=_still_regular(6)),
-        Status("regular_after_12_months", _("in regular work after 12 months"), condition=_still_regular(12)),
-        Status("back_to_social_economy", _("back in the social economy"), condition=_back),
+        *[
+            Status(
+                f"regular_after_{n}_months",
+                label,
+                condition=_still_regular(n),
+                when=(lambda n: lambda f: f[f"passed_{n}"] and f[f"regular_at_{n}"])(n),
+            )
+            for n, label in (
+                (3, _("in regular work after 3 months")),
+                (6, _("in regular work after 6 months")),
+                (12, _("in regular work after 12 months")),
+            )
+        ],
+        Status("back_to_social_economy", _("back in the social economy"), condition=_back, when=lambda f: f["back"]),
         Status(
             "in_regular_work",
             _("in regular work on the reference date, not back"),
             condition=lambda ctx: ~_back(ctx) & _regular_spell_on_d(ctx),
+            when=lambda f: not f["back"] and f["regular_on_d"],
         ),
-        Status("neither", _("neither"), condition=lambda ctx: ~_back(ctx) & ~_regular_spell_on_d(ctx)),
+        Status(
+            "neither",
+            _("neither"),
+            condition=lambda ctx: ~_back(ctx) & ~_regular_spell_on_d(ctx),
+            when=lambda f: not f["back"] and not f["regular_on_d"],
+        ),
     ],
 )
 
@@ -432,22 +496,23 @@ def _quarter_employed(quarters_after):
         window_end = AddMonths(QuarterStart(F("end_date")), 3 * (quarters_after + 1))
         return Q(LessThanOrEqual(window_end, Value(ctx.as_of + datetime.timedelta(days=1))))
 
-    def employed(ctx):
+    def in_window(ctx):
+        """A regular spell overlapping that quarter (a fact of the person's spells)."""
         window_start = AddMonths(QuarterStart(OuterRef("end_date")), 3 * quarters_after)
         window_end = AddMonths(QuarterStart(OuterRef("end_date")), 3 * (quarters_after + 1))
-        spells = ctx.records(Employment).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=window_start),
-            employee_id=OuterRef("employee_id"),
-            instrument__isnull=True,
-            start_date__lt=window_end,
+        return Q(instrument__isnull=True, start_date__lt=window_end) & (
+            Q(end_date__isnull=True) | Q(end_date__gte=window_start)
         )
+
+    def employed(ctx):
+        spells = ctx.records(Employment).filter(in_window(ctx), employee_id=OuterRef("employee_id"))
         return observed(ctx) & Q(Exists(spells))
 
-    return observed, employed
+    return observed, employed, in_window
 
 
-_q2_observed, _q2_employed = _quarter_employed(2)
-_q4_observed, _q4_employed = _quarter_employed(4)
+_q2_observed, _q2_employed, _q2_in_window = _quarter_employed(2)
+_q4_observed, _q4_employed, _q4_in_window = _quarter_employed(4)
 
 EMPLOYMENT_AFTER_EXIT = Measure(
     code="employment_after_exit",
@@ -458,13 +523,32 @@ EMPLOYMENT_AFTER_EXIT = Measure(
     units=ended_units,
     model=Trajectory,
     dimensions=_trajectory_dims(year_field="end_date"),
+    flags=Flags(
+        unit={"observed_q2": _q2_observed, "observed_q4": _q4_observed},
+        related=_spells,
+        related_facts={"work_q2": _q2_in_window, "work_q4": _q4_in_window},
+    ),
     statuses=[
         Status("ended", _("ended")),
-        Status("observed_q2", _("2nd quarter after exit observed"), condition=_q2_observed),
-        Status("regular_work_q2", _("in regular work in the 2nd quarter after exit"), condition=_q2_employed),
+        Status(
+            "observed_q2", _("2nd quarter after exit observed"), condition=_q2_observed, when=lambda f: f["observed_q2"]
+        ),
+        Status(
+            "regular_work_q2",
+            _("in regular work in the 2nd quarter after exit"),
+            condition=_q2_employed,
+            when=lambda f: f["observed_q2"] and f["work_q2"],
+        ),
         Status("share_q2", _("share in regular work, 2nd quarter"), ratio=("regular_work_q2", "observed_q2")),
-        Status("observed_q4", _("4th quarter after exit observed"), condition=_q4_observed),
-        Status("regular_work_q4", _("in regular work in the 4th quarter after exit"), condition=_q4_employed),
+        Status(
+            "observed_q4", _("4th quarter after exit observed"), condition=_q4_observed, when=lambda f: f["observed_q4"]
+        ),
+        Status(
+            "regular_work_q4",
+            _("in regular work in the 4th quarter after exit"),
+            condition=_q4_employed,
+            when=lambda f: f["observed_q4"] and f["work_q4"],
+        ),
         Status("share_q4", _("share in regular work, 4th quarter"), ratio=("regular_work_q4", "observed_q4")),
     ],
 )
