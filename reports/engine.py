@@ -319,7 +319,8 @@ def compute(
         single = sd not in dimensions and len(members) == 1
         for status in members:
             values.setdefault(status.code, {})
-        if measure.flags and any(s.when for s in members) and all(
+        # One figure alone (not broken down by status) filters by its condition: one probe per unit already.
+        if measure.flags and not single and any(s.when for s in members) and all(
             (s.when or not s.condition) and s.aggregate == "count" for s in members
         ):
             _count_by_flags(measure.flags, ctx, qs, others, members, single, values, seen)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
@@ -279,14 +280,16 @@ INTERNSHIPS = Measure(
 
 
 def latest_trajectory_units(ctx: Context):
-    """Each person's latest trajectory started on or before D: the unit of the at-work counts."""
-    latest = (
-        trajectory_units(ctx)
-        .filter(employee_id=OuterRef("employee_id"))
-        .order_by("-start_date", "-id")
-        .values("id")[:1]
+    """Each person's latest trajectory started on or before D: the unit of the at-work counts.
+
+    "No trajectory of the same person starts later (or the same day with a higher id)": an
+    anti-join with a row estimate, where `id = (latest of the person)` was a sorted subquery
+    per trajectory that the planner took for a few dozen rows (docs/benchmarks.md).
+    """
+    later = trajectory_units(ctx).filter(employee_id=OuterRef("employee_id")).filter(
+        Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), id__gt=OuterRef("id"))
     )
-    return trajectory_units(ctx).filter(id=Subquery(latest))
+    return trajectory_units(ctx).filter(~Exists(later))
 
 
 def _regular_on_d(ctx, **filters):
@@ -363,11 +366,15 @@ def transition_spells(ctx: Context):
 
 
 def lasting_units(ctx: Context):
-    """Each person's first transition spell: the move from the social to the regular economy."""
-    first = (
-        transition_spells(ctx).filter(employee_id=OuterRef("employee_id")).order_by("start_date", "id").values("id")[:1]
+    """Each person's first transition spell: the move from the social to the regular economy.
+
+    "No transition spell of the same person starts earlier (or the same day with a lower id)":
+    an anti-join, as for the reference evaluation of `ready_units`.
+    """
+    earlier = transition_spells(ctx).filter(employee_id=OuterRef("employee_id")).filter(
+        Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), id__lt=OuterRef("id"))
     )
-    return transition_spells(ctx).filter(id=Subquery(first))
+    return transition_spells(ctx).filter(~Exists(earlier))
 
 
 def _regular_at(months):
@@ -408,15 +415,28 @@ def _back(ctx):
 
 
 def _return_after(ctx):
-    first = Subquery(_first_return(ctx))
-    return Case(
-        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 3))), then=Value("0-3m")),
-        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 6))), then=Value("3-6m")),
-        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 12))), then=Value("6-12m")),
-        When(Exists(_first_return(ctx)), then=Value("12m+")),
-        default=Value("not_returned"),
-        output_field=CharField(),
+    """How long after the move the first return came, from one subquery that gives the bucket of that return."""
+    bucket = (
+        ctx.records(Employment)
+        .filter(
+            employee_id=OuterRef("employee_id"),
+            instrument__isnull=False,
+            start_date__gt=OuterRef("start_date"),
+            start_date__lte=ctx.as_of,
+        )
+        .order_by("start_date")
+        .annotate(
+            bucket=Case(
+                When(start_date__lte=AddMonths(OuterRef("start_date"), 3), then=Value("0-3m")),
+                When(start_date__lte=AddMonths(OuterRef("start_date"), 6), then=Value("3-6m")),
+                When(start_date__lte=AddMonths(OuterRef("start_date"), 12), then=Value("6-12m")),
+                default=Value("12m+"),
+                output_field=CharField(),
+            )
+        )
+        .values("bucket")[:1]
     )
+    return Coalesce(Subquery(bucket), Value("not_returned"), output_field=CharField())
 
 
 def _regular_spell_on_d(ctx):
