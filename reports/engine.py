@@ -71,11 +71,27 @@ class Context:
 
 def label_or_unknown(path: str):
     """A text field as label, `onbekend` when null or empty."""
-    return Case(
+    label = Case(
         When(Q(**{f"{path}__isnull": True}) | Q(**{path: ""}), then=Value(UNKNOWN)),
         default=Cast(path, CharField()),
         output_field=CharField(),
     )
+    label.field_path = path  # a filter on known labels can test the field itself (see `_filter_on_labels`)
+    return label
+
+
+def _filter_on_labels(qs, name: str, expression, labels):
+    """Keep the units whose label of dimension `name` is one of `labels`.
+
+    A label that is the field's own value (`label_or_unknown`) is filtered on the field when
+    `onbekend` is not kept: `call__number IN ('432')` instead of `CASE ... END IN ('432')`, which
+    the planner cannot estimate (it took a call's 4,300 trajectories for 1,700 and chose nested
+    loops, docs/benchmarks.md).
+    """
+    path = getattr(expression, "field_path", None)
+    if path and UNKNOWN not in labels and "" not in labels:
+        return qs.filter(**{f"{path}__in": list(labels)})
+    return qs.filter(**{f"d_{name}__in": list(labels)})
 
 
 def number_or_unknown(path: str):
@@ -315,7 +331,7 @@ def compute(
         qs = qs.annotate(**annotations)
         for name, labels in filters.items():
             if name in exprs:
-                qs = qs.filter(**{f"d_{name}__in": list(labels)})
+                qs = _filter_on_labels(qs, name, annotations[f"d_{name}"], labels)
         single = sd not in dimensions and len(members) == 1
         for status in members:
             values.setdefault(status.code, {})
