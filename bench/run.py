@@ -78,91 +78,90 @@ def timed(fn, runs=RUNS):
     return statistics.median(times), result
 
 
-# --- hand-written SQL for the pack's reports (live tables, same as the app with K = now) -----------
-
-AGE_ESF2014 = "CASE WHEN {age} >= 55 THEN '55+' WHEN {age} >= 25 THEN '25-54' WHEN {age} >= 0 THEN '<25' ELSE 'onbekend' END"
-YEAR = "COALESCE(EXTRACT(YEAR FROM {d})::int::text, 'onbekend')"
-
-EVAL_PERIOD = "(e.evaluation_date IS NULL OR (e.evaluation_date <= %(d)s AND e.evaluation_date >= %(p)s))"
-TRAJ_432 = (
-    "FROM trajectories_trajectory t JOIN partners_call c ON c.id = t.call_id "
-    "WHERE t.start_date <= %(d)s AND c.number = '432'"
-)
-
-SQL = {
-    "q3_evaluations_by_province_year": (
-        f"SELECT {YEAR.format(d='e.evaluation_date')}, o.province, count(*) FROM evaluations_evaluation e "
-        f"LEFT JOIN partners_organisation o ON o.id = e.employer_id WHERE {EVAL_PERIOD} GROUP BY 1, 2"
-    ),
-    "q3_evaluations_by_age_year": (
-        f"SELECT {YEAR.format(d='e.evaluation_date')}, "
-        "CASE WHEN e.age_years IS NOT NULL THEN "
-        + AGE_ESF2014.format(age="e.age_years")
-        + " WHEN e.evaluation_date IS NULL AND p.birth_date IS NOT NULL THEN "
-        + AGE_ESF2014.format(age="EXTRACT(YEAR FROM age(%(d)s::date, p.birth_date))")
-        + " ELSE 'onbekend' END, count(*) FROM evaluations_evaluation e "
-        f"JOIN employees_employee p ON p.id = e.employee_id WHERE {EVAL_PERIOD} GROUP BY 1, 2"
-    ),
-    "q1_ready_by_instrument_province_year": (
-        "SELECT " + YEAR.format(d="r.evaluation_date") + ", COALESCE(i.name, 'onbekend'), o.province, count(*) FROM ("
-        "SELECT DISTINCT ON (e.employee_id) e.* FROM evaluations_evaluation e JOIN evaluations_advice a ON a.id = e.advice_id "
-        f"WHERE a.code = 'ready' AND {EVAL_PERIOD} ORDER BY e.employee_id, e.evaluation_date ASC NULLS LAST, e.id) r "
-        "LEFT JOIN employees_instrument i ON i.id = r.instrument_id "
-        "LEFT JOIN partners_organisation o ON o.id = r.employer_id GROUP BY 1, 2, 3"
-    ),
-    "q2a_trajectories_by_partner_year": (
-        f"SELECT {YEAR.format(d='t.start_date')}, p.name, count(*) {TRAJ_432.replace('WHERE', 'JOIN partners_organisation p ON p.id = t.partner_id WHERE')} GROUP BY 1, 2"
-    ),
-    "q2b_trajectories_by_province_year": (
-        f"SELECT {YEAR.format(d='t.start_date')}, o.province, count(*) {TRAJ_432.replace('WHERE', 'LEFT JOIN partners_organisation o ON o.id = t.se_employer_id WHERE')} GROUP BY 1, 2"
-    ),
-    "q2b_trajectories_by_age_year": (
-        f"SELECT {YEAR.format(d='t.start_date')}, {AGE_ESF2014.format(age='t.age_years')}, count(*) {TRAJ_432} GROUP BY 1, 2"
-    ),
-    "esf_participants_by_gender_year": (
-        f"SELECT {YEAR.format(d='t.start_date')}, p.gender, count(*) {TRAJ_432.replace('WHERE', 'JOIN employees_employee p ON p.id = t.employee_id WHERE')} GROUP BY 1, 2"
-    ),
-    "q2c_stopped_without_internship_by_partner": (
-        f"SELECT p.name, count(*) {TRAJ_432.replace('WHERE', 'JOIN partners_organisation p ON p.id = t.partner_id WHERE')} "
-        "AND t.end_date IS NOT NULL AND t.end_date <= %(d)s AND NOT EXISTS (SELECT 1 FROM trajectories_internship s "
-        "WHERE s.trajectory_id = t.id AND s.start_date <= t.end_date) GROUP BY 1"
-    ),
-    "q2e_money_by_partner_year": (
-        "SELECT g.year, p.name, sum(g.esf_amount), sum(g.flemish_amount), sum(g.spent_amount) FROM partners_grant g "
-        "JOIN partners_call c ON c.id = g.call_id JOIN partners_organisation p ON p.id = g.partner_id "
-        "WHERE c.number = '432' GROUP BY 1, 2"
-    ),
-}
+# --- the ministerial pack and a few admin-built reports against hand-written SQL (bench/pack_sql.py) -----
 
 
 def bench_reports(connection, today):
+    """Per report: app and SQL time, their ratio, whether every cell is equal, and the time at the saved dates.
+
+    The pack's reports as saved; then the admin-built ones of `pack_sql.ADMIN_BUILT`
+    (unsaved definitions, as the report builder makes them).
+    """
+    from pack_sql import ADMIN_BUILT, SQL, app_cells, compare, sql_cells
+
     from reports.models import SavedReport
     from reports.services import run_report
 
+    def computed(report, **dates):
+        """The report run up to its exported cells (the cartesian product of its labels), as the pages do."""
+        run = run_report(report, **dates)
+        list(run.rows())
+        return run.result
+
+    reports = [(r, SQL.get(r.slug)) for r in SavedReport.objects.filter(in_pack=True).order_by("pack_position")]
+    reports += [(SavedReport(slug=slug, name=slug, **fields), sql) for slug, (fields, sql) in ADMIN_BUILT.items()]
     rows = []
-    for report in SavedReport.objects.filter(in_pack=True).order_by("pack_position"):
+    for report, sql in reports:
         as_of = report.as_of or today
-        app_ms, run = timed(lambda: list(run_report(report, as_of=as_of).rows()))
-        saved_ms, _ = timed(lambda: list(run_report(report).rows()), runs=1) if report.known_at else (None, None)
-        sql_ms = ratio = None
-        same = ""
-        if report.slug in SQL:
-            params = {"d": as_of, "p": report.period_from or datetime.date(1900, 1, 1)}
+        params = {
+            "d": as_of,
+            "d1": as_of + datetime.timedelta(days=1),
+            "p": report.period_from or datetime.date(1900, 1, 1),
+        }
 
-            def direct():
-                with connection.cursor() as cursor:
-                    cursor.execute(SQL[report.slug], params)
-                    return cursor.fetchall()
+        def direct():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
 
-            sql_ms, sql_rows = timed(direct)
-            ratio = app_ms / sql_ms if sql_ms else None
-            # The same figure? Compare the grand totals of the counts (the money report sums amounts instead).
-            if report.measure != "money":
-                app_total = sum(v for _, v in run if isinstance(v, int))
-                same = "yes" if app_total == sum(r[-1] for r in sql_rows) else f"no ({app_total} vs {sum(r[-1] for r in sql_rows)})"
+        # App, SQL and saved dates measured in turns, so that all three see the same load on a shared machine.
+        calls = {"app": lambda: computed(report, as_of=as_of)}
+        if sql:
+            calls["sql"] = direct
+        if report.known_at:
+            calls["saved"] = lambda: computed(report)
+        results = {name: call() for name, call in calls.items()}  # warm-up
+        times = {name: [] for name in calls}
+        for _ in range(RUNS):
+            for name, call in calls.items():
+                started = time.perf_counter()
+                results[name] = call()
+                times[name].append((time.perf_counter() - started) * 1000)
+        app_ms = statistics.median(times["app"])
+        sql_ms = statistics.median(times["sql"]) if sql else None
+        saved_ms = statistics.median(times["saved"]) if report.known_at else None
+        ratio = app_ms / sql_ms if sql_ms else None
+        same = compare(app_cells(results["app"]), sql_cells(results["sql"])) if sql else ""
         rows.append((report.slug, app_ms, sql_ms, ratio, saved_ms, same))
-        print(f"  {report.slug}: app {app_ms:.0f} ms, sql {sql_ms or 0:.0f} ms", flush=True)
+        print(f"  {report.slug}: app {app_ms:.0f} ms, sql {sql_ms or 0:.0f} ms, saved {saved_ms or 0:.0f} ms, {same}", flush=True)
     return rows
+
+
+def pack_section(command, today, commit, machine_text, load_before, load_after, reports) -> str:
+    """The '### Ministerial pack' subsection: the table of `bench_reports` with the commit, machine and load."""
+    lines = [
+        "### Ministerial pack",
+        "",
+        f"`{command}` on {today.isoformat()} (commit {commit}). "
+        f"Machine: {machine_text}. Load average (1/5/15 min) before the reports: {load_before}; after: {load_after} "
+        "(the machine was shared with other work, so times are an upper bound).",
+        "",
+        f"Median of {RUNS} runs after one warm-up, the app, the SQL and the saved dates in turns. 'app' = `run_report` through the reports engine with the report's "
+        "reference date and the register as it is now (live tables), up to the computed cells; 'SQL' = the hand-written "
+        "query of `bench/pack_sql.py` giving the same cells, run directly on the same database connection (both without "
+        "JIT, see config/settings.py); 'same cells' compares every non-empty cell of the two; 'saved dates' = the report "
+        "with its own register date (read from the history tables). The last rows are reports as an administrator "
+        "builds them (`pack_sql.ADMIN_BUILT`).",
+        "",
+        "| report | app ms | SQL ms | app / SQL | same cells | saved dates ms |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    for slug, app_ms, sql_ms, ratio, saved_ms, same in reports:
+        lines.append(
+            f"| {slug} | {app_ms:.0f} | {'' if sql_ms is None else f'{sql_ms:.0f}'} | "
+            f"{'' if ratio is None else f'{ratio:.1f}'} | {same} | {'' if saved_ms is None else f'{saved_ms:.0f}'} |"
+        )
+    return "\n".join(lines)
 
 
 def bench_pages():
@@ -243,11 +242,31 @@ def write_section(title: str, body: str) -> None:
     DOC.write_text(text.rstrip() + "\n")
 
 
+def write_subsection(title: str, subtitle: str, body: str) -> None:
+    """Replace one '### subtitle' subsection of the '## title' section, keeping the rest of it."""
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    section = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M).search(text)
+    if not section:
+        write_section(title, body)
+        return
+    old = section.group(0)
+    sub = re.compile(rf"^### {re.escape(subtitle)}\n.*?(?=^### |^## |\Z)", re.S | re.M)
+    block = body.strip() + "\n\n"
+    new = sub.sub(lambda _: block, old) if sub.search(old) else old.rstrip() + "\n\n" + block
+    DOC.write_text((text[: section.start()] + new + text[section.end() :]).rstrip() + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="Keep the data already in the database.")
+    parser.add_argument(
+        "--part",
+        choices=["all", "reports", "pages"],
+        default="all",
+        help="Measure only the reports (rewrites the 'Ministerial pack' subsection) or only the pages.",
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = prepare_database(args.persons, args.reuse)
@@ -273,11 +292,15 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     today = timezone.localdate()
-    print("reports", flush=True)
     load_before = load()
-    reports = bench_reports(connection, today)
-    print("pages", flush=True)
-    pages = bench_pages()
+    reports = pages = None
+    if args.part in ("all", "reports"):
+        print("reports", flush=True)
+        reports = bench_reports(connection, today)
+    load_reports = load()
+    if args.part in ("all", "pages"):
+        print("pages", flush=True)
+        pages = bench_pages()
     load_after = load()
 
     from django.apps import apps
@@ -292,51 +315,50 @@ def main():
         )
     )
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    if subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip():
+    # Changes to the figures file itself (an earlier size's run) do not make the code uncommitted.
+    status = ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md"]
+    if subprocess.run(status, cwd=ROOT, capture_output=True, text=True).stdout.strip():
         commit += " with uncommitted changes"
-    lines = [
-        f"`bench/run.py --persons {args.persons}` on {today.isoformat()} (commit {commit}): {counts}.",
-        "",
-        f"Machine: {machine(connection)}.",
-        f"Load average (1/5/15 min) before the reports: {load_before}; after the pages: {load_after}"
-        " (the machine was shared with other work, so times are an upper bound).",
-        "",
-    ]
-    if generation is not None:
-        lines += [
-            f"Generation (`generate_synthetic --persons {args.persons} --seed {args.seed}`, COPY + one INSERT ... SELECT "
-            f"per history table): **{generation:.0f} s** (load average after: {load_generation}).",
+    title = f"Scale: {args.persons:,} persons"
+    pack = (
+        pack_section(" ".join(["bench/run.py", *sys.argv[1:]]), today, commit, machine(connection), load_before, load_reports, reports)
+        if reports is not None
+        else None
+    )
+    page_lines = []
+    if pages is not None:
+        page_lines = [
+            "### Pages",
+            "",
+            f"Server time through the Django test client (administrator, sees everything), median of {RUNS} runs "
+            "after one warm-up, and the number of SQL queries.",
+            "",
+            "| page | variant | status | ms | queries |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for url_name, variant, status, ms, count in pages:
+            page_lines.append(f"| {url_name} | {variant} | {status} | {ms:.0f} | {count} |")
+    if args.part == "reports":
+        write_subsection(title, "Ministerial pack", pack)
+    elif args.part == "pages":
+        write_subsection(title, "Pages", "\n".join(page_lines))
+    else:
+        lines = [
+            f"`bench/run.py --persons {args.persons}` on {today.isoformat()} (commit {commit}): {counts}.",
+            "",
+            f"Machine: {machine(connection)}.",
+            f"Load average (1/5/15 min) before the reports: {load_before}; after the pages: {load_after}"
+            " (the machine was shared with other work, so times are an upper bound).",
             "",
         ]
-    lines += [
-        "### Ministerial pack",
-        "",
-        f"Median of {RUNS} runs after one warm-up. 'app' = `run_report` through the reports engine with the report's "
-        "reference date and the register as it is now (live tables); 'SQL' = one hand-written query giving the "
-        "same figure, run directly on the same database; 'saved dates' = the report with its own register date "
-        "(read from the history tables), one run. No SQL written yet where the column is empty.",
-        "",
-        "| report | app ms | SQL ms | app / SQL | same total | saved dates ms |",
-        "|---|---:|---:|---:|---|---:|",
-    ]
-    for slug, app_ms, sql_ms, ratio, saved_ms, same in reports:
-        lines.append(
-            f"| {slug} | {app_ms:.0f} | {'' if sql_ms is None else f'{sql_ms:.0f}'} | "
-            f"{'' if ratio is None else f'{ratio:.1f}'} | {same} | {'' if saved_ms is None else f'{saved_ms:.0f}'} |"
-        )
-    lines += [
-        "",
-        "### Pages",
-        "",
-        f"Server time through the Django test client (administrator, sees everything), median of {RUNS} runs "
-        "after one warm-up, and the number of SQL queries.",
-        "",
-        "| page | variant | status | ms | queries |",
-        "|---|---|---:|---:|---:|",
-    ]
-    for url_name, variant, status, ms, count in pages:
-        lines.append(f"| {url_name} | {variant} | {status} | {ms:.0f} | {count} |")
-    write_section(f"Scale: {args.persons:,} persons", "\n".join(lines))
+        if generation is not None:
+            lines += [
+                f"Generation (`generate_synthetic --persons {args.persons} --seed {args.seed}`, COPY + one INSERT ... "
+                f"SELECT per history table): **{generation:.0f} s** (load average after: {load_generation}).",
+                "",
+            ]
+        lines += [pack, "", *page_lines]
+        write_section(title, "\n".join(lines))
     print(f"written to {DOC}")
 
 

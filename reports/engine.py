@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -71,11 +71,27 @@ class Context:
 
 def label_or_unknown(path: str):
     """A text field as label, `onbekend` when null or empty."""
-    return Case(
+    label = Case(
         When(Q(**{f"{path}__isnull": True}) | Q(**{path: ""}), then=Value(UNKNOWN)),
         default=Cast(path, CharField()),
         output_field=CharField(),
     )
+    label.field_path = path  # a filter on known labels can test the field itself (see `_filter_on_labels`)
+    return label
+
+
+def _filter_on_labels(qs, name: str, expression, labels):
+    """Keep the units whose label of dimension `name` is one of `labels`.
+
+    A label that is the field's own value (`label_or_unknown`) is filtered on the field when
+    `onbekend` is not kept: `call__number IN ('432')` instead of `CASE ... END IN ('432')`, which
+    the planner cannot estimate (it took a call's 4,300 trajectories for 1,700 and chose nested
+    loops, docs/benchmarks.md).
+    """
+    path = getattr(expression, "field_path", None)
+    if path and UNKNOWN not in labels and "" not in labels:
+        return qs.filter(**{f"{path}__in": list(labels)})
+    return qs.filter(**{f"d_{name}__in": list(labels)})
 
 
 def number_or_unknown(path: str):
@@ -161,6 +177,48 @@ class Status:
     money: bool = False
     ratio: tuple[str, str] | None = None  # (numerator, denominator) statuses
     dimensions: dict | None = None  # name -> (ctx) -> expression, for units of another model
+    when: Callable | None = None  # (flags by name) -> bool: `condition` in terms of the measure's Flags
+
+
+@dataclass
+class Flags:
+    """Yes/no facts of a unit that its measure's conditions are made of, each computed once per unit.
+
+    `unit` facts are conditions on the unit's own columns; `related` facts are
+    conditions on the records of `related(ctx)` (a queryset correlated with the
+    unit through OuterRef, such as the person's employment spells), all packed
+    into one correlated subquery that sums one bit per fact. The engine then
+    counts units per combination of facts and adds up, in Python, the
+    combinations each status's `when` accepts: one probe per unit where the
+    conditions written as EXISTS took one per fact and per status that uses it
+    (docs/benchmarks.md, ministerial pack). Each status's `condition` stays the
+    reference definition (and selects the records behind a cell).
+    """
+
+    unit: dict = field(default_factory=dict)  # name -> (ctx) -> Q on the unit
+    related: Callable | None = None  # (ctx) -> queryset correlated with the unit
+    related_facts: dict = field(default_factory=dict)  # name -> (ctx) -> Q on `related`
+
+    def annotations(self, ctx) -> dict:
+        found = {f"f_{name}": Case(When(q(ctx), then=Value(1)), default=Value(0)) for name, q in self.unit.items()}
+        if self.related_facts:
+            bits = [
+                Max(Case(When(q(ctx), then=Value(1 << index)), default=Value(0)))
+                for index, q in enumerate(self.related_facts.values())
+            ]
+            mask = bits[0]
+            for bit in bits[1:]:
+                mask = mask + bit
+            related = self.related(ctx).order_by().values(_group=Value(1)).annotate(mask=mask).values("mask")
+            found["f_related"] = Coalesce(Subquery(related), Value(0))
+        return found
+
+    def decode(self, row) -> dict:
+        facts = {name: bool(row[f"f_{name}"]) for name in self.unit}
+        if self.related_facts:
+            mask = row["f_related"]
+            facts.update({name: bool(mask & (1 << index)) for index, name in enumerate(self.related_facts)})
+        return facts
 
 
 @dataclass
@@ -174,6 +232,7 @@ class Measure:
     model: type | None = None  # the live model behind the units (for drill-down)
     sums: dict = field(default_factory=dict)  # name -> (ctx) -> expression to sum
     status_dimension: str = STATUS  # the name of the dimension whose labels are the statuses
+    flags: Flags | None = None  # the facts its statuses' `when` read
 
     def dimension(self, name: str) -> Dimension:
         for dim in self.dimensions:
@@ -272,9 +331,17 @@ def compute(
         qs = qs.annotate(**annotations)
         for name, labels in filters.items():
             if name in exprs:
-                qs = qs.filter(**{f"d_{name}__in": list(labels)})
-        aggregates = {}
+                qs = _filter_on_labels(qs, name, annotations[f"d_{name}"], labels)
         single = sd not in dimensions and len(members) == 1
+        for status in members:
+            values.setdefault(status.code, {})
+        # One figure alone (not broken down by status) filters by its condition: one probe per unit already.
+        if measure.flags and not single and any(s.when for s in members) and all(
+            (s.when or not s.condition) and s.aggregate == "count" for s in members
+        ):
+            _count_by_flags(measure.flags, ctx, qs, others, members, single, values, seen)
+            continue
+        aggregates = {}
         if single and members[0].condition:
             # One figure: its condition selects the units, so only labels it counts are seen.
             qs = qs.filter(members[0].condition(ctx))
@@ -292,8 +359,6 @@ def compute(
             rows = qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
         else:  # values() without fields would group by every column
             rows = [qs.order_by().aggregate(**aggregates)]
-        for status in members:
-            values.setdefault(status.code, {})
         for row in rows:
             key = tuple(row[f"d_{d}"] for d in others)
             for d, label in zip(others, key):
@@ -345,6 +410,29 @@ def compute(
         population=statuses[0].code,
         status_dimension=sd,
     )
+
+
+def _count_by_flags(flags: Flags, ctx, qs, others, members, single, values, seen):
+    """Count units per labels and combination of facts (one query), then add up what each status accepts."""
+    qs = qs.annotate(**flags.annotations(ctx))
+    facts = [name for name in qs.query.annotations if name.startswith("f_")]
+    rows = qs.order_by().values(*[f"d_{d}" for d in others], *facts).annotate(_n=Count("id"))
+    if not others and not single:
+        for status in members:  # as the aggregate of the other path: every figure, even without units
+            values[status.code][()] = 0
+    for row in rows:
+        key = tuple(row[f"d_{d}"] for d in others)
+        found = flags.decode(row)
+        counted = False
+        for status in members:
+            if status.when is None or status.when(found):
+                values[status.code][key] = values[status.code].get(key, 0) + row["_n"]
+                counted = True
+            elif not single:
+                values[status.code].setdefault(key, 0)
+        if counted or not single:
+            for d, label in zip(others, key):
+                seen[d].add(label)
 
 
 def flemish_provinces(ctx):

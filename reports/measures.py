@@ -3,7 +3,8 @@
 import datetime
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employment
@@ -13,6 +14,7 @@ from partners.models import Grant
 from reports.engine import (
     Context,
     Dimension,
+    Flags,
     Measure,
     Status,
     age_band_of,
@@ -90,14 +92,21 @@ def ready_evaluations(ctx: Context):
 
 
 def ready_units(ctx: Context):
-    """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated)."""
-    first = (
-        ready_evaluations(ctx)
-        .filter(employee_id=OuterRef("employee_id"))
-        .order_by(F("evaluation_date").asc(nulls_last=True), "id")
-        .values("id")[:1]
+    """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated).
+
+    Written as "no ready evaluation of the same person comes before it" (dated before undated,
+    then by date, then by id): PostgreSQL runs it as an anti-join and estimates its rows, where
+    `id = (first of the person)` was a sorted subquery per evaluation that the planner took for
+    a handful of rows and joined by nested loops (docs/benchmarks.md, ministerial pack).
+    """
+    outer_undated = Q(IsNull(OuterRef("evaluation_date"), True))
+    earlier = ready_evaluations(ctx).filter(employee_id=OuterRef("employee_id")).filter(
+        Q(evaluation_date__isnull=False) & outer_undated
+        | Q(evaluation_date__lt=OuterRef("evaluation_date"))
+        | Q(evaluation_date=OuterRef("evaluation_date"), id__lt=OuterRef("id"))
+        | Q(evaluation_date__isnull=True, id__lt=OuterRef("id")) & outer_undated
     )
-    return ready_evaluations(ctx).filter(id=Subquery(first))
+    return ready_evaluations(ctx).filter(~Exists(earlier))
 
 
 def _at_work(ctx):
@@ -115,19 +124,34 @@ READY = Measure(
     units=ready_units,
     model=Evaluation,
     dimensions=_evaluation_dims(),
+    flags=Flags(
+        related=_spells,
+        related_facts={
+            "at_work": lambda ctx: covering(ctx.as_of),
+            "same_employer": lambda ctx: covering(ctx.as_of) & Q(employer_id=OuterRef("employer_id")),
+            "regular": lambda ctx: covering(ctx.as_of) & Q(instrument__isnull=True),
+        },
+    ),
     statuses=[
         Status("advised_ready", _("advised ready")),
-        Status("at_work", _("at work on the reference date"), condition=_at_work),
-        Status("at_work_same_employer", _("at work with the same employer"), condition=_at_work_same),
+        Status("at_work", _("at work on the reference date"), condition=_at_work, when=lambda f: f["at_work"]),
+        Status(
+            "at_work_same_employer",
+            _("at work with the same employer"),
+            condition=_at_work_same,
+            when=lambda f: f["same_employer"],
+        ),
         Status(
             "at_work_other_employer",
             _("at work with another employer"),
             condition=lambda ctx: _at_work(ctx) & ~_at_work_same(ctx),
+            when=lambda f: f["at_work"] and not f["same_employer"],
         ),
         Status(
             "at_work_regular_economy",
             _("in a regular-economy job"),
             condition=lambda ctx: Q(Exists(_covering_d(ctx, instrument__isnull=True))),
+            when=lambda f: f["regular"],
         ),
     ],
 )
@@ -256,14 +280,16 @@ INTERNSHIPS = Measure(
 
 
 def latest_trajectory_units(ctx: Context):
-    """Each person's latest trajectory started on or before D: the unit of the at-work counts."""
-    latest = (
-        trajectory_units(ctx)
-        .filter(employee_id=OuterRef("employee_id"))
-        .order_by("-start_date", "-id")
-        .values("id")[:1]
+    """Each person's latest trajectory started on or before D: the unit of the at-work counts.
+
+    "No trajectory of the same person starts later (or the same day with a higher id)": an
+    anti-join with a row estimate, where `id = (latest of the person)` was a sorted subquery
+    per trajectory that the planner took for a few dozen rows (docs/benchmarks.md).
+    """
+    later = trajectory_units(ctx).filter(employee_id=OuterRef("employee_id")).filter(
+        Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), id__gt=OuterRef("id"))
     )
-    return trajectory_units(ctx).filter(id=Subquery(latest))
+    return trajectory_units(ctx).filter(~Exists(later))
 
 
 def _regular_on_d(ctx, **filters):
@@ -283,25 +309,41 @@ AT_WORK = Measure(
     units=latest_trajectory_units,
     model=Trajectory,
     dimensions=_trajectory_dims(),
+    flags=Flags(
+        related=lambda ctx: _spells(ctx, instrument__isnull=True).filter(covering(ctx.as_of)),
+        related_facts={
+            "regular": lambda ctx: Q(instrument__isnull=True),
+            "without_package": lambda ctx: Q(with_support_package=False),
+            "internal": lambda ctx: Q(employer_id=OuterRef("se_employer_id")),
+        },
+    ),
     statuses=[
         Status("trajectories", _("trajectories"), units=trajectory_units),
         Status("persons", _("persons with a trajectory")),
-        Status("at_work", _("at work in the regular economy"), condition=_regular_on_d),
+        Status("at_work", _("at work in the regular economy"), condition=_regular_on_d, when=lambda f: f["regular"]),
         Status(
             "at_work_without_support_package",
             _("at work without work-support package"),
             condition=lambda ctx: _regular_on_d(ctx, with_support_package=False),
+            when=lambda f: f["without_package"],
         ),
         Status(
             "at_work_with_support_package",
             _("at work with work-support package only"),
             condition=lambda ctx: _regular_on_d(ctx) & ~_regular_on_d(ctx, with_support_package=False),
+            when=lambda f: f["regular"] and not f["without_package"],
         ),
-        Status("at_work_internal", _("at work with the same employer (internal)"), condition=_internal_on_d),
+        Status(
+            "at_work_internal",
+            _("at work with the same employer (internal)"),
+            condition=_internal_on_d,
+            when=lambda f: f["internal"],
+        ),
         Status(
             "at_work_external",
             _("at work with another employer (external)"),
             condition=lambda ctx: _regular_on_d(ctx) & ~_internal_on_d(ctx),
+            when=lambda f: f["regular"] and not f["internal"],
         ),
     ],
 )
@@ -310,12 +352,14 @@ AT_WORK = Measure(
 # --- 7. lasting work (question 4) ----------------------------------------------------------------
 
 
-def transition_spells(ctx: Context):
-    """Regular-economy spells started on or before D by a person who had a social-economy spell start before."""
-    earlier_se = ctx.records(Employment).filter(
-        employee_id=OuterRef("employee_id"), instrument__isnull=False, start_date__lt=OuterRef("start_date")
-    )
-    qs = ctx.records(Employment).filter(instrument__isnull=True, start_date__lte=ctx.as_of).filter(Exists(earlier_se))
+def _first_se_start(ctx: Context):
+    """The start of the person's first social-economy spell (one index probe per unit)."""
+    first = ctx.records(Employment).filter(employee_id=OuterRef("employee_id"), instrument__isnull=False)
+    return Subquery(first.order_by("start_date").values("start_date")[:1])
+
+
+def _regular_in_window(ctx: Context):
+    qs = ctx.records(Employment).filter(instrument__isnull=True, start_date__lte=ctx.as_of)
     if ctx.period_from:
         qs = qs.filter(start_date__gte=ctx.period_from)
     if ctx.period_to:
@@ -323,24 +367,46 @@ def transition_spells(ctx: Context):
     return qs
 
 
+def transition_spells(ctx: Context):
+    """Regular-economy spells started on or before D by a person who had a social-economy spell start before.
+
+    "A social-economy spell started before" is "the first one started before": one probe of the
+    person's spells in start order per regular spell, where EXISTS made PostgreSQL hash every
+    social-economy spell of the register (docs/benchmarks.md).
+    """
+    return _regular_in_window(ctx).alias(_first_se=_first_se_start(ctx)).filter(start_date__gt=F("_first_se"))
+
+
 def lasting_units(ctx: Context):
-    """Each person's first transition spell: the move from the social to the regular economy."""
-    first = (
-        transition_spells(ctx).filter(employee_id=OuterRef("employee_id")).order_by("start_date", "id").values("id")[:1]
+    """Each person's first transition spell: the move from the social to the regular economy.
+
+    "No regular spell of the same person in the window starts after their first social-economy
+    spell and before this one (or the same day with a lower id)": an anti-join, as for the
+    reference evaluation of `ready_units`.
+    """
+    earlier = _regular_in_window(ctx).filter(
+        Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), id__lt=OuterRef("id")),
+        employee_id=OuterRef("employee_id"),
+        start_date__gt=OuterRef("_first_se"),
     )
-    return transition_spells(ctx).filter(id=Subquery(first))
+    return transition_spells(ctx).filter(~Exists(earlier))
+
+
+def _regular_at(months):
+    """A regular-economy spell of the person covering the day `months` after the move (a fact of a spell)."""
+    moment = AddMonths(OuterRef("start_date"), months)
+    return Q(instrument__isnull=True, start_date__lte=moment) & (Q(end_date__isnull=True) | Q(end_date__gte=moment))
+
+
+def _months_passed(months):
+    """The day `months` after the move is on or before D (a fact of the unit)."""
+    return lambda ctx: Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of)))
 
 
 def _still_regular(months):
     def condition(ctx):
-        moment = AddMonths(OuterRef("start_date"), months)
-        later = ctx.records(Employment).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=moment),
-            employee_id=OuterRef("employee_id"),
-            instrument__isnull=True,
-            start_date__lte=moment,
-        )
-        return Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of))) & Q(Exists(later))
+        later = ctx.records(Employment).filter(_regular_at(months), employee_id=OuterRef("employee_id"))
+        return _months_passed(months)(ctx) & Q(Exists(later))
 
     return condition
 
@@ -364,15 +430,28 @@ def _back(ctx):
 
 
 def _return_after(ctx):
-    first = Subquery(_first_return(ctx))
-    return Case(
-        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 3))), then=Value("0-3m")),
-        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 6))), then=Value("3-6m")),
-        When(Q(Exists(_first_return(ctx))) & Q(LessThanOrEqual(first, AddMonths(F("start_date"), 12))), then=Value("6-12m")),
-        When(Exists(_first_return(ctx)), then=Value("12m+")),
-        default=Value("not_returned"),
-        output_field=CharField(),
+    """How long after the move the first return came, from one subquery that gives the bucket of that return."""
+    bucket = (
+        ctx.records(Employment)
+        .filter(
+            employee_id=OuterRef("employee_id"),
+            instrument__isnull=False,
+            start_date__gt=OuterRef("start_date"),
+            start_date__lte=ctx.as_of,
+        )
+        .order_by("start_date")
+        .annotate(
+            bucket=Case(
+                When(start_date__lte=AddMonths(OuterRef("start_date"), 3), then=Value("0-3m")),
+                When(start_date__lte=AddMonths(OuterRef("start_date"), 6), then=Value("3-6m")),
+                When(start_date__lte=AddMonths(OuterRef("start_date"), 12), then=Value("6-12m")),
+                default=Value("12m+"),
+                output_field=CharField(),
+            )
+        )
+        .values("bucket")[:1]
     )
+    return Coalesce(Subquery(bucket), Value("not_returned"), output_field=CharField())
 
 
 def _regular_spell_on_d(ctx):
@@ -399,18 +478,45 @@ LASTING_WORK = Measure(
             ),
         ),
     ],
+    flags=Flags(
+        unit={f"passed_{n}": _months_passed(n) for n in (3, 6, 12)},
+        related=_spells,
+        related_facts={
+            **{f"regular_at_{n}": (lambda n: lambda ctx: _regular_at(n))(n) for n in (3, 6, 12)},
+            "back": lambda ctx: Q(
+                instrument__isnull=False, start_date__gt=OuterRef("start_date"), start_date__lte=ctx.as_of
+            ),
+            "regular_on_d": lambda ctx: Q(instrument__isnull=True) & covering(ctx.as_of),
+        },
+    ),
     statuses=[
         Status("moved", _("moved to a regular job")),
-        Status("regular_after_3_months", _("in regular work after 3 months"), condition=_still_regular(3)),
-        Status("regular_after_6_months", _("in regular work after 6 months"), condition=_still_regular(6)),
-        Status("regular_after_12_months", _("in regular work after 12 months"), condition=_still_regular(12)),
-        Status("back_to_social_economy", _("back in the social economy"), condition=_back),
+        *[
+            Status(
+                f"regular_after_{n}_months",
+                label,
+                condition=_still_regular(n),
+                when=(lambda n: lambda f: f[f"passed_{n}"] and f[f"regular_at_{n}"])(n),
+            )
+            for n, label in (
+                (3, _("in regular work after 3 months")),
+                (6, _("in regular work after 6 months")),
+                (12, _("in regular work after 12 months")),
+            )
+        ],
+        Status("back_to_social_economy", _("back in the social economy"), condition=_back, when=lambda f: f["back"]),
         Status(
             "in_regular_work",
             _("in regular work on the reference date, not back"),
             condition=lambda ctx: ~_back(ctx) & _regular_spell_on_d(ctx),
+            when=lambda f: not f["back"] and f["regular_on_d"],
         ),
-        Status("neither", _("neither"), condition=lambda ctx: ~_back(ctx) & ~_regular_spell_on_d(ctx)),
+        Status(
+            "neither",
+            _("neither"),
+            condition=lambda ctx: ~_back(ctx) & ~_regular_spell_on_d(ctx),
+            when=lambda f: not f["back"] and not f["regular_on_d"],
+        ),
     ],
 )
 
@@ -425,22 +531,23 @@ def _quarter_employed(quarters_after):
         window_end = AddMonths(QuarterStart(F("end_date")), 3 * (quarters_after + 1))
         return Q(LessThanOrEqual(window_end, Value(ctx.as_of + datetime.timedelta(days=1))))
 
-    def employed(ctx):
+    def in_window(ctx):
+        """A regular spell overlapping that quarter (a fact of the person's spells)."""
         window_start = AddMonths(QuarterStart(OuterRef("end_date")), 3 * quarters_after)
         window_end = AddMonths(QuarterStart(OuterRef("end_date")), 3 * (quarters_after + 1))
-        spells = ctx.records(Employment).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=window_start),
-            employee_id=OuterRef("employee_id"),
-            instrument__isnull=True,
-            start_date__lt=window_end,
+        return Q(instrument__isnull=True, start_date__lt=window_end) & (
+            Q(end_date__isnull=True) | Q(end_date__gte=window_start)
         )
+
+    def employed(ctx):
+        spells = ctx.records(Employment).filter(in_window(ctx), employee_id=OuterRef("employee_id"))
         return observed(ctx) & Q(Exists(spells))
 
-    return observed, employed
+    return observed, employed, in_window
 
 
-_q2_observed, _q2_employed = _quarter_employed(2)
-_q4_observed, _q4_employed = _quarter_employed(4)
+_q2_observed, _q2_employed, _q2_in_window = _quarter_employed(2)
+_q4_observed, _q4_employed, _q4_in_window = _quarter_employed(4)
 
 EMPLOYMENT_AFTER_EXIT = Measure(
     code="employment_after_exit",
@@ -451,13 +558,32 @@ EMPLOYMENT_AFTER_EXIT = Measure(
     units=ended_units,
     model=Trajectory,
     dimensions=_trajectory_dims(year_field="end_date"),
+    flags=Flags(
+        unit={"observed_q2": _q2_observed, "observed_q4": _q4_observed},
+        related=_spells,
+        related_facts={"work_q2": _q2_in_window, "work_q4": _q4_in_window},
+    ),
     statuses=[
         Status("ended", _("ended")),
-        Status("observed_q2", _("2nd quarter after exit observed"), condition=_q2_observed),
-        Status("regular_work_q2", _("in regular work in the 2nd quarter after exit"), condition=_q2_employed),
+        Status(
+            "observed_q2", _("2nd quarter after exit observed"), condition=_q2_observed, when=lambda f: f["observed_q2"]
+        ),
+        Status(
+            "regular_work_q2",
+            _("in regular work in the 2nd quarter after exit"),
+            condition=_q2_employed,
+            when=lambda f: f["observed_q2"] and f["work_q2"],
+        ),
         Status("share_q2", _("share in regular work, 2nd quarter"), ratio=("regular_work_q2", "observed_q2")),
-        Status("observed_q4", _("4th quarter after exit observed"), condition=_q4_observed),
-        Status("regular_work_q4", _("in regular work in the 4th quarter after exit"), condition=_q4_employed),
+        Status(
+            "observed_q4", _("4th quarter after exit observed"), condition=_q4_observed, when=lambda f: f["observed_q4"]
+        ),
+        Status(
+            "regular_work_q4",
+            _("in regular work in the 4th quarter after exit"),
+            condition=_q4_employed,
+            when=lambda f: f["observed_q4"] and f["work_q4"],
+        ),
         Status("share_q4", _("share in regular work, 4th quarter"), ratio=("regular_work_q4", "observed_q4")),
     ],
 )

@@ -1,0 +1,384 @@
+"""The ministerial pack's 25 reports as hand-written SQL, and a cell-by-cell comparison with the app.
+
+Each query gives the cells of one saved report of the pack, computed directly on
+the live tables (the register as it is now, K = now) for the report's reference
+date D = %(d)s: one row per non-empty cell, its labels in the order of the
+report's dimensions (`SavedReport.dimensions`: rows, then the column) followed
+by its value. Reports broken down by their figures (the `status` or `source`
+dimension) compute every figure of a unit once and unpivot them with
+`CROSS JOIN LATERAL (VALUES ...)`. The definitions are those of MEASURES.md and
+docs/measures.md, written out independently of reports/measures.py, so a
+difference in any cell points at one of the two.
+
+Parameters: d = reference date, d1 = the day after it, p = start of the counted
+period (1 January 1900 when the report has none).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from common.provinces import Province
+
+CENT = Decimal("0.01")
+
+YEAR = "COALESCE(EXTRACT(YEAR FROM {0})::int::text, 'onbekend')"
+LABEL = "COALESCE(NULLIF({0}, ''), 'onbekend')"
+PROVINCE = (
+    "CASE {0} "
+    + " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in Province.choices)
+    + " ELSE 'onbekend' END"
+)
+ESF2014 = "CASE WHEN {0} >= 55 THEN '55+' WHEN {0} >= 25 THEN '25-54' WHEN {0} >= 0 THEN '<25' ELSE 'onbekend' END"
+ESFPLUS = (
+    "CASE WHEN {0} >= 55 THEN '55+' WHEN {0} >= 30 THEN '30-54' WHEN {0} >= 18 THEN '18-29' "
+    "WHEN {0} >= 0 THEN '<18' ELSE 'onbekend' END"
+)
+# The age band of an evaluation: its stored age; an undated evaluation, the age on D.
+EVAL_AGE = (
+    "CASE WHEN e.age_years IS NOT NULL THEN " + ESF2014.format("e.age_years")
+    + " WHEN e.evaluation_date IS NULL AND p.birth_date IS NOT NULL THEN "
+    + "CASE WHEN p.birth_date <= (%(d)s::date - interval '55 years')::date THEN '55+' "
+    "WHEN p.birth_date <= (%(d)s::date - interval '25 years')::date THEN '25-54' "
+    "WHEN p.birth_date <= %(d)s::date THEN '<25' ELSE 'onbekend' END ELSE 'onbekend' END"
+)
+
+EVALUATIONS = (
+    "FROM evaluations_evaluation e WHERE (e.evaluation_date IS NULL OR e.evaluation_date BETWEEN %(p)s AND %(d)s)"
+)
+# Each person's reference evaluation: the earliest dated ready advice (an undated one only when none is dated).
+READY = (
+    "(SELECT DISTINCT ON (e.employee_id) e.* FROM evaluations_evaluation e "
+    "JOIN evaluations_advice a ON a.id = e.advice_id AND a.code = 'ready' "
+    "WHERE e.evaluation_date IS NULL OR e.evaluation_date BETWEEN %(p)s AND %(d)s "
+    "ORDER BY e.employee_id, e.evaluation_date NULLS LAST, e.id)"
+)
+# Trajectories of call 432 started on or before D.
+T432 = (
+    "FROM trajectories_trajectory t JOIN partners_call c ON c.id = t.call_id AND c.number = '432' "
+    "WHERE t.start_date BETWEEN %(p)s AND %(d)s"
+)
+ENDED_432 = T432 + " AND t.end_date <= %(d)s"
+NO_INTERNSHIP = (
+    "NOT EXISTS (SELECT 1 FROM trajectories_internship s WHERE s.trajectory_id = t.id AND s.start_date <= t.end_date)"
+)
+# Each person's latest trajectory started on or before D (of any call), kept when it is one of call 432.
+LATEST_432 = (
+    "FROM (SELECT DISTINCT ON (t.employee_id) t.* FROM trajectories_trajectory t "
+    "WHERE t.start_date BETWEEN %(p)s AND %(d)s ORDER BY t.employee_id, t.start_date DESC, t.id DESC) t "
+    "JOIN partners_call c ON c.id = t.call_id AND c.number = '432'"
+)
+COVERING_D = "s.start_date <= %(d)s AND (s.end_date IS NULL OR s.end_date >= %(d)s)"
+REGULAR_NO_PACKAGE_ON_D = (
+    "EXISTS (SELECT 1 FROM employees_employment s WHERE s.employee_id = t.employee_id AND s.instrument_id IS NULL "
+    "AND NOT s.with_support_package AND " + COVERING_D + ")"
+)
+
+
+def _by(dimensions: str, joins: str, source: str, value: str = "count(*)", where: str = "") -> str:
+    """SELECT <labels>, <value> <source with joins> GROUP BY the labels."""
+    n = dimensions.count("|") + 1
+    labels = ", ".join(dimensions.split("|"))
+    body = source.replace(" WHERE ", f" {joins} WHERE ", 1) if joins else source
+    return f"SELECT {labels}, {value} {body}{where} GROUP BY {', '.join(str(i + 1) for i in range(n))}"
+
+
+def _unpivot(figures: list[tuple[str, str]], source: str, labels: str = "", group: str = "") -> str:
+    """One row per figure (and per group): the figures of `source` as aggregates, unpivoted."""
+    aggregates = ", ".join(f"{expression} AS f{i}" for i, (_code, expression) in enumerate(figures))
+    values = ", ".join(f"('{code}', a.f{i})" for i, (code, _expression) in enumerate(figures))
+    inner = f"SELECT {labels + ', ' if labels else ''}{aggregates} {source}{' GROUP BY ' + group if group else ''}"
+    return f"SELECT v.figure{', a.' + ', a.'.join(group_names(labels)) if labels else ''}, v.n FROM ({inner}) a CROSS JOIN LATERAL (VALUES {values}) v(figure, n)"
+
+
+def group_names(labels: str) -> list[str]:
+    """The names of the label columns ("<expression> AS year" -> "year"; one label column)."""
+    return [labels.rsplit(" AS ", 1)[1]]
+
+
+ORG = "LEFT JOIN partners_organisation o ON o.id = {0}"
+
+SQL = {
+    # --- q1: persons advised ready ----------------------------------------------------------
+    "q1_ready_by_instrument_province_year": _by(
+        f"{LABEL.format('i.name')}|{PROVINCE.format('o.province')}|{YEAR.format('e.evaluation_date')}",
+        "",
+        f"FROM {READY} e LEFT JOIN employees_instrument i ON i.id = e.instrument_id "
+        "LEFT JOIN partners_organisation o ON o.id = e.employer_id",
+    ),
+    "q1_ready_by_instrument_age_year": _by(
+        f"{LABEL.format('i.name')}|{EVAL_AGE}|{YEAR.format('e.evaluation_date')}",
+        "",
+        f"FROM {READY} e LEFT JOIN employees_instrument i ON i.id = e.instrument_id "
+        "JOIN employees_employee p ON p.id = e.employee_id",
+    ),
+    "q1_ready_at_work": _unpivot(
+        [
+            ("advised_ready", "count(*)"),
+            ("at_work", "count(*) FILTER (WHERE w.any_job)"),
+            ("at_work_same_employer", "count(*) FILTER (WHERE w.same_employer)"),
+            ("at_work_other_employer", "count(*) FILTER (WHERE w.any_job AND NOT w.same_employer)"),
+        ],
+        f"FROM {READY} e CROSS JOIN LATERAL (SELECT coalesce(bool_or(true), false) AS any_job, "
+        "coalesce(bool_or(s.employer_id = e.employer_id), false) AS same_employer FROM employees_employment s "
+        f"WHERE s.employee_id = e.employee_id AND {COVERING_D}) w",
+    ),
+    # --- q2a, q2b: trajectories of call 432 -------------------------------------------------
+    "q2a_trajectories_by_partner_year": _by(
+        f"{LABEL.format('o.name')}|{YEAR.format('t.start_date')}", ORG.format("t.partner_id"), T432
+    ),
+    "q2b_trajectories_by_province_year": _by(
+        f"{PROVINCE.format('o.province')}|{YEAR.format('t.start_date')}", ORG.format("t.se_employer_id"), T432
+    ),
+    "q2b_trajectories_by_age_year": _by(f"{ESF2014.format('t.age_years')}|{YEAR.format('t.start_date')}", "", T432),
+    # --- q2c: ended trajectories ----------------------------------------------------------
+    "q2c_ended": _unpivot(
+        [("ended", "count(*)"), ("ended_without_internship", f"count(*) FILTER (WHERE {NO_INTERNSHIP})")], ENDED_432
+    ),
+    "q2c_stopped_without_internship_by_year": _by(YEAR.format("t.end_date"), "", ENDED_432, where=f" AND {NO_INTERNSHIP}"),
+    "q2c_stopped_without_internship_by_province": _by(
+        PROVINCE.format("o.province"), ORG.format("t.se_employer_id"), ENDED_432, where=f" AND {NO_INTERNSHIP}"
+    ),
+    "q2c_stopped_without_internship_by_age": _by(
+        ESF2014.format("t.age_years"), "", ENDED_432, where=f" AND {NO_INTERNSHIP}"
+    ),
+    "q2c_stopped_without_internship_by_partner": _by(
+        LABEL.format("o.name"), ORG.format("t.partner_id"), ENDED_432, where=f" AND {NO_INTERNSHIP}"
+    ),
+    # --- q2d: at work in the regular economy -----------------------------------------------
+    "q2d_at_work": (
+        f"SELECT 'trajectories', count(*) {T432} UNION ALL "
+        f"SELECT 'at_work_without_support_package', count(*) {LATEST_432} WHERE {REGULAR_NO_PACKAGE_ON_D}"
+    ),
+    "q2d_at_work_by_province": (
+        f"SELECT {PROVINCE.format('o.province')}, count(*) {LATEST_432} {ORG.format('t.se_employer_id')} "
+        f"WHERE {REGULAR_NO_PACKAGE_ON_D} GROUP BY 1"
+    ),
+    "q2d_at_work_by_age": (
+        f"SELECT {ESF2014.format('t.age_years')}, count(*) {LATEST_432} WHERE {REGULAR_NO_PACKAGE_ON_D} GROUP BY 1"
+    ),
+    "q2d_at_work_by_partner": (
+        f"SELECT {LABEL.format('o.name')}, count(*) {LATEST_432} {ORG.format('t.partner_id')} "
+        f"WHERE {REGULAR_NO_PACKAGE_ON_D} GROUP BY 1"
+    ),
+    # --- q2e: money ------------------------------------------------------------------------
+    "q2e_call_budget": _unpivot(
+        [
+            ("total", "sum(g.esf_amount + g.flemish_amount)"),
+            ("esf", "sum(g.esf_amount)"),
+            ("flemish_cofinancing", "sum(g.flemish_amount)"),
+        ],
+        "FROM partners_grant g JOIN partners_call c ON c.id = g.call_id AND c.number = '432'",
+    ),
+    # --- q3: evaluations -------------------------------------------------------------------
+    "q3_evaluations_by_province_year": _by(
+        f"{PROVINCE.format('o.province')}|{YEAR.format('e.evaluation_date')}", ORG.format("e.employer_id"), EVALUATIONS
+    ),
+    "q3_evaluations_by_age_year": _by(
+        f"{EVAL_AGE}|{YEAR.format('e.evaluation_date')}", "JOIN employees_employee p ON p.id = e.employee_id", EVALUATIONS
+    ),
+    # --- q4: lasting work ------------------------------------------------------------------
+    # The move: each person's first regular-economy spell started in the period, on or before D,
+    # after the start of their first social-economy spell. Its figures, per move, from one pass
+    # over the person's spells.
+    "q4_lasting_work_by_year": None,  # filled below
+    "q4_return_to_social_economy_by_year": None,
+    "q4_regular_work_after_exit_by_year": None,
+    "q2e_money_by_partner_year": None,
+    # --- ESF participants --------------------------------------------------------------------
+    "esf_participants_by_gender_year": _by(
+        f"{LABEL.format('p.gender')}|{YEAR.format('t.start_date')}", "JOIN employees_employee p ON p.id = t.employee_id", T432
+    ),
+    "esf_participants_by_age_year": _by(f"{ESF2014.format('t.age_years')}|{YEAR.format('t.start_date')}", "", T432),
+    "esfplus_participants_by_age_year": _by(f"{ESFPLUS.format('t.age_years')}|{YEAR.format('t.start_date')}", "", T432),
+}
+
+MOVES = (
+    "(SELECT DISTINCT ON (m.employee_id) m.* FROM employees_employment m "
+    "JOIN (SELECT employee_id, min(start_date) AS first_se FROM employees_employment "
+    "WHERE instrument_id IS NOT NULL GROUP BY employee_id) se ON se.employee_id = m.employee_id AND se.first_se < m.start_date "
+    "WHERE m.instrument_id IS NULL AND m.start_date BETWEEN %(p)s AND %(d)s ORDER BY m.employee_id, m.start_date, m.id)"
+)
+
+
+def _regular_at(months: int) -> str:
+    moment = f"(m.start_date + interval '{months} months')::date"
+    return (
+        f"bool_or(s.instrument_id IS NULL AND s.start_date <= {moment} AND (s.end_date IS NULL OR s.end_date >= {moment})) "
+        f"AND {moment} <= %(d)s AS r{months}"
+    )
+
+
+MOVE_FIGURES = (
+    f"FROM {MOVES} m CROSS JOIN LATERAL (SELECT {_regular_at(3)}, {_regular_at(6)}, {_regular_at(12)}, "
+    "min(s.start_date) FILTER (WHERE s.instrument_id IS NOT NULL AND s.start_date > m.start_date "
+    "AND s.start_date <= %(d)s) AS back_on, "
+    f"coalesce(bool_or(s.instrument_id IS NULL AND {COVERING_D}), false) AS regular_on_d "
+    "FROM employees_employment s WHERE s.employee_id = m.employee_id) f"
+)
+YEAR_OF_MOVE = f"{YEAR.format('m.start_date')} AS year"
+SQL["q4_lasting_work_by_year"] = _unpivot(
+    [
+        ("moved", "count(*)"),
+        ("regular_after_3_months", "count(*) FILTER (WHERE f.r3)"),
+        ("regular_after_6_months", "count(*) FILTER (WHERE f.r6)"),
+        ("regular_after_12_months", "count(*) FILTER (WHERE f.r12)"),
+        ("back_to_social_economy", "count(*) FILTER (WHERE f.back_on IS NOT NULL)"),
+        ("in_regular_work", "count(*) FILTER (WHERE f.back_on IS NULL AND f.regular_on_d)"),
+        ("neither", "count(*) FILTER (WHERE f.back_on IS NULL AND NOT f.regular_on_d)"),
+    ],
+    MOVE_FIGURES,
+    labels=YEAR_OF_MOVE,
+    group="1",
+)
+SQL["q4_return_to_social_economy_by_year"] = (
+    "SELECT CASE WHEN f.back_on <= (m.start_date + interval '3 months')::date THEN '0-3m' "
+    "WHEN f.back_on <= (m.start_date + interval '6 months')::date THEN '3-6m' "
+    "WHEN f.back_on <= (m.start_date + interval '12 months')::date THEN '6-12m' ELSE '12m+' END, "
+    f"{YEAR.format('m.start_date')}, count(*) {MOVE_FIGURES} WHERE f.back_on IS NOT NULL GROUP BY 1, 2"
+)
+
+
+def _quarter(n: int) -> str:
+    """Regular work in the n-th calendar quarter after the exit quarter, that quarter observed by D."""
+    start = f"(date_trunc('quarter', t.end_date)::date + interval '{3 * n} months')::date"
+    end = f"(date_trunc('quarter', t.end_date)::date + interval '{3 * (n + 1)} months')::date"
+    return (
+        f"{end} <= %(d1)s AS observed_q{n}, {end} <= %(d1)s AND EXISTS (SELECT 1 FROM employees_employment s "
+        f"WHERE s.employee_id = t.employee_id AND s.instrument_id IS NULL AND s.start_date < {end} "
+        f"AND (s.end_date IS NULL OR s.end_date >= {start})) AS work_q{n}"
+    )
+
+
+EXITS = f"FROM (SELECT t.end_date, {_quarter(2)}, {_quarter(4)} {ENDED_432}) t"
+SQL["q4_regular_work_after_exit_by_year"] = _unpivot(
+    [
+        ("ended", "count(*)"),
+        ("observed_q2", "count(*) FILTER (WHERE t.observed_q2)"),
+        ("regular_work_q2", "count(*) FILTER (WHERE t.work_q2)"),
+        ("share_q2", "round(count(*) FILTER (WHERE t.work_q2)::numeric / nullif(count(*) FILTER (WHERE t.observed_q2), 0), 2)"),
+        ("observed_q4", "count(*) FILTER (WHERE t.observed_q4)"),
+        ("regular_work_q4", "count(*) FILTER (WHERE t.work_q4)"),
+        ("share_q4", "round(count(*) FILTER (WHERE t.work_q4)::numeric / nullif(count(*) FILTER (WHERE t.observed_q4), 0), 2)"),
+    ],
+    EXITS,
+    labels=f"{YEAR.format('t.end_date')} AS year",
+    group="1",
+)
+
+# Money per partner and year: the grants (by the grant's year) beside what the trajectories
+# earned (by their start year), joined on partner and year for the costs per trajectory and person.
+SQL["q2e_money_by_partner_year"] = (
+    "WITH g AS (SELECT " + LABEL.format("o.name") + " AS partner, g.year::text AS year, "
+    "sum(g.esf_amount + g.flemish_amount) AS total, sum(g.esf_amount) AS esf, sum(g.flemish_amount) AS flemish, "
+    "sum(g.spent_amount) AS spent FROM partners_grant g JOIN partners_call c ON c.id = g.call_id AND c.number = '432' "
+    "JOIN partners_organisation o ON o.id = g.partner_id GROUP BY 1, 2), "
+    "t AS (SELECT " + LABEL.format("o.name") + " AS partner, " + YEAR.format("t.start_date") + " AS year, "
+    "sum(c.standard_cost) AS earned, count(*) AS trajectories, "
+    "count(DISTINCT t.employee_id) FILTER (WHERE EXISTS (SELECT 1 FROM employees_employment s "
+    "WHERE s.employee_id = t.employee_id AND s.instrument_id IS NULL AND " + COVERING_D + ")) AS persons_at_work "
+    + T432.replace(" WHERE ", " JOIN partners_organisation o ON o.id = t.partner_id WHERE ", 1)
+    + " GROUP BY 1, 2) "
+    "SELECT partner, figure, year, n FROM g CROSS JOIN LATERAL (VALUES ('total', total), ('esf', esf), "
+    "('flemish_cofinancing', flemish), ('spent', spent)) v(figure, n) "
+    "UNION ALL SELECT partner, figure, year, n FROM t CROSS JOIN LATERAL (VALUES ('earned', earned), "
+    "('trajectories', trajectories), ('persons_at_work', persons_at_work)) v(figure, n) "
+    "UNION ALL SELECT t.partner, v.figure, t.year, v.n FROM t JOIN g USING (partner, year) CROSS JOIN LATERAL (VALUES "
+    "('cost_per_trajectory', round(g.spent / nullif(t.trajectories, 0), 2)), "
+    "('cost_per_person_at_work', round(g.spent / nullif(t.persons_at_work, 0), 2))) v(figure, n)"
+)
+
+def sql_cells(rows) -> dict:
+    """The SQL's rows as {labels in the report's dimension order: value}, empty cells left out."""
+    cells = {}
+    for row in rows:
+        *labels, value = row
+        cells[tuple(str(label) for label in labels)] = value
+    return {k: v for k, v in cells.items() if v not in (None, 0)}
+
+
+def app_cells(result) -> dict:
+    return {tuple(k): v for k, v in result.cells.items() if v not in (None, 0)}
+
+
+def compare(app: dict, sql: dict) -> str:
+    """'yes (N cells)' when both give the same non-empty cells, else the first differences."""
+
+    def norm(value):
+        return Decimal(value).quantize(CENT, ROUND_HALF_UP) if isinstance(value, Decimal) else value
+
+    keys = set(app) | set(sql)
+    different = sorted(k for k in keys if norm(app.get(k)) != norm(sql.get(k)))
+    if not different:
+        return f"yes, {len(keys)} cells"
+    shown = "; ".join(f"{'/'.join(k)}: {app.get(k)} vs {sql.get(k)}" for k in different[:3])
+    return f"NO: {len(different)} of {len(keys)} cells differ ({shown})"
+
+
+# --- a few reports as an administrator builds them in the report builder ------------------------------
+# Unsaved SavedReport definitions (the builder's fields), run like the pack, each with its SQL.
+
+ADMIN_BUILT = {
+    "admin_internships_hired_by_sector_year": (
+        {"measure": "internships", "population": "hired", "row_dimensions": ["sector"], "column_dimension": "year"},
+        _by(
+            f"{LABEL.format('s.sector')}|{YEAR.format('s.start_date')}",
+            "",
+            "FROM trajectories_internship s WHERE s.start_date BETWEEN %(p)s AND %(d)s",
+            where=" AND s.outcome = 'hired'",
+        ),
+    ),
+    "admin_evaluations_by_office_advice": (
+        {"measure": "evaluations", "population": "", "row_dimensions": ["office"], "column_dimension": "advice"},
+        _by(
+            f"{LABEL.format('e.office')}|{LABEL.format('a.code')}",
+            "LEFT JOIN evaluations_advice a ON a.id = e.advice_id",
+            EVALUATIONS,
+        ),
+    ),
+    "admin_trajectories_by_status_instrument": (
+        {"measure": "trajectories", "population": "", "row_dimensions": ["status"], "column_dimension": "instrument"},
+        _unpivot(
+            [
+                ("trajectories", "count(*)"),
+                ("running", "count(*) FILTER (WHERE t.end_date IS NULL OR t.end_date > %(d)s)"),
+                ("ended", "count(*) FILTER (WHERE t.end_date <= %(d)s)"),
+                ("persons", "count(DISTINCT t.employee_id)"),
+            ],
+            "FROM trajectories_trajectory t LEFT JOIN employees_instrument i ON i.id = t.instrument_id "
+            "WHERE t.start_date BETWEEN %(p)s AND %(d)s",
+            labels=f"{LABEL.format('i.name')} AS instrument",
+            group="1",
+        ),
+    ),
+    "admin_ended_by_reason_year": (
+        {"measure": "ended", "population": "ended", "row_dimensions": ["end_reason"], "column_dimension": "year"},
+        _by(
+            f"{LABEL.format('r.code')}|{YEAR.format('t.end_date')}",
+            "LEFT JOIN trajectories_endreason r ON r.id = t.end_reason_id",
+            "FROM trajectories_trajectory t WHERE t.start_date BETWEEN %(p)s AND %(d)s AND t.end_date <= %(d)s",
+        ),
+    ),
+    "admin_at_work_by_status_province": (
+        {"measure": "at_work", "population": "", "row_dimensions": ["status"], "column_dimension": "province"},
+        "SELECT 'trajectories', " + PROVINCE.format("o.province") + ", count(*) FROM trajectories_trajectory t "
+        + ORG.format("t.se_employer_id") + " WHERE t.start_date BETWEEN %(p)s AND %(d)s GROUP BY 2 UNION ALL "
+        + _unpivot(
+            [
+                ("persons", "count(*)"),
+                ("at_work", "count(*) FILTER (WHERE w.regular)"),
+                ("at_work_without_support_package", "count(*) FILTER (WHERE w.without_package)"),
+                ("at_work_with_support_package", "count(*) FILTER (WHERE w.regular AND NOT w.without_package)"),
+                ("at_work_internal", "count(*) FILTER (WHERE w.internal)"),
+                ("at_work_external", "count(*) FILTER (WHERE w.regular AND NOT w.internal)"),
+            ],
+            "FROM (SELECT DISTINCT ON (t.employee_id) t.* FROM trajectories_trajectory t "
+            "WHERE t.start_date BETWEEN %(p)s AND %(d)s ORDER BY t.employee_id, t.start_date DESC, t.id DESC) t "
+            + ORG.format("t.se_employer_id")
+            + " CROSS JOIN LATERAL (SELECT coalesce(bool_or(true), false) AS regular, "
+            "coalesce(bool_or(NOT s.with_support_package), false) AS without_package, "
+            "coalesce(bool_or(s.employer_id = t.se_employer_id), false) AS internal FROM employees_employment s "
+            f"WHERE s.employee_id = t.employee_id AND s.instrument_id IS NULL AND {COVERING_D}) w",
+            labels=PROVINCE.format("o.province") + " AS province",
+            group="1",
+        ),
+    ),
+}
