@@ -24,7 +24,7 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluations", "0004_list_order_indexes")]
+    dependencies = [("evaluations", "0005_record_set_null_in_history")]
 
     operations = [
         migrations.RunSQL(f"CREATE INDEX IF NOT EXISTS {name} ON {target}", f"DROP INDEX IF EXISTS {name}")
