@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property, lazy
 from django.utils.text import capfirst
 
@@ -11,14 +12,27 @@ heading = lazy(capfirst, str)
 
 
 class EstimatedCountPaginator(Paginator):
-    """A paginator that does not COUNT a whole big table: it reads PostgreSQL's estimate instead.
+    """A paginator for big tables: an estimated count for a whole table, and a deferred join for the page.
 
-    A list without any filter (the queryset has no WHERE clause) over a table
-    that PostgreSQL estimates at ESTIMATE_FROM rows or more takes its count
-    from pg_class.reltuples (kept by ANALYZE and autovacuum), which costs
+    The count. A list without any filter (the queryset has no WHERE clause) over
+    a table that PostgreSQL estimates at ESTIMATE_FROM rows or more takes its
+    count from pg_class.reltuples (kept by ANALYZE and autovacuum), which costs
     nothing, where COUNT(*) reads the whole table (hundreds of ms at a million
     rows). `is_estimate` tells the template to show it as approximate. Any
     filter, a small table or another database: the exact count, once.
+
+    The page. `queryset[offset:offset + 25]` makes the database join every
+    skipped row with the related tables of the page (select_related) and
+    compute its annotations before throwing it away: page 10,000 of the
+    evaluations joined 250,000 rows with persons, employers and instruments
+    (3 s at a million persons). Instead the page is read in two steps, a
+    deferred join: first the ids of the page, from the filtered queryset in its
+    order with only the id selected (no joins but those the filter or the sort
+    needs, and with an index on the sort columns plus id an index-only scan),
+    then the 25 rows by id with their joins. Two queries for every page, page 1
+    or page 10,000, so the number of queries does not depend on the page either.
+    The order gets the primary key as last tie-breaker, so that rows with equal
+    sort keys cannot move between pages.
     """
 
     ESTIMATE_FROM = 100_000
@@ -32,12 +46,17 @@ class EstimatedCountPaginator(Paginator):
         return self.estimate if self.estimate is not None else super().count
 
     @cached_property
-    def estimate(self) -> int | None:
+    def queryset(self) -> QuerySet | None:
+        """The queryset under django-tables2's rows (BoundRows -> TableQuerysetData -> the queryset)."""
         queryset = self.object_list
-        # django-tables2 hands over its rows (BoundRows -> TableQuerysetData -> the queryset).
         while not isinstance(queryset, QuerySet) and hasattr(queryset, "data"):
             queryset = queryset.data
-        if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
+        return queryset if isinstance(queryset, QuerySet) else None
+
+    @cached_property
+    def estimate(self) -> int | None:
+        queryset = self.queryset
+        if queryset is None or connections[queryset.db].vendor != "postgresql":
             return None
         query = queryset.query
         if query.where or query.distinct or query.combinator or query.low_mark or query.high_mark is not None:
@@ -51,3 +70,34 @@ class EstimatedCountPaginator(Paginator):
         if estimate is None or estimate < self.ESTIMATE_FROM:
             return None
         return int(estimate)
+
+    def page(self, number):
+        from django_tables2.rows import BoundRows
+
+        rows, queryset = self.object_list, self.queryset
+        query = getattr(queryset, "query", None)
+        if not isinstance(rows, BoundRows) or query is None or query.distinct or query.combinator or query.is_sliced:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ordered = with_tie_breaker(queryset)
+        ids = list(ordered.values_list("pk", flat=True)[bottom:top])
+        by_id = ordered._chain()
+        by_id.query.where = WhereNode()  # the ids already carry the filter and the user's scope
+        position = {pk: index for index, pk in enumerate(ids)}
+        records = sorted(by_id.filter(pk__in=ids), key=lambda record: position[record.pk])
+        return self._get_page(BoundRows(data=records, table=rows.table, pinned_data=rows.pinned_data), number, self)
+
+
+def with_tie_breaker(queryset: QuerySet) -> QuerySet:
+    """The queryset in its order (or the model's), ended by the primary key if the order does not end with it."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    pk_names = {"pk", "-pk", "id", "-id", queryset.model._meta.pk.name, f"-{queryset.model._meta.pk.name}"}
+    if ordering and isinstance(ordering[-1], str) and ordering[-1] in pk_names:
+        return queryset if queryset.query.order_by else queryset.order_by(*ordering)
+    last = ordering[-1] if ordering else None
+    descending = isinstance(last, str) and last.startswith("-") or getattr(last, "descending", False)
+    return queryset.order_by(*ordering, "-pk" if descending else "pk")
