@@ -66,12 +66,12 @@ class SearchFilter(django_filters.CharFilter):
             related = model._meta.get_field(path.split("__")[0]).related_model
             for step in path.split("__")[1:]:
                 related = related._meta.get_field(step).related_model
-            related_ids = related._base_manager.filter(condition).values("pk")
+            related_ids = related._base_manager.filter(condition).order_by().values("pk")
             if own is None and len(by_path) == 1:
                 return Q(**{f"{path}__in": related_ids})
-            matches.append(model._base_manager.filter(**{f"{path}__in": related_ids}).values("pk"))
+            matches.append(model._base_manager.filter(**{f"{path}__in": related_ids}).order_by().values("pk"))
         if own is not None:
-            matches.append(model._base_manager.filter(own).values("pk"))
+            matches.append(model._base_manager.filter(own).order_by().values("pk"))
         ids = matches[0].union(*matches[1:]) if len(matches) > 1 else matches[0]
         return Q(pk__in=ids)
 

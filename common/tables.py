@@ -33,9 +33,19 @@ class EstimatedCountPaginator(Paginator):
     or page 10,000, so the number of queries does not depend on the page either.
     The order gets the primary key as last tie-breaker, so that rows with equal
     sort keys cannot move between pages.
+
+    A filter or search that leaves at most SORT_MATCHES_UP_TO rows: the ids are
+    sorted by expressions no index matches (see `sorted_without_index`), so
+    that PostgreSQL finds the matches first (a trigram or foreign-key index)
+    and sorts those few, instead of walking the whole table in index order
+    testing each row until it has 25. It chose the walk for a common surname,
+    since it expects matches spread evenly over the order, and the walk took
+    2.1 s for 'Wouters' (whose matches come after 925,000 other names) where
+    sorting its 25,000 matches takes a tenth of that.
     """
 
     ESTIMATE_FROM = 100_000
+    SORT_MATCHES_UP_TO = 50_000
 
     @property
     def is_estimate(self) -> bool:
@@ -84,6 +94,8 @@ class EstimatedCountPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ordered = with_tie_breaker(queryset)
+        if not self.is_estimate and self.count <= self.SORT_MATCHES_UP_TO:
+            ordered = sorted_without_index(ordered)
         ids = list(ordered.values_list("pk", flat=True)[bottom:top])
         by_id = ordered._chain()
         by_id.query.where = WhereNode()  # the ids already carry the filter and the user's scope
@@ -101,3 +113,37 @@ def with_tie_breaker(queryset: QuerySet) -> QuerySet:
     last = ordering[-1] if ordering else None
     descending = isinstance(last, str) and last.startswith("-") or getattr(last, "descending", False)
     return queryset.order_by(*ordering, "-pk" if descending else "pk")
+
+
+def sorted_without_index(queryset: QuerySet) -> QuerySet:
+    """The same order, written as COALESCE(column, column), which gives the same values but matches no index.
+
+    Only columns of the table or of tables joined by a foreign key, and annotations: an order by a
+    relation itself (which Django expands into the related model's ordering) or by an expression is kept.
+    """
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    ordering = []
+    for item in queryset.query.order_by:
+        if not isinstance(item, str) or item == "?":
+            ordering.append(item)
+            continue
+        name = item.lstrip("-")
+        concrete = name in queryset.query.annotations
+        if not concrete:
+            model, field = queryset.model, None
+            try:
+                for part in name.split("__"):
+                    field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+                    model = field.related_model
+                concrete = field is not None and not field.is_relation
+            except FieldDoesNotExist:
+                concrete = False
+        if not concrete:
+            ordering.append(item)
+            continue
+        expression = Coalesce(F(name), F(name))
+        ordering.append(expression.desc() if item.startswith("-") else expression.asc())
+    return queryset.order_by(*ordering)
