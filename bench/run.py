@@ -321,7 +321,7 @@ def main():
         generation = time.perf_counter() - started
         load_generation = load()
     with connection.cursor() as cursor:
-        # VACUUM as well as ANALYZE: autovacuum may be off on a benchmark server (it is on this one), and
+        # VACUUM as well as ANALYZE: autovacuum is off on this benchmark server (SHOW autovacuum), and
         # without it the visibility map stays empty, so that an index-only scan still visits the table.
         cursor.execute("VACUUM (ANALYZE)")
     today = timezone.localdate()
