@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_filters import text_filter
 from common.forms import INSZFormField
 from common.tables import EstimatedCountPaginator
 from common.validators import normalise_insz
@@ -66,7 +68,7 @@ class PersonLookupAdmin(admin.ModelAdmin):
     """The log of look-ups by exact INSZ: read only, it is evidence of who looked for whom."""
 
     list_display = ["looked_up_at", "user", "organisation", "insz", "employee", "found"]
-    list_filter = ["found", "organisation"]
+    list_filter = ["found", text_filter("organisation__name__icontains", _("organisation"))]
     list_select_related = ["user", "organisation", "employee"]
     search_fields = ["insz", "user__username", "employee__last_name", "organisation__name"]
     readonly_fields = ["looked_up_at", "user", "organisation", "insz", "employee", "found"]
