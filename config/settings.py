@@ -195,7 +195,8 @@ LOGGING = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# bootstrap5.html with plain cells: see common/templates/common/table.html.
+DJANGO_TABLES2_TEMPLATE = "common/table.html"
 
 # Tests and `make run` need no mail server; production configures its own.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
