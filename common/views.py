@@ -150,6 +150,14 @@ class RecordFirstMixin:
             self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
+    def get_object(self, queryset=None):
+        # Read once per request: the view's get() asks again for the record looked up above.
+        if queryset is not None:
+            return super().get_object(queryset)
+        if not hasattr(self, "_record"):
+            self._record = super().get_object()
+        return self._record
+
 
 class CaseDetailView(RecordFirstMixin, RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     """A record the user may see; anything else answers 404."""
