@@ -192,6 +192,13 @@ def bench_pages():
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = give_confirmed_device(user).persistent_id
     session.save()
+    # VACUUM the tables of the lists: autovacuum is off on this benchmark server (SHOW autovacuum), and
+    # without it the visibility map stays empty, so that an index-only scan (the ids of a deep page)
+    # still visits the table for every row; a production server runs autovacuum.
+    with connection.cursor() as cursor:
+        for model in ("employees_employee", "evaluations_evaluation", "evaluations_referral", "trajectories_trajectory",
+                      "trajectories_internship", "partners_organisation", "partners_grant"):
+            cursor.execute(f"VACUUM (ANALYZE) {model}")
     partner = Organisation.objects.filter(kind="partner").order_by("id").first()
     name = Employee.objects.order_by("id").values_list("last_name", flat=True).first()
     person = Employee.objects.filter(trajectories__isnull=False).order_by("id").first()
@@ -244,43 +251,6 @@ def bench_pages():
     return rows
 
 
-def pages_table(pages, today=None, load_figures=None, connection=None) -> str:
-    lines = []
-    if today is not None:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        lines += [
-            f"`bench/run.py --persons N --reuse --pages-only` on {today.isoformat()} (commit {commit}); "
-            f"machine: {machine(connection)}; load average (1/5/15 min) before: {load_figures} "
-            "(the machine was shared with other work, so times are an upper bound).",
-            "",
-        ]
-    lines += [
-        f"Server time through the Django test client (administrator, sees everything), median of {RUNS} runs "
-        "after one warm-up, and the number of SQL queries (those of the session, the user, the second factor and "
-        "the role included). The deep page is page 10,000, or the last page when the list is shorter.",
-        "",
-        "| page | variant | status | ms | queries |",
-        "|---|---|---:|---:|---:|",
-    ]
-    for url_name, variant, status, ms, count in pages:
-        lines.append(f"| {url_name} | {variant} | {status} | {ms:.0f} | {count} |")
-    return "\n".join(lines)
-
-
-def write_subsection(title: str, subtitle: str, body: str) -> None:
-    """Replace the `### subtitle` part of the `## title` section, keeping the rest of it."""
-    text = DOC.read_text()
-    section = re.search(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", text, re.S | re.M)
-    if section is None:
-        write_section(title, f"### {subtitle}\n\n{body}")
-        return
-    part = re.compile(rf"^### {re.escape(subtitle)}\n.*?(?=^##+ |\Z)", re.S | re.M)
-    old = section.group(0)
-    new_part = f"### {subtitle}\n\n{body.strip()}\n\n"
-    new = part.sub(lambda _: new_part, old) if part.search(old) else old.rstrip() + "\n\n" + new_part
-    DOC.write_text((text[: section.start()] + new + text[section.end():]).rstrip() + "\n")
-
-
 def write_section(title: str, body: str) -> None:
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
@@ -294,10 +264,6 @@ def main():
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="Keep the data already in the database.")
-    parser.add_argument(
-        "--pages-only", action="store_true",
-        help="Measure the pages only and rewrite only their subsection (### Pages) of the size's section.",
-    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = prepare_database(args.persons, args.reuse)
@@ -321,19 +287,8 @@ def main():
         generation = time.perf_counter() - started
         load_generation = load()
     with connection.cursor() as cursor:
-        # VACUUM as well as ANALYZE: autovacuum is off on this benchmark server (SHOW autovacuum), and
-        # without it the visibility map stays empty, so that an index-only scan still visits the table.
-        cursor.execute("VACUUM (ANALYZE)")
+        cursor.execute("ANALYZE")
     today = timezone.localdate()
-    if args.pages_only:
-        load_before = load()
-        pages = bench_pages()
-        write_subsection(
-            f"Scale: {args.persons:,} persons", "Pages",
-            pages_table(pages, today, f"{load_before}; after: {load()}", connection),
-        )
-        print(f"written to {DOC}")
-        return
     print("reports", flush=True)
     load_before = load()
     reports = bench_reports(connection, today)
@@ -385,7 +340,18 @@ def main():
             f"| {slug} | {app_ms:.0f} | {'' if sql_ms is None else f'{sql_ms:.0f}'} | "
             f"{'' if ratio is None else f'{ratio:.1f}'} | {same} | {'' if saved_ms is None else f'{saved_ms:.0f}'} |"
         )
-    lines += ["", "### Pages", "", pages_table(pages)]
+    lines += [
+        "",
+        "### Pages",
+        "",
+        f"Server time through the Django test client (administrator, sees everything), median of {RUNS} runs "
+        "after one warm-up, and the number of SQL queries.",
+        "",
+        "| page | variant | status | ms | queries |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for url_name, variant, status, ms, count in pages:
+        lines.append(f"| {url_name} | {variant} | {status} | {ms:.0f} | {count} |")
     write_section(f"Scale: {args.persons:,} persons", "\n".join(lines))
     print(f"written to {DOC}")
 
