@@ -218,7 +218,7 @@ def write_doc(text: str, section: str = SECTION):
     doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
     pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(doc):
-        doc = pattern.sub(lambda _: text, doc)
+        doc = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", doc)
     else:
         doc = doc.rstrip("\n") + "\n\n" + text
     DOC.write_text(doc.rstrip("\n") + "\n")
