@@ -158,6 +158,8 @@ CONTENT_SECURITY_POLICY = (
 # Sessions end after this many seconds without a request (each request renews it).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions renewed at most once a minute: see common/sessions.py.
+SESSION_ENGINE = "common.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Login protection (django-axes, django-otp) -------------------------------------------
