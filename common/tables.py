@@ -89,7 +89,8 @@ class EstimatedCountPaginator(Paginator):
 
         rows, queryset = self.object_list, self.queryset
         query = getattr(queryset, "query", None)
-        if not isinstance(rows, BoundRows) or query is None or query.distinct or query.combinator or query.is_sliced:
+        if (not isinstance(rows, BoundRows) or query is None or query.is_empty() or query.distinct or query.combinator
+                or query.is_sliced):
             return super().page(number)
         ordered = with_tie_breaker(queryset)
         found = self.ids_and_count(ordered, number) if query.where and self.few_matches_planned(ordered) else None

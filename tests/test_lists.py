@@ -487,3 +487,18 @@ def test_a_search_sorted_by_a_relation_follows_the_related_order(client, adminis
     assert [e.instrument.name for e in found] == names
     found = _records(client.get(reverse("evaluations:list"), {"q": "vandenbroucke", "sort": "-instrument"}))
     assert [e.instrument.name for e in found] == names[::-1]
+
+
+def test_a_list_of_nothing_pages_without_asking_the_database(rf, db):
+    """visible_to() answers .none() to a user who may see no record: the paginator must not plan or count it."""
+    from django_tables2 import RequestConfig
+
+    from common.tables import EstimatedCountPaginator
+    from employees.models import Employee
+    from employees.tables import EmployeeTable
+
+    table = EmployeeTable(Employee.objects.none())
+    with CaptureQueriesContext(connection) as context:
+        RequestConfig(rf.get("/", {"q": "x"}), paginate={"per_page": 25, "paginator_class": EstimatedCountPaginator}).configure(table)
+        assert list(table.page.object_list) == []
+    assert context.captured_queries == []
