@@ -301,8 +301,9 @@ def test_admin_takes_a_kbo_number_typed_as_on_a_letterhead(client, administrator
 
 
 # Reference tables that stay short (a few dozen rows at most): a filter may list their rows as links.
-# Columns with few distinct values: a year, and the sectors of the few sector pilots.
-FEW_VALUES = {("partners.Grant", "year"), ("partners.Pilot", "sector")}
+# Columns with few distinct values: a year, the sectors of the few sector pilots, the retention period of
+# the anonymisation runs (the access-log branch's employees.AnonymisationRun).
+FEW_VALUES = {("partners.Grant", "year"), ("partners.Pilot", "sector"), ("employees.AnonymisationRun", "retention_years")}
 SHORT_TABLES = {"partners.Call", "employees.Instrument", "evaluations.Advice", "trajectories.EndReason", "auth.Group"}
 
 
