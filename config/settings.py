@@ -70,6 +70,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     #   525-716 ms, measured in turns on the loaded machine).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 
+# Keep a worker's database connection between requests (checked before reuse): opening one costs
+# PostgreSQL a new backend process per request, a few ms of the 2 processors for nothing (issue 6).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -193,6 +198,8 @@ CONTENT_SECURITY_POLICY = (
 # Sessions end after this many seconds without a request (each request renews it).
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions renewed at most once a minute: see common/sessions.py.
+SESSION_ENGINE = "common.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Login protection (django-axes, django-otp) -------------------------------------------
@@ -246,7 +253,8 @@ LOGGING = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# bootstrap5.html with plain cells: see common/templates/common/table.html.
+DJANGO_TABLES2_TEMPLATE = "common/table.html"
 
 # Tests and `make run` need no mail server; production configures its own.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

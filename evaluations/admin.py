@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import INSZSearchAdminMixin
+from common.admin_filters import text_filter
 from common.tables import EstimatedCountPaginator
 from evaluations.models import Advice, Evaluation, Referral
 
@@ -21,7 +23,10 @@ class EvaluationAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_display = ["employee", "evaluation_date", "advice", "employer", "instrument", "office", "age_years"]
-    list_filter = ["advice", "instrument", "employer__province", "office", "evaluation_date", "registered_on"]
+    list_filter = [
+        "advice", "instrument", "employer__province", text_filter("office__icontains", _("VDAB office")), "evaluation_date",
+        "registered_on",
+    ]
     list_select_related = ["employee", "advice", "employer", "instrument"]
     search_fields = [
         "employee__last_name",
@@ -43,7 +48,10 @@ class ReferralAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_display = ["employee", "partner", "status", "registered_on", "referred_by", "trajectory"]
-    list_filter = ["status", "partner", "registered_on", "evaluation__office"]
+    list_filter = [
+        "status", text_filter("partner__name__icontains", _("partner")), "registered_on",
+        text_filter("evaluation__office__icontains", _("VDAB office")),
+    ]
     list_select_related = [
         "employee",
         "partner",

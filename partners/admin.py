@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_filters import text_filter
 from common.forms import KBOFormField
 from common.tables import EstimatedCountPaginator
 from common.validators import normalise_kbo
@@ -43,7 +44,7 @@ class CallAdmin(SimpleHistoryAdmin):
 @admin.register(Grant)
 class GrantAdmin(SimpleHistoryAdmin):
     list_display = ["call", "partner", "year", "esf_amount", "flemish_amount", "total", "spent_amount"]
-    list_filter = ["call", "year", "partner"]
+    list_filter = ["call", "year", text_filter("partner__name__icontains", _("partner"))]
     list_select_related = ["call", "partner"]
     search_fields = ["partner__name", "partner__kbo_number", "call__number"]
     autocomplete_fields = ["partner"]

@@ -304,3 +304,63 @@ def test_admin_takes_a_kbo_number_typed_as_on_a_letterhead(client, administrator
     data.update({"name": "Maatwerk Gent vzw", "kbo_number": "BE 0403.170.701", "kind": "se_employer", "postcode": "9000"})
     assert client.post(url, data).status_code == 302
     assert model.objects.get().kbo_number == "0403170701"
+
+
+# Reference tables that stay short (a few dozen rows at most): a filter may list their rows as links.
+# Columns with few distinct values: a year, the sectors of the few sector pilots, the retention period of
+# the anonymisation runs (the access-log branch's employees.AnonymisationRun).
+FEW_VALUES = {("partners.Grant", "year"), ("partners.Pilot", "sector"), ("employees.AnonymisationRun", "retention_years")}
+SHORT_TABLES = {"partners.Call", "employees.Instrument", "evaluations.Advice", "trajectories.EndReason", "auth.Group"}
+
+
+def _filter_target(model, field_path):
+    field = None
+    for part in field_path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return field
+
+
+OWN = [(model, model_admin) for model, model_admin in REGISTERED if model._meta.app_label in PROJECT_APPS]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), OWN, ids=_ids(OWN))
+def test_no_admin_filter_lists_a_big_table_or_every_value_of_a_free_text_column(model, model_admin):
+    """Issue 6: no filter renders more than 200 options. A filter of a foreign key lists every related
+    row, and a filter of a text column every distinct value: only short reference tables and columns
+    with choices, booleans and dates qualify; organisations, offices, sectors get a text box."""
+    from django.db import models
+
+    from common.admin_filters import TextListFilter
+
+    for entry in model_admin.list_filter:
+        if isinstance(entry, type) and issubclass(entry, (TextListFilter, admin.SimpleListFilter)):
+            continue
+        path = entry[0] if isinstance(entry, (tuple, list)) else entry
+        if isinstance(entry, (tuple, list)) and entry[1] is admin.EmptyFieldListFilter:
+            continue
+        field = _filter_target(model, path)
+        if field.is_relation:
+            assert field.related_model._meta.label in SHORT_TABLES, f"{model._meta.label}: filter {path}"
+        else:
+            assert field.choices or isinstance(
+                field, (models.BooleanField, models.DateField, models.DateTimeField)
+            ) or (model._meta.label, path) in FEW_VALUES, (
+                f"{model._meta.label}: filter {path} lists every value"
+            )
+
+
+def test_the_partner_text_filter_of_the_referrals_admin_keeps_the_other_filters(client, administrator, one_of_everything):
+    referral = Referral.objects.select_related("partner").first()
+    other = Referral.objects.create(
+        evaluation=referral.evaluation, employee=referral.employee, partner=factories.PartnerFactory(name="Zonnewerk vzw")
+    )
+    client.force_login(administrator)
+    url = _admin_url(Referral, "changelist")
+    response = client.get(url, {"partner_name": "zonnewerk", "status": other.status})
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["cl"].result_list] == [other.pk]
+    page = response.content.decode()
+    assert 'name="partner_name" value="zonnewerk"' in page
+    assert f'<input type="hidden" name="status" value="{other.status}">' in page  # typing keeps the other filters
+    assert "<option" not in page.split('id="changelist-filter"')[1].split("</nav>")[0]

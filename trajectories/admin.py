@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import INSZSearchAdminMixin
+from common.admin_filters import text_filter
 from common.tables import EstimatedCountPaginator
 from trajectories.models import EndReason, Internship, Trajectory
 
@@ -30,7 +32,7 @@ class TrajectoryAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     list_display = ["employee", "partner", "call", "start_date", "end_date", "end_reason", "age_years"]
     list_filter = [
         "call",
-        "partner",
+        text_filter("partner__name__icontains", _("partner")),
         ("end_date", admin.EmptyFieldListFilter),
         "end_reason",
         "instrument",
@@ -53,7 +55,10 @@ class InternshipAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_display = ["trajectory", "host", "sector", "start_date", "end_date", "outcome"]
-    list_filter = ["outcome", "sector", "trajectory__partner", "registered_on"]
+    list_filter = [
+        "outcome", text_filter("sector__icontains", _("sector")),
+        text_filter("trajectory__partner__name__icontains", _("partner")), "registered_on",
+    ]
     list_select_related = ["trajectory__employee", "trajectory__partner", "host"]
     search_fields = ["trajectory__employee__last_name", "host__name", "sector"]
     autocomplete_fields = ["trajectory", "host"]
