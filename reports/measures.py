@@ -411,7 +411,8 @@ def _still_regular(months):
     return condition
 
 
-def _first_return(ctx):
+def _returns(ctx):
+    """The person's social-economy spells that began after the move (the outer spell), first one first."""
     return (
         ctx.records(Employment)
         .filter(
@@ -421,8 +422,11 @@ def _first_return(ctx):
             start_date__lte=ctx.as_of,
         )
         .order_by("start_date")
-        .values("start_date")[:1]
     )
+
+
+def _first_return(ctx):
+    return _returns(ctx).values("start_date")[:1]
 
 
 def _back(ctx):
@@ -432,14 +436,7 @@ def _back(ctx):
 def _return_after(ctx):
     """How long after the move the first return came, from one subquery that gives the bucket of that return."""
     bucket = (
-        ctx.records(Employment)
-        .filter(
-            employee_id=OuterRef("employee_id"),
-            instrument__isnull=False,
-            start_date__gt=OuterRef("start_date"),
-            start_date__lte=ctx.as_of,
-        )
-        .order_by("start_date")
+        _returns(ctx)
         .annotate(
             bucket=Case(
                 When(start_date__lte=AddMonths(OuterRef("start_date"), 3), then=Value("0-3m")),
