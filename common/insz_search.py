@@ -12,7 +12,9 @@ search instead.
 
 import secrets
 
+from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 
 from common.crypto import decrypt_insz, encrypt_insz
 from common.validators import contains_insz_like
@@ -20,6 +22,8 @@ from common.validators import contains_insz_like
 PARAM = "insz_search"
 SESSION_KEY = "insz_searches"
 KEEP = 20  # the last searches of a session stay usable (back button, several tabs)
+# Far below what browsers, proxies (nginx: 8 KB request line) and Django's redirect (16,384) take.
+MAX_QUERY_LENGTH = 4000
 
 
 def remember(request, text: str) -> str:
@@ -37,14 +41,28 @@ def recall(request, token: str) -> str | None:
 
 
 def redirect_after_search(request, data, *, search_var: str = "q", drop=("csrfmiddlewaretoken",)) -> HttpResponseRedirect:
-    """The GET address of a posted filter form: its fields as a query, an INSZ swapped for a token."""
+    """The GET address of a posted filter form: its fields as a query, an INSZ swapped for a token.
+
+    The search text (its last value, the one the list reads) travels as a token when it holds an
+    INSZ; an INSZ in any other field, or in another value of the search field, is dropped: no other
+    filter takes one, and it must not reach the address. A query too long for an address (a pasted
+    text of thousands of characters: Django refuses to redirect beyond 16,384 and answered 400) is
+    not carried: the list comes back unfiltered with a message.
+    """
     query = data.copy()
     for name in (*drop, PARAM, "page"):
         query.pop(name, None)
     text = query.get(search_var, "")
+    for name in [name for name, values in query.lists() if any(contains_insz_like(value) for value in values)]:
+        query.pop(name)
     if contains_insz_like(text):
-        query.pop(search_var)
         query[PARAM] = remember(request, text)
+    elif text and search_var not in query:
+        query[search_var] = text
     for name in [name for name, values in query.lists() if not any(values)]:
         query.pop(name)
-    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    encoded = query.urlencode()
+    if len(encoded) > MAX_QUERY_LENGTH:
+        messages.error(request, gettext("This search is too long. Shorten it and search again."))
+        return HttpResponseRedirect(request.path)
+    return HttpResponseRedirect(f"{request.path}?{encoded}" if encoded else request.path)

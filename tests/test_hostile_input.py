@@ -13,7 +13,12 @@ For every answer:
   tables included);
 - accepted input: only the tables the form writes changed, the other organisation's rows did not,
   and every row written is one the user may see (`visible_to`); the page it leads to renders;
-- a submitted `<script>` comes back escaped, never raw.
+- a submitted `<script>` comes back escaped, never raw;
+- a list's filter form (it posts: its search text may hold an INSZ) writes nothing and answers with
+  the list's address, in which, as in the list's links, no INSZ appears; the list renders.
+
+The access log (`employees.AccessEvent`) is in the snapshot like any table: a refused submission
+writes no event; the look-up by INSZ writes one, in the user's name.
 
 `FORMS` is the registry of covered forms; `test_every_form_of_the_project_is_covered` walks the
 URL conf, so a new view that accepts POST fails until it has an entry here.
@@ -22,11 +27,13 @@ URL conf, so a new view that accepts POST fails until it has an entry here.
 from __future__ import annotations
 
 import datetime
+import html
 import inspect
 import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable
+from urllib.parse import unquote_plus
 
 import pytest
 from django.apps import apps
@@ -39,8 +46,10 @@ from hypothesis import strategies as st
 
 from accounts.roles import Role
 from common.identifiers import make_insz
+from common.validators import contains_insz_like
 from evaluations.models import Referral
-from employees.models import PersonLookup
+from employees.audit import record_access
+from employees.constants import AccessAction
 from imports.models import ImportRun
 from partners.models import Organisation
 from reports.models import SavedReport
@@ -110,6 +119,8 @@ def hostile_values(world):
         str(other["trajectory"].pk),
         str(other["employee"].pk),
         other["employee"].insz,
+        _dotted(other["employee"].insz),
+        f"Peeters {other['employee'].insz}",
         str(other["referral"].pk),
         str(other["grant"].pk),
     ]
@@ -134,8 +145,8 @@ def _case(partner, staff):
                                        trajectory=trajectory)
     second = factories.EvaluationFactory(employee=factories.EmployeeFactory())
     waiting = Referral.objects.create(evaluation=second, employee=second.employee, partner=partner)
-    lookup = PersonLookup.objects.create(user=staff, organisation=partner, insz=second.employee.insz,
-                                         employee=second.employee, found=True)
+    lookup = record_access(user=staff, action=AccessAction.INSZ_LOOKUP, employee=second.employee,
+                           insz=second.employee.insz)
     return {
         "partner": partner,
         "staff": staff,
@@ -268,6 +279,9 @@ class Form:
     renders_on_success: bool = False  # answers 200 (no redirect) after doing its work
     cross_target: Callable | None = None  # world -> the other organisation's record of the same kind
     derived_writes: tuple = ()  # models whose derived fields an accepted submission may recompute
+    # A list's filter form: it posts (so that an INSZ typed in it is in no URL) and answers with the
+    # list's GET address (Post/Redirect/Get), writing nothing; that address holds no INSZ and renders.
+    search: bool = False
 
 
 def own(key):
@@ -283,6 +297,17 @@ TODAY = datetime.date(2019, 6, 3)
 
 def _new_insz():
     return make_insz(datetime.date(1991, 2, 3), 417)
+
+
+def _dotted(insz):
+    """An INSZ as people type it: 85.07.30-033.28."""
+    return f"{insz[:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:]}"
+
+
+def _search_for_the_person(world):
+    """A list's search text naming the user's own person by name and INSZ, as typed."""
+    employee = world["own"]["employee"]
+    return {"q": f"{employee.last_name} {_dotted(employee.insz)}"}
 
 
 FORMS: dict[str, Form] = {
@@ -304,7 +329,7 @@ FORMS: dict[str, Form] = {
     "employees:employment_update": Form("partner_staff", own("employment"), cross_target=other("employment"),
                                         writes=("employees.Employment",)),
     "employees:lookup": Form("partner_staff", data=lambda w: {"insz": w["own"]["employee"].insz},
-                             writes=("employees.PersonLookup",), renders_on_success=True),
+                             writes=("employees.AccessEvent",), renders_on_success=True),
     # evaluations and referrals
     "evaluations:create": Form(
         "evaluator", own("employee"), writes=("evaluations.Evaluation",),
@@ -385,6 +410,21 @@ FORMS: dict[str, Form] = {
     "accounts:otp_setup": Form("administrator_without_device", data=lambda w: {"code": "123456", "next": "/"},
                                writes_even_when_refused=("otp_totp.TOTPDevice",)),
     "set_language": Form("partner_staff", take_initial=False, data=lambda w: {"language": "nl", "next": "/"}),
+    # the lists' filter forms (posted: the search text may hold an INSZ)
+    "employees:list": Form("evaluator", search=True, data=_search_for_the_person),
+    "employees:access_log": Form(
+        "administrator", search=True,
+        data=lambda w: {"user": w["own"]["staff"].username, "action": "insz_lookup", "since": "2019-01-01"},
+    ),
+    "evaluations:list": Form("evaluator", search=True, data=_search_for_the_person),
+    "evaluations:referral_list": Form("partner_staff", search=True, data=_search_for_the_person),
+    "trajectories:list": Form("partner_staff", search=True, data=_search_for_the_person),
+    "trajectories:internship_list": Form("partner_staff", search=True, data=_search_for_the_person),
+    "partners:organisation_list": Form("evaluator", search=True,
+                                       data=lambda w: {"q": w["own"]["partner"].kbo_number}),
+    "partners:grant_list": Form("partner_staff", search=True, data=lambda w: {"partner": w["own"]["partner"].name,
+                                                                             "year": "2020"}),
+    "partners:pilot_list": Form("analyst", search=True, data=lambda w: {"q": "zorg", "year": "2019"}),
 }
 
 # Django's own admin is walked by tests/test_admin.py.
@@ -489,13 +529,21 @@ def _plain(value):
     return str(value)
 
 
+def _form_of(page):
+    """The form a page shows: its form, or for a list the form of its filters."""
+    try:
+        return page.context["form"]
+    except KeyError:
+        return page.context["filter"].form
+
+
 def valid_payload(client, url, spec, world):
     """What a user submits without touching the form, with the spec's values filled in."""
     payload = {}
     if spec.take_initial:
         response = client.get(url)
         assert response.status_code == 200, f"GET {url}: {response.status_code}"
-        form = response.context["form"]
+        form = _form_of(response)
         for name, bound in form.fields.items():
             value = form[name].value()
             if hasattr(form.fields[name], "prepare_value") and not isinstance(value, (list, tuple)):
@@ -575,7 +623,10 @@ class Check:
         real = {t: pks for t, pks in changed.items() if t not in refused_tables}
         touched_foreign = {(t, pk) for t, pks in changed.items() for pk in pks} & self.foreign
         assert not touched_foreign, f"the other organisation's rows changed: {touched_foreign} for {payload!r}"
-        if real and status in (200, 302) and not (status == 200 and not self.spec.renders_on_success and
+        if self.spec.search:
+            assert not real, f"a list search changed the database: {real} for {payload!r}"
+            self._search_leads_to_its_list(client, url, response, payload)
+        elif real and status in (200, 302) and not (status == 200 and not self.spec.renders_on_success and
                                                     form_errors(response)):
             allowed = _tables_of(*self.spec.writes, *self.spec.derived_writes) | refused_tables
             # The user row changes on login (last_login) and logout leaves it; both are accepted outcomes.
@@ -599,13 +650,30 @@ class Check:
         assert_escaped(response, payload)
         return response
 
+    def _search_leads_to_its_list(self, client, url, response, payload):
+        """A posted search answers with its list's address, in which no INSZ was put; the list renders,
+        and none of its links (sorting, paging, export) carries an INSZ either."""
+        assert response.status_code == 302, f"{response.status_code} for {payload!r}"
+        location = unquote_plus(response.url)
+        assert response.url.split("?")[0] == url
+        assert not contains_insz_like(location), f"an INSZ in the address {location!r} for {payload!r}"
+        page = client.get(response.url)
+        assert page.status_code == 200, f"{page.status_code} for {location!r}"
+        assert_escaped(page, payload)
+        links = [unquote_plus(html.unescape(link)) for link in re.findall(r'href="([^"]*)"', page.content.decode())]
+        assert not [link for link in links if contains_insz_like(link)], f"an INSZ in a link for {payload!r}"
+        self.notes.append("searched")
+
     def _written_rows_are_visible(self, changed):
         if self.user is None:
             return
         for model in apps.get_models():
             pks = changed.get(model._meta.db_table)
             manager = model._default_manager
-            if not pks or not hasattr(manager, "visible_to") or model._meta.label in AUDIT_MODELS:
+            if pks and model._meta.label in AUDIT_MODELS:  # the log names who did it: the user, no one else
+                assert set(manager.filter(pk__in=pks).values_list("user_id", flat=True)) <= {self.user.pk}
+                continue
+            if not pks or not hasattr(manager, "visible_to"):
                 continue
             existing = set(manager.filter(pk__in=pks).values_list("pk", flat=True))
             visible = set(manager.visible_to(self.user).filter(pk__in=existing).values_list("pk", flat=True))
@@ -613,7 +681,7 @@ class Check:
 
 
 # Records of what a user did, shown to administrators only: the user writes them, but does not see them.
-AUDIT_MODELS = {"employees.PersonLookup"}
+AUDIT_MODELS = {"employees.AccessEvent"}
 
 HYPOTHESIS = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -641,6 +709,46 @@ def test_hostile_values_in_any_field_never_break_a_form(name, world, data):
         check.submit(client, url, {**payload, **hostile})
         event(check.notes[-1])  # --hypothesis-show-statistics: how many were accepted, refused and how
         transaction.set_rollback(True)
+
+
+# --- the lists' search forms: an INSZ typed anywhere stays out of the address --------------------
+
+SEARCHED_BY_PERSON = sorted(n for n, spec in FORMS.items() if spec.data is _search_for_the_person)
+
+
+def test_an_insz_typed_in_a_list_search_stays_out_of_every_address_and_still_finds_the_person(world):
+    """However it is typed, with a name, twice, or in a field that takes no INSZ: the answer's address
+    and the list's links hold no INSZ, and the search text comes back from the session."""
+    assert len(SEARCHED_BY_PERSON) >= 5
+    employee = world["own"]["employee"]
+    insz = employee.insz
+    for name in SEARCHED_BY_PERSON:
+        spec = FORMS[name]
+        url = reverse(name)
+        for typed in (_dotted(insz), f"{employee.last_name} {insz[:6]} {insz[6:9]} {insz[9:]}", insz):
+            client = Client()
+            sign_in(client, spec, world)
+            response = client.post(url, {"q": ["Peeters " + insz, typed], "gender": insz, "next": _dotted(insz)})
+            check = Check(name, spec, world, snapshot(), _foreign_rows(world), None)
+            check._search_leads_to_its_list(client, url, response, {"q": typed})
+            page = client.get(response.url)
+            assert page.context["filter"].form.data["q"] == typed, name
+            if name == "employees:list":
+                assert employee in page.context["filter"].qs
+
+
+def test_a_search_too_long_for_an_address_brings_the_list_back_with_a_dutch_message(world):
+    """Django refuses to redirect to an address beyond 16,384 characters: a pasted text of thousands
+    of characters in a search box answered 400 (Bad Request) instead of the list."""
+    client = Client()
+    sign_in(client, FORMS["employees:list"], world)
+    url = reverse("employees:list")
+    response = client.post(url, {"q": "é" * 10_001})
+    assert response.status_code == 302, response.status_code
+    assert response.url == url
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Deze zoekopdracht is te lang" in page.content.decode()
 
 
 # --- other organisations' records in the URL, keys beyond bigint, missing CSRF token ---------------
@@ -876,7 +984,8 @@ def test_a_utf16_csv_is_read_and_a_csv_with_nul_characters_is_refused_in_dutch(w
 
 
 def _get_form_urls(world):
-    """Every list (its filter form), the report pages (their dates) and a person's page (its date)."""
+    """Every list (its filter form), the report pages (their dates), a person's page (its date) and who
+    looked at them (its pages)."""
     from common.views import CaseListView
 
     urls = {}
@@ -889,17 +998,22 @@ def _get_form_urls(world):
     urls["reports:cell"] = reverse("reports:cell", args=[report.slug])
     urls["reports:pack"] = reverse("reports:pack")
     urls["employees:detail"] = reverse("employees:detail", args=[world["own"]["employee"].pk])
+    urls["employees:access"] = reverse("employees:access", args=[world["own"]["employee"].pk])
     return urls
 
 
-GET_FORMS = ["employees:list", "employees:lookup_log", "evaluations:list", "evaluations:referral_list",
+GET_FORMS = ["employees:list", "employees:access_log", "evaluations:list", "evaluations:referral_list",
              "trajectories:list", "trajectories:internship_list", "partners:organisation_list", "partners:grant_list",
-             "partners:pilot_list", "reports:run", "reports:cell", "reports:pack", "employees:detail"]
+             "partners:pilot_list", "reports:run", "reports:cell", "reports:pack", "employees:detail",
+             "employees:access"]
 
 
 def _get_form(page):
-    """The fields of the filter form of a list, the dates form of a report, the situation date of a person."""
+    """The fields of the filter form of a list, the dates form of a report, the situation date of a person;
+    who looked at a person has its pages only."""
     context = page.context
+    if "events" in context:
+        return ["page"]
     for key in ("filter", "form", "state_form"):
         try:
             value = context[key]
@@ -987,7 +1101,7 @@ def _date_fields(client, url, spec):
 
     if not spec.take_initial:
         return []
-    form = client.get(url).context["form"]
+    form = _form_of(client.get(url))
     return [name for name, field in form.fields.items() if isinstance(field, django_forms.DateField)]
 
 
