@@ -24,7 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.keys import use_bench_keys  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+use_bench_keys()  # the same keys as bench/load_bench.py, which serves these databases in production mode
 DOC = ROOT / "docs" / "benchmarks.md"
 RUNS = 3
 
