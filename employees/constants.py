@@ -14,3 +14,4 @@ class AccessAction(models.TextChoices):
     PERSON_VIEWED = "person_viewed", _("person page opened")
     LIST_EXPORTED = "list_exported", _("list exported")
     INSZ_LOOKUP = "insz_lookup", _("looked up by INSZ")
+    HISTORY_VIEWED = "history_viewed", _("change history of the person opened")

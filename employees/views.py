@@ -86,6 +86,12 @@ class EmployeeHistoryView(HistoryView):
     model = Employee
     roles = ADMIN
 
+    def get(self, request, *args, **kwargs):
+        # Every version of the person's identity is on this page: as much an opening of the person as the page itself.
+        response = super().get(request, *args, **kwargs)
+        record_access(user=request.user, action=AccessAction.HISTORY_VIEWED, employee=self.object)
+        return response
+
 
 class EmploymentCreateView(CaseCreateView):
     """Record a job, for instance the one that followed a trajectory."""

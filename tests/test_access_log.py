@@ -29,6 +29,17 @@ def test_opening_a_person_page_records_who_with_role_and_organisation(client, pa
     assert event.occurred_at >= before
 
 
+def test_opening_a_persons_change_history_is_recorded_too(client, administrator):
+    """The history page shows every earlier name and INSZ of the person: it counts as looking at them."""
+    person = factories.EmployeeFactory()
+    client.force_login(administrator)
+    assert client.get(reverse("employees:history", args=[person.pk])).status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.user, event.action, event.employee) == (administrator, "history_viewed", person)
+    page = client.get(reverse("employees:access", args=[person.pk])).content.decode()
+    assert "wijzigingsgeschiedenis van de persoon geopend" in page
+
+
 def test_a_person_page_that_answers_404_records_nothing(client, partner_staff):
     stranger = factories.EmployeeFactory()  # not in this partner's caseload
     client.force_login(partner_staff)
