@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from common.crypto import decrypt_bytes, encrypt_bytes
 from common.history import bulk_create_with_history, bulk_update_with_history, recorded_bulk_write, write_history
+from common.logging import redact
 from common.validators import validate_not_future
 from imports import cells
 from imports.constants import ImportStatus
@@ -40,7 +41,15 @@ class RowError:
     message: str
 
     def as_dict(self):
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        """As kept with the run (ImportRun.errors, shown on its page): a refused INSZ, often a typo of a
+        real one, is kept as [INSZ], also inside the message (docs/security.md 3.2); the row and column say
+        where to correct it."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": redact(str(self.value)),
+            "message": redact(str(self.message)),
+        }
 
 
 @dataclass
