@@ -167,6 +167,9 @@ USE_TZ = True
 # `manage.py anonymise_persons` clears the identity of every person whose last record is older
 # than this many years (README: "Retention").
 DOORSTROOM_RETENTION_YEARS = env.int("DOORSTROOM_RETENTION_YEARS", default=10)
+# Imported or refused files are kept with their run for this many days, then emptied by
+# `anonymise_persons` (the file and its error report name persons).
+DOORSTROOM_IMPORT_FILE_DAYS = env.int("DOORSTROOM_IMPORT_FILE_DAYS", default=30)
 
 # --- Production serving (docs/security.md) -------------------------------------------------
 # Behind a reverse proxy that terminates TLS, set DJANGO_BEHIND_PROXY=true: the proxy's

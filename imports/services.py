@@ -480,3 +480,16 @@ def record_run(*, kind: str, content: bytes, file_name: str, user, result: Impor
         errors=[e.as_dict() for e in result.errors],
         finished_at=timezone.now() if result.ok else None,
     )
+
+
+def purge_kept_files(*, before) -> int:
+    """Empty the kept file and the error report of every finished run (imported or refused) uploaded
+    before `before`: both name persons, and a finished run needs neither. Runs still waiting for
+    confirmation keep their file. One UPDATE; the counts and dates of the run stay."""
+    finished = [ImportStatus.IMPORTED, ImportStatus.REJECTED]
+    return (
+        ImportRun.objects.filter(created_at__lt=before, status__in=finished)
+        .exclude(content=b"", errors=[])
+        .update(content=b"", errors=[])
+    )
+

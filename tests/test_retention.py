@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from common.crypto import insz_digest
 from demo.checks import compute_tables, reference_tables
@@ -268,3 +269,30 @@ def test_anonymising_the_demo_keeps_every_figure_of_the_pack_and_removes_the_ide
     assert [row for row in _history_identities() if row[0] in kept_history] == [
         row for row in history if row[0] in kept_history]
     assert len(gone) < Employee.objects.count()
+
+
+def test_the_retention_command_empties_finished_import_files_older_than_the_setting(settings):
+    """An uploaded file and its error report name persons: a finished run keeps its counts, not them."""
+    from imports.models import ImportRun
+
+    settings.DOORSTROOM_IMPORT_FILE_DAYS = 30
+
+    def run(status, days_old):
+        made = ImportRun.objects.create(kind="employees", file_name="werknemers.csv", content=b"token",
+                                        status=status, errors=[{"row": 2, "column": "insz", "value": "[INSZ]"}],
+                                        rows_total=3)
+        ImportRun.objects.filter(pk=made.pk).update(
+            created_at=timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time())) - datetime.timedelta(days=days_old))
+        return made.pk
+
+    old_imported, old_rejected = run("imported", 31), run("rejected", 45)
+    old_waiting, recent = run("previewed", 60), run("rejected", 29)
+
+    output = _anonymise("--years", "10", "--today", TODAY.isoformat())
+
+    assert "2 bewaarde importbestanden ouder dan 30 dagen werden leeggemaakt." in output
+    emptied = ImportRun.objects.filter(pk__in=[old_imported, old_rejected])
+    assert [(bytes(r.content), r.errors, r.rows_total) for r in emptied] == [(b"", [], 3), (b"", [], 3)]
+    for kept in ImportRun.objects.filter(pk__in=[old_waiting, recent]):
+        assert (bytes(kept.content), len(kept.errors)) == (b"token", 1)
+

@@ -4,10 +4,11 @@ import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from employees.retention import persons_anonymise
+from imports.services import purge_kept_files
 
 
 class Command(BaseCommand):
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             else:
                 message = _("%(count)s persons with no record since %(cutoff)s were anonymised.")
             self.stdout.write(message % values)
+            if not options["dry_run"]:
+                days = settings.DOORSTROOM_IMPORT_FILE_DAYS
+                moment = timezone.make_aware(datetime.datetime.combine(today or timezone.localdate(), datetime.time()))
+                emptied = purge_kept_files(before=moment - datetime.timedelta(days=days))
+                self.stdout.write(_("%(count)s kept import files older than %(days)s days were emptied.")
+                                  % {"count": emptied, "days": days})
 
     def _years(self, value):
         if value is None:
