@@ -85,9 +85,11 @@ def shot(page):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A live-server test empties every table when it ends: put the migrations' reference data back."""
+    """A live-server test empties every table when it ends: put the migrations' reference data back.
+
+    Not after the last test of the run: its teardown has already destroyed the test database."""
     yield
-    if item.get_closest_marker("browser"):
+    if item.get_closest_marker("browser") and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         from tests.conftest import _seed_reference_data
