@@ -181,7 +181,11 @@ def _trajectory_dims(year_field="start_date"):
 
 
 def _ended_by_d(ctx):
-    return Q(end_date__isnull=False, end_date__lte=ctx.as_of)
+    """Ended on or before D. No `end_date IS NOT NULL` beside it: `<=` already leaves out an unknown end,
+    Django adds the test itself inside a negation (`running`), and the planner multiplied the two
+    estimates into a fifth of the ended trajectories, which made it probe the internships once per
+    trajectory where a merge anti-join is twice as fast (q2c, docs/benchmarks.md)."""
+    return Q(end_date__lte=ctx.as_of)
 
 
 TRAJECTORIES = Measure(
