@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import INSZSearchAdminMixin
-from common.admin_filters import text_filter
 from common.tables import EstimatedCountPaginator
 from employees.forms import EmployeeForm
 from employees.models import AccessEvent, AnonymisationRun, Employee, Employment, Instrument

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from accounts import access

@@ -37,15 +37,22 @@ class EmployeeListView(CaseListView):
     create_label = _("New person")
 
 
-class EmployeeDetailView(CaseDetailView):
-    model = Employee
-    roles = PERSON_READERS
-    template_name = "employees/employee_detail.html"
+class RecordsPersonAccess:
+    """A page that shows one person: each opening goes into the access log (a 404 records nothing)."""
+
+    access_action: AccessAction
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        record_access(user=request.user, action=AccessAction.PERSON_VIEWED, employee=self.object)
+        record_access(user=request.user, action=self.access_action, employee=self.object)
         return response
+
+
+class EmployeeDetailView(RecordsPersonAccess, CaseDetailView):
+    model = Employee
+    roles = PERSON_READERS
+    template_name = "employees/employee_detail.html"
+    access_action = AccessAction.PERSON_VIEWED
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,15 +89,11 @@ class EmployeeUpdateView(CaseUpdateView):
         return reverse("employees:detail", args=[self.object.pk])
 
 
-class EmployeeHistoryView(HistoryView):
+class EmployeeHistoryView(RecordsPersonAccess, HistoryView):
     model = Employee
     roles = ADMIN
-
-    def get(self, request, *args, **kwargs):
-        # Every version of the person's identity is on this page: as much an opening of the person as the page itself.
-        response = super().get(request, *args, **kwargs)
-        record_access(user=request.user, action=AccessAction.HISTORY_VIEWED, employee=self.object)
-        return response
+    # Every version of the person's identity is on this page: as much an opening of the person as the page itself.
+    access_action = AccessAction.HISTORY_VIEWED
 
 
 class EmploymentCreateView(CaseCreateView):

@@ -51,15 +51,17 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test empties every table when it ends: put the migrations' reference data back.
-
-    (The browser tests do the same in tests/browser/conftest.py.)"""
+    """A transactional test (the browser tests, the migration and kill tests) empties every table when it
+    ends: put the migrations' reference data back. Not after the last test of the run: its teardown has
+    already destroyed the test database."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    transactional = "transactional_db" in getattr(item, "fixturenames", ()) or (
-        marker is not None and marker.kwargs.get("transaction")
+    transactional = (
+        "transactional_db" in getattr(item, "fixturenames", ())
+        or (marker is not None and marker.kwargs.get("transaction"))
+        or item.get_closest_marker("browser") is not None
     )
-    if transactional and nextitem is not None and not item.get_closest_marker("browser"):
+    if transactional and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
@@ -144,9 +146,8 @@ def _seed_reference_data():
     import importlib
 
     from django.apps import apps
-    from django.contrib.auth.models import Permission
 
-    from accounts.roles import ROLE_PERMISSIONS, Role
+    from accounts.roles import sync_role_groups
 
     for module in (
         "employees.migrations.0002_seed_instruments",
@@ -155,28 +156,4 @@ def _seed_reference_data():
         "partners.migrations.0002_seed_call_432",
     ):
         importlib.import_module(module).seed(apps, None)
-    for role in Role:
-        group, _created = Group.objects.get_or_create(name=role.value)
-        if role == Role.ADMINISTRATOR:
-            group.permissions.set(Permission.objects.all())
-            continue
-        wanted = []
-        for dotted in ROLE_PERMISSIONS[role]:
-            app_label, codename = dotted.split(".")
-            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
-
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test outside the browser tests (the migration test of test_insz_protection)
-    empties every table when it ends: put the migrations' reference data back, as tests/browser does."""
-    yield
-    marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction") or item.get_closest_marker("browser"):
-        return
-    from pytest_django.plugin import blocking_manager_key
-
-    with item.config.stash[blocking_manager_key].unblock():
-        _seed_reference_data()
+    sync_role_groups(apps)

@@ -162,3 +162,41 @@ class InternshipFactory(DjangoModelFactory):
     sector = "retail"
     start_date = factory.LazyAttribute(lambda o: o.trajectory.start_date + datetime.timedelta(days=30))
     registered_on = factory.LazyAttribute(lambda o: min(o.start_date, timezone.localdate()))
+
+
+def partner_case(partner, staff):
+    """One partner's records, as the access walks use them: a guided person with a job, a trajectory, an
+    internship, an evaluation, a started and a waiting referral, a look-up by INSZ, a grant and a refused
+    import run."""
+    from employees.audit import record_access
+    from employees.constants import AccessAction
+    from evaluations.models import Referral
+    from imports.models import ImportRun
+
+    trajectory = TrajectoryFactory(partner=partner)
+    employee = trajectory.employee
+    evaluation = EvaluationFactory(employee=employee)
+    referral = Referral.objects.create(evaluation=evaluation, employee=employee, partner=partner, status="started",
+                                       trajectory=trajectory)
+    second = EvaluationFactory(employee=EmployeeFactory())
+    waiting = Referral.objects.create(evaluation=second, employee=second.employee, partner=partner)
+    lookup = record_access(user=staff, action=AccessAction.INSZ_LOOKUP, employee=second.employee,
+                           insz=second.employee.insz)
+    return {
+        "partner": partner,
+        "staff": staff,
+        "employee": employee,
+        "employment": EmploymentFactory(employee=employee),
+        "evaluation": evaluation,
+        "referral": referral,
+        "waiting_referral": waiting,
+        "lookup": lookup,
+        "trajectory": trajectory,
+        "internship": InternshipFactory(trajectory=trajectory),
+        "grant": GrantFactory(partner=partner),
+        "import_run": ImportRun.objects.create(
+            user=staff, kind="trajectories", file_name="trajecten.csv", content=b"insz",
+            status="rejected", errors=[{"row": 2, "column": "insz", "value": "1", "message": "Ongeldig."}],
+        ),
+    }
+

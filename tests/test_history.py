@@ -26,7 +26,7 @@ from common.history import (
 from employees.models import Employee, Employment, Instrument
 from evaluations.constants import ReferralStatus
 from evaluations.models import Advice, Evaluation, Referral
-from partners.models import Call, Grant, Organisation, Pilot
+from partners.models import Call, Grant, Organisation
 from tests import factories
 from trajectories.models import EndReason, Internship, Trajectory
 

@@ -40,20 +40,18 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
 from common.identifiers import make_insz
 from common.validators import contains_insz_like
-from evaluations.models import Referral
-from employees.audit import record_access
-from employees.constants import AccessAction
 from imports.models import ImportRun
 from partners.models import Organisation
 from reports.models import SavedReport
 from tests import factories
+from tests.url_walk import named_patterns
 
 # --- the hostile values --------------------------------------------------------------------------
 
@@ -135,37 +133,6 @@ def hostile_values(world):
 # --- the world: two partner organisations with the same records ----------------------------------
 
 
-def _case(partner, staff):
-    """A partner's records: a guided person with a job, a trajectory, an internship, an evaluation,
-    a started and a waiting referral, a look-up and a grant."""
-    trajectory = factories.TrajectoryFactory(partner=partner)
-    employee = trajectory.employee
-    evaluation = factories.EvaluationFactory(employee=employee)
-    referral = Referral.objects.create(evaluation=evaluation, employee=employee, partner=partner, status="started",
-                                       trajectory=trajectory)
-    second = factories.EvaluationFactory(employee=factories.EmployeeFactory())
-    waiting = Referral.objects.create(evaluation=second, employee=second.employee, partner=partner)
-    lookup = record_access(user=staff, action=AccessAction.INSZ_LOOKUP, employee=second.employee,
-                           insz=second.employee.insz)
-    return {
-        "partner": partner,
-        "staff": staff,
-        "employee": employee,
-        "employment": factories.EmploymentFactory(employee=employee),
-        "evaluation": evaluation,
-        "referral": referral,
-        "waiting_referral": waiting,
-        "lookup": lookup,
-        "trajectory": trajectory,
-        "internship": factories.InternshipFactory(trajectory=trajectory),
-        "grant": factories.GrantFactory(partner=partner),
-        "import_run": ImportRun.objects.create(
-            user=staff, kind="trajectories", file_name="trajecten.csv", content=b"insz",
-            status="rejected", errors=[{"row": 2, "column": "insz", "value": "1", "message": "Ongeldig."}],
-        ),
-    }
-
-
 def _administrator_without_device():
     user = factories.UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name=Role.ADMINISTRATOR.value))
@@ -181,8 +148,8 @@ class World(dict):
 
 @pytest.fixture
 def world(partner, partner_staff, other_partner, other_partner_staff, evaluator, administrator, analyst):
-    own = _case(partner, partner_staff)
-    other = _case(other_partner, other_partner_staff)
+    own = factories.partner_case(partner, partner_staff)
+    other = factories.partner_case(other_partner, other_partner_staff)
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
     return World({
         "own": own,
@@ -434,15 +401,6 @@ NOT_HERE_PREFIXES = ("admin:",)
 # --- the walk: every view that takes a POST is in the registry ----------------------------------
 
 
-def _walk(resolver, namespace=""):
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
-
-
 def accepts_post(callback, depth=2) -> bool:
     """A class-based view with a post() method, or a function view that reads POST or requires it,
     itself or in a function of its module it calls (`report_create` hands the request to `_edit`)."""
@@ -459,7 +417,7 @@ def accepts_post(callback, depth=2) -> bool:
 
 
 def post_url_names():
-    return sorted({name for name, pattern in _walk(get_resolver())
+    return sorted({name for name, pattern in named_patterns()
                    if not name.startswith(NOT_HERE_PREFIXES) and accepts_post(pattern.callback)})
 
 
@@ -498,7 +456,7 @@ def test_the_walk_would_notice_a_view_taking_post():
 
 
 def url_of(name, spec, world, record=None):
-    pattern = dict(_walk(get_resolver()))[name]
+    pattern = dict(named_patterns())[name]
     keys = list(pattern.pattern.converters)
     if not keys:
         return reverse(name)
@@ -777,7 +735,7 @@ def test_keys_that_exist_nowhere_or_exceed_bigint_answer_404(world):
     before = snapshot()
     for name in sorted(n for n, spec in FORMS.items() if spec.target):
         spec = FORMS[name]
-        (converter_name,) = dict(_walk(get_resolver()))[name].pattern.converters
+        (converter_name,) = dict(named_patterns())[name].pattern.converters
         keys = ["kopie-die-niet-bestaat"] if converter_name == "slug" else [0, 2**31, 2**63, 10**30]
         for key in keys:
             client = Client()
@@ -989,7 +947,7 @@ def _get_form_urls(world):
     from common.views import CaseListView
 
     urls = {}
-    for name, pattern in _walk(get_resolver()):
+    for name, pattern in named_patterns():
         view_class = getattr(pattern.callback, "view_class", None)
         if view_class is not None and issubclass(view_class, CaseListView):
             urls[name] = reverse(name)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F, Q
+from django.db.models import F
 
 from common.validators import insz_birth_date, validate_insz, validate_kbo
 from demo.synthetic import generate

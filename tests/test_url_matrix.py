@@ -5,14 +5,11 @@ EXPECTED fails here, and one whose access check is missing fails its row.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from accounts.roles import Role
-from evaluations.models import Referral
-from employees.models import AccessEvent
-from imports.models import ImportRun
 from reports.models import SavedReport
 from tests import factories
+from tests.url_walk import named_patterns
 
 OK, NOT_FOUND, LOGIN, METHOD_NOT_ALLOWED = 200, 404, 302, 405
 
@@ -102,17 +99,8 @@ NOT_CASEWORK_PREFIXES = ("admin:", "accounts:", "set_language")
 EXPECTED["partners:grant_update"] = ("grant", {"administrator"})
 
 
-def _walk(resolver, namespace=""):
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
-
-
 def all_url_names():
-    return sorted({name for name, _pattern in _walk(get_resolver())})
+    return sorted({name for name, _pattern in named_patterns()})
 
 
 def casework_url_names():
@@ -131,38 +119,17 @@ def test_the_expectations_name_no_url_that_does_not_exist():
 @pytest.fixture
 def world(other_partner, other_partner_staff):
     """Records that all belong to the OTHER partner's case: partner_staff must not reach any of them."""
-    trajectory = factories.TrajectoryFactory(partner=other_partner)
-    employee = trajectory.employee
-    evaluation = factories.EvaluationFactory(employee=employee)
-    referral = Referral.objects.create(evaluation=evaluation, employee=employee, partner=other_partner, status="started",
-                                       trajectory=trajectory)
-    second = factories.EvaluationFactory(employee=factories.EmployeeFactory())
-    waiting = Referral.objects.create(evaluation=second, employee=second.employee, partner=other_partner)
-    lookup = AccessEvent.objects.create(user=other_partner_staff, organisation=other_partner, insz=employee.insz,
-                                        employee=employee, action="insz_lookup")
     return {
-        "employee": employee,
-        "employment": factories.EmploymentFactory(employee=employee),
-        "evaluation": evaluation,
-        "referral": referral,
-        "waiting_referral": waiting,
-        "lookup": lookup,
-        "trajectory": trajectory,
-        "internship": factories.InternshipFactory(trajectory=trajectory),
+        **factories.partner_case(other_partner, other_partner_staff),
         "organisation": factories.OrganisationFactory(),
-        "grant": factories.GrantFactory(partner=other_partner),
         "pilot": factories.PilotFactory(),
         "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
-        "import_run": ImportRun.objects.create(
-            user=other_partner_staff, kind="trajectories", file_name="trajecten.csv", content=b"insz",
-            status="rejected", errors=[{"row": 2, "column": "insz", "value": "1", "message": "Ongeldig."}],
-        ),
     }
 
 
 def _url(name, world):
     target, _roles = EXPECTED[name]
-    pattern = dict(_walk(get_resolver()))[name]
+    pattern = dict(named_patterns())[name]
     keys = [key for key in pattern.pattern.converters if key not in EXTRA_KWARGS.get(name, {})]
     if not keys:
         return reverse(name, kwargs=EXTRA_KWARGS.get(name))

@@ -81,18 +81,3 @@ def shot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shot
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A live-server test empties every table when it ends: put the migrations' reference data back.
-
-    Not after the last test of the run: its teardown has already destroyed the test database."""
-    yield
-    if item.get_closest_marker("browser") and nextitem is not None:
-        from pytest_django.plugin import blocking_manager_key
-
-        from tests.conftest import _seed_reference_data
-
-        with item.config.stash[blocking_manager_key].unblock():
-            _seed_reference_data()
