@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -245,6 +246,11 @@ def bench_pages():
         # Page 10,000, or the last page when the list is shorter.
         deep = min(10_000, max(1, (model_of[url_name].objects.count() + 24) // 25))
         variants.append((f"page {deep:,}", {"page": deep}))
+        # The same page as a user reaches it, by the "next" link of the page before (a keyset page that
+        # starts after that page's last row; common/tables.py, EstimatedCountPaginator.keyset_ids).
+        link = next_link(client.get(url, {"page": deep - 1})) if deep > 1 else None
+        if link:
+            variants.append((f"page {deep:,} by 'next'", dict(parse_qsl(link.lstrip("?")))))
         for variant, params in variants:
             pages.append((url_name, variant, url, params))
     pages.append(("employees:detail", "person page", reverse("employees:detail", args=[person.pk]), {}))
@@ -261,6 +267,14 @@ def bench_pages():
         rows.append((url_name, variant, status, ms, count))
         print(f"  {url_name} {variant}: {status} {ms:.0f} ms, {count} queries", flush=True)
     return rows
+
+
+def next_link(response) -> str | None:
+    """The query string of a list page's "next" link (common/table.html)."""
+    import html
+
+    found = re.search(r'<a href="([^"]*)" class="page-link" rel="next">', response.content.decode())
+    return html.unescape(found.group(1)) if found else None
 
 
 def write_section(title: str, body: str) -> None:

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property, lazy
 from django.utils.text import capfirst
@@ -52,6 +52,12 @@ class EstimatedCountPaginator(Paginator):
     ESTIMATE_FROM = 100_000
     SORT_MATCHES_UP_TO = 50_000
 
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, cursor=None, **kwargs):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
+        # ("after" or "before", primary key) from the "next" or "previous" link (`cursor_from`): the page
+        # is then read from that row on by the sort keys (a keyset page), not by skipping rows.
+        self.cursor = cursor
+
     @property
     def is_estimate(self) -> bool:
         return self.estimate is not None
@@ -96,6 +102,8 @@ class EstimatedCountPaginator(Paginator):
             return super().page(number)
         ordered = with_tie_breaker(queryset)
         found = self.ids_and_count(ordered, number) if query.where and self.few_matches_planned(ordered) else None
+        if found is None and self.cursor is not None:
+            found = self.keyset_ids(ordered, number)
         if found is not None:
             ids, number = found
         else:
@@ -111,7 +119,54 @@ class EstimatedCountPaginator(Paginator):
         by_id.query.where = WhereNode()  # the ids already carry the filter and the user's scope
         position = {pk: index for index, pk in enumerate(ids)}
         records = sorted(by_id.filter(pk__in=ids), key=lambda record: position[record.pk])
-        return self._get_page(BoundRows(data=records, table=rows.table, pinned_data=rows.pinned_data), number, self)
+        page = self._get_page(BoundRows(data=records, table=rows.table, pinned_data=rows.pinned_data), number, self)
+        # The rows the "previous" and "next" links start from (common/table.html).
+        page.first_pk, page.last_pk = (ids[0], ids[-1]) if ids else (None, None)
+        return page
+
+    def keyset_ids(self, ordered, number):
+        """The ids of the page after (or before) the cursor's row, by the sort keys: a keyset page.
+
+        `OFFSET 249975` reads and throws away a quarter of a million index entries before page
+        10,000 of the persons (12 ms of a 27 ms page at a million persons, where page 1 takes
+        14 ms). The "next" link carries the last row of its page instead, and this page starts
+        after that row: `WHERE (last_name, first_name, id) > (its values)`, which the index on
+        those columns (employees 0009) seeks directly, so that page 10,000 costs what page 1 costs.
+        The "previous" link reads the other way and reverses. One more query, by primary key, reads
+        the cursor row's sort keys through the same queryset, so a cursor outside the user's scope
+        or the filter finds nothing, and the page is then read by offset as before.
+
+        Only for an order whose keys are all columns that cannot be NULL (a row comparison with a
+        NULL is unknown, so those rows would be skipped) and run in one direction (a row comparison
+        has one); any other order, a cursor that no longer matches, or a page number that does not
+        fit: None, and the page is read by offset.
+        """
+        from django.core.paginator import InvalidPage
+        from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
+        direction, pk = self.cursor
+        keys = sort_keys(ordered)
+        names = keyset_columns(ordered.model, keys)
+        if names is None or len({descending for _key, descending in keys}) != 1:
+            return None
+        try:
+            number = self.validate_number(number)
+        except InvalidPage:
+            return None
+        boundary = list(ordered.filter(pk=pk).values_list(*names)[:1])
+        if not boundary:
+            return None
+        greater = (direction == "after") != keys[0][1]
+        lookup = TupleGreaterThan if greater else TupleLessThan
+        rows = ordered.filter(lookup(Tuple(*(F(name) for name in names)), list(boundary[0])))
+        if direction == "before":
+            rows = rows.reverse()
+        ids = list(rows.values_list("pk", flat=True)[: self.per_page])
+        if direction == "before":
+            ids.reverse()
+            if len(ids) < self.per_page and number > 1:  # fewer rows before it than pages: read by offset
+                return None
+        return (ids, number) if ids else None
 
 
     def few_matches_planned(self, queryset) -> bool:
@@ -174,6 +229,44 @@ class EstimatedCountPaginator(Paginator):
         return [pk for pk, _total in rows], self.validate_number(number)
 
 
+CURSOR_PARAMS = ("after", "before")
+
+
+def cursor_from(query) -> tuple[str, int] | None:
+    """The keyset cursor of a list's address: ("after", pk) from a "next" link, ("before", pk) from a "previous" one."""
+    for direction in CURSOR_PARAMS:
+        value = query.get(direction, "")
+        if value.isdigit() and len(value) < 19:
+            return direction, int(value)
+    return None
+
+
+def keyset_columns(model, keys) -> list[str] | None:
+    """The field paths of sort keys that a row comparison can page by: columns that cannot be NULL
+    (nor can any relation on the way to them), or None."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    if not keys:
+        return None
+    names = []
+    for key, _descending in keys:
+        if not isinstance(key, F):
+            return None
+        current = model
+        try:
+            for part in key.name.split("__"):
+                field = current._meta.pk if part == "pk" else current._meta.get_field(part)
+                if getattr(field, "null", True) or field.many_to_many or field.one_to_many:
+                    return None
+                current = field.related_model
+        except FieldDoesNotExist:
+            return None
+        if current is not None:  # ends on a relation: its key
+            return None
+        names.append(key.name)
+    return names
+
+
 def sort_keys(queryset: QuerySet):
     """The queryset's order as (expression, descending) pairs, or None for an order it cannot rewrite.
 
@@ -181,7 +274,7 @@ def sort_keys(queryset: QuerySet):
     the related model's own order, as Django reads it; a relation without one, its key.
     """
     from django.core.exceptions import FieldDoesNotExist
-    from django.db.models import F, OrderBy
+    from django.db.models import OrderBy
 
     keys = []
     pending = [(item, False) for item in queryset.query.order_by]
@@ -236,7 +329,6 @@ def sorted_without_index(queryset: QuerySet) -> QuerySet:
     relation itself (which Django expands into the related model's ordering) or by an expression is kept.
     """
     from django.core.exceptions import FieldDoesNotExist
-    from django.db.models import F
     from django.db.models.functions import Coalesce
 
     ordering = []

@@ -24,7 +24,7 @@ from accounts.roles import role_of
 from common import insz_search
 from common.forms import style_form
 from common.validators import contains_insz_like
-from common.tables import EstimatedCountPaginator
+from common.tables import EstimatedCountPaginator, cursor_from
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -82,6 +82,13 @@ class CaseListView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin,
     create_url = None
     create_label = _("New")
     create_roles: tuple = ()
+
+    def get_table_pagination(self, table):
+        """The page as asked, and the row that the "next" or "previous" link starts from (a keyset page)."""
+        pagination = super().get_table_pagination(table)
+        if pagination is not False:
+            pagination = {**pagination, "cursor": cursor_from(self.request.GET)}
+        return pagination
 
     def get_export_filename(self, export_format):
         from django.utils import timezone
