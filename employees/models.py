@@ -269,6 +269,13 @@ class Employment(RegisteredModel):
         ]
         indexes = [
             models.Index(fields=["employee", "start_date"], name="employees_employment_emp_idx"),
+            # A person's regular-economy spells, read per person without the table (migration 0011 says why).
+            models.Index(
+                fields=["employee", "start_date"],
+                include=["end_date", "employer", "with_support_package", "instrument"],
+                condition=Q(instrument__isnull=True),
+                name="employees_empl_regular_idx",
+            ),
         ]
 
     def __str__(self):

@@ -11,9 +11,11 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
+from django_cte import CTE, with_cte
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
@@ -67,3 +69,26 @@ def covering(on: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_date__lte": on}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
     )
+
+
+def one_per_person(units, order: list, *, name: str, otherwise):
+    """Each person's first unit in `order`, as a queryset the report groups and counts like a table.
+
+    On PostgreSQL: `DISTINCT ON (employee_id)` in the order (employee_id, *order), as a common
+    table expression named `name` (django-cte), which PostgreSQL inlines into the report's query
+    and reads without the columns the report does not use. It reads the units once and keeps the
+    first of each person, by an index in that order when there is one, else by one sort; the
+    anti-join "no unit of the same person comes before it" read them twice and hashed one side
+    (docs/benchmarks.md, issue 6). Elsewhere (SQLite has no DISTINCT ON): `otherwise()`, that
+    anti-join, which gives the same units (the report tests run on both databases).
+
+    The register of a past day (history versions, `records_at`) keeps the anti-join as well: the
+    versions are chosen by an anti-join of their own and no index holds them in a person's order,
+    so DISTINCT ON sorted them and was slower (q2d with its saved dates: 101 -> 116 ms).
+    """
+    live = not hasattr(units.model, "instance_type")  # history versions: see below
+    if live and connections[units.db].features.can_distinct_on_fields:
+        first = units.order_by("employee_id", *order).distinct("employee_id")
+        table = CTE(first, name=name)
+        return with_cte(table, select=table.queryset())
+    return otherwise()

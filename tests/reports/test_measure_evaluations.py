@@ -168,6 +168,34 @@ def test_an_undated_ready_advice_is_the_reference_only_when_none_is_dated():
     assert cells("ready", ["year"], as_of=D(2020, 10, 31)) == {"onbekend": 1}
 
 
+def test_of_two_ready_advices_on_the_same_day_the_first_recorded_is_the_reference():
+    """Ties on the date go to the lowest id, dated or undated (PostgreSQL: DISTINCT ON in index order;
+    SQLite: the anti-join; both must agree)."""
+    person = factories.EmployeeFactory()
+    first_instrument, second_instrument = factories.instrument("collectief-maatwerk"), factories.instrument("lokale-diensteneconomie")
+    factories.EvaluationFactory(employee=person, evaluation_date=D(2019, 6, 1), instrument=first_instrument)
+    factories.EvaluationFactory(employee=person, evaluation_date=D(2019, 6, 1), instrument=second_instrument)
+    undated = factories.EmployeeFactory()
+    factories.EvaluationFactory(employee=undated, undated=True, instrument=second_instrument)
+    factories.EvaluationFactory(employee=undated, undated=True, instrument=first_instrument)
+
+    counted = cells("ready", ["instrument", "year"], as_of=D(2020, 10, 31))
+    assert {key: value for key, value in counted.items() if value} == {
+        ("collectief maatwerk", "2019"): 1,
+        ("lokale diensteneconomie", "onbekend"): 1,
+    }
+
+
+def test_the_ready_reference_is_the_same_in_the_register_of_a_past_day(later):
+    """At a past register date (history tables) the reference advice is chosen the same way."""
+    person = factories.EmployeeFactory()
+    factories.EvaluationFactory(employee=person, evaluation_date=D(2019, 6, 1), registered_on=D(2019, 6, 1))
+    factories.EvaluationFactory(employee=person, evaluation_date=D(2018, 6, 1), registered_on=D(2019, 6, 1))
+    factories.EvaluationFactory(employee=factories.EmployeeFactory(), undated=True, registered_on=D(2019, 6, 1))
+
+    assert cells("ready", ["year"], as_of=D(2020, 10, 31), known_at=D(2020, 10, 31)) == {"2018": 1, "onbekend": 1}
+
+
 def test_persons_without_a_ready_advice_are_not_counted_as_ready():
     factories.EvaluationFactory(advice=factories.advice(ADVICE_NOT_READY))
 

@@ -144,6 +144,19 @@ def test_at_work_without_support_package_counts_each_person_once_by_their_latest
     assert by_partner == {"In-Z": 1}
 
 
+def test_of_two_trajectories_started_the_same_day_the_last_recorded_is_the_latest():
+    """Ties on the start date go to the highest id (PostgreSQL: DISTINCT ON; SQLite: the anti-join),
+    and a trajectory started after the reference date is not the latest yet."""
+    person = factories.EmployeeFactory()
+    factories.TrajectoryFactory(employee=person, partner=factories.PartnerFactory(name="Argos"), start_date=D(2019, 4, 1))
+    factories.TrajectoryFactory(employee=person, partner=factories.PartnerFactory(name="In-Z"), start_date=D(2019, 4, 1))
+    factories.TrajectoryFactory(employee=person, partner=factories.PartnerFactory(name="Later"), start_date=D(2020, 1, 1))
+
+    by_partner = cells("at_work", ["partner"], as_of=D(2019, 11, 30), population="persons")
+
+    assert {partner: n for partner, n in by_partner.items() if n} == {"In-Z": 1}
+
+
 def test_a_social_economy_job_is_not_work_in_the_regular_economy():
     person = factories.TrajectoryFactory().employee
     factories.EmploymentFactory(employee=person, start_date=D(2016, 1, 1))

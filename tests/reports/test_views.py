@@ -316,3 +316,20 @@ def test_the_pack_page_query_count_does_not_grow_with_the_records(client, analys
         client.get(url)
 
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_records_behind_a_cell_of_persons_advised_ready_are_their_reference_evaluations(client, administrator):
+    """Question 1 counts each person once, at their first ready advice (on PostgreSQL a DISTINCT ON in a
+    common table expression): the records behind a cell are those evaluations, and not the later ones."""
+    report = SavedReport.objects.get(slug="q1_ready_by_instrument_province_year")
+    person = factories.EmployeeFactory(last_name="Klaar")
+    first = factories.EvaluationFactory(employee=person, evaluation_date=D(2018, 6, 1))
+    later = factories.EvaluationFactory(employee=person, evaluation_date=D(2019, 6, 1))
+    url = reverse("reports:cell", args=[report.slug])
+
+    found = _get(client, administrator, url + "?as_of=2020-10-31&year=2018").content.decode()
+    not_found = client.get(url + "?as_of=2020-10-31&year=2019").content.decode()
+
+    assert "Klaar" in found and "01/06/2018" in found and f"/{first.pk}/" in found
+    assert "01/06/2019" not in found and f"/{later.pk}/" not in found
+    assert "Klaar" not in not_found
