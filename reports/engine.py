@@ -14,6 +14,7 @@ breaks all statuses down (the `status` dimension) or counts one of them (its
 population).
 """
 
+import dataclasses
 import datetime
 import itertools
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth,
 from django.db.models.lookups import GreaterThanOrEqual
 
 from common.provinces import FLEMISH_PROVINCES, Province
+from reports import statements
 from reports.sources import records_at
 
 UNKNOWN = "onbekend"
@@ -324,41 +326,63 @@ def compute(
             continue
         groups.setdefault((status.units, id(status.dimensions)), []).append(status)
     for (units, _dims), members in groups.items():
-        exprs = members[0].dimensions or {d.name: d.expr for d in measure.dimensions}
-        qs = (units or measure.units)(ctx)
-        used = set(others) | set(filters)
-        annotations = {f"d_{name}": exprs[name](ctx) for name in used if name in exprs}
-        qs = qs.annotate(**annotations)
-        for name, labels in filters.items():
-            if name in exprs:
-                qs = _filter_on_labels(qs, name, annotations[f"d_{name}"], labels)
         single = sd not in dimensions and len(members) == 1
         for status in members:
             values.setdefault(status.code, {})
         # One figure alone (not broken down by status) filters by its condition: one probe per unit already.
-        if measure.flags and not single and any(s.when for s in members) and all(
+        by_flags = bool(measure.flags) and not single and any(s.when for s in members) and all(
             (s.when or not s.condition) and s.aggregate == "count" for s in members
-        ):
-            _count_by_flags(measure.flags, ctx, qs, others, members, single, values, seen)
+        )
+
+        def grouped(units=units, members=members, single=single, by_flags=by_flags):
+            """The query of this group of statuses: its units, labelled, filtered, grouped and counted."""
+            exprs = members[0].dimensions or {d.name: d.expr for d in measure.dimensions}
+            qs = (units or measure.units)(ctx)
+            used = set(others) | set(filters)
+            annotations = {f"d_{name}": exprs[name](ctx) for name in used if name in exprs}
+            qs = qs.annotate(**annotations)
+            for name, labels in filters.items():
+                if name in exprs:
+                    qs = _filter_on_labels(qs, name, annotations[f"d_{name}"], labels)
+            if by_flags:
+                qs = qs.annotate(**measure.flags.annotations(ctx))
+                facts = [name for name in qs.query.annotations if name.startswith("f_")]
+                return qs.order_by().values(*[f"d_{d}" for d in others], *facts).annotate(_n=Count("id"))
+            aggregates = {}
+            if single and members[0].condition:
+                # One figure: its condition selects the units, so only labels it counts are seen.
+                qs = qs.filter(members[0].condition(ctx))
+            for status in members:
+                condition = status.condition(ctx) if status.condition and not single else None
+                if status.aggregate == "count":
+                    agg = Count("id", filter=condition)
+                elif status.aggregate == "count_persons":
+                    agg = Count("employee_id", filter=condition, distinct=True)
+                else:
+                    expression = measure.sums[status.aggregate.split(":", 1)[1]](ctx)
+                    agg = Sum(expression, filter=condition)
+                aggregates[f"s_{status.code}"] = agg
+            if others:
+                return qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
+            # No dimension: a constant, which Django leaves out of GROUP BY, so that there is one row even
+            # over no units, as aggregate() gives (values() without fields would group by every column).
+            return qs.order_by().annotate(_all=Value(1, output_field=IntegerField())).values("_all").annotate(
+                **aggregates
+            )
+
+        key = statements.key_of(
+            measure.code,
+            tuple(status.code for status in members),
+            tuple(others),
+            tuple(sorted((name, tuple(labels)) for name, labels in filters.items())),
+            single,
+            by_flags,
+            dataclasses.astuple(ctx),
+        )
+        rows = statements.rows(key, grouped)
+        if by_flags:
+            _add_up_flags(measure.flags, rows, others, members, single, values, seen)
             continue
-        aggregates = {}
-        if single and members[0].condition:
-            # One figure: its condition selects the units, so only labels it counts are seen.
-            qs = qs.filter(members[0].condition(ctx))
-        for status in members:
-            condition = status.condition(ctx) if status.condition and not single else None
-            if status.aggregate == "count":
-                agg = Count("id", filter=condition)
-            elif status.aggregate == "count_persons":
-                agg = Count("employee_id", filter=condition, distinct=True)
-            else:
-                expression = measure.sums[status.aggregate.split(":", 1)[1]](ctx)
-                agg = Sum(expression, filter=condition)
-            aggregates[f"s_{status.code}"] = agg
-        if others:
-            rows = qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
-        else:  # values() without fields would group by every column
-            rows = [qs.order_by().aggregate(**aggregates)]
         for row in rows:
             key = tuple(row[f"d_{d}"] for d in others)
             for d, label in zip(others, key):
@@ -412,11 +436,8 @@ def compute(
     )
 
 
-def _count_by_flags(flags: Flags, ctx, qs, others, members, single, values, seen):
-    """Count units per labels and combination of facts (one query), then add up what each status accepts."""
-    qs = qs.annotate(**flags.annotations(ctx))
-    facts = [name for name in qs.query.annotations if name.startswith("f_")]
-    rows = qs.order_by().values(*[f"d_{d}" for d in others], *facts).annotate(_n=Count("id"))
+def _add_up_flags(flags: Flags, rows, others, members, single, values, seen):
+    """Add up the units counted per labels and combination of facts into what each status accepts."""
     if not others and not single:
         for status in members:  # as the aggregate of the other path: every figure, even without units
             values[status.code][()] = 0
