@@ -33,8 +33,8 @@ def _make_rows(name, count, partner):
     for _ in range(count):
         if name == "employees:list":
             factories.TrajectoryFactory(partner=partner)
-        elif name == "evaluations:list":
-            factories.EvaluationFactory()
+        elif name == "evaluations:list":  # of a person the partner guides, so that partner staff see it too
+            factories.EvaluationFactory(employee=factories.TrajectoryFactory(partner=partner).employee)
         elif name == "evaluations:referral_list":
             evaluation = factories.EvaluationFactory()
             Referral.objects.create(evaluation=evaluation, employee=evaluation.employee, partner=partner)
@@ -84,6 +84,25 @@ def test_a_list_page_runs_the_same_number_of_queries_for_few_and_many_rows(name,
     assert few == many
     # 13: the page is read in two queries, its ids and then its rows (the deferred join of common/tables.py).
     assert many <= 13 + security_queries(role)
+
+
+@pytest.mark.parametrize("name, role", LIST_ROLES)
+def test_the_page_behind_next_runs_the_same_number_of_queries_for_few_and_many_rows(name, role, request, client, partner):
+    """The "next" link of page 1 (a keyset page where the order allows it, else by number)."""
+    client.force_login(request.getfixturevalue(role))
+    url = reverse(name)
+
+    def next_page():
+        link = _next_link(client.get(url))
+        assert link, "a second page"
+        return url + link
+
+    _make_rows(name, 27, partner)
+    few = _queries(client, next_page())
+    _make_rows(name, 30, partner)
+    assert _queries(client, next_page()) == few
+    # One more than page 1 at most: the cursor row's sort keys, read by id.
+    assert few <= 14 + security_queries(role)
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -386,21 +405,21 @@ def test_rows_with_the_same_sort_key_neither_repeat_nor_go_missing_between_pages
     assert [p.pk for p in first + second] == sorted(p.pk for p in people)  # the id breaks the tie
 
 
-def _next_link(response):
-    """The address of a page's "next" link, as the browser follows it."""
+def _page_link(response, rel):
+    """The address of a page's "next" or "prev" link, as the browser follows it."""
     import html
     import re
 
-    found = re.search(r'<a href="([^"]*)" class="page-link" rel="next">', response.content.decode())
+    found = re.search(rf'<a href="([^"]*)" class="page-link" rel="{rel}">', response.content.decode())
     return html.unescape(found.group(1)) if found else None
+
+
+def _next_link(response):
+    return _page_link(response, "next")
 
 
 def _prev_link(response):
-    import html
-    import re
-
-    found = re.search(r'<a href="([^"]*)" class="page-link" rel="prev">', response.content.decode())
-    return html.unescape(found.group(1)) if found else None
+    return _page_link(response, "prev")
 
 
 def test_following_next_and_previous_reads_keyset_pages_with_every_row_once(client, administrator):
