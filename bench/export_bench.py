@@ -70,22 +70,55 @@ def main():
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the peak of Python allocations (slows the run down several times)")
+    parser.add_argument("--doc", action="store_true",
+                        help="also write the table to docs/benchmarks.md, section 'List export', one subsection per database")
     args = parser.parse_args()
+    import datetime
+    import subprocess
+
     import django
 
     django.setup()
     from django.db import connection
 
-    print(f"Machine: {machine()}; load average {os.getloadavg()}; database {connection.vendor} "
-          f"{connection.settings_dict['NAME']}")
-    print("| format | rows | seconds (wall) | peak Python allocations (tracemalloc) | peak RSS of the process so far | file |")
-    print("|---|---:|---:|---:|---:|---:|")
+    database = connection.settings_dict["NAME"]
+    described = machine()
+    load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines = ["| format | rows | seconds (wall) | peak Python allocations (tracemalloc) | peak RSS of the process so far | file |",
+             "|---|---:|---:|---:|---:|---:|"]
+    print(f"Machine: {described}; load average {load_before}; database {connection.vendor} {database}")
+    print("\n".join(lines))
     for export_format in ("xlsx", "csv"):
         for rows in args.rows:
             r = run(export_format, rows, args.tracemalloc)
             traced = f"{r['peak_mb']:.1f} MB" if r["peak_mb"] is not None else "not measured"
-            print(f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {traced} | "
-                  f"{r['rss_mb']:.0f} MB | {r['size_mb']:.2f} MB |", flush=True)
+            lines.append(f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {traced} | "
+                         f"{r['rss_mb']:.0f} MB | {r['size_mb']:.2f} MB |")
+            print(lines[-1], flush=True)
+    if args.doc:
+        from run import write_subsection
+
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        from employees.models import Employee
+
+        persons = Employee.objects.count()
+        write_subsection(
+            "List export",
+            f"Measured by `make bench` on {database}",
+            "\n".join([
+                f"### Measured by `make bench` on {database}",
+                "",
+                f"`bench/export_bench.py --doc` on {datetime.date.today().isoformat()} (commit {commit}), database "
+                f"{database} ({persons:,} persons), the person list as an administrator sees it. Machine: "
+                f"{described['nproc']} processors ({described['cpu']}), {described['memory']} memory, "
+                f"{described['os']}; Python {described['python']}. Load average (1/5/15 min) before: {load_before}; "
+                f"after: {load_after}.",
+                "",
+                *lines,
+            ]),
+        )
+        print(f"written to {ROOT / 'docs' / 'benchmarks.md'}")
 
 
 if __name__ == "__main__":

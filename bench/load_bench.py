@@ -1,6 +1,6 @@
 """Concurrent load: the main pages under 20 concurrent connections for 60 seconds (issue 6).
 
-Not a test, and not part of CI. `make bench-load` runs it:
+Not a test, and not part of CI. `make bench` runs it at both sizes, `make bench-load` alone:
 
     .venv/bin/python bench/load_bench.py [--seconds 60] [--connections 20] [--workers 3]
 
@@ -321,7 +321,7 @@ def main():
     rows = "\n".join(f"| `{p}` | {s} | {ms} |" for p, (s, ms, _) in first.items())
     text = f"""{section}
 
-`bench/load_bench.py` (`make bench-load`) on {started:%Y-%m-%d %H:%M} UTC, commit {commit}: gunicorn with
+`bench/load_bench.py` (`make bench`) on {started:%Y-%m-%d %H:%M} UTC, commit {commit}: gunicorn with
 {args.workers} sync workers on {HOST}:{port} (production settings, DJANGO_DEBUG=false; plain HTTP on loopback, so
 DJANGO_SECURE_SSL_REDIRECT=false and DJANGO_SECURE_COOKIES=false), database {database} ({size:,} persons, made by
 `bench/run.py`, not regenerated), signed in as the evaluator `{USERNAME}`. `wrk` in a second process, 2 threads,
