@@ -146,7 +146,8 @@ def bench_reports(connection, today):
         same = compare(app_cells(results["app"]), sql_cells(results["sql"])) if sql else ""
         rows.append((report.slug, app_ms, sql_ms, ratio, saved_ms, same))
         print(
-            f"  {report.slug}: app {shown_ms(app_ms)} ms, sql {shown_ms(sql_ms)} ms, saved {shown_ms(saved_ms)} ms, {same}",
+            f"  {report.slug}: app {shown_ms(app_ms)} ms, sql {shown_ms(sql_ms)} ms"
+            f"{'' if saved_ms is None else f', saved {shown_ms(saved_ms)} ms'}, {same}",
             flush=True,
         )
     return rows
