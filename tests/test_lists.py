@@ -433,6 +433,7 @@ def test_following_next_and_previous_reads_keyset_pages_with_every_row_once(clie
     seen = [p.pk for p in _records(response)]
     link = _next_link(response)
     assert "after=" in link and "page=2" in link
+    assert "volgende" in response.content.decode()  # the link's text, in Dutch
     with CaptureQueriesContext(connection) as context:
         response = client.get(url + link)
     ids_query = [q["sql"] for q in context.captured_queries if q["sql"].startswith('SELECT "employees_employee"."id"')

@@ -139,3 +139,21 @@ def test_administrator_filters_a_list_and_downloads_the_xlsx(page, login, shot, 
     cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
     assert kept.employee.insz in cells
     assert dropped.employee.insz not in cells
+
+
+def test_a_caseworker_pages_through_the_persons_with_next_and_back_with_previous(page, login, cast):
+    """The "volgende" link reads the next page from the last row shown (a keyset page); "vorige" goes back."""
+    for index in range(30):
+        factories.EmployeeFactory(last_name=f"Persoon{index:02d}", first_name="An")
+    login(cast["admin"])
+    page.goto("/persons/")
+    first = page.locator("main table tbody tr").all_inner_texts()
+    page.click("a[rel=next]")
+    page.wait_for_url("**after=**")
+    second = page.locator("main table tbody tr").all_inner_texts()
+    assert len(first) == 25 and 1 <= len(second) <= 25
+    assert not set(first) & set(second)
+    assert "Verhulst" in " ".join(second) and "Persoon00" in " ".join(first)  # in name order, A to Z
+    page.click("a[rel=prev]")
+    page.wait_for_url("**before=**")
+    assert page.locator("main table tbody tr").all_inner_texts() == first
