@@ -6,24 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 import django_filters
 
+from common import age_bands
 from common.crypto import insz_digest
 from common.provinces import Province
 from common.validators import split_insz_search
-
-
-class AgeBand:
-    """The ESF age bands of DESIGN.md, taken at the event counted."""
-
-    CHOICES = [("lt25", _("under 25")), ("25-54", _("25 to 54")), ("55plus", _("55 and over")), ("unknown", _("unknown"))]
-
-    @staticmethod
-    def q(field: str, band: str) -> Q:
-        return {
-            "lt25": Q(**{f"{field}__lt": 25}),
-            "25-54": Q(**{f"{field}__gte": 25, f"{field}__lte": 54}),
-            "55plus": Q(**{f"{field}__gte": 55}),
-            "unknown": Q(**{f"{field}__isnull": True}),
-        }[band]
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -89,7 +75,9 @@ class SearchFilter(django_filters.CharFilter):
 
 def age_band_filter(field: str, label=_("age band")):
     return django_filters.ChoiceFilter(
-        label=label, choices=AgeBand.CHOICES, method=lambda qs, name, value: qs.filter(AgeBand.q(field, value))
+        label=label,
+        choices=age_bands.DEFAULT.choices(),
+        method=lambda qs, name, value: qs.filter(age_bands.DEFAULT.age_q(field, value)),
     )
 
 

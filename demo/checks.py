@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from common import age_bands
 from common.dates import age_in_years
 from common.provinces import Province
 from employees.models import Employee, Employment, Instrument
@@ -65,9 +66,7 @@ def cell_key(row: dict) -> frozenset:
 
 
 def band(age: int | None) -> str:
-    if age is None:
-        return UNKNOWN
-    return "<25" if age < 25 else ("25-54" if age <= 54 else "55+")
+    return age_bands.ESF_2014.band_of(age)
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:

@@ -1,12 +1,16 @@
 """Choices of saved reports."""
 
 from django.db import models
+
+from common import age_bands
 from django.utils.translation import gettext_lazy as _
 
 
 class AgeBandScheme(models.TextChoices):
-    ESF_2014 = "esf2014", _("ESF 2014-2020: <25, 25-54, 55+")
-    ESF_PLUS = "esfplus", _("ESF+ 2021-2027: <18, 18-29, 30-54, 55+")
+    """The age-band scheme a saved report stores; the bands themselves live in common/age_bands.py."""
+
+    ESF_2014 = age_bands.ESF_2014.key, age_bands.ESF_2014.label
+    ESF_PLUS = age_bands.ESF_PLUS.key, age_bands.ESF_PLUS.label
 
 
 SMALL_CELL_LIMIT = 5  # counts 1 to 4 are shown as "<5" when a report suppresses small cells

@@ -25,6 +25,7 @@ from django.db.models import Case, CharField, Count, IntegerField, Max, Q, Subqu
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual
 
+from common import age_bands
 from common.provinces import FLEMISH_PROVINCES, Province
 from reports import statements
 from reports.sources import records_at
@@ -33,12 +34,7 @@ UNKNOWN = "onbekend"
 STATUS = "status"
 CENT = Decimal("0.01")
 
-# Age-band schemes: (lowest age, label); a band runs up to the next one's lowest age.
-AGE_BAND_SCHEMES = {
-    "esf2014": [(0, "<25"), (25, "25-54"), (55, "55+")],
-    "esfplus": [(0, "<18"), (18, "18-29"), (30, "30-54"), (55, "55+")],
-}
-DEFAULT_AGE_BANDS = "esf2014"
+DEFAULT_AGE_BANDS = age_bands.DEFAULT.key
 
 
 @dataclass
@@ -56,7 +52,8 @@ class Context:
 
     @property
     def bands(self):
-        return AGE_BAND_SCHEMES[self.age_bands]
+        """(lowest age, code) of each band of the report's scheme (common/age_bands.py)."""
+        return [(band.lowest, band.code) for band in age_bands.SCHEMES[self.age_bands].bands]
 
     def in_period(self, date_field: str) -> Q:
         """The counted date on or before D and within the period; an unknown date always passes."""
@@ -115,13 +112,6 @@ def province_of(path: str):
     )
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def age_band_of(ctx: Context, *, age_path: str | None, birth_path: str, date_path: str | None):
     """The age band from a stored age; where the counted date is unknown, from the birth date on D.
 
@@ -151,7 +141,7 @@ def age_band_of(ctx: Context, *, age_path: str | None, birth_path: str, date_pat
         unknown_date = Q(**{f"{date_path}__isnull": True, f"{birth_path}__isnull": False})
         for lowest, label in reversed(bands):
             whens.append(
-                When(unknown_date & Q(**{f"{birth_path}__lte": _years_before(ctx.as_of, lowest)}), then=Value(label))
+                When(unknown_date & Q(**{f"{birth_path}__lte": age_bands.years_before(ctx.as_of, lowest)}), then=Value(label))
             )
     return Case(*whens, default=Value(UNKNOWN), output_field=CharField())
 

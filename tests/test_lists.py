@@ -189,7 +189,7 @@ def test_age_band_filter_uses_the_age_at_the_evaluation(client, evaluator):
     young = factories.EvaluationFactory(employee__birth_date=datetime.date(2000, 1, 1))
     older = factories.EvaluationFactory(employee__birth_date=datetime.date(1960, 1, 1))
     client.force_login(evaluator)
-    body = _body(client.get(reverse("evaluations:list"), {"age_band": "lt25", "_export": "csv"})).decode()
+    body = _body(client.get(reverse("evaluations:list"), {"age_band": "<25", "_export": "csv"})).decode()
     assert young.employee.insz in body and older.employee.insz not in body
 
 
