@@ -1,11 +1,11 @@
-"""Who is at work on a date: per person and as an annotation, on hand-made spells."""
+"""Who is at work on a date, on hand-made spells: the person's page and the reports agree."""
 
 import datetime
 
 import pytest
 
-from employees.models import Employee
-from employees.work_status import WorkStatus, annotate_work_status, work_situation
+from employees.work_status import WorkStatus, work_situation
+from reports import engine, measures
 from tests import factories
 
 D = datetime.date
@@ -23,18 +23,26 @@ def spell(employee, employer, start, end=None, *, regular=False, support=False):
 
 
 def both(employee, on):
-    """The answer per person and from the annotation, which must agree."""
+    """The answer for the person's page; where the person has a trajectory, the reports must agree."""
     single = work_situation(employee, on)
-    annotated = annotate_work_status(Employee.objects.filter(pk=employee.pk), on).get()
-    assert annotated.work_status == single.status
-    assert annotated.work_with_support_package == single.with_support_package
-    days_end = annotated.days_since_regular_end.days if annotated.days_since_regular_end is not None else None
-    days_first = (
-        annotated.days_since_first_regular_start.days if annotated.days_since_first_regular_start is not None else None
-    )
-    assert days_end == single.days_since_regular_end
-    assert days_first == single.days_since_first_regular_start
+    if employee.trajectories.filter(start_date__lte=on).exists():
+        assert report_statuses(on) == expected_report_statuses(single)
     return single
+
+
+def report_statuses(on) -> dict:
+    """The at-work figures of the reports (AT_WORK, unfiltered) at `on`, for a database of one person."""
+    result = engine.compute(measures.AT_WORK, engine.Context(as_of=on), dimensions=["status"])
+    wanted = ("at_work", "at_work_internal", "at_work_external")
+    return {code: result.value((code,)) for code in wanted}
+
+
+def expected_report_statuses(situation) -> dict:
+    return {
+        "at_work": int(situation.in_regular_work),
+        "at_work_internal": int(situation.status == WorkStatus.REGULAR_INTERNAL),
+        "at_work_external": int(situation.status == WorkStatus.REGULAR_EXTERNAL),
+    }
 
 
 @pytest.fixture
@@ -134,19 +142,36 @@ def test_several_employers_on_one_date_count_once_and_support_from_any(person, s
     assert situation.with_support_package
 
 
-def test_annotation_answers_for_many_persons_in_one_query(
-    se_employer, regular_employer, django_assert_num_queries
+def test_internal_follows_the_trajectorys_social_economy_employer_on_the_page_and_in_the_reports(
+    person, se_employer, regular_employer
 ):
-    at_work, back, idle = factories.EmployeeFactory.create_batch(3)
-    spell(at_work, regular_employer, D(2020, 1, 1), regular=True)
-    spell(back, regular_employer, D(2019, 1, 1), D(2019, 6, 30), regular=True)
-    spell(back, se_employer, D(2019, 9, 1))
-    with django_assert_num_queries(1):
-        statuses = dict(
-            annotate_work_status(Employee.objects.all(), D(2020, 6, 1)).values_list("pk", "work_status")
-        )
-    assert statuses == {
-        at_work.pk: WorkStatus.REGULAR_EXTERNAL,
-        back.pk: WorkStatus.BACK_IN_SOCIAL_ECONOMY,
-        idle.pk: WorkStatus.NOT_AT_WORK,
-    }
+    """The trajectory names the employer it set out from; a later social-economy job elsewhere does not
+    make a regular job with that first employer external (docs/measures.md, at_work)."""
+    other_se = factories.OrganisationFactory()
+    factories.TrajectoryFactory(employee=person, se_employer=se_employer, start_date=D(2018, 1, 1))
+    spell(person, se_employer, D(2016, 1, 1), D(2018, 12, 31))
+    spell(person, other_se, D(2019, 1, 1), D(2019, 12, 31))
+    spell(person, se_employer, D(2020, 1, 1), regular=True)
+    assert both(person, D(2020, 6, 1)).status == WorkStatus.REGULAR_INTERNAL
+
+
+@pytest.mark.parametrize(
+    "regular_with, expected",
+    [
+        ("trajectory_employer", WorkStatus.REGULAR_INTERNAL),
+        ("last_se_employer", WorkStatus.REGULAR_EXTERNAL),
+        ("elsewhere", WorkStatus.REGULAR_EXTERNAL),
+        (None, WorkStatus.SOCIAL_ECONOMY),
+    ],
+)
+def test_the_person_page_and_the_reports_agree_on_the_same_person_and_date(regular_with, expected, person):
+    trajectory_employer, last_se, elsewhere = factories.OrganisationFactory.create_batch(3)
+    factories.TrajectoryFactory(employee=person, se_employer=trajectory_employer, start_date=D(2019, 1, 1))
+    spell(person, trajectory_employer, D(2015, 1, 1), D(2018, 12, 31))
+    spell(person, last_se, D(2019, 6, 1))
+    employers = {"trajectory_employer": trajectory_employer, "last_se_employer": last_se, "elsewhere": elsewhere}
+    if regular_with:
+        spell(person, employers[regular_with], D(2021, 1, 1), regular=True)
+    on = D(2021, 6, 1)
+    assert report_statuses(on) == expected_report_statuses(work_situation(person, on))
+    assert both(person, on).status == expected
