@@ -3,7 +3,6 @@
 from django.db import models
 
 from common import age_bands
-from django.utils.translation import gettext_lazy as _
 
 
 class AgeBandScheme(models.TextChoices):

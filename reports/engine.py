@@ -17,11 +17,12 @@ population).
 import dataclasses
 import datetime
 import itertools
+from functools import partial
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from django.db.models import Case, CharField, Count, IntegerField, Max, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, IntegerField, Max, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -157,9 +158,54 @@ class Dimension:
     default_labels: Callable | None = None  # (ctx) -> labels always listed
 
 
+@dataclass(frozen=True)
+class Formula:
+    """Yes/no facts of a unit (a measure's Flags) combined with `&`, `|` and `~`: the one definition of a
+    flagged figure. The engine reads it two ways: as SQL on the units (`q`, which also selects the
+    records behind a cell) and on the facts found per unit (`holds`, to add up combinations in Python).
+    """
+
+    op: str  # "fact", "and", "or" or "not"
+    args: tuple
+
+    def __and__(self, other):
+        return Formula("and", (self, other))
+
+    def __or__(self, other):
+        return Formula("or", (self, other))
+
+    def __invert__(self):
+        return Formula("not", (self,))
+
+    def holds(self, facts: dict) -> bool:
+        if self.op == "fact":
+            return facts[self.args[0]]
+        if self.op == "not":
+            return not self.args[0].holds(facts)
+        found = [arg.holds(facts) for arg in self.args]
+        return all(found) if self.op == "and" else any(found)
+
+    def q(self, flags, ctx) -> Q:
+        if self.op == "fact":
+            return flags.condition(self.args[0], ctx)
+        if self.op == "not":
+            return ~self.args[0].q(flags, ctx)
+        left, right = (arg.q(flags, ctx) for arg in self.args)
+        return left & right if self.op == "and" else left | right
+
+
+def fact(name: str) -> Formula:
+    """One fact of the measure's Flags, by name."""
+    return Formula("fact", (name,))
+
+
 @dataclass
 class Status:
-    """One figure of a measure: an aggregate over units, possibly restricted by a condition."""
+    """One figure of a measure: an aggregate over units, possibly restricted by a condition.
+
+    A figure is restricted either by a `condition` (a Q on the units) or, on a measure with Flags, by a
+    `formula` of the flags' facts, from which the measure derives its condition.
+    """
 
     code: str
     label: str
@@ -169,7 +215,7 @@ class Status:
     money: bool = False
     ratio: tuple[str, str] | None = None  # (numerator, denominator) statuses
     dimensions: dict | None = None  # name -> (ctx) -> expression, for units of another model
-    when: Callable | None = None  # (flags by name) -> bool: `condition` in terms of the measure's Flags
+    formula: Formula | None = None  # the facts of the measure's Flags that the figure counts
 
 
 @dataclass
@@ -181,15 +227,21 @@ class Flags:
     unit through OuterRef, such as the person's employment spells), all packed
     into one correlated subquery that sums one bit per fact. The engine then
     counts units per combination of facts and adds up, in Python, the
-    combinations each status's `when` accepts: one probe per unit where the
-    conditions written as EXISTS took one per fact and per status that uses it
-    (docs/benchmarks.md, ministerial pack). Each status's `condition` stays the
-    reference definition (and selects the records behind a cell).
+    combinations each status's `formula` accepts: one probe per unit where the
+    conditions written as EXISTS take one per fact and per status that uses it.
+    The same formula, read as SQL (`Formula.q`), selects the units of a single
+    figure and the records behind a cell.
     """
 
     unit: dict = field(default_factory=dict)  # name -> (ctx) -> Q on the unit
     related: Callable | None = None  # (ctx) -> queryset correlated with the unit
     related_facts: dict = field(default_factory=dict)  # name -> (ctx) -> Q on `related`
+
+    def condition(self, name: str, ctx) -> Q:
+        """One fact as a condition on the units: a unit fact itself, a related fact as EXISTS."""
+        if name in self.unit:
+            return self.unit[name](ctx)
+        return Q(Exists(self.related(ctx).filter(self.related_facts[name](ctx))))
 
     def annotations(self, ctx) -> dict:
         found = {f"f_{name}": Case(When(q(ctx), then=Value(1)), default=Value(0)) for name, q in self.unit.items()}
@@ -224,7 +276,16 @@ class Measure:
     model: type | None = None  # the live model behind the units (for drill-down)
     sums: dict = field(default_factory=dict)  # name -> (ctx) -> expression to sum
     status_dimension: str = STATUS  # the name of the dimension whose labels are the statuses
-    flags: Flags | None = None  # the facts its statuses' `when` read
+    flags: Flags | None = None  # the facts its statuses' formulas read
+
+    def __post_init__(self):
+        """Each figure written as a formula gets its condition from it (its SQL reading)."""
+        if self.flags is None:
+            return  # a copy without flags (tests) keeps the conditions its original derived
+        self.statuses = [
+            dataclasses.replace(status, condition=partial(status.formula.q, self.flags)) if status.formula else status
+            for status in self.statuses
+        ]
 
     def dimension(self, name: str) -> Dimension:
         for dim in self.dimensions:
@@ -320,8 +381,8 @@ def compute(
         for status in members:
             values.setdefault(status.code, {})
         # One figure alone (not broken down by status) filters by its condition: one probe per unit already.
-        by_flags = bool(measure.flags) and not single and any(s.when for s in members) and all(
-            (s.when or not s.condition) and s.aggregate == "count" for s in members
+        by_flags = bool(measure.flags) and not single and any(s.formula for s in members) and all(
+            (s.formula or not s.condition) and s.aggregate == "count" for s in members
         )
 
         def grouped(units=units, members=members, single=single, by_flags=by_flags):
@@ -436,7 +497,7 @@ def _add_up_flags(flags: Flags, rows, others, members, single, values, seen):
         found = flags.decode(row)
         counted = False
         for status in members:
-            if status.when is None or status.when(found):
+            if status.formula is None or status.formula.holds(found):
                 values[status.code][key] = values[status.code].get(key, 0) + row["_n"]
                 counted = True
             elif not single:

@@ -1,6 +1,7 @@
 """The measures of DESIGN.md, defined as in MEASURES.md and docs/measures.md."""
 
 import datetime
+from functools import partial
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -15,6 +16,7 @@ from reports.engine import (
     Context,
     Dimension,
     Flags,
+    fact,
     Measure,
     Status,
     age_band_of,
@@ -119,14 +121,6 @@ def ready_units(ctx: Context):
     )
 
 
-def _at_work(ctx):
-    return Q(Exists(_covering_d(ctx)))
-
-
-def _at_work_same(ctx):
-    return Q(Exists(_covering_d(ctx).filter(employer_id=OuterRef("employer_id"))))
-
-
 READY = Measure(
     code="ready",
     label=_("Persons advised ready"),
@@ -144,25 +138,14 @@ READY = Measure(
     ),
     statuses=[
         Status("advised_ready", _("advised ready")),
-        Status("at_work", _("at work on the reference date"), condition=_at_work, when=lambda f: f["at_work"]),
-        Status(
-            "at_work_same_employer",
-            _("at work with the same employer"),
-            condition=_at_work_same,
-            when=lambda f: f["same_employer"],
-        ),
+        Status("at_work", _("at work on the reference date"), formula=fact("at_work")),
+        Status("at_work_same_employer", _("at work with the same employer"), formula=fact("same_employer")),
         Status(
             "at_work_other_employer",
             _("at work with another employer"),
-            condition=lambda ctx: _at_work(ctx) & ~_at_work_same(ctx),
-            when=lambda f: f["at_work"] and not f["same_employer"],
+            formula=fact("at_work") & ~fact("same_employer"),
         ),
-        Status(
-            "at_work_regular_economy",
-            _("in a regular-economy job"),
-            condition=lambda ctx: Q(Exists(_covering_d(ctx, instrument__isnull=True))),
-            when=lambda f: f["regular"],
-        ),
+        Status("at_work_regular_economy", _("in a regular-economy job"), formula=fact("regular")),
     ],
 )
 
@@ -312,14 +295,6 @@ def latest_trajectory_units(ctx: Context):
     return one_per_person(units, ["-start_date", "-id"], name="latest_trajectory", otherwise=without_a_later_one)
 
 
-def _regular_on_d(ctx, **filters):
-    return Q(Exists(_covering_d(ctx, instrument__isnull=True, **filters)))
-
-
-def _internal_on_d(ctx):
-    return _regular_on_d(ctx, employer_id=OuterRef("se_employer_id"))
-
-
 AT_WORK = Measure(
     code="at_work",
     label=_("Persons at work in the regular economy"),
@@ -340,30 +315,22 @@ AT_WORK = Measure(
     statuses=[
         Status("trajectories", _("trajectories"), units=trajectory_units),
         Status("persons", _("persons with a trajectory")),
-        Status("at_work", _("at work in the regular economy"), condition=_regular_on_d, when=lambda f: f["regular"]),
+        Status("at_work", _("at work in the regular economy"), formula=fact("regular")),
         Status(
             "at_work_without_support_package",
             _("at work without work-support package"),
-            condition=lambda ctx: _regular_on_d(ctx, with_support_package=False),
-            when=lambda f: f["without_package"],
+            formula=fact("without_package"),
         ),
         Status(
             "at_work_with_support_package",
             _("at work with work-support package only"),
-            condition=lambda ctx: _regular_on_d(ctx) & ~_regular_on_d(ctx, with_support_package=False),
-            when=lambda f: f["regular"] and not f["without_package"],
+            formula=fact("regular") & ~fact("without_package"),
         ),
-        Status(
-            "at_work_internal",
-            _("at work with the same employer (internal)"),
-            condition=_internal_on_d,
-            when=lambda f: f["internal"],
-        ),
+        Status("at_work_internal", _("at work with the same employer (internal)"), formula=fact("internal")),
         Status(
             "at_work_external",
             _("at work with another employer (external)"),
-            condition=lambda ctx: _regular_on_d(ctx) & ~_internal_on_d(ctx),
-            when=lambda f: f["regular"] and not f["internal"],
+            formula=fact("regular") & ~fact("internal"),
         ),
     ],
 )
@@ -423,14 +390,6 @@ def _months_passed(months):
     return lambda ctx: Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of)))
 
 
-def _still_regular(months):
-    def condition(ctx):
-        later = ctx.records(Employment).filter(_regular_at(months), employee_id=OuterRef("employee_id"))
-        return _months_passed(months)(ctx) & Q(Exists(later))
-
-    return condition
-
-
 def _returns(ctx):
     """The person's social-economy spells that began after the move (the outer spell), first one first."""
     return (
@@ -449,10 +408,6 @@ def _first_return(ctx):
     return _returns(ctx).values("start_date")[:1]
 
 
-def _back(ctx):
-    return Q(Exists(_first_return(ctx)))
-
-
 def _return_after(ctx):
     """How long after the move the first return came, from one subquery that gives the bucket of that return."""
     bucket = (
@@ -469,10 +424,6 @@ def _return_after(ctx):
         .values("bucket")[:1]
     )
     return Coalesce(Subquery(bucket), Value("not_returned"), output_field=CharField())
-
-
-def _regular_spell_on_d(ctx):
-    return Q(Exists(_covering_d(ctx, instrument__isnull=True)))
 
 
 LASTING_WORK = Measure(
@@ -509,31 +460,20 @@ LASTING_WORK = Measure(
     statuses=[
         Status("moved", _("moved to a regular job")),
         *[
-            Status(
-                f"regular_after_{n}_months",
-                label,
-                condition=_still_regular(n),
-                when=(lambda n: lambda f: f[f"passed_{n}"] and f[f"regular_at_{n}"])(n),
-            )
+            Status(f"regular_after_{n}_months", label, formula=fact(f"passed_{n}") & fact(f"regular_at_{n}"))
             for n, label in (
                 (3, _("in regular work after 3 months")),
                 (6, _("in regular work after 6 months")),
                 (12, _("in regular work after 12 months")),
             )
         ],
-        Status("back_to_social_economy", _("back in the social economy"), condition=_back, when=lambda f: f["back"]),
+        Status("back_to_social_economy", _("back in the social economy"), formula=fact("back")),
         Status(
             "in_regular_work",
             _("in regular work on the reference date, not back"),
-            condition=lambda ctx: ~_back(ctx) & _regular_spell_on_d(ctx),
-            when=lambda f: not f["back"] and f["regular_on_d"],
+            formula=~fact("back") & fact("regular_on_d"),
         ),
-        Status(
-            "neither",
-            _("neither"),
-            condition=lambda ctx: ~_back(ctx) & ~_regular_spell_on_d(ctx),
-            when=lambda f: not f["back"] and not f["regular_on_d"],
-        ),
+        Status("neither", _("neither"), formula=~fact("back") & ~fact("regular_on_d")),
     ],
 )
 
@@ -556,15 +496,11 @@ def _quarter_employed(quarters_after):
             Q(end_date__isnull=True) | Q(end_date__gte=window_start)
         )
 
-    def employed(ctx):
-        spells = ctx.records(Employment).filter(in_window(ctx), employee_id=OuterRef("employee_id"))
-        return observed(ctx) & Q(Exists(spells))
-
-    return observed, employed, in_window
+    return observed, in_window
 
 
-_q2_observed, _q2_employed, _q2_in_window = _quarter_employed(2)
-_q4_observed, _q4_employed, _q4_in_window = _quarter_employed(4)
+_q2_observed, _q2_in_window = _quarter_employed(2)
+_q4_observed, _q4_in_window = _quarter_employed(4)
 
 EMPLOYMENT_AFTER_EXIT = Measure(
     code="employment_after_exit",
@@ -582,24 +518,18 @@ EMPLOYMENT_AFTER_EXIT = Measure(
     ),
     statuses=[
         Status("ended", _("ended")),
-        Status(
-            "observed_q2", _("2nd quarter after exit observed"), condition=_q2_observed, when=lambda f: f["observed_q2"]
-        ),
+        Status("observed_q2", _("2nd quarter after exit observed"), formula=fact("observed_q2")),
         Status(
             "regular_work_q2",
             _("in regular work in the 2nd quarter after exit"),
-            condition=_q2_employed,
-            when=lambda f: f["observed_q2"] and f["work_q2"],
+            formula=fact("observed_q2") & fact("work_q2"),
         ),
         Status("share_q2", _("share in regular work, 2nd quarter"), ratio=("regular_work_q2", "observed_q2")),
-        Status(
-            "observed_q4", _("4th quarter after exit observed"), condition=_q4_observed, when=lambda f: f["observed_q4"]
-        ),
+        Status("observed_q4", _("4th quarter after exit observed"), formula=fact("observed_q4")),
         Status(
             "regular_work_q4",
             _("in regular work in the 4th quarter after exit"),
-            condition=_q4_employed,
-            when=lambda f: f["observed_q4"] and f["work_q4"],
+            formula=fact("observed_q4") & fact("work_q4"),
         ),
         Status("share_q4", _("share in regular work, 4th quarter"), ratio=("regular_work_q4", "observed_q4")),
     ],
@@ -659,7 +589,8 @@ MONEY = Measure(
             _("persons at work in the regular economy"),
             units=trajectory_units,
             aggregate="count_persons",
-            condition=_regular_on_d,
+            # The at-work figure of AT_WORK, on the trajectories of the money measure.
+            condition=partial(fact("regular").q, AT_WORK.flags),
             dimensions=_TRAJECTORY_MONEY_DIMS,
         ),
         Status("cost_per_trajectory", _("spent per trajectory"), ratio=("spent", "trajectories"), money=True),

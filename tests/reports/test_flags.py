@@ -1,8 +1,9 @@
-"""The figures computed from a unit's facts (`Flags`, `Status.when`) equal their reference `condition`s.
+"""A flagged figure is written once, as a formula of facts, and both of the engine's readings agree.
 
 The engine counts the figures of ready, at_work, lasting_work and
-employment_after_exit per combination of facts, one probe per unit; each
-figure keeps its `condition` (an EXISTS per fact) as the definition. These
+employment_after_exit per combination of facts, one probe per unit
+(`Formula.holds`); the same formula read as SQL (`Formula.q`, an EXISTS per
+fact) selects a single figure's units and the records behind a cell. These
 tests compute every figure both ways on one varied register, live and at a
 past register date, and check the buckets of the return to the social economy.
 """
@@ -109,3 +110,17 @@ def test_the_return_to_the_social_economy_falls_in_its_bucket(register):
     )
 
     assert result.cells == {("0-3m",): 1, ("3-6m",): 1, ("6-12m",): 1, ("12m+",): 1, ("not_returned",): 3}
+
+
+@pytest.mark.parametrize("code", FLAGGED)
+def test_every_flagged_figure_is_a_formula_of_facts_the_flags_define(code):
+    measure = MEASURES[code]
+    facts = set(measure.flags.unit) | set(measure.flags.related_facts)
+    restricted = [s for s in measure.statuses if s.condition is not None and not s.units]
+    assert restricted and all(s.formula is not None for s in restricted)
+
+    def names(formula):
+        return {formula.args[0]} if formula.op == "fact" else set().union(*(names(a) for a in formula.args))
+
+    for status in restricted:
+        assert names(status.formula) <= facts, status.code
