@@ -6,7 +6,7 @@ date D = %(d)s: one row per non-empty cell, its labels in the order of the
 report's dimensions (`SavedReport.dimensions`: rows, then the column) followed
 by its value. Reports broken down by their figures (the `status` or `source`
 dimension) compute every figure of a unit once and unpivot them with
-`CROSS JOIN LATERAL (VALUES ...)`. The definitions are those of MEASURES.md and
+`CROSS JOIN LATERAL (VALUES ...)`. The definitions are those of
 docs/measures.md, written out independently of reports/measures.py, so a
 difference in any cell points at one of the two.
 

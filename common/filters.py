@@ -12,7 +12,7 @@ from common.validators import split_insz_search
 
 
 class AgeBand:
-    """The ESF age bands of DESIGN.md, taken at the event counted."""
+    """The ESF age bands of docs/domain.md, taken at the event counted."""
 
     CHOICES = [("lt25", _("under 25")), ("25-54", _("25 to 54")), ("55plus", _("55 and over")), ("unknown", _("unknown"))]
 

@@ -81,7 +81,7 @@ PUBLISHED_DIFFERENCES = [
         16,
         "The answer gives 1 + 15 = 16 trajectories by year of ending, but 17 ended without internship "
         "(confirmed by the province, age and partner tables). Every ended trajectory has an end date "
-        "(MEASURES.md), so the 17th must fall in a year: the demo puts it in 2019.",
+        "(docs/measures.md), so the 17th must fall in a year: the demo puts it in 2019.",
     ),
     (
         "q3_evaluations_by_age_year",

@@ -1,8 +1,8 @@
-"""An independent count of the ministerial tables, by the letter of MEASURES.md.
+"""An independent count of the ministerial tables, by the letter of docs/measures.md.
 
 Used by the demo's tests to check the demo data against the published
 figures without the report engine: plain ORM reads, the register read "as
-known at" K the way the team agreed (HELPERS-BRIEF / MEASURES.md), and the
+known at" K as docs/measures.md defines it ("Two dates"), and the
 counting done in Python. Deliberately simple rather than fast.
 """
 

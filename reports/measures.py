@@ -1,4 +1,4 @@
-"""The measures of DESIGN.md, defined as in MEASURES.md and docs/measures.md."""
+"""The measures of docs/domain.md, defined as in docs/measures.md."""
 
 import datetime
 

@@ -1,6 +1,6 @@
 """The records a report reads: the live tables, or the register as it stood at the end of a day.
 
-`known_at` K is read as the team agreed (HELPERS-BRIEF, MEASURES.md): a record
+`known_at` K is read as docs/measures.md defines it ("Two dates"): a record
 exists at K when its `registered_on` <= K; its values are those of its latest
 history version dated on or before the end of day K (Europe/Brussels), or of
 its earliest version when it has none that old; records deleted by K do not

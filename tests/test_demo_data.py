@@ -1,4 +1,4 @@
-"""The demo data set reproduces the minister's answer, counted by the letter of MEASURES.md.
+"""The demo data set reproduces the minister's answer, counted by the letter of docs/measures.md.
 
 These tests count with plain ORM reads (demo/checks.py), independently of the
 report engine; tests/test_demo_reproduces_answer.py does the same through

@@ -85,7 +85,7 @@ def _nonzero(counter):
         # Before the 2016-2017 screenings of the archive were registered (March 2021).
         ("2020-10-31", "2021-01-31", ("q1", "q3")),
         ("2019-11-30", "2020-10-31", ("q1", "q3")),
-        # Today's knowledge: the pack's q1 and q3 count every year, as MEASURES.md (and the independent count) do.
+        # Today's knowledge: the pack's q1 and q3 count every year, as docs/measures.md (and the independent count) do.
         ("2020-10-31", None, ("q1", "q3")),
         ("2019-11-30", None, ("q1", "q3")),
     ],
