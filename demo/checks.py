@@ -1,9 +1,10 @@
-"""An independent count of the ministerial tables, by the letter of docs/measures.md.
+"""Test oracle: an independent re-count of the ministerial tables, for tests only, not the app.
 
-Used by the demo's tests to check the demo data against the published
-figures without the report engine: plain ORM reads, the register read "as
-known at" K as docs/measures.md defines it ("Two dates"), and the
-counting done in Python. Deliberately simple rather than fast.
+Counted by the letter of docs/measures.md and used by the demo's tests to check
+the demo data against the published figures without the report engine: plain
+ORM reads, the register read "as known at" K as docs/measures.md defines it
+("Two dates"), and the counting done in Python. Deliberately simple rather than
+fast.
 """
 
 import datetime
