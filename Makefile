@@ -33,8 +33,8 @@ run: demo
 # DOORSTROOM_INSZ_HASH_KEY (32+ characters), else the settings refuse to start (docs/security.md).
 WORKERS ?= 3
 # A request may take up to TIMEOUT seconds before gunicorn kills its worker. Its default of 30 s would cut
-# off a large export: 100,000 rows take 16 s as XLSX and 10 s as CSV here, a whole sheet (1,048,576 rows)
-# some minutes (docs/benchmarks.md, "List export"). A reverse proxy in front needs as long a read timeout.
+# off a large export, whose time grows with its rows up to minutes for a whole sheet (figures in
+# docs/benchmarks.md, "List export"). A reverse proxy in front needs as long a read timeout.
 TIMEOUT ?= 300
 serve: export DJANGO_DEBUG = false
 serve: install

@@ -2,7 +2,7 @@
 
 Every app's querysets call these helpers in their `visible_to(user)`; every
 list, detail, edit, export and report view starts from `visible_to`, so a
-record outside it answers 404. The rules are the roles table of DESIGN.md.
+record outside it answers 404. The rules are the roles table of docs/domain.md.
 """
 
 from accounts.roles import Role, role_of

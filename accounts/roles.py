@@ -1,4 +1,4 @@
-"""The four roles of DESIGN.md, as groups, and how to tell a user's role."""
+"""The four roles of docs/domain.md, as groups, and how to tell a user's role."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

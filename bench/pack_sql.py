@@ -1,14 +1,15 @@
-"""The ministerial pack's 25 reports as hand-written SQL, and a cell-by-cell comparison with the app.
+"""Benchmark oracle: an independent re-count of the pack's 25 reports in hand-written SQL, not the app.
 
-Each query gives the cells of one saved report of the pack, computed directly on
-the live tables (the register as it is now, K = now) for the report's reference
-date D = %(d)s: one row per non-empty cell, its labels in the order of the
-report's dimensions (`SavedReport.dimensions`: rows, then the column) followed
-by its value. Reports broken down by their figures (the `status` or `source`
-dimension) compute every figure of a unit once and unpivot them with
-`CROSS JOIN LATERAL (VALUES ...)`. The definitions are those of MEASURES.md and
-docs/measures.md, written out independently of reports/measures.py, so a
-difference in any cell points at one of the two.
+`make bench` (bench/run.py) times each query against the app's report and
+compares the two cell by cell. Each query gives the cells of one saved report
+of the pack, computed directly on the live tables (the register as it is now, K
+= now) for the report's reference date D = %(d)s: one row per non-empty cell,
+its labels in the order of the report's dimensions (`SavedReport.dimensions`:
+rows, then the column) followed by its value. Reports broken down by their
+figures (the `status` or `source` dimension) compute every figure of a unit
+once and unpivot them with `CROSS JOIN LATERAL (VALUES ...)`. The definitions
+are those of docs/measures.md, written out independently of
+reports/measures.py, so a difference in any cell points at one of the two.
 
 Parameters: d = reference date, d1 = the day after it, p = start of the counted
 period (1 January 1900 when the report has none).

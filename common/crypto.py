@@ -15,9 +15,9 @@ re-encrypted at leisure (`manage.py rotate_insz_keys`). The hash key cannot be
 rotated that way: every digest has to be recomputed from the decrypted
 numbers (`rotate_insz_keys --new-hash-key`), see docs/security.md.
 
-Fernet costs about 7 µs per encryption on the benchmark machine (AES-GCM
-about 1 µs): 7 s for a million persons, small next to writing them, so the
-standard, versioned token format with rotation built in was kept.
+Fernet is dearer than bare AES-GCM, but its cost is small next to writing
+the records, so the standard, versioned token format with rotation built in
+was kept (figures: docs/benchmarks.md, "INSZ encryption").
 """
 
 import base64

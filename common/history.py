@@ -177,8 +177,9 @@ def write_history(model, pks, history_type: str, *, user, reason: str, when, usi
 
     The rows are those simple-history writes (every field, the user, the
     change reason, the date and the type), made by one INSERT ... SELECT per
-    batch of ids instead of one Python object per record: at 100,000 rows
-    that halves the time of an import. `from_pk` instead of `pks` copies
+    batch of ids instead of one Python object per record, because building
+    and saving those objects made the history as dear as the rest of an
+    import. `from_pk` instead of `pks` copies
     every record from that id on (records just appended with COPY).
     """
     history = model.history.model

@@ -1,4 +1,4 @@
-"""Belgian provinces and the postcode ranges that imply them (DESIGN.md)."""
+"""Belgian provinces and the postcode ranges that imply them (docs/domain.md)."""
 
 from django.db import models
 

@@ -2,8 +2,8 @@
 
 The idle timeout (docs/security.md 2.6) renews a session on every request
 (SESSION_SAVE_EVERY_REQUEST): an UPDATE of django_session in a transaction of
-its own, three round trips to PostgreSQL on every page, about a tenth of a page's
-time under load, to move the end of the session by the few seconds since the
+its own, three round trips to PostgreSQL on every page, a share of every page's
+time that grows under load, to move the end of the session by the few seconds since the
 last request. This store skips that write while the session's end, as stored,
 is less than RENEW_AFTER seconds old, i.e. while the stored end is still later
 than now + SESSION_COOKIE_AGE - RENEW_AFTER. A session therefore ends between

@@ -19,15 +19,15 @@ class EstimatedCountPaginator(Paginator):
     The count. A list without any filter (the queryset has no WHERE clause) over
     a table that PostgreSQL estimates at ESTIMATE_FROM rows or more takes its
     count from pg_class.reltuples (kept by ANALYZE and autovacuum), which costs
-    nothing, where COUNT(*) reads the whole table (hundreds of ms at a million
-    rows). `is_estimate` tells the template to show it as approximate. Any
+    nothing, where COUNT(*) reads the whole table, so its cost grows with the
+    table. `is_estimate` tells the template to show it as approximate. Any
     filter, a small table or another database: the exact count, once.
 
     The page. `queryset[offset:offset + 25]` makes the database join every
     skipped row with the related tables of the page (select_related) and
     compute its annotations before throwing it away: page 10,000 of the
-    evaluations joined 250,000 rows with persons, employers and instruments
-    (3 s at a million persons). Instead the page is read in two steps, a
+    evaluations joined 250,000 rows with persons, employers and instruments,
+    a cost that grows with the page number. Instead the page is read in two steps, a
     deferred join: first the ids of the page, from the filtered queryset in its
     order with only the id selected (no joins but those the filter or the sort
     needs, and with an index on the sort columns plus id an index-only scan),
@@ -41,9 +41,9 @@ class EstimatedCountPaginator(Paginator):
     that PostgreSQL finds the matches first (a trigram or foreign-key index)
     and sorts those few, instead of walking the whole table in index order
     testing each row until it has 25. It chose the walk for a common surname,
-    since it expects matches spread evenly over the order, and the walk took
-    2.1 s for 'Wouters' (whose matches come after 925,000 other names) where
-    sorting its 25,000 matches takes a tenth of that. On PostgreSQL the
+    since it expects matches spread evenly over the order, but a name whose
+    matches come late in the order (such as 'Wouters') makes the walk read most
+    of the table, where sorting the matches reads only them. On PostgreSQL the
     planner's estimate of the matches decides (EXPLAIN, no execution), and the
     count comes with the page's ids from the same query (COUNT(*) OVER ()),
     so that a search across tables runs once and not twice (once to count).
@@ -128,10 +128,10 @@ class EstimatedCountPaginator(Paginator):
         """The ids of the page after (or before) the cursor's row, by the sort keys: a keyset page.
 
         `OFFSET 249975` reads and throws away a quarter of a million index entries before page
-        10,000 of the persons (12 ms of a 27 ms page at a million persons, where page 1 takes
-        14 ms). The "next" link carries the last row of its page instead, and this page starts
-        after that row: `WHERE (last_name, first_name, id) > (its values)`, which the index on
-        those columns (employees 0009) seeks directly, so that page 10,000 costs what page 1 costs.
+        10,000 of the persons, so a deep page costs more the deeper it is. The "next" link carries
+        the last row of its page instead, and this page starts after that row:
+        `WHERE (last_name, first_name, id) > (its values)`, which the index on those columns
+        (employees 0009) seeks directly, so that page 10,000 costs what page 1 costs.
         The "previous" link reads the other way and reverses. One more query, by primary key, reads
         the cursor row's sort keys through the same queryset, so a cursor outside the user's scope
         or the filter finds nothing, and the page is then read by offset as before.
@@ -196,8 +196,8 @@ class EstimatedCountPaginator(Paginator):
         The matches are read in a derived table with COUNT(*) OVER (), which PostgreSQL cannot merge
         into the outer query: it finds all matches first (by the trigram and foreign-key indexes),
         counts them, and only then sorts them for the page. Given the ORDER BY and LIMIT directly,
-        it sorted all 78,851 referrals first and looked up each one's person until it had 25
-        (1.2 s for a search of the referrals at a million persons, against about 0.1 s this way).
+        it sorted all the referrals first and looked up each one's person until it had 25, work
+        that grows with the table where this way grows with the matches.
         """
         try:
             number = int(number)
@@ -358,8 +358,8 @@ def sorted_without_index(queryset: QuerySet) -> QuerySet:
 def speed_up_django_tables2() -> None:
     """Two caches in django-tables2 (pinned at 3.0.1) for what it recomputed for every cell of every page.
 
-    Measured with cProfile on the person list (25 rows, 6 columns) these took about half of the
-    Python time of a list page:
+    Both are recomputed for every cell of every page although their results never change, and
+    together they were a large part of a list page's Python time:
 
     - `utils.signature(fn)`: `call_with_appropriate` asks `inspect.signature` for the arguments of
       a column's render method once per cell (150 times a page). The arguments of a function do not

@@ -61,7 +61,7 @@ class ReadOnlyRequestMixin:
 
     Each statement of PostgreSQL runs in its own snapshot either way (READ COMMITTED), so
     the transaction around a read-only page only added a BEGIN and a COMMIT, two round trips
-    of every list and detail page (issue 6: about 1 ms each on this machine, under load more).
+    of every list and detail page, which bought nothing (issue 6).
     """
 
     @classmethod

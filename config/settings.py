@@ -63,15 +63,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Planner settings for every connection of the app (docs/benchmarks.md, ministerial pack):
     # - no JIT compilation: the reports' aggregates cost enough for PostgreSQL to compile them, and
-    #   compiling took 0.6-0.9 s of a 1.3 s report at a million persons, more than it saved;
+    #   compiling cost more than it saved;
     # - random_page_cost 1.1 instead of 4 (which assumes spinning disks): the register is read from
     #   memory or SSD, and at 4 the planner hashed whole tables where probing an index per person
-    #   is faster (at a million persons, q1 at work 300 -> 140 ms, q4 lasting work 650-890 ->
-    #   525-716 ms, measured in turns on the loaded machine).
+    #   is faster.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 
 # Keep a worker's database connection between requests (checked before reuse): opening one costs
-# PostgreSQL a new backend process per request, a few ms of the 2 processors for nothing (issue 6).
+# PostgreSQL a new backend process per request, processor time that serves no request (issue 6).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

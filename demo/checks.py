@@ -1,14 +1,14 @@
-"""An independent count of the ministerial tables, by the letter of MEASURES.md.
+"""Test oracle: an independent re-count of the ministerial tables, for tests only, not the app.
 
-Used by the demo's tests to check the demo data against the published
-figures without the report engine: plain ORM reads, the register read "as
-known at" K the way the team agreed (HELPERS-BRIEF / MEASURES.md), and the
-counting done in Python. Deliberately simple rather than fast.
+Counted by the letter of docs/measures.md and used by the demo's tests to check
+the demo data against the published figures without the report engine: plain
+ORM reads, the register read "as known at" K as docs/measures.md defines it
+("Two dates"), and the counting done in Python. Deliberately simple rather than
+fast.
 """
 
 import datetime
 import json
-import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -27,38 +27,12 @@ from trajectories.models import Internship, Trajectory
 
 UNKNOWN = "onbekend"
 TZ = ZoneInfo("Europe/Brussels")
-REFERENCE_NAME = "ministerial-figures-2019.json"
-
-
-def reference_path() -> Path:
-    """The repository copy of the reference file when there is one, else the shared one."""
-    base = Path(settings.BASE_DIR)
-    for candidate in (base / "reports" / "reference" / REFERENCE_NAME,
-                      base.parent / "shared" / "reference" / REFERENCE_NAME,
-                      Path("/work/shared/reference") / REFERENCE_NAME):
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError(REFERENCE_NAME)
+REFERENCE = Path(settings.BASE_DIR) / "reports" / "reference" / "ministerial-figures-2019.json"
 
 
 def reference_tables() -> list[dict]:
-    return json.loads(reference_path().read_text(encoding="utf-8"))["tables"]
-
-
-def allowed_differences(path: Path | None = None) -> dict[tuple, tuple]:
-    """The cells docs/demo-data.md lists as differing: {(table id, frozenset of cell labels): (published, demo)}."""
-    path = path or Path(settings.BASE_DIR) / "docs" / "demo-data.md"
-    text = path.read_text(encoding="utf-8")
-    section = text.split("## Cells that differ from the published tables", 1)[1].split("\n## ", 1)[0]
-    allowed = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 5 or not cells[0].startswith("`q"):
-            continue
-        table_id = cells[0].strip("`")
-        labels = frozenset(tuple(part.split("=", 1)) for part in re.findall(r"\w+=[^,`]+", cells[1]))
-        allowed[(table_id, labels)] = (cells[2], cells[3])
-    return allowed
+    """The published tables, from the repository's copy of the reference file."""
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))["tables"]
 
 
 def cell_key(row: dict) -> frozenset:

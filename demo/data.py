@@ -6,8 +6,8 @@ and regular employers in the five Flemish provinces), employment spells,
 evaluations, referrals, trajectories with their phases, internships, end
 reasons, the jobs that followed, calls, grants and sector pilots, such that
 every table of `ministerial-figures-2019.json`, computed by the definitions of
-MEASURES.md with `as_of` and `known_at` both at the table's `demo_as_of`,
-equals the published figures (except the cells listed in docs/demo-data.md,
+docs/measures.md with `as_of` and `known_at` both at the table's `demo_as_of`,
+equals the published figures (except the cells of answer.PUBLISHED_DIFFERENCES,
 where the source contradicts itself). docs/demo-data.md gives the plan.
 
 Beyond the answer it carries employment history from 2014, sector pilots of

@@ -85,8 +85,8 @@ def _filter_on_labels(qs, name: str, expression, labels):
 
     A label that is the field's own value (`label_or_unknown`) is filtered on the field when
     `onbekend` is not kept: `call__number IN ('432')` instead of `CASE ... END IN ('432')`, which
-    the planner cannot estimate (it took a call's 4,300 trajectories for 1,700 and chose nested
-    loops, docs/benchmarks.md).
+    the planner cannot estimate (it took a call's trajectories for far fewer than they are and
+    chose nested loops, docs/benchmarks.md).
     """
     path = getattr(expression, "field_path", None)
     if path and UNKNOWN not in labels and "" not in labels:

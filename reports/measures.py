@@ -1,4 +1,4 @@
-"""The measures of DESIGN.md, defined as in MEASURES.md and docs/measures.md."""
+"""The measures of docs/domain.md, defined as in docs/measures.md."""
 
 import datetime
 from functools import partial
@@ -96,8 +96,7 @@ def ready_units(ctx: Context):
     `one_per_person`: for the live table that is the order of the index
     evaluations_eval_advice_person_idx (evaluations 0006 and 0007) once the advice is one value
     (`advice_id = (SELECT id ...)`, not a join), so PostgreSQL reads the index once and keeps the
-    first row of each person, without a sort and without reading the table (q1 at a million
-    persons: 1.55 times the hand-written SQL before, at most 1.1 after; docs/benchmarks.md).
+    first row of each person, without a sort and without reading the table (docs/benchmarks.md).
     Elsewhere: "no ready evaluation of the same person comes before it" (dated before undated,
     then by date, then by id).
     """
@@ -177,7 +176,7 @@ def _ended_by_d(ctx):
     """Ended on or before D. No `end_date IS NOT NULL` beside it: `<=` already leaves out an unknown end,
     Django adds the test itself inside a negation (`running`), and the planner multiplied the two
     estimates into a fifth of the ended trajectories, which made it probe the internships once per
-    trajectory where a merge anti-join is twice as fast (q2c, docs/benchmarks.md)."""
+    trajectory where one merge anti-join reads each table once (q2c, docs/benchmarks.md)."""
     return Q(end_date__lte=ctx.as_of)
 
 

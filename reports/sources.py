@@ -1,6 +1,6 @@
 """The records a report reads: the live tables, or the register as it stood at the end of a day.
 
-`known_at` K is read as the team agreed (HELPERS-BRIEF, MEASURES.md): a record
+`known_at` K is read as docs/measures.md defines it ("Two dates"): a record
 exists at K when its `registered_on` <= K; its values are those of its latest
 history version dated on or before the end of day K (Europe/Brussels), or of
 its earliest version when it has none that old; records deleted by K do not
@@ -43,8 +43,8 @@ def records_at(model, known_at: datetime.date | None, *, registered: bool = True
     # history_date: a change dated after K with `_history_date` may carry an older date than the
     # first save). Written as one NOT EXISTS over the record's other versions, PostgreSQL runs it
     # as an anti-join (a hash anti-join when a report reads the whole table, an index probe on
-    # `id` inside a correlated subquery) instead of a sorted subquery per version (docs/benchmarks.md,
-    # "saved dates": 1.4 s -> 0.2 s for the evaluations by province at a million persons).
+    # `id` inside a correlated subquery) instead of a sorted subquery per version, which the planner
+    # estimated at a few rows and so joined by nested loops (docs/benchmarks.md, "saved dates").
     on_time = Q(history_date__lte=cutoff)
     outer_late = Q(GreaterThan(OuterRef("history_date"), Value(cutoff)))
     before = history.objects.filter(id=OuterRef("id")).filter(
@@ -84,7 +84,7 @@ def one_per_person(units, order: list, *, name: str, otherwise):
 
     The register of a past day (history versions, `records_at`) keeps the anti-join as well: the
     versions are chosen by an anti-join of their own and no index holds them in a person's order,
-    so DISTINCT ON sorted them and was slower (q2d with its saved dates: 101 -> 116 ms).
+    so DISTINCT ON had to sort them, which made it slower than the anti-join there.
     """
     live = not hasattr(units.model, "instance_type")  # history versions: see below
     if live and connections[units.db].features.can_distinct_on_fields:

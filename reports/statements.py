@@ -3,9 +3,9 @@
 Building a report's queryset (the measure's units, the dimension expressions, the
 filters, the aggregates) and compiling it to SQL is Python work that does not
 depend on the records: the same report at the same dates gives the same SQL
-every time. It took 0.7 ms of a 1.2 ms report (q2e, the call's budget, whose
-query itself takes 0.4 ms) and 2 to 4 ms of the 10 to 15 ms reports of
-question 2, where the targets of issue 6 allow 1.5 times the hand-written SQL.
+every time. For a small report that work cost more than running its query,
+and the targets of issue 6 allow a report 1.5 times its hand-written SQL
+(figures: docs/benchmarks.md).
 
 So a report's query is kept by what determines it: the measure and its group
 of statuses, the dimensions, the filters, the context (both dates, the age

@@ -1,4 +1,4 @@
-"""Shared fixtures: one user per role, bound the way DESIGN.md describes."""
+"""Shared fixtures: one user per role, bound the way docs/domain.md describes."""
 
 import pytest
 from django.contrib.auth.models import Group

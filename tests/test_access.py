@@ -1,4 +1,4 @@
-"""Row-level access: each model's `visible_to(user)` follows the roles table of DESIGN.md."""
+"""Row-level access: each model's `visible_to(user)` follows the roles table of docs/domain.md."""
 
 from employees.models import Employee
 from evaluations.models import Evaluation, Referral

@@ -14,7 +14,7 @@ demo_as_of) before and after:
   CHANGED_AFTER_D: a flat file carries each record's current values and its
   registered_on, not the history of a record changed after D (the import dates
   its one version at the moment of import, which the register then reads as
-  the record's value at any earlier K — see MEASURES.md "known at").
+  the record's value at any earlier K — see docs/measures.md, "Two dates").
 """
 
 import json

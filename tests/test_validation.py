@@ -1,7 +1,7 @@
 """Data rules: each rejects bad values with a message on the field, in Dutch and English, and accepts good ones.
 
 The INSZ and KBO numbers of the property-based tests are built with our own
-arithmetic from the rules in DESIGN.md, independently of python-stdnum,
+arithmetic from the rules in docs/domain.md, independently of python-stdnum,
 which the validators use.
 """
 
@@ -324,7 +324,7 @@ def _check(base: int) -> int:
 
 @st.composite
 def insz_numbers(draw):
-    """(number, birth date, first nine digits, the check the number carries) by DESIGN.md's rule."""
+    """(number, birth date, first nine digits, the check the number carries) by the rule of docs/domain.md."""
     kind = draw(st.sampled_from(sorted(MONTH_OFFSET)))
     birth = draw(st.dates(min_value=datetime.date(1900, 1, 1), max_value=TODAY))
     serial = draw(st.integers(min_value=1, max_value=997))
@@ -368,7 +368,7 @@ def test_insz_with_other_check_digits_is_rejected(case, other):
 
 @st.composite
 def kbo_numbers(draw):
-    """(number, first eight digits, check) by DESIGN.md's rule; KBO numbers begin with 0 or 1."""
+    """(number, first eight digits, check) by the rule of docs/domain.md; KBO numbers begin with 0 or 1."""
     first8 = draw(st.integers(min_value=1, max_value=19_999_999).map(lambda n: f"{n:08d}"))
     return first8 + f"{_check(int(first8)):02d}", first8, _check(int(first8))
 
@@ -395,7 +395,7 @@ def test_kbo_with_other_check_digits_is_rejected(case, other):
 
 # --- Property-based: postcode and province -------------------------------------------
 
-# The table of DESIGN.md, written out independently of common/provinces.py.
+# The table of docs/domain.md, written out independently of common/provinces.py.
 DESIGN_PROVINCES = [
     (1000, 1299, "Brussel"),
     (1300, 1499, "Waals-Brabant"),

@@ -1,4 +1,4 @@
-"""Create the four role groups of DESIGN.md with their permissions."""
+"""Create the four role groups of docs/domain.md with their permissions."""
 
 from django.db import migrations
 

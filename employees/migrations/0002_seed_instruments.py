@@ -1,4 +1,4 @@
-"""Seed the social-economy policy instruments of DESIGN.md, with their dates."""
+"""Seed the social-economy policy instruments of docs/domain.md, with their dates."""
 
 import datetime
 

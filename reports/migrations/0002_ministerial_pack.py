@@ -3,7 +3,7 @@ and the reports that answer what the minister could not (question 4, 2e per part
 
 Each ministerial report keeps the table's id as slug, its dimensions and its row
 labels (in order) as fixed labels, so that its JSON export can be compared with
-the published table cell for cell. The definitions are those of MEASURES.md and
+the published table cell for cell. The definitions are those of
 docs/measures.md.
 """
 

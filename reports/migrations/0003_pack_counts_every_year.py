@@ -1,9 +1,9 @@
 """The pack's q1 and q3 reports count every evaluation, from any year.
 
-MEASURES.md counts every evaluation registered by `known_at` and dated by
+docs/measures.md counts every evaluation registered by `known_at` and dated by
 `as_of`; the parliamentary question asks for figures from 2014. The pack of
 0002 limited q1 and q3 to evaluations dated from 1 January 2018 (the answer's
-remark that VDAB registers them since then), a filter MEASURES.md does not
+remark that VDAB registers them since then), a filter docs/measures.md does not
 state. At the answer's dates nothing is lost (the evaluations of 2014-2017
 were registered later), while today's knowledge shows the earlier years too.
 """
