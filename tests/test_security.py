@@ -476,7 +476,8 @@ def test_an_enrolment_code_works_once_only(client, administrator):
     device = _devices(new_admin).get()
     client.post(reverse("accounts:otp_setup"), {"code": current_code(device)})
     assert confirmed_device(new_admin) == device
-    assert thief.post(reverse("accounts:otp_setup"), {"enrolment_code": code}).status_code in (200, 302)
+    response = thief.post(reverse("accounts:otp_setup"), {"enrolment_code": code})
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:otp_verify"))
     assert _devices(new_admin).count() == 1 and confirmed_device(new_admin) == device
 
 
