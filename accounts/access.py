@@ -59,3 +59,21 @@ def insz_for_list(user, number: str) -> str:
 def person_page_insz(user, number: str) -> str:
     """The person's page shows the whole number to everyone who may open it (never to analysts)."""
     return number if sees_identities(user) else ""
+
+
+def otp_enrolment_targets(user):
+    """The users for whom `user` may issue an authenticator enrolment code: for an administrator, every
+    other active user who needs a second factor; for anyone else, nobody."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    if role_of(user) != Role.ADMINISTRATOR:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR.value))
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username")
+    )

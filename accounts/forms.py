@@ -13,6 +13,21 @@ class CodeForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    """The single-use code another administrator issued, asked before an authenticator app is linked."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=40,
+        help_text=_("The code another administrator gave you (for example ABCD-EFGH-JKMN-PQRS)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class IssueEnrolmentCodeForm(forms.Form):
+    """Issuing a code needs no input: the form is the confirmation (and carries the CSRF token)."""
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, with the user name's length checked before anyone tries to log in with it.
 

@@ -62,3 +62,36 @@ class User(AbstractUser):
     @property
     def is_analyst(self) -> bool:
         return self.role == Role.ANALYST
+
+
+class OTPEnrolmentCode(models.Model):
+    """A single-use code that lets an administrator link their first authenticator app.
+
+    Without it, the password alone would be enough to enrol a device: whoever holds a new
+    administrator's password could link their own app. Another administrator issues the code in
+    the application, or the server's operator with `manage.py issue_otp_enrolment`. Only an HMAC of
+    the code is kept; the clear code is shown once. Issuing a new code withdraws the earlier unused
+    ones; so do five wrong tries (`accounts.otp.ENROLMENT_MAX_FAILURES`).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="otp_enrolment_codes",
+    )
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text=_("Empty when the code was issued on the command line."),
+    )
+    code_hash = models.CharField(_("code (HMAC-SHA256)"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+
+    class Meta:
+        verbose_name = _("authenticator enrolment code")
+        verbose_name_plural = _("authenticator enrolment codes")
+        indexes = [models.Index(fields=["user", "code_hash"])]
+
+    def __str__(self):
+        return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"

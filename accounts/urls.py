@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("code/", views.otp_verify, name="otp_verify"),
     path("code/instellen/", views.otp_setup, name="otp_setup"),
+    path("code/inschrijven/<int:pk>/", views.otp_enrolment_issue, name="otp_enrolment_issue"),
 ]

@@ -5,15 +5,27 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
-from accounts.forms import CodeForm
-from accounts.otp import base32_secret, confirmed_device, pending_device
+from accounts.access import otp_enrolment_targets
+from accounts.forms import CodeForm, EnrolmentCodeForm, IssueEnrolmentCodeForm
+from accounts.otp import (
+    ENROLMENT_MAX_FAILURES,
+    ENROLMENT_VALID_HOURS,
+    accept_enrolment_code,
+    accepted_enrolment,
+    base32_secret,
+    confirmed_device,
+    issue_enrolment_code,
+    needs_second_factor,
+    new_pending_device,
+)
 
 from accounts.roles import Role, role_of
 
@@ -28,7 +40,19 @@ def home(request):
         Role.ADMINISTRATOR: "accounts/home_administrator.html",
         Role.ANALYST: "accounts/home_analyst.html",
     }.get(role, "accounts/home_no_role.html")
-    return render(request, template, {"role": role})
+    context = {"role": role}
+    if role == Role.ADMINISTRATOR:
+        context["without_app"] = _administrators_without_app(request.user)
+    return render(request, template, context)
+
+
+def _administrators_without_app(user):
+    """Other administrators who have not linked an authenticator app yet: they need an enrolment code."""
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    linked = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return otp_enrolment_targets(user).filter(~Exists(linked))[:50]
 
 
 def _next_url(request):
@@ -56,22 +80,69 @@ def otp_verify(request):
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
+ENROLMENT_SESSION_KEY = "otp_enrolment"
+
+
 @login_required
 def otp_setup(request):
-    """An administrator without a confirmed device links an authenticator app, then confirms one code."""
+    """An administrator without a confirmed device links an authenticator app, in two steps.
+
+    1. The enrolment code another administrator issued (or `manage.py issue_otp_enrolment`): the
+       password alone never shows a key. A right code is used up at once and a fresh key made,
+       bound to this session: the code cannot serve twice, and the key is shown only here.
+    2. The key, and one code of the app to confirm it.
+    Users who need no second factor cannot enrol at all (404).
+    """
+    if not needs_second_factor(request.user):
+        raise Http404
     if confirmed_device(request.user) is not None:
         return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': _next_url(request)})}")
-    device = pending_device(request.user)
+    accepted = request.session.get(ENROLMENT_SESSION_KEY) or {}
+    device = accepted_enrolment(request.user, accepted.get("code"), accepted.get("device"))
+    if device is None:
+        return _enrolment_code_step(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("code", _("This code is not correct or has expired. Enter the code your app shows now."))
     context = {"form": form, "next": _next_url(request), "secret": base32_secret(device), "otpauth_url": device.config_url}
-    return render(request, "accounts/otp_setup.html", context)
+    response = render(request, "accounts/otp_setup.html", context)
+    add_never_cache_headers(response)  # the key is on this page
+    return response
+
+
+def _enrolment_code_step(request):
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = accept_enrolment_code(request.user, form.cleaned_data["enrolment_code"])
+        if code is not None:
+            device = new_pending_device(request.user)
+            request.session[ENROLMENT_SESSION_KEY] = {"code": code.pk, "device": device.pk}
+            return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': _next_url(request)})}")
+        form.add_error("enrolment_code", _(
+            "This enrolment code is not correct, has expired or has been used. After %(count)s wrong tries "
+            "your codes stop working: then ask another administrator for a new one."
+        ) % {"count": ENROLMENT_MAX_FAILURES})
+    return render(request, "accounts/otp_enrolment_code.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def otp_enrolment_issue(request, pk):
+    """An administrator issues a single-use enrolment code for another administrator; shown once."""
+    target = get_object_or_404(otp_enrolment_targets(request.user), pk=pk)
+    form = IssueEnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "target": target, "has_device": confirmed_device(target) is not None,
+               "valid_hours": ENROLMENT_VALID_HOURS}
+    if request.method == "POST" and form.is_valid():
+        context["code"] = issue_enrolment_code(target, issued_by=request.user)
+    response = render(request, "accounts/otp_enrolment_issue.html", context)
+    add_never_cache_headers(response)
+    return response
 
 
 def server_error(request):

@@ -44,6 +44,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from accounts.otp import issue_enrolment_code
 from accounts.roles import Role
 from common.identifiers import make_insz
 from common.validators import contains_insz_like
@@ -151,7 +152,9 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
     own = factories.partner_case(partner, partner_staff)
     other = factories.partner_case(other_partner, other_partner_staff)
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
+    without_device = _administrator_without_device()
     return World({
+        "enrolment_code": issue_enrolment_code(without_device, issued_by=administrator),
         "own": own,
         "other": other,
         "employer": employer,
@@ -159,7 +162,7 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
         "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
         "users": {"partner_staff": partner_staff, "other_partner_staff": other_partner_staff, "evaluator": evaluator,
                   "administrator": administrator, "analyst": analyst, "anonymous": None,
-                  "administrator_without_device": _administrator_without_device()},
+                  "administrator_without_device": without_device},
     })
 
 
@@ -374,8 +377,14 @@ FORMS: dict[str, Form] = {
     "accounts:logout": Form("partner_staff", take_initial=False, data=lambda w: {"next": "/"}),
     "accounts:otp_verify": Form("administrator", data=lambda w: {"code": "123456", "next": "/"},
                                 writes_even_when_refused=("otp_totp.TOTPDevice",)),
-    "accounts:otp_setup": Form("administrator_without_device", data=lambda w: {"code": "123456", "next": "/"},
-                               writes_even_when_refused=("otp_totp.TOTPDevice",)),
+    # The first step of linking an app: the enrolment code another administrator issued (the world's).
+    # A right code is used up and makes a fresh device; a wrong one counts against the user's codes.
+    "accounts:otp_setup": Form("administrator_without_device",
+                               data=lambda w: {"enrolment_code": w["enrolment_code"], "next": "/"},
+                               writes=("accounts.OTPEnrolmentCode", "otp_totp.TOTPDevice"),
+                               writes_even_when_refused=("accounts.OTPEnrolmentCode",)),
+    "accounts:otp_enrolment_issue": Form("administrator", lambda w: w["users"]["administrator_without_device"],
+                                         writes=("accounts.OTPEnrolmentCode",), renders_on_success=True),
     "set_language": Form("partner_staff", take_initial=False, data=lambda w: {"language": "nl", "next": "/"}),
     # the lists' filter forms (posted: the search text may hold an INSZ)
     "employees:list": Form("evaluator", search=True, data=_search_for_the_person),

@@ -382,26 +382,187 @@ def test_a_forced_login_without_the_code_is_refused(client, administrator):
     assert client.get("/").status_code == 302
 
 
-def test_an_administrator_without_a_device_links_one_before_anything_else(client, db):
+def _new_administrator():
     from django.contrib.auth.models import Group
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     new_admin = factories.UserFactory(password=PASSWORD, is_staff=True)
     new_admin.groups.add(Group.objects.get(name="Beheerder"))
+    return new_admin
+
+
+def _verified_client(administrator):
+    """A second browser: an administrator who confirmed their own code (the fixture's verified session)."""
+    from django.test import Client
+
+    other = Client()
+    other.force_login(administrator)
+    return other
+
+
+def _devices(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user)
+
+
+def test_an_administrator_without_a_device_and_without_a_code_sees_no_key_and_links_nothing(client, db):
+    """Issue 12, item 8: the password alone used to show the key and confirm a device."""
+    new_admin = _new_administrator()
     _login(client, new_admin.username, PASSWORD)
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:otp_setup"))
-    device = TOTPDevice.objects.get(user=new_admin, confirmed=False)
-    assert response.context["secret"] in response.content.decode()
+    assert "secret" not in response.context and "otp-secret" not in response.content.decode()
+    assert not _devices(new_admin).exists()
+    # A six-digit code (what the old page took) links nothing; a made-up enrolment code is refused in Dutch.
+    assert client.post(reverse("accounts:otp_setup"), {"code": "123456"}).status_code == 200
+    response = client.post(reverse("accounts:otp_setup"), {"enrolment_code": "ABCD-EFGH-JKMN-PQRS"})
+    assert response.status_code == 200
+    assert "Deze inschrijvingscode klopt niet" in response.content.decode()
+    assert "otp-secret" not in response.content.decode()
+    assert not _devices(new_admin).exists()
+    assert client.get("/").status_code == 302
+
+
+def test_an_administrator_links_an_app_with_a_code_another_administrator_issued_in_the_app(client, administrator):
+    new_admin = _new_administrator()
+    issuer = _verified_client(administrator)
+    home = issuer.get(reverse("home")).content.decode()
+    issue_url = reverse("accounts:otp_enrolment_issue", args=[new_admin.pk])
+    assert issue_url in home  # the home page lists administrators without an app
+    assert "otp-enrolment-code" not in issuer.get(issue_url).content.decode()
+    response = issuer.post(issue_url)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
+    code = response.context["code"]
+    assert code in response.content.decode() and "geldig" in response.content.decode()
+    assert not new_admin.otp_enrolment_codes.filter(code_hash__contains=code.replace("-", "")).exists()
+    assert new_admin.otp_enrolment_codes.get().issued_by == administrator
+
+    _login(client, new_admin.username, PASSWORD)
+    response = client.post(reverse("accounts:otp_setup"), {"enrolment_code": code.lower().replace("-", " "),
+                                                           "next": "/trajectories/"})
+    assert response.status_code == 302
+    page = client.get(response.url)
+    device = _devices(new_admin).get(confirmed=False)
+    assert page.context["secret"] in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
     assert client.post(reverse("accounts:otp_setup"), {"code": "000000"}).status_code == 200
     assert client.get("/").status_code == 302
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code slows the next try down (django-otp throttling)
-    response = client.post(reverse("accounts:otp_setup"), {"code": current_code(device)})
-    assert response.status_code == 302
+    response = client.post(reverse("accounts:otp_setup"), {"code": current_code(device), "next": "/trajectories/"})
+    assert response.status_code == 302 and response.url == "/trajectories/"
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/").status_code == 200
+
+
+def test_an_enrolment_code_works_once_only(client, administrator):
+    from django.test import Client
+
+    new_admin = _new_administrator()
+    code = _verified_client(administrator).post(
+        reverse("accounts:otp_enrolment_issue", args=[new_admin.pk])).context["code"]
+    _login(client, new_admin.username, PASSWORD)
+    assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": code}).status_code == 302
+    first_key = _devices(new_admin).get().key
+    # Someone else with the password and the same code, in another browser: refused, sees no key.
+    thief = Client()
+    _login(thief, new_admin.username, PASSWORD, address="198.51.100.9")
+    response = thief.post(reverse("accounts:otp_setup"), {"enrolment_code": code})
+    assert response.status_code == 200 and "Deze inschrijvingscode klopt niet" in response.content.decode()
+    assert "otp-secret" not in thief.get(reverse("accounts:otp_setup")).content.decode()
+    assert _devices(new_admin).get().key == first_key
+    # The first browser links its app; afterwards the code is no use either.
+    device = _devices(new_admin).get()
+    client.post(reverse("accounts:otp_setup"), {"code": current_code(device)})
+    assert confirmed_device(new_admin) == device
+    response = thief.post(reverse("accounts:otp_setup"), {"enrolment_code": code})
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:otp_verify"))
+    assert _devices(new_admin).count() == 1 and confirmed_device(new_admin) == device
+
+
+def test_an_enrolment_code_expires_after_24_hours(client, db):
+    from accounts.otp import issue_enrolment_code
+
+    new_admin = _new_administrator()
+    code = issue_enrolment_code(new_admin)
+    issued = new_admin.otp_enrolment_codes.get()
+    assert issued.expires_at - issued.issued_at == timedelta(hours=24)
+    _login(client, new_admin.username, PASSWORD)
+    # Issued 24 hours and one second ago: refused.
+    new_admin.otp_enrolment_codes.update(issued_at=issued.issued_at - timedelta(hours=24, seconds=1),
+                                         expires_at=issued.expires_at - timedelta(hours=24, seconds=1))
+    response = client.post(reverse("accounts:otp_setup"), {"enrolment_code": code})
+    assert response.status_code == 200 and "Deze inschrijvingscode klopt niet" in response.content.decode()
+    assert not _devices(new_admin).exists()
+    # Issued 23 hours 59 minutes ago: still good.
+    new_admin.otp_enrolment_codes.update(issued_at=issued.issued_at - timedelta(hours=23, minutes=59),
+                                         expires_at=issued.expires_at - timedelta(hours=23, minutes=59))
+    assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": code}).status_code == 302
+
+
+def test_five_wrong_enrolment_codes_withdraw_the_code_and_are_logged(client, db, caplog):
+    from accounts.otp import issue_enrolment_code
+
+    new_admin = _new_administrator()
+    code = issue_enrolment_code(new_admin)
+    _login(client, new_admin.username, PASSWORD)
+    for attempt in range(5):
+        client.post(reverse("accounts:otp_setup"), {"enrolment_code": f"WRONG-CODE-{attempt}"})
+    assert "Wrong authenticator enrolment code" in caplog.text
+    response = client.post(reverse("accounts:otp_setup"), {"enrolment_code": code})
+    assert response.status_code == 200 and "Deze inschrijvingscode klopt niet" in response.content.decode()
+    assert new_admin.otp_enrolment_codes.get().withdrawn_at is not None
+    assert not _devices(new_admin).exists()
+
+
+def test_issuing_a_new_code_withdraws_the_earlier_one(client, db):
+    from accounts.otp import issue_enrolment_code
+
+    new_admin = _new_administrator()
+    earlier = issue_enrolment_code(new_admin)
+    newer = issue_enrolment_code(new_admin)
+    _login(client, new_admin.username, PASSWORD)
+    assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": earlier}).status_code == 200
+    assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": newer}).status_code == 302
+
+
+def test_issue_otp_enrolment_prints_a_working_code_and_refuses_who_needs_none(client, partner_staff):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    new_admin = _new_administrator()
+    out = StringIO()
+    call_command("issue_otp_enrolment", new_admin.username, stdout=out)
+    code = out.getvalue().strip().splitlines()[-1]
+    assert new_admin.otp_enrolment_codes.get().issued_by is None
+    _login(client, new_admin.username, PASSWORD)
+    assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": code}).status_code == 302
+    assert _devices(new_admin).filter(confirmed=False).exists()
+    for username in (partner_staff.username, "nobody-by-this-name"):
+        with pytest.raises(CommandError):
+            call_command("issue_otp_enrolment", username, stdout=StringIO())
+    assert not partner_staff.otp_enrolment_codes.exists()
+
+
+@pytest.mark.parametrize("role", ["partner_staff", "evaluator", "analyst"])
+def test_users_who_need_no_second_factor_cannot_enrol_a_device(role, request, client):
+    from accounts.otp import issue_enrolment_code
+
+    user = request.getfixturevalue(role)
+    code = issue_enrolment_code(user)  # even with a code (which the app never issues them)
+    client.force_login(user)
+    assert client.get(reverse("accounts:otp_setup")).status_code == 404
+    assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": code}).status_code == 404
+    assert not _devices(user).exists()
+
+
+def test_an_administrator_issues_no_code_for_themselves_nor_for_other_roles(administrator, partner_staff):
+    issuer = _verified_client(administrator)
+    for user in (administrator, partner_staff):
+        assert issuer.post(reverse("accounts:otp_enrolment_issue", args=[user.pk])).status_code == 404
+        assert not user.otp_enrolment_codes.exists()
 
 
 def test_the_code_page_does_not_send_an_administrator_to_another_site(client, admin_with_password):

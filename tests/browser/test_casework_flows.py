@@ -157,3 +157,32 @@ def test_a_caseworker_pages_through_the_persons_with_next_and_back_with_previous
     page.click("a[rel=prev]")
     page.wait_for_url("**before=**")
     assert page.locator("main table tbody tr").all_inner_texts() == first
+
+
+def test_a_new_administrator_links_an_app_with_the_code_another_administrator_issues(page, login, cast):
+    """Issue 12, item 8: the password alone shows no key; the code issued in the app does, once."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    newcomer = _user(Role.ADMINISTRATOR, username="nieuwe-beheerder", first_name="Nora", is_staff=True)
+    login(cast["admin"])
+    page.click("a[href$='/accounts/code/inschrijven/%d/']" % newcomer.pk)
+    page.click("main form button[type=submit]")
+    code = page.inner_text("#otp-enrolment-code").strip()
+
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", newcomer.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/accounts/code/instellen/**")
+    assert page.locator("#otp-secret").count() == 0
+    page.fill("input[name=enrolment_code]", code)
+    page.click("main form button[type=submit]")
+    secret = page.inner_text("#otp-secret").strip()
+    totp = TOTP(b32decode(secret))
+    page.fill("input[name=code]", f"{totp.token():06d}")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/")
+    assert "Welkom" in page.inner_text("main")
