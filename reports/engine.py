@@ -342,6 +342,24 @@ def _natural_order(labels: set) -> list[str]:
     return known + ([UNKNOWN] if UNKNOWN in labels else [])
 
 
+@dataclass
+class _Request:
+    """What `compute` was asked: the figures shown, those needed to compute them, the other dimensions."""
+
+    measure: Measure
+    ctx: Context
+    dimensions: list[str]
+    others: list[str]  # the dimensions other than the statuses
+    filters: dict
+    fixed_labels: dict
+    statuses: list[Status]  # the figures shown
+    needed: list[Status]  # and the numerators and denominators of their ratios
+
+    @property
+    def by_status(self) -> bool:
+        return self.measure.status_dimension in self.dimensions
+
+
 def compute(
     measure: Measure,
     ctx: Context,
@@ -351,98 +369,114 @@ def compute(
     filters: dict | None = None,
     fixed_labels: dict | None = None,
 ) -> Result:
-    """Count `measure` for `ctx`, broken down by `dimensions`, in a fixed number of queries."""
+    """Count `measure` for `ctx`, broken down by `dimensions`, in a fixed number of queries.
+
+    Three steps: the figures are grouped by the units they count (one query per group, built by
+    `_group_query`), each query is run and its rows added to the values (`_count_group`), and the
+    table is assembled with its labels in order (`_assemble`).
+    """
+    request = _request(measure, ctx, dimensions, population, filters, fixed_labels)
+    values: dict[str, dict[tuple, object]] = {}
+    seen = {d: set() for d in request.others}
+    groups: dict[tuple, list[Status]] = {}
+    for status in request.needed:
+        if not status.ratio:
+            groups.setdefault((status.units, id(status.dimensions)), []).append(status)
+    for (units, _dims), members in groups.items():
+        _count_group(request, units, members, values, seen)
+    _add_ratios(request.needed, values)
+    return _assemble(request, values, seen)
+
+
+def _request(measure, ctx, dimensions, population, filters, fixed_labels) -> _Request:
     filters = {k: v for k, v in (filters or {}).items() if v}
     fixed_labels = fixed_labels or {}
     sd = measure.status_dimension
-    others = [d for d in dimensions if d != sd]
     if sd in dimensions:
         wanted = fixed_labels.get(sd) or [s.code for s in measure.statuses]
         statuses = [measure.status(code) for code in wanted]
     else:
         statuses = [measure.status(population)]
-    # Ratio statuses need their numerator and denominator.
     needed = list(statuses)
     for status in statuses:
-        if status.ratio:
-            for code in status.ratio:
-                if measure.status(code) not in needed:
-                    needed.append(measure.status(code))
+        for code in status.ratio or ():
+            if measure.status(code) not in needed:
+                needed.append(measure.status(code))
+    others = [d for d in dimensions if d != sd]
+    return _Request(measure, ctx, list(dimensions), others, filters, fixed_labels, statuses, needed)
 
-    values: dict[str, dict[tuple, object]] = {}
-    seen = {d: set() for d in others}
-    groups: dict[tuple, list[Status]] = {}
-    for status in needed:
-        if status.ratio:
-            continue
-        groups.setdefault((status.units, id(status.dimensions)), []).append(status)
-    for (units, _dims), members in groups.items():
-        single = sd not in dimensions and len(members) == 1
+
+def _count_group(request: _Request, units, members: list[Status], values: dict, seen: dict) -> None:
+    """Run the query of one group of figures over the same units and add its rows to `values`."""
+    measure = request.measure
+    single = not request.by_status and len(members) == 1
+    for status in members:
+        values.setdefault(status.code, {})
+    # One figure alone (not broken down by status) filters by its condition: one probe per unit already.
+    by_flags = bool(measure.flags) and not single and any(s.formula for s in members) and all(
+        (s.formula or not s.condition) and s.aggregate == "count" for s in members
+    )
+    key = statements.key_of(
+        measure.code,
+        tuple(status.code for status in members),
+        tuple(request.others),
+        tuple(sorted((name, tuple(labels)) for name, labels in request.filters.items())),
+        single,
+        by_flags,
+        dataclasses.astuple(request.ctx),
+    )
+    rows = statements.rows(key, partial(_group_query, request, units, members, single, by_flags))
+    if by_flags:
+        _add_up_flags(measure.flags, rows, request.others, members, single, values, seen)
+        return
+    for row in rows:
+        cell = tuple(row[f"d_{d}"] for d in request.others)
+        for d, label in zip(request.others, cell, strict=True):
+            seen[d].add(label)
         for status in members:
-            values.setdefault(status.code, {})
-        # One figure alone (not broken down by status) filters by its condition: one probe per unit already.
-        by_flags = bool(measure.flags) and not single and any(s.formula for s in members) and all(
-            (s.formula or not s.condition) and s.aggregate == "count" for s in members
-        )
+            value = row[f"s_{status.code}"]
+            if status.money and value is not None:
+                value = Decimal(value).quantize(CENT, ROUND_HALF_UP)
+            values[status.code][cell] = value
 
-        def grouped(units=units, members=members, single=single, by_flags=by_flags):
-            """The query of this group of statuses: its units, labelled, filtered, grouped and counted."""
-            exprs = members[0].dimensions or {d.name: d.expr for d in measure.dimensions}
-            qs = (units or measure.units)(ctx)
-            used = set(others) | set(filters)
-            annotations = {f"d_{name}": exprs[name](ctx) for name in used if name in exprs}
-            qs = qs.annotate(**annotations)
-            for name, labels in filters.items():
-                if name in exprs:
-                    qs = _filter_on_labels(qs, name, annotations[f"d_{name}"], labels)
-            if by_flags:
-                qs = qs.annotate(**measure.flags.annotations(ctx))
-                facts = [name for name in qs.query.annotations if name.startswith("f_")]
-                return qs.order_by().values(*[f"d_{d}" for d in others], *facts).annotate(_n=Count("id"))
-            aggregates = {}
-            if single and members[0].condition:
-                # One figure: its condition selects the units, so only labels it counts are seen.
-                qs = qs.filter(members[0].condition(ctx))
-            for status in members:
-                condition = status.condition(ctx) if status.condition and not single else None
-                if status.aggregate == "count":
-                    agg = Count("id", filter=condition)
-                elif status.aggregate == "count_persons":
-                    agg = Count("employee_id", filter=condition, distinct=True)
-                else:
-                    expression = measure.sums[status.aggregate.split(":", 1)[1]](ctx)
-                    agg = Sum(expression, filter=condition)
-                aggregates[f"s_{status.code}"] = agg
-            if others:
-                return qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
-            # No dimension: a constant, which Django leaves out of GROUP BY, so that there is one row even
-            # over no units, as aggregate() gives (values() without fields would group by every column).
-            return qs.order_by().annotate(_all=Value(1, output_field=IntegerField())).values("_all").annotate(
-                **aggregates
-            )
 
-        key = statements.key_of(
-            measure.code,
-            tuple(status.code for status in members),
-            tuple(others),
-            tuple(sorted((name, tuple(labels)) for name, labels in filters.items())),
-            single,
-            by_flags,
-            dataclasses.astuple(ctx),
-        )
-        rows = statements.rows(key, grouped)
-        if by_flags:
-            _add_up_flags(measure.flags, rows, others, members, single, values, seen)
-            continue
-        for row in rows:
-            key = tuple(row[f"d_{d}"] for d in others)
-            for d, label in zip(others, key):
-                seen[d].add(label)
-            for status in members:
-                value = row[f"s_{status.code}"]
-                if status.money and value is not None:
-                    value = Decimal(value).quantize(CENT, ROUND_HALF_UP)
-                values[status.code][key] = value
+def _group_query(request: _Request, units, members: list[Status], single: bool, by_flags: bool):
+    """The query of a group of figures: its units, labelled, filtered, grouped and counted."""
+    measure, ctx, others = request.measure, request.ctx, request.others
+    exprs = members[0].dimensions or {d.name: d.expr for d in measure.dimensions}
+    qs = (units or measure.units)(ctx)
+    used = set(others) | set(request.filters)
+    annotations = {f"d_{name}": exprs[name](ctx) for name in used if name in exprs}
+    qs = qs.annotate(**annotations)
+    for name, labels in request.filters.items():
+        if name in exprs:
+            qs = _filter_on_labels(qs, name, annotations[f"d_{name}"], labels)
+    if by_flags:
+        qs = qs.annotate(**measure.flags.annotations(ctx))
+        facts = [name for name in qs.query.annotations if name.startswith("f_")]
+        return qs.order_by().values(*[f"d_{d}" for d in others], *facts).annotate(_n=Count("id"))
+    if single and members[0].condition:
+        # One figure: its condition selects the units, so only labels it counts are seen.
+        qs = qs.filter(members[0].condition(ctx))
+    aggregates = {f"s_{status.code}": _aggregate(measure, ctx, status, single) for status in members}
+    if others:
+        return qs.order_by().values(*[f"d_{d}" for d in others]).annotate(**aggregates)
+    # No dimension: a constant, which Django leaves out of GROUP BY, so that there is one row even
+    # over no units, as aggregate() gives (values() without fields would group by every column).
+    return qs.order_by().annotate(_all=Value(1, output_field=IntegerField())).values("_all").annotate(**aggregates)
+
+
+def _aggregate(measure: Measure, ctx: Context, status: Status, single: bool):
+    condition = status.condition(ctx) if status.condition and not single else None
+    if status.aggregate == "count":
+        return Count("id", filter=condition)
+    if status.aggregate == "count_persons":
+        return Count("employee_id", filter=condition, distinct=True)
+    expression = measure.sums[status.aggregate.split(":", 1)[1]](ctx)
+    return Sum(expression, filter=condition)
+
+
+def _add_ratios(needed: list[Status], values: dict) -> None:
     for status in needed:
         if status.ratio:
             numerator, denominator = (values[c] for c in status.ratio)
@@ -452,37 +486,41 @@ def compute(
                 if den and numerator.get(key) is not None
             }
 
+
+def _assemble(request: _Request, values: dict, seen: dict) -> Result:
+    """The table: each dimension's labels in order (listed ones first), and every cell's value."""
+    sd = request.measure.status_dimension
     labels = {}
-    for d in others:
-        dim = measure.dimension(d)
-        listed = list(fixed_labels.get(d) or [])
+    for d in request.others:
+        dim = request.measure.dimension(d)
+        listed = list(request.fixed_labels.get(d) or [])
         if not listed and dim.default_labels:
-            listed = list(dim.default_labels(ctx))
+            listed = list(dim.default_labels(request.ctx))
         extra = seen[d] - set(listed)
         if extra and all(label.isdigit() or label == UNKNOWN for label in [*listed, *extra]):
             # Years found beyond the listed ones take their place in time, not after `onbekend`.
             labels[d] = _natural_order(set(listed) | extra)
         else:
             labels[d] = listed + _natural_order(extra)
-    if sd in dimensions:
-        labels[sd] = [s.code for s in statuses]
+    if request.by_status:
+        labels[sd] = [s.code for s in request.statuses]
 
     cells = {}
-    for status in statuses:
+    for status in request.statuses:
         for key, value in values[status.code].items():
-            if sd in dimensions:
+            if request.by_status:
                 full = list(key)
-                full.insert(dimensions.index(sd), status.code)
+                full.insert(request.dimensions.index(sd), status.code)
                 # `others` keeps the order of `dimensions` without status.
                 cells[tuple(full)] = value
             else:
                 cells[key] = value
     return Result(
-        dimensions=list(dimensions),
+        dimensions=list(request.dimensions),
         labels=labels,
         cells=cells,
-        kinds={s.code: ("ratio" if s.ratio else "money" if s.money else "count") for s in statuses},
-        population=statuses[0].code,
+        kinds={s.code: ("ratio" if s.ratio else "money" if s.money else "count") for s in request.statuses},
+        population=request.statuses[0].code,
         status_dimension=sd,
     )
 
