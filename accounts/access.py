@@ -35,8 +35,8 @@ def sees_full_insz(user) -> bool:
     Administrators (they answer for the data and audit look-ups) and VDAB
     evaluators (they match persons with VDAB's own records, which are keyed by
     INSZ) need the number itself. Partner staff tell their persons apart by
-    name and the last digits; the person's page shows them the whole number
-    (`person_page_insz`), as it does to everyone who may open the page.
+    name and the last digits; the person's page shows them the whole number,
+    as it does to everyone who may open the page.
     """
     return role_of(user) in (Role.ADMINISTRATOR, Role.EVALUATOR)
 
@@ -54,11 +54,6 @@ def insz_for_list(user, number: str) -> str:
     if not number or not sees_identities(user):
         return ""
     return number if sees_full_insz(user) else mask_insz(number)
-
-
-def person_page_insz(user, number: str) -> str:
-    """The person's page shows the whole number to everyone who may open it (never to analysts)."""
-    return number if sees_identities(user) else ""
 
 
 def otp_enrolment_targets(user):

@@ -55,14 +55,6 @@ class User(AbstractUser):
     def is_evaluator(self) -> bool:
         return self.role == Role.EVALUATOR
 
-    @property
-    def is_partner_staff(self) -> bool:
-        return self.role == Role.PARTNER_STAFF
-
-    @property
-    def is_analyst(self) -> bool:
-        return self.role == Role.ANALYST
-
 
 class OTPEnrolmentCode(models.Model):
     """A single-use code that lets an administrator link their first authenticator app.

@@ -84,7 +84,3 @@ def encrypt_bytes(content: bytes) -> bytes:
 def decrypt_bytes(token: bytes) -> bytes:
     return _current_fernet().decrypt(bytes(token))
 
-
-def rotate_token(token: str, fernet: MultiFernet | None = None) -> str:
-    """The token re-encrypted with the first key (MultiFernet.rotate)."""
-    return (fernet or _current_fernet()).rotate(token.encode()).decode()

@@ -18,10 +18,6 @@ class INSZQuerySet(HistoryQuerySet):
         number = normalise_insz(value)
         return self.filter(insz_digest=insz_digest(number)) if number else self.none()
 
-    def with_insz_in(self, values):
-        digests = {insz_digest(n) for n in (normalise_insz(v) for v in values) if n}
-        return self.filter(insz_digest__in=digests)
-
 
 class EmploymentQuerySet(HistoryQuerySet):
     def covering(self, on: datetime.date):

@@ -53,10 +53,6 @@ def _spells(ctx: Context, **filters):
     return ctx.records(Employment).filter(employee_id=OuterRef("employee_id"), **filters)
 
 
-def _covering_d(ctx: Context, **filters):
-    return _spells(ctx, **filters).filter(covering(ctx.as_of))
-
-
 # --- 1. evaluations (q3) ------------------------------------------------------
 
 
@@ -401,10 +397,6 @@ def _returns(ctx):
         )
         .order_by("start_date")
     )
-
-
-def _first_return(ctx):
-    return _returns(ctx).values("start_date")[:1]
 
 
 def _return_after(ctx):

@@ -73,10 +73,6 @@ class SavedReport(TimeStampedModel):
     def dimensions(self) -> list[str]:
         return [*self.row_dimensions, *([self.column_dimension] if self.column_dimension else [])]
 
-    @property
-    def measure_definition(self):
-        return MEASURES[self.measure]
-
     def clean(self):
         """Check the dimensions and figure against the measure (the form shows these as general errors)."""
         super().clean()

@@ -1,10 +1,25 @@
 """Shared fixtures: one user per role, bound the way docs/domain.md describes."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from accounts.roles import Role
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """Every test starts in Dutch, the interface's default, whatever the test before it asked for.
+
+    The active language is a thread-local that a request through the test client (LocaleMiddleware)
+    or translation.activate() leaves behind: a page rendered without a request (the 500 page) came
+    out in English after a test that switched to English, and passed when run alone.
+    """
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """Forms to start, edit and end trajectories, and to record internships."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInput, OrganisationField

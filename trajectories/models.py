@@ -160,10 +160,6 @@ class Trajectory(RegisteredModel):
         """Store the age at the start date; bulk writers call this themselves."""
         self.age_years = age_in_years(self.employee.birth_date, self.start_date)
 
-    @property
-    def is_ended(self) -> bool:
-        return self.end_date is not None
-
 
 class Internship(RegisteredModel):
     """An internship (stage) with a potential regular employer, within a trajectory."""
