@@ -6,6 +6,7 @@ from axes.helpers import get_client_username, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.cache import add_never_cache_headers
 
 
 class ContentSecurityPolicyMiddleware:
@@ -23,6 +24,36 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class NoStoreForUsersMiddleware:
+    """`Cache-Control: no-store, private` on every response to a logged-in user (docs/security.md, row 12.7).
+
+    Person, evaluation and trajectory pages and the exports carry personal data:
+    no browser cache, shared computer or proxy may keep a copy. Exports included,
+    streamed ones too (the header goes out before the first row). Static files
+    are served by WhiteNoise before this middleware and are cached as before;
+    pages to anonymous visitors (the login page) hold no personal data and are
+    left as they are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # After a logout the request's user is anonymous, but the page was asked for by a logged-in user.
+        was_logged_in = getattr(request, "_no_store", False)
+        if (was_logged_in or (user is not None and user.is_authenticated)) and not request.path.startswith(
+            "/" + settings.STATIC_URL.lstrip("/")
+        ):
+            add_never_cache_headers(response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        request._no_store = bool(user is not None and user.is_authenticated)
 
 
 def client_ip(request) -> str:

@@ -28,10 +28,29 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def guard_cell(value):
-    """A text value that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A text value that a spreadsheet would read as a formula gets a leading apostrophe.
+
+    The one export guard (docs/security.md, row 12.4): every CSV the application
+    writes (list exports, report exports, the import-format export) passes its
+    cells through here. Only text is guarded: a number (-3) stays a number. A
+    text that already starts with apostrophes before such a character gets one
+    more, so that `unguard_cell` gives back exactly what was recorded.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def unguard_cell(value):
+    """The recorded text of a cell `guard_cell` wrote: the apostrophe it added is taken off again."""
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def guard_row(values) -> list:
+    """A CSV row: empty for None, text that could be a formula guarded, numbers as they are."""
+    return ["" if value is None else guard_cell(value) for value in values]
 
 
 def export_columns(table, exclude_columns=()) -> list:
@@ -74,7 +93,7 @@ def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
     def lines():
         try:
             for row in rows:
-                yield writer.writerow(["" if value is None else guard_cell(value) for value in row])
+                yield writer.writerow(guard_row(row))
         except Exception:
             logger.exception("CSV export interrupted after it started")
             yield writer.writerow([incomplete])

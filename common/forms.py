@@ -11,7 +11,8 @@ browser take the longer typed form. Use them in every ModelForm:
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, router
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -143,3 +144,104 @@ def style_form(form):
         elif field.help_text:
             widget.attrs["aria-describedby"] = f"{form.auto_id % name if form.auto_id else name}_help"
     return form
+
+
+class CheckedModelForm(forms.ModelForm):
+    """A ModelForm that checks every unique rule of its model, also those on fields the view sets.
+
+    Django's ModelForm leaves out of its unique checks every model field that is
+    not a form field. A view that sets the trajectory of a new internship (or the
+    person of a new job) on `form.instance` thus saved a duplicate straight into
+    the database's UniqueConstraint: an IntegrityError and a 500 (issue 12,
+    item 6). Here the fields the view set count as well: a unique field, a
+    `unique_together` or a UniqueConstraint that reads one of them is checked
+    after Django's own checks. The message of a broken UniqueConstraint goes on
+    the form field the user can change (the last one of the rule that is in the
+    form; Django would put a rule of several fields above the form), in the
+    user's language. docs/security.md, row 12.6; tests/test_form_constraints.py walks
+    every ModelForm.
+
+    `constraint_field_for` names the form field a model field is typed in when
+    the names differ (EmployeeForm: the INSZ digest is typed as `insz`).
+    """
+
+    constraint_field_for: dict[str, str] = {}
+
+    def _set_by_view(self, exclude) -> set[str]:
+        """The model fields that are no form field but hold a value on the instance."""
+        names = set()
+        for field in self.instance._meta.concrete_fields:
+            if field.primary_key or field.name in self.fields or field.name not in exclude:
+                continue
+            if getattr(self.instance, field.attname) is not None:
+                names.add(field.name)
+        return names
+
+    def _field_for(self, names) -> str | None:
+        in_form = [self.constraint_field_for.get(name, name) for name in names]
+        in_form = [name for name in in_form if name in self.fields]
+        return in_form[-1] if in_form else None
+
+    def validate_unique(self):
+        super().validate_unique()
+        exclude = self._get_validation_exclusions()
+        set_by_view = self._set_by_view(exclude)
+        if not set_by_view:
+            return
+        exclude -= set_by_view
+        instance = self.instance
+        # Unique fields and unique_together that read a field the view set: Django skipped them.
+        unique_checks, _date_checks = instance._get_unique_checks(exclude=exclude)
+        for model_class, check in unique_checks:
+            if not set(check) & set_by_view:
+                continue
+            for found in instance._perform_unique_checks([(model_class, check)]).values():
+                self._add_once(self._field_for(check), ValidationError(found))
+        # UniqueConstraints (Model.full_clean skipped those that read an excluded field).
+        using = router.db_for_write(type(instance), instance=instance)
+        for model_class, constraints in instance.get_constraints():
+            for constraint in constraints:
+                if not isinstance(constraint, models.UniqueConstraint) or not set(constraint.fields) & set_by_view:
+                    continue
+                try:
+                    constraint.validate(model_class, instance, exclude=exclude, using=using)
+                except ValidationError as error:
+                    self._add_once(self._field_for(constraint.fields), error)
+
+    def _add_once(self, field, error: ValidationError):
+        """Add the messages the field does not show yet (the form's own check may have said the same)."""
+        shown = set(self._errors.get(field or NON_FIELD_ERRORS, []))
+        new = [e for e in error.error_list if not set(e.messages) <= shown]
+        if new:
+            self.add_error(field, ValidationError(new))
+
+    def _post_clean(self):
+        super()._post_clean()
+        self._put_rule_messages_on_fields()
+
+    def _put_rule_messages_on_fields(self):
+        """Move the message of a UniqueConstraint that Django put above the form onto its field."""
+        general = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
+        if not general:
+            return
+        field_by_message = {}
+        for _model_class, constraints in self.instance.get_constraints():
+            for constraint in constraints:
+                if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+                    field = self._field_for(constraint.fields)
+                    if field is not None:
+                        field_by_message[str(constraint.get_violation_error_message())] = field
+        keep, move = [], []
+        for error in general.as_data():
+            field = field_by_message.get(error.messages[0]) if len(error.messages) == 1 else None
+            (move if field else keep).append((field, error))
+        if not move:
+            return
+        if keep:
+            self._errors[NON_FIELD_ERRORS] = self.error_class(
+                [error for _field, error in keep], error_class="nonfield", renderer=self.renderer
+            )
+        else:
+            del self._errors[NON_FIELD_ERRORS]
+        for field, error in move:
+            self.add_error(field, error)

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Responses to a logged-in user are never stored by a browser or proxy (docs/security.md, row 12.7).
+    "accounts.security.NoStoreForUsersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AdministratorSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

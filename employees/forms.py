@@ -4,12 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateInput, INSZFormField, OrganisationField, style_form
+from common.forms import CheckedModelForm, DateInput, INSZFormField, OrganisationField, style_form
 from common.validators import normalise_insz, validate_insz
 from employees.models import Employee, Employment, Instrument
 
 
-class EmployeeForm(forms.ModelForm):
+class EmployeeForm(CheckedModelForm):
     """A person. The INSZ is no column (it is stored encrypted and hashed): the form reads and writes
     `Employee.insz` and checks for a duplicate through the keyed hash."""
 
@@ -23,6 +23,7 @@ class EmployeeForm(forms.ModelForm):
         widgets = {"birth_date": DateInput(), "registered_on": DateInput()}
 
     field_order = ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"]
+    constraint_field_for = {"insz_digest": "insz"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +56,7 @@ class EmployeeForm(forms.ModelForm):
         super()._post_clean()
 
 
-class EmploymentForm(forms.ModelForm):
+class EmploymentForm(CheckedModelForm):
     """An employment spell: a regular job when no instrument is chosen, a social-economy job otherwise."""
 
     employer = OrganisationField(label=_("employer"))

@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateInput, OrganisationField
+from common.forms import CheckedModelForm, DateInput, OrganisationField
 from evaluations.models import Advice, Evaluation
 from partners.constants import OrganisationKind
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(CheckedModelForm):
     employer = OrganisationField(label=_("employer"), required=False,
                                  help_text=_("The social-economy employer at the time of the evaluation (KBO number or name)."))
 

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from common.export import guard_row
 from imports.kinds import KINDS
 
 
@@ -12,10 +13,12 @@ def export_table(kind: str) -> tuple[list[str], list[list]]:
 
 
 def to_csv(headers, rows) -> bytes:
+    """The CSV file; text a spreadsheet would read as a formula gets the export guard's apostrophe,
+    which the import takes off again (imports.services._parse_row), so the round trip stays exact."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow(guard_row(headers))
+    writer.writerows(guard_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

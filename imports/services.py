@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.crypto import decrypt_bytes, encrypt_bytes
+from common.export import unguard_cell
 from common.history import bulk_create_with_history, bulk_update_with_history, recorded_bulk_write, write_history
 from common.logging import redact
 from common.validators import validate_not_future
@@ -207,7 +208,8 @@ def _parse_row(kind: Kind, index: dict[str, int], cells_: list, error, memo: dic
         if column.name not in index:
             continue
         position = index[column.name]
-        raw = cells_[position] if position < len(cells_) else ""
+        # A text the export guarded against formulas ('=...) reads back as it was recorded.
+        raw = unguard_cell(cells_[position]) if position < len(cells_) else ""
         if raw == "" or raw is None:
             if column.required:
                 error(column.name, _("This column is required."))

@@ -2,19 +2,19 @@
 
 from django import forms
 
-from common.forms import DateInput, OrganisationField
+from common.forms import CheckedModelForm, DateInput, OrganisationField
 from partners.constants import OrganisationKind
 from partners.models import Grant, Organisation, Pilot
 from django.utils.translation import gettext_lazy as _
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(CheckedModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kbo_number", "kind", "postcode"]
 
 
-class GrantForm(forms.ModelForm):
+class GrantForm(CheckedModelForm):
     partner = OrganisationField(label=_("partner"), kinds=[OrganisationKind.PARTNER])
 
     class Meta:
@@ -22,7 +22,7 @@ class GrantForm(forms.ModelForm):
         fields = ["call", "partner", "year", "esf_amount", "flemish_amount", "spent_amount"]
 
 
-class PilotForm(forms.ModelForm):
+class PilotForm(CheckedModelForm):
     class Meta:
         model = Pilot
         fields = ["name", "sector", "start_date", "end_date", "results"]

@@ -7,6 +7,8 @@ import json
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from common.export import guard_row
+
 
 def as_dict(run) -> dict:
     """The JSON shape of issue 4: slug, title, as_of, dimensions and one row per cell, no totals."""
@@ -27,11 +29,13 @@ def to_json(run) -> str:
 
 
 def to_csv(run) -> str:
+    """The cells as CSV; a label that a spreadsheet would read as a formula is written as text
+    (the one export guard, common.export.guard_row), a number stays a number."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*run.dimensions, "value"])
+    writer.writerow(guard_row([*run.dimensions, "value"]))
     for labels, value in run.rows():
-        writer.writerow([*(labels[d] for d in run.dimensions), "" if value is None else value])
+        writer.writerow(guard_row([*(labels[d] for d in run.dimensions), value]))
     return out.getvalue()
 
 

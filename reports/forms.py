@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import CheckedModelForm
 from reports.measures import MEASURES
 from reports.models import SavedReport
 
@@ -58,7 +59,7 @@ def format_label_lines(value: dict) -> str:
     return "\n".join(f"{name}: {'; '.join(labels)}" for name, labels in (value or {}).items())
 
 
-class SavedReportForm(forms.ModelForm):
+class SavedReportForm(CheckedModelForm):
     """Build or edit a saved report: the measure, up to two row dimensions, a column dimension, filters, dates."""
 
     row_dimension_1 = forms.ChoiceField(label=_("Rows"), required=False)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import DateInput, OrganisationField
+from common.forms import CheckedModelForm, DateInput, OrganisationField
 from employees.models import Instrument
 from partners.constants import OrganisationKind
 from partners.models import Call
@@ -30,7 +30,7 @@ class TrajectoryStartForm(forms.Form):
             self.fields["call"].initial = call.pk
 
 
-class TrajectoryForm(forms.ModelForm):
+class TrajectoryForm(CheckedModelForm):
     se_employer = OrganisationField(label=_("social-economy employer"), required=False)
 
     class Meta:
@@ -40,7 +40,7 @@ class TrajectoryForm(forms.ModelForm):
         widgets = {name: DateInput() for name in ["start_date", "voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"]}
 
 
-class TrajectoryEndForm(forms.ModelForm):
+class TrajectoryEndForm(CheckedModelForm):
     """The end of a trajectory with its reason and, optionally, the job that followed."""
 
     job_employer = OrganisationField(label=_("employer of the next job"), required=False)
@@ -83,7 +83,7 @@ class TrajectoryEndForm(forms.ModelForm):
         }
 
 
-class InternshipForm(forms.ModelForm):
+class InternshipForm(CheckedModelForm):
     host = OrganisationField(label=_("host organisation"))
 
     class Meta:
