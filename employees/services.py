@@ -156,9 +156,9 @@ def person_lookup(*, user, insz: str) -> AccessEvent:
     LookupLimitReached raised. The refusal is written outside the look-up's own savepoint, so that
     it stays when the caller catches the exception (PersonLookupView does, and answers 429).
     """
+    from accounts.models import User
     from employees.audit import record_access
     from employees.constants import AccessAction
-    from accounts.models import User
 
     number = normalise_insz(insz)
     with transaction.atomic():

@@ -1,13 +1,13 @@
 """Persons: the list, a person's page with their timeline, edits, jobs and a partner's look-up by INSZ."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, render
 from django.db.models import Count, Max
-from django.views.generic import ListView, TemplateView
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView
 
 from common.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS
 from common.views import (
@@ -24,7 +24,12 @@ from employees import services
 from employees.audit import record_access
 from employees.constants import AccessAction
 from employees.filters import AccessEventFilter, EmployeeFilter
-from employees.forms import EmployeeForm, EmploymentForm, PersonLookupForm, StateDateForm
+from employees.forms import (
+    EmployeeForm,
+    EmploymentForm,
+    PersonLookupForm,
+    StateDateForm,
+)
 from employees.models import AccessEvent, Employee, Employment
 from employees.tables import AccessEventTable, EmployeeTable
 

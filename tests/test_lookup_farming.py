@@ -9,13 +9,11 @@ can withdraw the access; administrators see, per user, the look-ups that led to 
 
 import datetime
 
-import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from common.identifiers import make_insz
-from employees.audit import record_access
 from employees.models import AccessEvent, Employee
 from evaluations.models import Referral
 from tests import factories
