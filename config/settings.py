@@ -171,6 +171,14 @@ DOORSTROOM_RETENTION_YEARS = env.int("DOORSTROOM_RETENTION_YEARS", default=10)
 # Imported or refused files are kept with their run for this many days, then emptied by
 # `anonymise_persons` (the file and its error report name persons).
 DOORSTROOM_IMPORT_FILE_DAYS = env.int("DOORSTROOM_IMPORT_FILE_DAYS", default=30)
+# Look-ups by INSZ per user (employees.services.person_lookup), counted from the access log over the
+# last hour and the last 24 hours, so that the limit holds across workers and restarts. A caseworker
+# looks up the few walk-ins of a day that no referral announced; 30 an hour leaves room for a whole
+# intake session, 100 a day is far above any real day. Farming the 998 valid numbers of one birth
+# date then takes ten days, and the administrators' list of look-ups without a trajectory shows it
+# on the first.
+DOORSTROOM_LOOKUP_LIMIT_PER_HOUR = env.int("DOORSTROOM_LOOKUP_LIMIT_PER_HOUR", default=30)
+DOORSTROOM_LOOKUP_LIMIT_PER_DAY = env.int("DOORSTROOM_LOOKUP_LIMIT_PER_DAY", default=100)
 
 # --- Production serving (docs/security.md) -------------------------------------------------
 # Behind a reverse proxy that terminates TLS, set DJANGO_BEHIND_PROXY=true: the proxy's

@@ -349,6 +349,8 @@ class AccessEvent(INSZMixin, models.Model):
             models.Index(fields=["employee", "-occurred_at"], name="employees_access_person_idx"),
             models.Index(fields=["-occurred_at"], name="employees_access_when_idx"),
             models.Index(fields=["insz_digest"], name="employees_access_digest_idx"),
+            # The look-up limits and the administrators' list of look-ups count one user's events by action.
+            models.Index(fields=["user", "action", "-occurred_at"], name="employees_access_user_idx"),
         ]
 
     def __str__(self):

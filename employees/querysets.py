@@ -104,7 +104,9 @@ class EmployeeQuerySet(INSZQuerySet):
 
     def visible_to(self, user):
         """Administrators and evaluators see every person; partner staff only the persons referred to
-        their organisation or in its trajectories; analysts no one."""
+        their organisation or in one of its trajectories whose access no administrator withdrew (a
+        trajectory started without a referral, from a look-up by INSZ, is reviewed: see
+        trajectories.services.withdraw_access); analysts no one."""
         if access.sees_everything(user) or access.is_evaluator(user):
             return self
         partner_id = access.partner_of(user)
@@ -113,7 +115,8 @@ class EmployeeQuerySet(INSZQuerySet):
             from trajectories.models import Trajectory
 
             referred = Referral.objects.filter(employee=OuterRef("pk"), partner_id=partner_id)
-            guided = Trajectory.objects.filter(employee=OuterRef("pk"), partner_id=partner_id)
+            guided = Trajectory.objects.filter(employee=OuterRef("pk"), partner_id=partner_id,
+                                               access_withdrawn_at__isnull=True)
             return self.filter(Exists(referred) | Exists(guided))
         return self.none()
 

@@ -4,6 +4,7 @@ the job that followed a trajectory, and a partner's recorded look-up by INSZ."""
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from common.validators import normalise_insz
 from employees.models import AccessEvent, Employee, Employment, Instrument
 from employees.work_status import WorkSituation, WorkStatus, work_situation
+
+logger = logging.getLogger(__name__)
 
 
 class CurrentState(models.TextChoices):
@@ -99,14 +102,109 @@ def employment_record(
     return spell
 
 
+class LookupLimitReached(Exception):
+    """A look-up refused because the user reached a limit; `message` says which, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def lookup_limit_message(user) -> str | None:
+    """Why this user may not look up another person now (the hour or the day limit), or None.
+
+    Counted from the access log (one query), so that the limit holds across workers and restarts:
+    look-ups in the last hour and in the last 24 hours against DOORSTROOM_LOOKUP_LIMIT_PER_HOUR and
+    DOORSTROOM_LOOKUP_LIMIT_PER_DAY.
+    """
+    from django.conf import settings
+    from django.db.models import Count, Min
+    from django.utils import formats, timezone
+
+    from employees.constants import AccessAction
+
+    now = timezone.now()
+    hour_ago, day_ago = now - datetime.timedelta(hours=1), now - datetime.timedelta(hours=24)
+    counted = AccessEvent.objects.filter(user=user, action=AccessAction.INSZ_LOOKUP, occurred_at__gt=day_ago).aggregate(
+        day=Count("id"),
+        hour=Count("id", filter=Q(occurred_at__gt=hour_ago)),
+        first_of_day=Min("occurred_at"),
+        first_of_hour=Min("occurred_at", filter=Q(occurred_at__gt=hour_ago)),
+    )
+    per_hour, per_day = settings.DOORSTROOM_LOOKUP_LIMIT_PER_HOUR, settings.DOORSTROOM_LOOKUP_LIMIT_PER_DAY
+    if counted["day"] >= per_day:
+        message, limit = _("You have reached the limit of %(limit)s look-ups per day."), per_day
+        again = counted["first_of_day"] + datetime.timedelta(hours=24)
+    elif counted["hour"] >= per_hour:
+        message, limit = _("You have reached the limit of %(limit)s look-ups per hour."), per_hour
+        again = counted["first_of_hour"] + datetime.timedelta(hours=1)
+    else:
+        return None
+    when = formats.date_format(timezone.localtime(again), "d/m/Y H:i")
+    return " ".join([
+        str(message) % {"limit": limit},
+        str(_("You can look a person up again from %(when)s. Persons referred to your organisation are in your "
+              "work queue without a look-up.")) % {"when": when},
+    ])
+
+
 def person_lookup(*, user, insz: str) -> AccessEvent:
-    """Look one person up by exact INSZ and record it in the access log: who looked, when, what, whom it found."""
+    """Look one person up by exact INSZ and record it in the access log: who looked, when, what, whom it found.
+
+    Over the user's hour or day limit nothing is looked up: the refusal is recorded (an event of
+    action insz_lookup_refused, with the number asked for, and a warning in the log) and
+    LookupLimitReached raised. The refusal is written outside the look-up's own savepoint, so that
+    it stays when the caller catches the exception (PersonLookupView does, and answers 429).
+    """
+    from accounts.models import User
     from employees.audit import record_access
     from employees.constants import AccessAction
 
     number = normalise_insz(insz)
-    employee = Employee.objects.with_insz(number).first()
-    return record_access(user=user, action=AccessAction.INSZ_LOOKUP, employee=employee, insz=number)
+    with transaction.atomic():
+        # One look-up of a user at a time (the row lock holds across workers on PostgreSQL): two
+        # requests at once cannot both pass a limit that only one more look-up would reach.
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        refusal = lookup_limit_message(user)
+        if refusal is None:
+            employee = Employee.objects.with_insz(number).first()
+            return record_access(user=user, action=AccessAction.INSZ_LOOKUP, employee=employee, insz=number)
+    event = record_access(user=user, action=AccessAction.INSZ_LOOKUP_REFUSED, insz=number)
+    logger.warning("INSZ look-up refused: user %s (id %s) reached a look-up limit (access event %s).",
+                   user.get_username(), user.pk, event.pk)
+    raise LookupLimitReached(refusal)
+
+
+def lookup_result(*, lookup: AccessEvent, user) -> dict | None:
+    """What the look-up page may show of the person found: name and birth year to confirm the identity,
+    and a link to the person's page only when the user may already open it (a referral or a trajectory
+    of their organisation). Nothing else of the person leaves this function: no evaluations, no jobs,
+    no birth date. None when the number belongs to nobody registered."""
+    from django.urls import reverse
+
+    if not lookup.found:
+        return None
+    employee = lookup.employee
+    visible = Employee.objects.visible_to(user).filter(pk=employee.pk).exists()
+    return {
+        "name": str(employee),
+        "birth_year": employee.birth_date.year if employee.birth_date else None,
+        "insz": lookup.insz,
+        "person_url": reverse("employees:detail", args=[employee.pk]) if visible else None,
+        "start_url": reverse("trajectories:start_from_lookup", args=[lookup.pk]),
+    }
+
+
+def lookups_without_trajectory(events):
+    """The look-ups by INSZ among `events` after which the user's organisation has no trajectory of the
+    person: those that found nobody, and those of a person the organisation never started guiding."""
+    from django.db.models import Exists, OuterRef
+
+    from employees.constants import AccessAction
+    from trajectories.models import Trajectory
+
+    started = Trajectory.objects.filter(employee=OuterRef("employee"), partner=OuterRef("organisation"))
+    return events.filter(action=AccessAction.INSZ_LOOKUP).exclude(Exists(started))
 
 
 def timeline(*, employee: Employee, user) -> list[dict]:

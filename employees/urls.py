@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.EmployeeCreateView.as_view(), name="create"),
     path("lookup/", views.PersonLookupView.as_view(), name="lookup"),
     path("access-log/", views.AccessLogView.as_view(), name="access_log"),
+    path("access-log/lookups-without-trajectory/", views.LookupsWithoutTrajectoryView.as_view(),
+         name="lookups_without_trajectory"),
     path("<int:pk>/", views.EmployeeDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="update"),
     path("<int:pk>/history/", views.EmployeeHistoryView.as_view(), name="history"),

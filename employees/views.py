@@ -1,12 +1,13 @@
 """Persons: the list, a person's page with their timeline, edits, jobs and a partner's look-up by INSZ."""
 
 from django.contrib import messages
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, render
-from django.views.generic import ListView
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView
 
 from common.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS
 from common.views import (
@@ -16,13 +17,19 @@ from common.views import (
     CaseListView,
     CaseUpdateView,
     HistoryView,
+    ReadOnlyRequestMixin,
     RoleRequiredMixin,
 )
 from employees import services
 from employees.audit import record_access
 from employees.constants import AccessAction
 from employees.filters import AccessEventFilter, EmployeeFilter
-from employees.forms import EmployeeForm, EmploymentForm, PersonLookupForm, StateDateForm
+from employees.forms import (
+    EmployeeForm,
+    EmploymentForm,
+    PersonLookupForm,
+    StateDateForm,
+)
 from employees.models import AccessEvent, Employee, Employment
 from employees.tables import AccessEventTable, EmployeeTable
 
@@ -148,18 +155,31 @@ class EmploymentHistoryView(HistoryView):
 
 
 class PersonLookupView(CaseFormView):
-    """A partner looks one person up by exact INSZ to start a trajectory; every look-up is recorded."""
+    """A partner looks one person up by exact INSZ to start a trajectory; every look-up is recorded.
+
+    Within a per-user limit per hour and per day (a refusal answers 429 with the form and a Dutch
+    message, and is recorded too). The page shows only `services.lookup_result`: name and birth
+    year, and a link to the person's page when the user may already open it; never the person itself.
+    """
 
     roles = TRAJECTORY_USERS
     form_class = PersonLookupForm
     template_name = "employees/person_lookup.html"
     title = _("Look a person up by INSZ")
 
-    def perform(self, form):
-        lookup = services.person_lookup(user=self.request.user, insz=form.cleaned_data["insz"])
+    def form_valid(self, form):
+        # Not in CaseFormView's savepoint: a refusal is recorded, then reported, and must stay recorded.
+        try:
+            lookup = services.person_lookup(user=self.request.user, insz=form.cleaned_data["insz"])
+        except services.LookupLimitReached as refusal:
+            form.add_error(None, refusal.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         if not lookup.found:
             messages.warning(self.request, gettext("No person with this INSZ number is registered."))
-        context = self.get_context_data(form=self.form_class(), lookup=lookup)
+        result = services.lookup_result(lookup=lookup, user=self.request.user)
+        context = self.get_context_data(form=self.form_class(), result=result)
         return render(self.request, self.template_name, context)
 
 
@@ -195,3 +215,37 @@ class EmployeeAccessView(RoleRequiredMixin, ListView):
         context["employee"] = self.employee
         context["title"] = gettext("Who looked at %(person)s") % {"person": self.employee}
         return context
+
+
+class LookupsWithoutTrajectoryView(ReadOnlyRequestMixin, RoleRequiredMixin, TemplateView):
+    """Look-ups by INSZ that led to no trajectory of the person at the user's organisation, per user
+    (administrators): the users with such look-ups, the latest first; for one user (?user=<id>) their
+    look-ups, newest first. A partner farming numbers shows up here on the first day."""
+
+    roles = ADMIN
+    template_name = "employees/lookups_without_trajectory.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from accounts.models import User
+
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Look-ups without a trajectory")
+        lookups = services.lookups_without_trajectory(AccessEvent.objects.visible_to(self.request.user))
+        chosen = self.request.GET.get("user", "")
+        user = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+        if user is not None:
+            events = lookups.filter(user=user).select_related("employee", "organisation").order_by("-occurred_at", "-id")
+            page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
+            context.update(chosen=user, page_obj=page, events=page.object_list)
+            context["title"] = gettext("Look-ups without a trajectory by %(user)s") % {"user": user}
+            return context
+        rows = list(
+            lookups.order_by().values("user").annotate(count=Count("id"), last=Max("occurred_at")).order_by("-last", "user")
+        )
+        users = User.objects.in_bulk([row["user"] for row in rows])
+        context["users"] = [{**row, "user": users[row["user"]]} for row in rows]
+        return context
+

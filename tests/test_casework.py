@@ -226,8 +226,9 @@ def test_partner_looks_a_person_up_by_exact_insz_and_the_lookup_is_recorded(clie
     assert (lookup.user, lookup.role, lookup.organisation, lookup.insz, lookup.found, lookup.employee) == (
         partner_staff, "Partnermedewerker", partner, person.insz, True, person)
     assert escape(str(person)) in response.content.decode()  # escaped as the page shows it (D'hondt)
+    # Not referred to the partner: the trajectory needs a written reason (tests/test_lookup_farming.py).
     client.post(reverse("trajectories:start_from_lookup", args=[lookup.pk]), {
-        "call": factories.CallFactory().pk, "start_date": "2024-02-01"})
+        "call": factories.CallFactory().pk, "start_date": "2024-02-01", "access_reason": "Zelf aangemeld aan het loket."})
     assert Trajectory.objects.get().employee == person
 
 

@@ -323,6 +323,8 @@ FORMS: dict[str, Form] = {
     ),
     "trajectories:update": Form("partner_staff", own("trajectory"), cross_target=other("trajectory"),
                                 writes=("trajectories.Trajectory",)),
+    "trajectories:withdraw_access": Form("administrator", own("trajectory"), writes=("trajectories.Trajectory",),
+                                         take_initial=False),
     "trajectories:end": Form(
         "partner_staff", own("trajectory"), cross_target=other("trajectory"),
         writes=("trajectories.Trajectory", "evaluations.Referral", "employees.Employment"),

@@ -24,6 +24,7 @@ EXPECTED = {
     "employees:create": (None, {"evaluator", "administrator"}),
     "employees:lookup": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "employees:access_log": (None, {"administrator"}),
+    "employees:lookups_without_trajectory": (None, {"administrator"}),
     "employees:detail": ("employee", {"evaluator", "other_partner_staff", "administrator"}),
     "employees:update": ("employee", {"evaluator", "administrator"}),
     "employees:history": ("employee", {"administrator"}),
@@ -46,6 +47,8 @@ EXPECTED = {
     "trajectories:start_from_referral": ("waiting_referral", {"other_partner_staff", "administrator"}),
     "trajectories:start_from_lookup": ("lookup", {"other_partner_staff"}),
     "trajectories:detail": ("trajectory", {"other_partner_staff", "administrator"}),
+    "trajectories:access_review": (None, {"administrator"}),
+    "trajectories:withdraw_access": ("trajectory", {"administrator"}),
     "trajectories:update": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:end": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:history": ("trajectory", {"administrator"}),
@@ -92,7 +95,7 @@ EXPECTED = {
 EXTRA_KWARGS = {"reports:export": {"fmt": "json"}}
 
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
-POST_ONLY = {"reports:copy", "imports:confirm"}
+POST_ONLY = {"reports:copy", "imports:confirm", "trajectories:withdraw_access"}
 
 # URLs whose access is not row-level casework: tested elsewhere or provided by Django.
 NOT_CASEWORK_PREFIXES = ("admin:", "accounts:", "set_language")

@@ -42,7 +42,8 @@ class TrajectoryAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["employee", "partner", "call", "end_reason"]
     search_fields = ["employee__last_name", "employee__first_name", "partner__name"]
     autocomplete_fields = ["employee", "partner", "se_employer", "instrument", "caseworker"]
-    readonly_fields = ["age_years"]
+    # The reason and the withdrawal are written by the look-up workflow and the review page only.
+    readonly_fields = ["age_years", "access_reason", "access_withdrawn_at", "access_withdrawn_by"]
     date_hierarchy = "start_date"
     inlines = [InternshipInline]
 

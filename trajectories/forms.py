@@ -10,6 +10,9 @@ from partners.models import Call
 from trajectories.models import EndReason, Internship, Trajectory
 
 
+REASON_REQUIRED = _("Give the reason why your organisation guides this person without a referral.")
+
+
 class TrajectoryStartForm(forms.Form):
     call = forms.ModelChoiceField(queryset=Call.objects.all(), label=_("call"))
     start_date = forms.DateField(label=_("start date"), widget=DateInput())
@@ -21,10 +24,25 @@ class TrajectoryStartForm(forms.Form):
     voortraject_start = forms.DateField(label=_("pre-trajectory from"), required=False, widget=DateInput())
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, choose_partner=False, **kwargs):
+    def __init__(self, *args, choose_partner=False, ask_reason=None, **kwargs):
+        """`ask_reason`: None, no reason field; True, a required one (a partner starting a trajectory for a
+        person not referred to them); False, an optional one (an administrator choosing the partner:
+        the service then asks for it if that partner has no referral)."""
         super().__init__(*args, **kwargs)
         if choose_partner:
             self.fields = {"partner": OrganisationField(label=_("partner"), kinds=[OrganisationKind.PARTNER]), **self.fields}
+        if ask_reason is not None:
+            self.fields["access_reason"] = forms.CharField(
+                label=_("reason for access without a referral"),
+                required=ask_reason,
+                min_length=10,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("This person was not referred to your organisation. Write why your organisation guides "
+                            "them. Administrators review every trajectory started without a referral and may "
+                            "withdraw the access."),
+                error_messages={"required": REASON_REQUIRED},
+            )
         call = Call.objects.order_by("-number").first()
         if call is not None:
             self.fields["call"].initial = call.pk

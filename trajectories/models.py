@@ -81,6 +81,23 @@ class Trajectory(RegisteredModel):
     stage_start = models.DateField(_("internship phase from"), null=True, blank=True)
     nazorg_start = models.DateField(_("aftercare from"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A trajectory started from a look-up by INSZ for a person not referred to the partner: why the
+    # partner guides them (required then, see trajectories.services). Administrators review these and
+    # may withdraw the access: the partner then no longer sees the person through this trajectory.
+    access_reason = models.TextField(
+        _("reason for access without a referral"), blank=True, editable=False,
+        help_text=_("Why the partner guides this person without a referral to their organisation."),
+    )
+    access_withdrawn_at = models.DateTimeField(_("access withdrawn at"), null=True, blank=True, editable=False)
+    access_withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("access withdrawn by"),
+        on_delete=set_null_with_history,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # Stored when saved, so that reports group by it without deriving it per row.
     age_years = models.PositiveSmallIntegerField(_("age at start"), null=True, blank=True, editable=False)
 

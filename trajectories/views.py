@@ -1,6 +1,10 @@
 """Trajectories and internships: partner staff's daily work, and the administrators' overview."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
@@ -9,11 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from accounts.roles import Role, role_of
 from common.roles import ADMIN, TRAJECTORY_USERS
-from common.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
+from common.views import (
+    CaseCreateView,
+    CaseDetailView,
+    CaseFormView,
+    CaseListView,
+    CaseUpdateView,
+    HistoryView,
+    ReadOnlyRequestMixin,
+    RoleRequiredMixin,
+)
 from employees.constants import AccessAction
-from employees.models import AccessEvent
+from employees.models import AccessEvent, Employee
 from employees.services import social_economy_job_on
 from evaluations.constants import ReferralStatus
 from evaluations.models import Referral
@@ -75,10 +89,19 @@ class _StartTrajectoryView(CaseFormView):
     def get_initial(self):
         today = timezone.localdate()
         initial = {"start_date": today}
-        spell = social_economy_job_on(employee=self.employee, on=today)
-        if spell is not None:
-            initial.update(se_employer=spell.employer, instrument=spell.instrument)
+        # The person's job only for a person the user may already see: the form must not show a stranger's
+        # employer (the service takes the job on the start date when these are left empty).
+        if self.may_see_person():
+            spell = social_economy_job_on(employee=self.employee, on=today)
+            if spell is not None:
+                initial.update(se_employer=spell.employer, instrument=spell.instrument)
         return initial
+
+    def may_see_person(self) -> bool:
+        return Employee.objects.visible_to(self.request.user).filter(pk=self.employee.pk).exists()
+
+    def extra_start_arguments(self, data) -> dict:
+        return {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,6 +127,7 @@ class _StartTrajectoryView(CaseFormView):
             voortraject_start=data.get("voortraject_start"),
             notes=data.get("notes", ""),
             referral=self.referral,
+            **self.extra_start_arguments(data),
         )
         messages.success(self.request, gettext("The trajectory of %(person)s started.") % {"person": self.employee})
         return redirect("trajectories:detail", pk=trajectory.pk)
@@ -119,6 +143,9 @@ class StartFromReferralView(_StartTrajectoryView):
             )
             self.employee = self.referral.employee
         return super().dispatch(request, *args, **kwargs)
+
+    def may_see_person(self) -> bool:
+        return True  # referred to the user's organisation (or the user is an administrator)
 
     def get_cancel_url(self):
         return reverse("evaluations:referral_list")
@@ -139,8 +166,58 @@ class StartFromLookupView(_StartTrajectoryView):
             self.employee = lookup.employee
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        partner = self.get_partner()
+        if partner is None:
+            kwargs["ask_reason"] = False  # an administrator: asked by the service for the partner chosen
+        elif not services.referred_to(employee=self.employee, partner=partner):
+            kwargs["ask_reason"] = True
+        return kwargs
+
+    def extra_start_arguments(self, data) -> dict:
+        return {"access_reason": data.get("access_reason", ""), "reason_without_referral": True}
+
     def get_cancel_url(self):
         return reverse("employees:lookup")
+
+
+class AccessReviewView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
+    """Trajectories started without a referral, with the partner's reason, newest first (administrators),
+    each with the action that withdraws the partner's access through it."""
+
+    roles = ADMIN
+    template_name = "trajectories/access_review.html"
+    paginate_by = 50
+    context_object_name = "trajectories"
+
+    def get_queryset(self):
+        return (
+            Trajectory.objects.visible_to(self.request.user)
+            .without_referral()
+            .select_related("employee", "partner", "caseworker", "access_withdrawn_by")
+            .order_by("-created_at", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Trajectories without a referral")
+        return context
+
+
+@login_required
+@require_POST
+def withdraw_access(request, pk):
+    """An administrator withdraws a partner's access to a person through one trajectory (recorded who, when)."""
+    if not access.sees_everything(request.user):
+        raise Http404
+    trajectory = get_object_or_404(Trajectory.objects.visible_to(request.user).select_related("employee", "partner"), pk=pk)
+    if services.withdraw_access(trajectory=trajectory, by=request.user):
+        messages.success(request, gettext("%(partner)s no longer reaches %(person)s through this trajectory.") % {
+            "partner": trajectory.partner, "person": trajectory.employee})
+    else:
+        messages.info(request, gettext("The access through this trajectory was already withdrawn."))
+    return redirect("trajectories:access_review")
 
 
 class TrajectoryUpdateView(CaseUpdateView):
