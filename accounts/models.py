@@ -36,9 +36,7 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        from partners.constants import OrganisationKind
-
-        if self.organisation_id and self.organisation.kind != OrganisationKind.PARTNER:
+        if self.organisation_id and not self.organisation.is_partner:
             raise ValidationError(
                 {"organisation": _("Only a partner organisation can be linked to a user.")}
             )

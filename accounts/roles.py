@@ -101,3 +101,14 @@ def sync_role_groups(apps) -> None:
             app_label, codename = dotted.split(".")
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
+
+
+# Which roles may open which kind of casework page (row-level scoping is done by `visible_to`).
+ADMIN = (Role.ADMINISTRATOR,)
+ALL_ROLES = (Role.ADMINISTRATOR, Role.EVALUATOR, Role.PARTNER_STAFF, Role.ANALYST)
+# Roles that may see persons' identities (never analysts).
+PERSON_READERS = (Role.ADMINISTRATOR, Role.EVALUATOR, Role.PARTNER_STAFF)
+EVALUATION_WRITERS = (Role.ADMINISTRATOR, Role.EVALUATOR)
+TRAJECTORY_USERS = (Role.ADMINISTRATOR, Role.PARTNER_STAFF)
+# Roles that run and export reports (aggregates; analysts see no identities).
+REPORT_USERS = (Role.ADMINISTRATOR, Role.ANALYST)

@@ -281,7 +281,7 @@ def bench_pages():
 
 
 def next_link(response) -> str | None:
-    """The query string of a list page's "next" link (common/table.html)."""
+    """The query string of a list page's "next" link (casework/table.html)."""
     import html
 
     found = re.search(r'<a href="([^"]*)" class="page-link" rel="next">', response.content.decode())

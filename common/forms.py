@@ -14,7 +14,6 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 from common.validators import normalise_insz, normalise_kbo
 
@@ -58,62 +57,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class OrganisationField(forms.CharField):
-    """An organisation typed by its KBO number or (part of) its name: never a dropdown of thousands.
-
-    `kinds` limits which kinds of organisation may be chosen.
-    """
-
-    def __init__(self, *args, kinds=None, **kwargs):
-        self.kinds = kinds
-        kwargs.setdefault("help_text", _("Type the KBO number or the name (or a distinctive part of it)."))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        from partners.models import Organisation
-
-        if isinstance(value, Organisation):
-            return value.name
-        if isinstance(value, int):
-            found = Organisation.objects.filter(pk=value).first()
-            return found.name if found else ""
-        return value
-
-    def has_changed(self, initial, data):
-        return (self.prepare_value(initial) or "") != (data or "").strip()
-
-    def clean(self, value):
-        from common.validators import normalise_kbo
-        from partners.models import Organisation
-
-        value = super().clean(value)
-        if not value:
-            return None
-        queryset = Organisation.objects.all()
-        if self.kinds:
-            queryset = queryset.filter(kind__in=self.kinds)
-        kbo = normalise_kbo(value)
-        if kbo.isdigit() and len(kbo) == 10:
-            match = queryset.filter(kbo_number=kbo).first()
-            if match:
-                return match
-        exact = list(queryset.filter(name__iexact=value.strip())[:2])
-        if len(exact) == 1:
-            return exact[0]
-        matches = list(queryset.filter(name__icontains=value.strip()).order_by("name")[:6])
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise ValidationError(_("No organisation found for “%(value)s”. Check the name or type the KBO number."),
-                                  params={"value": value}, code="not_found")
-        names = ", ".join(f"{m.name} ({m.kbo_number})" for m in matches[:5])
-        raise ValidationError(
-            _("Several organisations match “%(value)s”: %(names)s. Type more of the name or the KBO number."),
-            params={"value": value, "names": names},
-            code="ambiguous",
-        )
 
 
 def style_form(form):

@@ -1,13 +1,11 @@
 """Helpers shared by the list tables."""
 
-import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property, lazy
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 # Column headings start with a capital, like the ones django-tables2 takes from model fields.
 heading = lazy(capfirst, str)
@@ -120,7 +118,7 @@ class EstimatedCountPaginator(Paginator):
         position = {pk: index for index, pk in enumerate(ids)}
         records = sorted(by_id.filter(pk__in=ids), key=lambda record: position[record.pk])
         page = self._get_page(BoundRows(data=records, table=rows.table, pinned_data=rows.pinned_data), number, self)
-        # The rows the "previous" and "next" links start from (common/table.html).
+        # The rows the "previous" and "next" links start from (casework/table.html).
         page.first_pk, page.last_pk = (ids[0], ids[-1]) if ids else (None, None)
         return page
 
@@ -398,25 +396,3 @@ def speed_up_django_tables2() -> None:
     signature.cached = True
     utils.signature = signature
     templatecolumn.Template = functools.lru_cache(maxsize=256)(Template)
-
-
-class INSZColumn(tables.Column):
-    """A person's INSZ, whole or masked as `accounts.access.insz_for_list` decides for the user looking.
-
-    The number is stored encrypted, so the column cannot be sorted (an order of
-    ciphertexts or digests means nothing). Exports read the same value.
-    """
-
-    def __init__(self, accessor="insz", **kwargs):
-        kwargs.setdefault("verbose_name", heading(_("INSZ number")))
-        kwargs.setdefault("orderable", False)
-        super().__init__(accessor=accessor, **kwargs)
-
-    def render(self, value, table):
-        from accounts.access import insz_for_list, mask_insz
-
-        user = getattr(getattr(table, "request", None), "user", None)
-        return insz_for_list(user, value) if user is not None else mask_insz(value)
-
-    def value(self, value, table):
-        return self.render(value, table)

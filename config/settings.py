@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "common",
     "accounts",
     "partners",
+    "audit",
+    "casework",
     "employees",
     "evaluations",
     "trajectories",
@@ -265,8 +267,8 @@ LOGGING = {
     },
 }
 
-# bootstrap5.html with plain cells: see common/templates/common/table.html.
-DJANGO_TABLES2_TEMPLATE = "common/table.html"
+# bootstrap5.html with plain cells: see common/templates/casework/table.html.
+DJANGO_TABLES2_TEMPLATE = "casework/table.html"
 
 # Tests and `make run` need no mail server; production configures its own.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import INSZSearchAdminMixin
+from casework.admin import INSZSearchAdminMixin
 from common.tables import EstimatedCountPaginator
 from employees.forms import EmployeeForm
-from employees.models import AccessEvent, AnonymisationRun, Employee, Employment, Instrument
+from audit.models import AccessEvent
+from employees.models import AnonymisationRun, Employee, Employment, Instrument
 
 
 @admin.register(Instrument)

@@ -8,11 +8,3 @@ class Gender(models.TextChoices):
     MALE = "m", _("male")
     FEMALE = "f", _("female")
     X = "x", _("x (other or not stated)")
-
-
-class AccessAction(models.TextChoices):
-    PERSON_VIEWED = "person_viewed", _("person page opened")
-    LIST_EXPORTED = "list_exported", _("list exported")
-    INSZ_LOOKUP = "insz_lookup", _("looked up by INSZ")
-    INSZ_LOOKUP_REFUSED = "insz_lookup_refused", _("look-up by INSZ refused (limit reached)")
-    HISTORY_VIEWED = "history_viewed", _("change history of the person opened")

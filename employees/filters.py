@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common import age_bands
 from common.filters import CaseFilterSet, SearchFilter, year_filter
-from employees.constants import AccessAction, Gender
-from employees.models import AccessEvent, Employee
+from audit.constants import AccessAction
+from employees.constants import Gender
+from audit.models import AccessEvent
+from employees.models import Employee
 
 
 class EmployeeFilter(CaseFilterSet):

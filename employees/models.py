@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
-from common.crypto import decrypt_insz, encrypt_insz, insz_digest
+from common.insz import DIGEST_REGEX, INSZMixin
 from common.models import RegisteredModel, TimeStampedModel
-from common.validators import insz_birth_date, normalise_insz, validate_insz, validate_not_future
-from employees.constants import AccessAction, Gender
-from employees.querysets import AccessEventQuerySet, EmployeeQuerySet, EmploymentQuerySet
+from common.validators import insz_birth_date, validate_insz, validate_not_future
+from employees.constants import Gender
+from employees.querysets import EmployeeQuerySet, EmploymentQuerySet
 
 
 class Instrument(TimeStampedModel):
@@ -48,45 +47,6 @@ class Instrument(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-
-# A digest is HMAC-SHA256 in lower-case hex: exactly 64 characters.
-DIGEST_REGEX = r"^[0-9a-f]{64}$"
-
-
-class INSZMixin:
-    """The clear INSZ of a record that stores it encrypted (`insz_encrypted`) and hashed (`insz_digest`).
-
-    `record.insz` reads the clear number (decrypted once, then remembered) and
-    `record.insz = "85.07.30-033.28"` normalises it, encrypts it and computes
-    its digest; `record.insz = ""` clears both columns (anonymisation).
-    Model(insz=...) and objects.create(insz=...) go through the setter too.
-    Queries never see the clear number: use `objects.with_insz(number)`.
-    """
-
-    @property
-    def insz(self) -> str:
-        cached = self.__dict__.get("_insz_clear")
-        token = self.insz_encrypted  # loads it when the query deferred it
-        if cached is not None and cached[0] == token:
-            return cached[1]
-        number = decrypt_insz(token)
-        self.__dict__["_insz_clear"] = (token, number)
-        return number
-
-    @insz.setter
-    def insz(self, value):
-        number = normalise_insz(value) if value else ""
-        if not number:
-            self.insz_encrypted = None
-            self.insz_digest = None
-        else:
-            digest = insz_digest(number)
-            # The same number again keeps its token: a save must not record a change that is none.
-            if digest != self.insz_digest or not self.insz_encrypted:
-                self.insz_encrypted = encrypt_insz(number)
-                self.insz_digest = digest
-        self.__dict__["_insz_clear"] = (self.insz_encrypted, number)
 
 
 class Employee(INSZMixin, RegisteredModel):
@@ -285,89 +245,6 @@ class Employment(RegisteredModel):
     @property
     def is_regular(self) -> bool:
         return self.instrument_id is None
-
-
-class AccessEvent(INSZMixin, models.Model):
-    """One opening of a person's page, one list export or one look-up by INSZ: who, what, when.
-
-    Append-only: rows are written by `employees.audit.record_access` and never changed or deleted
-    through the application or the admin. An export is one event with the list, format, filters
-    and row count, not one row per exported person (see docs/security.md).
-    """
-
-    user = models.ForeignKey(
-        "accounts.User", verbose_name=_("user"), on_delete=models.PROTECT, related_name="access_events"
-    )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
-    organisation = models.ForeignKey(
-        "partners.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="access_events",
-        help_text=_("The user's organisation at the moment of access."),
-    )
-    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
-    # The number looked up, encrypted and hashed as a person's (INSZMixin): found or not, it names someone.
-    insz_encrypted = models.TextField(_("INSZ number looked up (encrypted)"), null=True, blank=True, editable=False)
-    insz_digest = models.CharField(
-        _("INSZ number looked up (keyed hash)"), max_length=64, null=True, blank=True, editable=False
-    )
-    employee = models.ForeignKey(
-        Employee,
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="access_events",
-    )
-    list_name = models.CharField(_("list"), max_length=100, blank=True)
-    export_format = models.CharField(_("format"), max_length=10, blank=True)
-    filters = models.TextField(_("filters"), blank=True)
-    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    occurred_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
-
-    objects = AccessEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("access event")
-        verbose_name_plural = _("access log")
-        ordering = ["-occurred_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(action="person_viewed") | Q(employee__isnull=False),
-                name="employees_accessevent_view_has_person",
-            ),
-            models.CheckConstraint(
-                condition=Q(insz_digest__isnull=True, insz_encrypted__isnull=True)
-                | Q(insz_digest__isnull=False, insz_digest__regex=DIGEST_REGEX, insz_encrypted__isnull=False),
-                name="employees_accessevent_insz_digest_hex",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["employee", "-occurred_at"], name="employees_access_person_idx"),
-            models.Index(fields=["-occurred_at"], name="employees_access_when_idx"),
-            models.Index(fields=["insz_digest"], name="employees_access_digest_idx"),
-            # The look-up limits and the administrators' list of look-ups count one user's events by action.
-            models.Index(fields=["user", "action", "-occurred_at"], name="employees_access_user_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.get_action_display()} ({timezone.localtime(self.occurred_at):%d/%m/%Y %H:%M})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The access log is append-only.")
-
-    @property
-    def found(self) -> bool:
-        """For a look-up: whether the number belonged to a registered person."""
-        return self.employee_id is not None
 
 
 class AnonymisationRun(models.Model):

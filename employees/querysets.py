@@ -5,18 +5,8 @@ import datetime
 from django.db.models import Exists, OuterRef, Q
 
 from accounts import access
-from common.crypto import insz_digest
 from common.history import HistoryQuerySet
-from common.validators import normalise_insz
-
-
-class INSZQuerySet(HistoryQuerySet):
-    """Exact look-ups by INSZ go through its keyed hash: the clear number is in no column."""
-
-    def with_insz(self, value: str):
-        """The records with this INSZ (typed with or without dots, dashes and spaces)."""
-        number = normalise_insz(value)
-        return self.filter(insz_digest=insz_digest(number)) if number else self.none()
+from common.insz import INSZQuerySet
 
 
 class EmploymentQuerySet(HistoryQuerySet):
@@ -119,9 +109,3 @@ class EmployeeQuerySet(INSZQuerySet):
                                                access_withdrawn_at__isnull=True)
             return self.filter(Exists(referred) | Exists(guided))
         return self.none()
-
-
-class AccessEventQuerySet(INSZQuerySet):
-    def visible_to(self, user):
-        """Only administrators read the access log: it tells who looked at which person."""
-        return self if access.sees_everything(user) else self.none()

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from employees.models import AccessEvent, AnonymisationRun, Employee
+from audit.models import AccessEvent
+
+from employees.models import AnonymisationRun, Employee
 
 
 def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.validators import normalise_insz
-from employees.models import AccessEvent, Employee, Employment, Instrument
+from audit.models import AccessEvent
+from employees.models import Employee, Employment, Instrument
 from employees.work_status import WorkSituation, WorkStatus, work_situation
 
 logger = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def lookup_limit_message(user) -> str | None:
     from django.db.models import Count, Min
     from django.utils import formats, timezone
 
-    from employees.constants import AccessAction
+    from audit.constants import AccessAction
 
     now = timezone.now()
     hour_ago, day_ago = now - datetime.timedelta(hours=1), now - datetime.timedelta(hours=24)
@@ -157,8 +158,8 @@ def person_lookup(*, user, insz: str) -> AccessEvent:
     it stays when the caller catches the exception (PersonLookupView does, and answers 429).
     """
     from accounts.models import User
-    from employees.audit import record_access
-    from employees.constants import AccessAction
+    from audit.services import record_access
+    from audit.constants import AccessAction
 
     number = normalise_insz(insz)
     with transaction.atomic():
@@ -200,7 +201,7 @@ def lookups_without_trajectory(events):
     person: those that found nobody, and those of a person the organisation never started guiding."""
     from django.db.models import Exists, OuterRef
 
-    from employees.constants import AccessAction
+    from audit.constants import AccessAction
     from trajectories.models import Trajectory
 
     started = Trajectory.objects.filter(employee=OuterRef("employee"), partner=OuterRef("organisation"))

@@ -3,8 +3,9 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import INSZColumn
-from employees.models import AccessEvent, Employee
+from casework.tables import INSZColumn
+from audit.models import AccessEvent
+from employees.models import Employee
 
 
 class EmployeeTable(tables.Table):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
-from common.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS
-from common.views import (
+from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS
+from casework.views import (
     CaseCreateView,
     CaseDetailView,
     CaseFormView,
@@ -21,8 +21,8 @@ from common.views import (
     RoleRequiredMixin,
 )
 from employees import services
-from employees.audit import record_access
-from employees.constants import AccessAction
+from audit.services import record_access
+from audit.constants import AccessAction
 from employees.filters import AccessEventFilter, EmployeeFilter
 from employees.forms import (
     EmployeeForm,
@@ -30,7 +30,8 @@ from employees.forms import (
     PersonLookupForm,
     StateDateForm,
 )
-from employees.models import AccessEvent, Employee, Employment
+from audit.models import AccessEvent
+from employees.models import Employee, Employment
 from employees.tables import AccessEventTable, EmployeeTable
 
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import INSZColumn, heading
+from casework.tables import INSZColumn
+from common.tables import heading
 
 from evaluations.constants import ReferralStatus
 from evaluations.models import Evaluation, Referral

@@ -9,8 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_of
-from common.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS
-from common.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
+from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS
+from casework.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
 from employees.models import Employee
 from evaluations import services
 from evaluations.constants import ADVICE_READY, ReferralStatus

@@ -58,6 +58,11 @@ class Organisation(TimeStampedModel):
         ]
         indexes = [models.Index(fields=["kind", "name"], name="partners_org_kind_name_idx")]
 
+    @property
+    def is_partner(self) -> bool:
+        """An ESF transition partner: the only kind of organisation a user can belong to."""
+        return self.kind == OrganisationKind.PARTNER
+
     def __str__(self):
         return self.name
 

@@ -3,8 +3,8 @@
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.roles import ADMIN, ALL_ROLES, TRAJECTORY_USERS
-from common.views import CaseCreateView, CaseDetailView, CaseListView, CaseUpdateView, HistoryView
+from accounts.roles import ADMIN, ALL_ROLES, TRAJECTORY_USERS
+from casework.views import CaseCreateView, CaseDetailView, CaseListView, CaseUpdateView, HistoryView
 from partners.filters import GrantFilter, OrganisationFilter, PilotFilter
 from partners.forms import GrantForm, OrganisationForm, PilotForm
 from partners.models import Grant, Organisation, Pilot

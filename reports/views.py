@@ -221,8 +221,8 @@ def report_delete(request, slug):
 
 def _log_export(request, list_name, fmt, runs):
     """Report exports are aggregates, but every export is in the access log (with its cells as rows)."""
-    from employees.audit import filters_as_text, record_access
-    from employees.constants import AccessAction
+    from audit.services import filters_as_text, record_access
+    from audit.constants import AccessAction
 
     record_access(
         user=request.user,

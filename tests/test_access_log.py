@@ -11,8 +11,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from employees.audit import record_access
-from employees.models import AccessEvent, AnonymisationRun
+from audit.services import record_access
+from audit.models import AccessEvent
+from employees.models import AnonymisationRun
 from tests import factories
 
 pytestmark = pytest.mark.django_db

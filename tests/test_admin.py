@@ -18,7 +18,8 @@ from django.utils.html import escape
 
 from common.models import RegisteredModel
 from evaluations.models import Referral
-from employees.models import AccessEvent, AnonymisationRun
+from audit.models import AccessEvent
+from employees.models import AnonymisationRun
 from imports.models import ImportRun
 from tests import factories
 

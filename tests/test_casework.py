@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from common.identifiers import make_insz
-from employees.models import AccessEvent, Employment
+from audit.models import AccessEvent
+from employees.models import Employment
 from employees.services import CurrentState, employee_current_state
 from evaluations.constants import ADVICE_NOT_READY, ReferralStatus
 from evaluations.models import Evaluation, Referral

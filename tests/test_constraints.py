@@ -20,7 +20,7 @@ from common.identifiers import make_insz
 from employees.models import Employee, Instrument
 from evaluations.models import Referral
 from partners.models import Organisation
-from employees.models import AccessEvent
+from audit.models import AccessEvent
 from imports.models import ImportRun
 from reports.models import SavedReport
 from tests import factories
@@ -81,7 +81,7 @@ MAKERS = {
     "employees.Employee": factories.EmployeeFactory,
     "employees.Employment": factories.EmploymentFactory,
     "evaluations.Referral": _referral,
-    "employees.AccessEvent": _access_event,
+    "audit.AccessEvent": _access_event,
     "imports.ImportRun": _import_run,
     "reports.SavedReport": _saved_report,
     "trajectories.Trajectory": factories.TrajectoryFactory,

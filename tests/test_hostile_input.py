@@ -17,7 +17,7 @@ For every answer:
 - a list's filter form (it posts: its search text may hold an INSZ) writes nothing and answers with
   the list's address, in which, as in the list's links, no INSZ appears; the list renders.
 
-The access log (`employees.AccessEvent`) is in the snapshot like any table: a refused submission
+The access log (`audit.AccessEvent`) is in the snapshot like any table: a refused submission
 writes no event; the look-up by INSZ writes one, in the user's name.
 
 `FORMS` is the registry of covered forms; `test_every_form_of_the_project_is_covered` walks the
@@ -299,7 +299,7 @@ FORMS: dict[str, Form] = {
     "employees:employment_update": Form("partner_staff", own("employment"), cross_target=other("employment"),
                                         writes=("employees.Employment",)),
     "employees:lookup": Form("partner_staff", data=lambda w: {"insz": w["own"]["employee"].insz},
-                             writes=("employees.AccessEvent",), renders_on_success=True),
+                             writes=("audit.AccessEvent",), renders_on_success=True),
     # evaluations and referrals
     "evaluations:create": Form(
         "evaluator", own("employee"), writes=("evaluations.Evaluation",),
@@ -664,7 +664,7 @@ class Check:
 
 
 # Records of what a user did, shown to administrators only: the user writes them, but does not see them.
-AUDIT_MODELS = {"employees.AccessEvent"}
+AUDIT_MODELS = {"audit.AccessEvent"}
 
 HYPOTHESIS = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -969,7 +969,7 @@ def test_a_utf16_csv_is_read_and_a_csv_with_nul_characters_is_refused_in_dutch(w
 def _get_form_urls(world):
     """Every list (its filter form), the report pages (their dates), a person's page (its date) and who
     looked at them (its pages)."""
-    from common.views import CaseListView
+    from casework.views import CaseListView
 
     urls = {}
     for name, pattern in named_patterns():

@@ -23,7 +23,8 @@ from accounts.access import insz_for_list, mask_insz, sees_full_insz
 from common.crypto import decrypt_bytes, decrypt_insz, insz_digest
 from common.identifiers import make_insz
 from common.logging import RedactINSZFilter
-from employees.models import AccessEvent, Employee
+from audit.models import AccessEvent
+from employees.models import Employee
 from employees.services import person_lookup
 from imports.services import preview_run
 from tests import factories
@@ -278,7 +279,7 @@ def test_casework_with_an_insz_puts_it_in_no_url_and_no_log_record(
     result = walk.follow(walk.post(admin_list, {"q": dotted, "_insz_search": "1"}))
     assert list(result.context["cl"].result_list) == [person]
     walk.follow(walk.post(reverse("employees:access_log"), {"q": NUMBER}))
-    walk.get(reverse("admin:employees_accessevent_changelist"))
+    walk.get(reverse("admin:audit_accessevent_changelist"))
 
     assert len(walk.addresses) > 30
     assert walk.leaks() == []

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.identifiers import make_insz
-from employees.models import AccessEvent, Employee
+from audit.models import AccessEvent
+from employees.models import Employee
 from evaluations.models import Referral
 from tests import factories
 from trajectories.models import Trajectory

@@ -7,7 +7,6 @@ streamed exports included. Static files (served by WhiteNoise before the
 middleware) and the pages of anonymous visitors are left as they were.
 """
 
-import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

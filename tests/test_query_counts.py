@@ -98,7 +98,7 @@ def _person_page(state, n):
 
 def _person_access_page(state, n):
     """Who looked at a person: n events by n different users of different organisations."""
-    from employees.audit import record_access
+    from audit.services import record_access
 
     employee = state.setdefault("employee", factories.EmployeeFactory())
     for _ in range(n):

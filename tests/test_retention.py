@@ -13,8 +13,9 @@ from django.utils import timezone
 from common.crypto import insz_digest
 from demo.checks import compute_tables, reference_tables
 from demo.data import load_demo
-from employees.audit import record_access
-from employees.models import AccessEvent, AnonymisationRun, Employee
+from audit.services import record_access
+from audit.models import AccessEvent
+from employees.models import AnonymisationRun, Employee
 from employees.querysets import ANONYMISED_NAME
 from employees.retention import persons_anonymise
 from evaluations.models import Evaluation, Referral

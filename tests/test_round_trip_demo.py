@@ -28,7 +28,8 @@ from django.db import transaction
 from accounts.models import User
 from demo.checks import reference_tables
 from demo.data import load_demo
-from employees.models import AccessEvent, Employee, Employment
+from audit.models import AccessEvent
+from employees.models import Employee, Employment
 from evaluations.models import Evaluation, Referral
 from imports.kinds import IMPORT_ORDER
 from partners.models import Grant, Organisation, Pilot

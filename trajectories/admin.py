@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import INSZSearchAdminMixin
+from casework.admin import INSZSearchAdminMixin
 from common.admin_filters import text_filter
 from common.tables import EstimatedCountPaginator
 from trajectories.models import EndReason, Internship, Trajectory

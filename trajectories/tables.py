@@ -3,7 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import INSZColumn, heading
+from casework.tables import INSZColumn
+from common.tables import heading
 
 from trajectories.models import Internship, Trajectory
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.roles import Role, role_of
-from common.roles import ADMIN, TRAJECTORY_USERS
-from common.views import (
+from accounts.roles import ADMIN, TRAJECTORY_USERS
+from casework.views import (
     CaseCreateView,
     CaseDetailView,
     CaseFormView,
@@ -26,8 +26,9 @@ from common.views import (
     ReadOnlyRequestMixin,
     RoleRequiredMixin,
 )
-from employees.constants import AccessAction
-from employees.models import AccessEvent, Employee
+from audit.constants import AccessAction
+from audit.models import AccessEvent
+from employees.models import Employee
 from employees.services import social_economy_job_on
 from evaluations.constants import ReferralStatus
 from evaluations.models import Referral

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, rehash=False, **options):
-        from employees.models import AccessEvent, Employee
+        from audit.models import AccessEvent
+        from employees.models import Employee
 
         new_hash_key = None
         if rehash:

@@ -2,7 +2,9 @@
 
 from django import template
 
-from common.navigation import menu_for
+from accounts.access import insz_for_list
+
+from casework.navigation import menu_for
 
 register = template.Library()
 
@@ -18,6 +20,4 @@ def main_menu(context):
 @register.filter
 def insz_for(number, user):
     """{{ person.insz|insz_for:user }}: whole or masked, as in the lists (accounts.access)."""
-    from accounts.access import insz_for_list
-
     return insz_for_list(user, number or "")

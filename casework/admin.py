@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import insz_for_list
 from common import insz_search
 from common.crypto import insz_digest
 from common.validators import contains_insz_like, split_insz_search
@@ -11,8 +12,6 @@ from common.validators import contains_insz_like, split_insz_search
 
 def insz_list_column(user, accessor: str = "insz"):
     """A change-list column with the INSZ whole or masked for this user (accounts.access)."""
-    from accounts.access import insz_for_list
-
     def insz(obj):
         target = obj
         for part in accessor.split("__"):

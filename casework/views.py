@@ -21,6 +21,8 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from accounts.roles import role_of
+from audit.constants import AccessAction
+from audit.services import filters_as_text, record_access
 from common import insz_search
 from common.forms import style_form
 from common.validators import contains_insz_like
@@ -72,7 +74,7 @@ class ReadOnlyRequestMixin:
 class CaseListView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paginated list with CSV and XLSX export of exactly what is filtered."""
 
-    template_name = "common/list.html"
+    template_name = "casework/list.html"
     # Only the table paginates (one COUNT per page, not one for the table and one for ListView),
     # with PostgreSQL's estimate instead of a COUNT over a whole big table.
     paginate_by = None
@@ -176,9 +178,6 @@ class CaseListView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin,
 
     def log_export(self, export_format, queryset):
         """One access-log event per export: the list, the format, the filters as text and the row count."""
-        from employees.audit import filters_as_text, record_access
-        from employees.constants import AccessAction
-
         record_access(
             user=self.request.user,
             action=AccessAction.LIST_EXPORTED,
@@ -331,7 +330,7 @@ class VersionedFormMixin:
 class CaseUpdateView(RoleRequiredMixin, ScopedQuerysetMixin, VersionedFormMixin, UpdateView):
     """Edit a record the user may see, refusing a save over someone else's change."""
 
-    template_name = "common/form.html"
+    template_name = "casework/form.html"
     success_message = _("The changes were saved.")
     title = None
 
@@ -361,7 +360,7 @@ class CaseUpdateView(RoleRequiredMixin, ScopedQuerysetMixin, VersionedFormMixin,
 class CaseFormView(RoleRequiredMixin, FormView):
     """A form that runs one service function (a workflow) and reports what it did."""
 
-    template_name = "common/form.html"
+    template_name = "casework/form.html"
     title = ""
 
     def get_context_data(self, **kwargs):
@@ -394,7 +393,7 @@ class CaseFormView(RoleRequiredMixin, FormView):
 class HistoryView(RecordFirstMixin, RoleRequiredMixin, ScopedQuerysetMixin, DetailView):
     """Who changed what and when, for one record (administrators only)."""
 
-    template_name = "common/history.html"
+    template_name = "casework/history.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -417,7 +416,7 @@ class HistoryView(RecordFirstMixin, RoleRequiredMixin, ScopedQuerysetMixin, Deta
 class CaseCreateView(RoleRequiredMixin, CreateView):
     """Create a record; errors come back next to their fields with what was typed."""
 
-    template_name = "common/form.html"
+    template_name = "casework/form.html"
     success_message = _("The record was saved.")
     title = ""
     cancel_url = None

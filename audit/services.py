@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from accounts.roles import role_of
-from employees.constants import AccessAction
-from employees.models import AccessEvent, Employee
+from audit.constants import AccessAction
+from audit.models import AccessEvent
 
 
-def record_access(*, user, action: AccessAction, employee: Employee | None = None, **details) -> AccessEvent:
+def record_access(*, user, action: AccessAction, employee=None, **details) -> AccessEvent:
     """Write one access event with the user's role and organisation as they are at this moment.
 
     `details` are the export's list_name, export_format, filters and row_count, or a look-up's insz.
