@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_filters import text_filter
-from accounts.models import User
+from accounts.models import OTPEnrolmentCode, User
 
 
 @admin.register(User)
@@ -22,3 +22,21 @@ class UserAdmin(DjangoUserAdmin):
 admin.site.site_header = _("Doorstroom administration")
 admin.site.site_title = _("Doorstroom administration")
 admin.site.index_title = _("Records, reference lists and users")
+
+
+@admin.register(OTPEnrolmentCode)
+class OTPEnrolmentCodeAdmin(admin.ModelAdmin):
+    """Who was issued an enrolment code, by whom, and whether it was used: read-only, the code itself is
+    never shown (only its HMAC is kept). Codes are issued on the administrator's home page."""
+
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at", "withdrawn_at", "failed_attempts"]
+    list_filter = ["issued_at", "used_at", "withdrawn_at"]
+    list_select_related = ["user", "issued_by"]
+    search_fields = ["user__username", "user__last_name", "issued_by__username"]
+    exclude = ["code_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

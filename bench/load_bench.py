@@ -35,6 +35,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,17 +229,47 @@ def write_doc(text: str, section: str = SECTION):
     DOC.write_text(doc.rstrip("\n") + "\n")
 
 
-def main():
+@dataclass
+class Target:
+    """What the load runs against: the server's environment, the database and the pages."""
+
+    env: dict
+    database: str
+    size: int
+    section: str
+    persons: list[str]
+    paths: list[str]
+    described: str
+    port: int
+    base: str
+
+
+@dataclass
+class Measured:
+    """What one load run gave: wrk's output, the single requests before it, and the server's logs."""
+
+    started: datetime.datetime
+    first: dict
+    run: subprocess.CompletedProcess
+    load_before: str
+    load_after: str
+    log: Path
+    access: Path
+    access_offset: int
+
+
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--no-doc", action="store_true", help="print the figures only")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    return parser.parse_args()
 
+
+def prepare(args) -> Target:
+    """Migrate the benchmark database, create the benchmark user and pick the pages to request."""
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     if urllib.parse.urlparse(database_url).hostname != HOST:
         raise SystemExit("the benchmark only runs against 127.0.0.1")
@@ -256,18 +287,23 @@ def main():
     described = machine(env)
     port = free_port(args.port)
     base = f"http://{HOST}:{port}"
+    return Target(env, database, size, section, persons, paths, described, port, base)
 
+
+def measure(args, target: Target) -> Measured:
+    """Serve the app with gunicorn, sign in, request each page once, then run wrk against them."""
     load_before = load()
     log = tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log", delete=False)
     access = tempfile.NamedTemporaryFile("w+", prefix="gunicorn-access-", suffix=".log", delete=False)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{target.port}",
          "--workers", str(args.workers), "--timeout", "60", "--error-logfile", "-",
          "--access-logfile", access.name, "--access-logformat", "ACCESS %(U)s %(s)s %(D)s"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT, env=target.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
+    base, paths = target.base, target.paths
     try:
-        wait_for(port, server)
+        wait_for(target.port, server)
         cookie = sign_in(base)
         first = check_pages(base, cookie, paths)
         access_offset = Path(access.name).stat().st_size
@@ -287,27 +323,22 @@ def main():
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-    print(run.stdout, run.stderr)
-    figures = json.loads(re.search(r"RESULT (\{.*\})", run.stdout).group(1))
-    seconds = figures["duration_us"] / 1e6
-    rps = figures["requests"] / seconds
-    errors = sum(figures[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
-    p95_ms = figures["p95_us"] / 1000
-    met = p95_ms < 500 and errors == 0 and figures["not_2xx"] == 0
-    server_errors = [line for line in Path(log.name).read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+    return Measured(started, first, run, load_before, load_after, Path(log.name), Path(access.name), access_offset)
 
-    # Time inside a worker per page during the load (gunicorn's %(D)s: from reading the request to
-    # the response, without the wait for a free worker).
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def served_table(measured: Measured, paths: list[str]) -> tuple[str, float]:
+    """Rows of time inside a worker per kind of page during the load, and the mean over all requests."""
+    # gunicorn's %(D)s: from reading the request to the response, without the wait for a free worker.
     served: dict[str, list[float]] = {}
-    for line in Path(access.name).read_text()[access_offset:].splitlines():
+    for line in measured.access.read_text()[measured.access_offset:].splitlines():
         parts = line.split()
         if len(parts) == 4 and parts[0] == "ACCESS":
             served.setdefault(parts[1], []).append(int(parts[3]) / 1000)
-
-    def pct(values, q):
-        values = sorted(values)
-        return values[min(len(values) - 1, int(q * len(values)))]
-
     kinds = {"home": ["/"], "persons list": ["/persons/"], "evaluations list": ["/evaluations/"],
              "organisations list": ["/register/organisations/"], "person page": [p for p in paths if p.startswith("/persons/") and p != "/persons/"]}
     served_rows = "\n".join(
@@ -316,9 +347,24 @@ def main():
     )
     all_served = [t for v in served.values() for t in v]
     mean_served = sum(all_served) / len(all_served) if all_served else 0
+    return served_rows, mean_served
 
+
+def report(args, target: Target, measured: Measured) -> tuple[str, bool]:
+    """The section of docs/benchmarks.md, and whether the target of issue 6 is met."""
+    section, database, size, port = target.section, target.database, target.size, target.port
+    persons, paths, described = target.persons, target.paths, target.described
+    started, load_before, load_after = measured.started, measured.load_before, measured.load_after
+    figures = json.loads(re.search(r"RESULT (\{.*\})", measured.run.stdout).group(1))
+    seconds = figures["duration_us"] / 1e6
+    rps = figures["requests"] / seconds
+    errors = sum(figures[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+    p95_ms = figures["p95_us"] / 1000
+    met = p95_ms < 500 and errors == 0 and figures["not_2xx"] == 0
+    server_errors = [line for line in measured.log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+    served_rows, mean_served = served_table(measured, paths)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    rows = "\n".join(f"| `{p}` | {s} | {ms} |" for p, (s, ms, _) in first.items())
+    rows = "\n".join(f"| `{p}` | {s} | {ms} |" for p, (s, ms, _) in measured.first.items())
     text = f"""{section}
 
 `bench/load_bench.py` (`make bench`) on {started:%Y-%m-%d %H:%M} UTC, commit {commit}: gunicorn with
@@ -374,9 +420,21 @@ Machine: {described}.
 Load average (1/5/15 min) before: {load_before}; after: {load_after} (the machine is shared with other work,
 so the latencies are an upper bound).
 """
+
+    return text, met
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    target = prepare(args)
+    measured = measure(args, target)
+    print(measured.run.stdout, measured.run.stderr)
+    text, met = report(args, target, measured)
     print(text)
     if not args.no_doc:
-        write_doc(text, section)
+        write_doc(text, target.section)
     return 0 if met else 1
 
 

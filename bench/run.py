@@ -190,17 +190,26 @@ def pack_section(command, today, commit, machine_text, load_before, load_after, 
 
 
 def bench_pages():
+    """Per list page (unfiltered, filtered, searched, a deep page) and a detail page and form: time and queries."""
+    from django.db import connection
+
+    client = administrator_client()
+    vacuum_lists(connection)
+    rows = []
+    for url_name, variant, url, params in pages_to_measure(client):
+        status, ms, count = time_page(client, connection, url, params)
+        rows.append((url_name, variant, status, ms, count))
+        print(f"  {url_name} {variant}: {status} {ms:.0f} ms, {count} queries", flush=True)
+    return rows
+
+
+def administrator_client():
+    """A test client signed in as the benchmark administrator, second factor confirmed."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
     from accounts.roles import Role
-    from employees.models import Employee
-    from partners.models import Organisation
-    from trajectories.models import Trajectory
 
     # No setup_test_environment(): its instrumented template rendering would be measured too.
     user, _ = get_user_model().objects.get_or_create(username="bench-admin")
@@ -216,6 +225,10 @@ def bench_pages():
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = give_confirmed_device(user).persistent_id
     session.save()
+    return client
+
+
+def vacuum_lists(connection):
     # VACUUM the tables of the lists: autovacuum is off on this benchmark server (SHOW autovacuum), and
     # without it the visibility map stays empty, so that an index-only scan (the ids of a deep page)
     # still visits the table for every row; a production server runs autovacuum.
@@ -223,22 +236,33 @@ def bench_pages():
         for model in ("employees_employee", "evaluations_evaluation", "evaluations_referral", "trajectories_trajectory",
                       "trajectories_internship", "partners_organisation", "partners_grant"):
             cursor.execute(f"VACUUM (ANALYZE) {model}")
+
+
+# The model of each list page, for the number of its last page.
+LIST_MODELS = {
+    "employees:list": "employees.Employee",
+    "evaluations:list": "evaluations.Evaluation",
+    "evaluations:referral_list": "evaluations.Referral",
+    "trajectories:list": "trajectories.Trajectory",
+    "trajectories:internship_list": "trajectories.Internship",
+    "partners:organisation_list": "partners.Organisation",
+    "partners:grant_list": "partners.Grant",
+}
+
+
+def pages_to_measure(client) -> list[tuple]:
+    """(url name, variant, url, query parameters) of every page measured."""
+    from django.apps import apps
+    from django.urls import reverse
+
+    from employees.models import Employee
+    from partners.models import Organisation
+    from trajectories.models import Trajectory
+
     partner = Organisation.objects.filter(kind="partner").order_by("id").first()
     name = Employee.objects.order_by("id").values_list("last_name", flat=True).first()
     person = Employee.objects.filter(trajectories__isnull=False).order_by("id").first()
     trajectory = Trajectory.objects.order_by("id").first()
-
-    from django.apps import apps
-
-    model_of = {
-        "employees:list": apps.get_model("employees.Employee"),
-        "evaluations:list": apps.get_model("evaluations.Evaluation"),
-        "evaluations:referral_list": apps.get_model("evaluations.Referral"),
-        "trajectories:list": Trajectory,
-        "trajectories:internship_list": apps.get_model("trajectories.Internship"),
-        "partners:organisation_list": Organisation,
-        "partners:grant_list": apps.get_model("partners.Grant"),
-    }
     lists = [
         ("employees:list", {"age_band": "unknown"}, name),
         ("evaluations:list", {"office": "Hasselt", "year": "2016"}, name),
@@ -255,7 +279,7 @@ def bench_pages():
         if search:
             variants.append((f"search '{search}'", {"q": search}))
         # Page 10,000, or the last page when the list is shorter.
-        deep = min(10_000, max(1, (model_of[url_name].objects.count() + 24) // 25))
+        deep = min(10_000, max(1, (apps.get_model(LIST_MODELS[url_name]).objects.count() + 24) // 25))
         variants.append((f"page {deep:,}", {"page": deep}))
         # The same page as a user reaches it, by the "next" link of the page before (a keyset page that
         # starts after that page's last row; common/tables.py, EstimatedCountPaginator.keyset_ids).
@@ -266,18 +290,20 @@ def bench_pages():
             pages.append((url_name, variant, url, params))
     pages.append(("employees:detail", "person page", reverse("employees:detail", args=[person.pk]), {}))
     pages.append(("trajectories:update", "trajectory form", reverse("trajectories:update", args=[trajectory.pk]), {}))
+    return pages
 
-    rows = []
-    for url_name, variant, url, params in pages:
-        def get():
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url, params)
-            return response.status_code, len(queries)
 
-        ms, (status, count) = timed(get)
-        rows.append((url_name, variant, status, ms, count))
-        print(f"  {url_name} {variant}: {status} {ms:.0f} ms, {count} queries", flush=True)
-    return rows
+def time_page(client, connection, url, params) -> tuple:
+    """(status, median ms, number of SQL queries) of one page."""
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        return response.status_code, len(queries)
+
+    ms, (status, count) = timed(get)
+    return status, ms, count
 
 
 def next_link(response) -> str | None:
@@ -310,7 +336,7 @@ def write_subsection(title: str, subtitle: str, body: str) -> None:
     DOC.write_text((text[: section.start()] + new + text[section.end() :]).rstrip() + "\n")
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
@@ -321,18 +347,14 @@ def main():
         default="all",
         help="Measure only the reports (rewrites the 'Ministerial pack' subsection) or only the pages.",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    os.environ["DATABASE_URL"] = prepare_database(args.persons, args.reuse)
-    import django
 
-    django.setup()
+def generate_data(args) -> tuple[float | None, str | None]:
+    """Migrate, fill the database unless reused, VACUUM it; (seconds of generation, load after) or Nones."""
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
-    if connection.vendor != "postgresql":
-        sys.exit("bench/run.py measures on PostgreSQL only.")
     call_command("migrate", verbosity=0)
     from employees.models import Employee
 
@@ -350,6 +372,63 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
     print(f"VACUUM (ANALYZE) of the database: {time.perf_counter() - started:.1f} s", flush=True)
+    return generation, load_generation
+
+
+def record_counts() -> str:
+    from django.apps import apps
+
+    return ", ".join(
+        f"{apps.get_model(label).objects.count():,} {plural}"
+        for label, plural in (
+            ("employees.Employee", "persons"), ("employees.Employment", "employment spells"),
+            ("evaluations.Evaluation", "evaluations"), ("evaluations.Referral", "referrals"),
+            ("trajectories.Trajectory", "trajectories"), ("trajectories.Internship", "internships"),
+            ("partners.Organisation", "organisations"),
+        )
+    )
+
+
+def commit_label() -> str:
+    """The short commit, marked when the code (not the figures file) has uncommitted changes."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    # Changes to the figures file itself (an earlier size's run) do not make the code uncommitted.
+    status = ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md"]
+    if subprocess.run(status, cwd=ROOT, capture_output=True, text=True).stdout.strip():
+        commit += " with uncommitted changes"
+    return commit
+
+
+def pages_lines(pages) -> list[str]:
+    """The '### Pages' subsection, as lines; none when the pages were not measured."""
+    if pages is None:
+        return []
+    page_lines = [
+        "### Pages",
+        "",
+        f"Server time through the Django test client (administrator, sees everything), median of {RUNS} runs "
+        "after one warm-up, and the number of SQL queries.",
+        "",
+        "| page | variant | status | ms | queries |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for url_name, variant, status, ms, count in pages:
+        page_lines.append(f"| {url_name} | {variant} | {status} | {ms:.0f} | {count} |")
+    return page_lines
+
+
+def main():
+    args = parse_args()
+    os.environ["DATABASE_URL"] = prepare_database(args.persons, args.reuse)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/run.py measures on PostgreSQL only.")
+    generation, load_generation = generate_data(args)
     today = timezone.localdate()
     load_before = load()
     reports = pages = None
@@ -362,41 +441,15 @@ def main():
         pages = bench_pages()
     load_after = load()
 
-    from django.apps import apps
-
-    counts = ", ".join(
-        f"{apps.get_model(label).objects.count():,} {plural}"
-        for label, plural in (
-            ("employees.Employee", "persons"), ("employees.Employment", "employment spells"),
-            ("evaluations.Evaluation", "evaluations"), ("evaluations.Referral", "referrals"),
-            ("trajectories.Trajectory", "trajectories"), ("trajectories.Internship", "internships"),
-            ("partners.Organisation", "organisations"),
-        )
-    )
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    # Changes to the figures file itself (an earlier size's run) do not make the code uncommitted.
-    status = ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md"]
-    if subprocess.run(status, cwd=ROOT, capture_output=True, text=True).stdout.strip():
-        commit += " with uncommitted changes"
+    counts = record_counts()
+    commit = commit_label()
     title = f"Scale: {args.persons:,} persons"
     pack = (
         pack_section(" ".join(["bench/run.py", *sys.argv[1:]]), today, commit, machine(connection), load_before, load_reports, reports)
         if reports is not None
         else None
     )
-    page_lines = []
-    if pages is not None:
-        page_lines = [
-            "### Pages",
-            "",
-            f"Server time through the Django test client (administrator, sees everything), median of {RUNS} runs "
-            "after one warm-up, and the number of SQL queries.",
-            "",
-            "| page | variant | status | ms | queries |",
-            "|---|---|---:|---:|---:|",
-        ]
-        for url_name, variant, status, ms, count in pages:
-            page_lines.append(f"| {url_name} | {variant} | {status} | {ms:.0f} | {count} |")
+    page_lines = pages_lines(pages)
     if args.part == "reports":
         write_subsection(title, "Ministerial pack", pack)
     elif args.part == "pages":

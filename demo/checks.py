@@ -94,8 +94,18 @@ def compute_tables(d: datetime.date, k: datetime.date | None = None) -> dict[str
     """Every ministerial table at as_of D and known_at K (default D): {table id: Counter(cell key -> value)}."""
     reg = Register(k or d)
     out = defaultdict(Counter)
+    covering = reg.covering(d)
+    evaluations = _count_q3(reg, d, out)
+    _count_q1(reg, d, evaluations, covering, out)
+    trajectories = _count_q2ab(reg, d, out)
+    _count_q2c(reg, d, trajectories, out)
+    _count_q2d(reg, trajectories, covering, out)
+    _count_q2e(reg, out)
+    return out
 
-    # q3: every evaluation, counted on its date
+
+def _count_q3(reg: Register, d: datetime.date, out) -> list:
+    """q3: every evaluation, counted on its date; returns the evaluations on or before D."""
     evaluations = [e for e in reg.evaluations if e.evaluation_date is None or e.evaluation_date <= d]
     for e in evaluations:
         year = year_of(e.evaluation_date)
@@ -103,13 +113,15 @@ def compute_tables(d: datetime.date, k: datetime.date | None = None) -> dict[str
         out["q3_evaluations_by_province_year"][frozenset({("province", province), ("year", year)})] += 1
         age = reg.age_band(e.employee_id, e.evaluation_date or d)
         out["q3_evaluations_by_age_year"][frozenset({("age_band", age), ("year", year)})] += 1
+    return evaluations
 
-    # q1: persons advised ready, by their reference evaluation (earliest dated, else undated)
+
+def _count_q1(reg: Register, d: datetime.date, evaluations: list, covering: list, out) -> None:
+    """q1: persons advised ready, by their reference evaluation (earliest dated, else undated)."""
     reference = {}
     for e in sorted((e for e in evaluations if reg.advice[e.advice_id] == ADVICE_READY),
                     key=lambda e: (e.evaluation_date is None, e.evaluation_date or datetime.date.min, e.id)):
         reference.setdefault(e.employee_id, e)
-    covering = reg.covering(d)
     for person, e in reference.items():
         year = year_of(e.evaluation_date)
         instrument = reg.instrument.get(e.instrument_id, UNKNOWN)
@@ -128,11 +140,10 @@ def compute_tables(d: datetime.date, k: datetime.date | None = None) -> dict[str
     status[frozenset({("status", "at_work_same_employer")})] = len(same & reference.keys())
     status[frozenset({("status", "at_work_other_employer")})] = len((at_work - same) & reference.keys())
 
-    # q2a, q2b: trajectories started on or before D
+
+def _count_q2ab(reg: Register, d: datetime.date, out) -> list:
+    """q2a, q2b: trajectories started on or before D; returns them."""
     trajectories = [t for t in reg.trajectories if t.start_date <= d]
-    internships = defaultdict(list)
-    for i in reg.internships:
-        internships[i.trajectory_id].append(i)
     for t in trajectories:
         year, partner = year_of(t.start_date), reg.org_name[t.partner_id]
         province = reg.province.get(t.se_employer_id, UNKNOWN)
@@ -140,8 +151,14 @@ def compute_tables(d: datetime.date, k: datetime.date | None = None) -> dict[str
         out["q2a_trajectories_by_partner_year"][frozenset({("partner", partner), ("year", year)})] += 1
         out["q2b_trajectories_by_province_year"][frozenset({("province", province), ("year", year)})] += 1
         out["q2b_trajectories_by_age_year"][frozenset({("age_band", age), ("year", year)})] += 1
+    return trajectories
 
-    # q2c: ended on or before D, and of those without an internship started on or before the end date
+
+def _count_q2c(reg: Register, d: datetime.date, trajectories: list, out) -> None:
+    """q2c: ended on or before D, and of those without an internship started on or before the end date."""
+    internships = defaultdict(list)
+    for i in reg.internships:
+        internships[i.trajectory_id].append(i)
     ended = [t for t in trajectories if t.end_date and t.end_date <= d]
     without = [t for t in ended if not any(i.start_date <= t.end_date for i in internships[t.id])]
     out["q2c_ended"][frozenset({("status", "ended")})] = len(ended)
@@ -154,7 +171,9 @@ def compute_tables(d: datetime.date, k: datetime.date | None = None) -> dict[str
             frozenset({("age_band", reg.age_band(t.employee_id, t.start_date))})] += 1
         out["q2c_stopped_without_internship_by_partner"][frozenset({("partner", reg.org_name[t.partner_id])})] += 1
 
-    # q2d: persons of those trajectories in a regular job without support package on D
+
+def _count_q2d(reg: Register, trajectories: list, covering: list, out) -> None:
+    """q2d: persons of those trajectories in a regular job without support package on D."""
     latest = {}
     for t in sorted(trajectories, key=lambda t: (t.start_date, t.id)):
         latest[t.employee_id] = t
@@ -167,14 +186,15 @@ def compute_tables(d: datetime.date, k: datetime.date | None = None) -> dict[str
         out["q2d_at_work_by_age"][frozenset({("age_band", reg.age_band(t.employee_id, t.start_date))})] += 1
         out["q2d_at_work_by_partner"][frozenset({("partner", reg.org_name[t.partner_id])})] += 1
 
-    # q2e: amounts granted for call 432
+
+def _count_q2e(reg: Register, out) -> None:
+    """q2e: amounts granted for call 432."""
     call = Call.objects.get(number="432")
     grants = [g for g in reg.grants if g.call_id == call.pk]
     esf = sum((g.esf_amount for g in grants), Decimal("0"))
     flemish = sum((g.flemish_amount for g in grants), Decimal("0"))
     for source, amount in (("total", esf + flemish), ("esf", esf), ("flemish_cofinancing", flemish)):
         out["q2e_call_budget"][frozenset({("source", source)})] = f"{amount:.2f}"
-    return out
 
 
 def compare(table: dict, computed: Counter) -> list[tuple]:

@@ -170,79 +170,104 @@ def _plus(day: datetime.date, low: int, high: int, rng) -> datetime.date:
 @transaction.atomic
 def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None) -> dict:
     """Write `persons` fictitious persons with all their records; return the number of rows per model."""
-    from employees.models import Employee, Employment, Instrument
-    from evaluations.models import Advice, Evaluation, Referral
-    from partners.models import Call, Grant, Organisation
-    from trajectories.models import EndReason, Internship, Trajectory
+    run = _Generator(seed=seed, today=today)
+    run.make_organisations(persons)
+    run.make_persons(persons)
+    run.make_grants(persons)
+    return run.write()
 
-    rng = random.Random(seed)
-    today = today or timezone.localdate()
-    now = timezone.now()
-    instrument_ids = dict(Instrument.objects.values_list("code", "id"))
-    advice_ids = dict(Advice.objects.values_list("code", "id"))
-    reason_ids = dict(EndReason.objects.values_list("code", "id"))
-    call = Call.objects.get_or_create(number="432", defaults={"name": "Doorstroom"})[0]
 
-    orgs, employees, employments = _Table(Organisation), _Table(Employee), _Table(Employment)
-    evaluations, referrals, trajectories = _Table(Evaluation), _Table(Referral), _Table(Trajectory)
-    internships, grants = _Table(Internship), _Table(Grant)
+class _Generator:
+    """One run of generate(): one seeded random generator, the lookups, and the rows of each model."""
 
-    # Organisations: about one social-economy employer per 500 persons, a partner per 15,000, regular employers.
-    taken_kbo = set(Organisation.objects.values_list("kbo_number", flat=True))
-    kbo_counter = [rng.randrange(1_000_000, 5_000_000)]
+    def __init__(self, *, seed: int, today: datetime.date | None):
+        from employees.models import Employee, Employment, Instrument
+        from evaluations.models import Advice, Evaluation, Referral
+        from partners.models import Call, Grant, Organisation
+        from trajectories.models import EndReason, Internship, Trajectory
 
-    def new_org(kind, name, province_choice):
+        self.rng = random.Random(seed)
+        self.today = today or timezone.localdate()
+        self.now = timezone.now()
+        self.instrument_ids = dict(Instrument.objects.values_list("code", "id"))
+        self.advice_ids = dict(Advice.objects.values_list("code", "id"))
+        self.reason_ids = dict(EndReason.objects.values_list("code", "id"))
+        self.call = Call.objects.get_or_create(number="432", defaults={"name": "Doorstroom"})[0]
+        self.orgs, self.employees, self.employments = _Table(Organisation), _Table(Employee), _Table(Employment)
+        self.evaluations, self.referrals, self.trajectories = _Table(Evaluation), _Table(Referral), _Table(Trajectory)
+        self.internships, self.grant_rows = _Table(Internship), _Table(Grant)
+
+    def make_organisations(self, persons: int):
+        """About one social-economy employer per 500 persons, a partner per 15,000, regular employers."""
+        rng = self.rng
+        self.taken_kbo = set(self.orgs.model.objects.values_list("kbo_number", flat=True))
+        self.kbo_counter = rng.randrange(1_000_000, 5_000_000)
+        self.pick_province = _weighted(rng, [(p, p[1]) for p in PROVINCES])
+        self.by_province = {p[0]: {"se_employer": [], "partner": [], "regular_employer": []} for p in PROVINCES}
+        sizes = {
+            "se_employer": max(10, persons // 500),
+            "partner": max(5, persons // 15_000),
+            "regular_employer": max(20, persons // 100),
+        }
+        names = {"se_employer": "Maatwerkbedrijf", "partner": "Doorstroompartner", "regular_employer": "Bedrijf"}
+        for kind, count in sizes.items():
+            for i in range(count):
+                choice = PROVINCES[i % 5] if i < 5 else self.pick_province()
+                pk = self.new_org(kind, f"{names[kind]} {choice[0].label} {i + 1}", choice)
+                self.by_province[choice[0]][kind].append(pk)
+
+    def new_org(self, kind, name, province_choice):
         province, _share, ranges = province_choice
-        first, last = rng.choice(ranges)
+        first, last = self.rng.choice(ranges)
         while True:
-            kbo_counter[0] += 1
-            kbo = make_kbo(kbo_counter[0])
-            if kbo not in taken_kbo:
-                taken_kbo.add(kbo)
+            self.kbo_counter += 1
+            kbo = make_kbo(self.kbo_counter)
+            if kbo not in self.taken_kbo:
+                self.taken_kbo.add(kbo)
                 break
-        return orgs.add(now, name=name, kbo_number=kbo, kind=kind, postcode=rng.randint(first, last), province=province.value)
+        return self.orgs.add(
+            self.now, name=name, kbo_number=kbo, kind=kind, postcode=self.rng.randint(first, last), province=province.value
+        )
 
-    pick_province = _weighted(rng, [(p, p[1]) for p in PROVINCES])
-    by_province = {p[0]: {"se_employer": [], "partner": [], "regular_employer": []} for p in PROVINCES}
-    sizes = {
-        "se_employer": max(10, persons // 500),
-        "partner": max(5, persons // 15_000),
-        "regular_employer": max(20, persons // 100),
-    }
-    names = {"se_employer": "Maatwerkbedrijf", "partner": "Doorstroompartner", "regular_employer": "Bedrijf"}
-    for kind, count in sizes.items():
-        for i in range(count):
-            choice = PROVINCES[i % 5] if i < 5 else pick_province()
-            pk = new_org(kind, f"{names[kind]} {choice[0].label} {i + 1}", choice)
-            by_province[choice[0]][kind].append(pk)
+    def make_persons(self, persons: int):
+        self.pick_instrument = _weighted(self.rng, INSTRUMENTS)
+        self.pick_advice = _weighted(self.rng, ADVICES)
+        self.pick_reason = _weighted(self.rng, END_REASONS)
+        self.serials: dict[datetime.date, int] = {}
+        # Persons already in the database keep their numbers: compared by keyed hash (the numbers are encrypted).
+        self.taken_insz = set(
+            self.employees.model.objects.filter(insz_digest__isnull=False).values_list("insz_digest", flat=True)
+        )
+        self.last_start = self.today - datetime.timedelta(days=30)
+        for _ in range(persons):
+            self.person()
 
-    pick_instrument = _weighted(rng, INSTRUMENTS)
-    pick_advice = _weighted(rng, ADVICES)
-    pick_reason = _weighted(rng, END_REASONS)
-    serials: dict[datetime.date, int] = {}
-    # Persons already in the database keep their numbers: compared by keyed hash (the numbers are encrypted).
-    taken_insz = set(Employee.objects.filter(insz_digest__isnull=False).values_list("insz_digest", flat=True))
-    # Birth dates between 1958 and 2004: 47 years x 365 days x 997 serials ≈ 17 million numbers.
-    birth_first, birth_last = datetime.date(1958, 1, 1), datetime.date(2004, 12, 31)
-    last_start = today - datetime.timedelta(days=30)
-
-    for _ in range(persons):
+    def new_insz(self):
+        """A birth date and a free INSZ number for it: (birth, serial, insz, digest)."""
+        # Birth dates between 1958 and 2004: 47 years x 365 days x 997 serials ≈ 17 million numbers.
+        birth_first, birth_last = datetime.date(1958, 1, 1), datetime.date(2004, 12, 31)
+        rng = self.rng
         while True:
             # Ages cluster around 35-50: the mean of two uniform draws.
             span = (birth_last - birth_first).days
             birth = birth_first + datetime.timedelta(days=(rng.randrange(span) + rng.randrange(span)) // 2)
-            serial = serials.get(birth, 0) + 1
+            serial = self.serials.get(birth, 0) + 1
             if serial <= 997:
-                serials[birth] = serial
+                self.serials[birth] = serial
                 insz = make_insz(birth, serial)
                 digest = insz_digest(insz)
-                if digest not in taken_insz:
-                    break
+                if digest not in self.taken_insz:
+                    return birth, serial, insz, digest
+
+    def person(self):
+        """One person: a social-economy spell, maybe an evaluation and what follows, maybe a regular job."""
+        rng, today, now = self.rng, self.today, self.now
+        birth, serial, insz, digest = self.new_insz()
         gender = "m" if serial % 2 else "f"
-        province = pick_province()[0]
-        local = by_province[province]
-        start = _day(rng, max(START, _plus(birth, 18 * 366, 18 * 366, rng)), last_start)
-        emp_id = employees.add(
+        province = self.pick_province()[0]
+        local = self.by_province[province]
+        start = _day(rng, max(START, _plus(birth, 18 * 366, 18 * 366, rng)), self.last_start)
+        emp_id = self.employees.add(
             now,
             # The INSZ at rest, as Employee.insz would store it: a Fernet token and the keyed hash.
             insz_encrypted=encrypt_insz(insz),
@@ -253,13 +278,12 @@ def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None)
             gender=gender,
             registered_on=start,
         )
-        instrument_code = pick_instrument()
-        instrument_id = instrument_ids[instrument_code]
+        instrument_code = self.pick_instrument()
+        instrument_id = self.instrument_ids[instrument_code]
         employer = rng.choice(local["se_employer"])
         spell_end = _plus(start, 180, 3650, rng)
         se_end = spell_end if spell_end < today else None
-        # A second earlier-ended spell with another employer for some.
-        employments.add(
+        self.employments.add(
             now,
             employee_id=emp_id,
             employer_id=employer,
@@ -269,85 +293,14 @@ def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None)
             with_support_package=instrument_code == "individueel-maatwerk",
             registered_on=min(today, _plus(start, 0, 10, rng)),
         )
+        person = {"id": emp_id, "birth": birth, "local": local, "employer": employer, "instrument_id": instrument_id}
         regular_from = None
         if rng.random() < 0.30:
-            eval_date = _day(rng, _plus(start, 90, 90, rng), min(today, se_end or today))
-            if eval_date > today:
-                eval_date = today
-            advice = pick_advice()
-            undated = rng.random() < 0.02
-            eval_id = evaluations.add(
-                now,
-                employee_id=emp_id,
-                evaluation_date=None if undated else eval_date,
-                advice_id=advice_ids[advice],
-                employer_id=employer,
-                instrument_id=instrument_id,
-                office=rng.choice(OFFICES),
-                age_years=None if undated else age_in_years(birth, eval_date),
-                registered_on=min(today, _plus(eval_date, 0, 14, rng)),
-            )
-            if advice == "ready" and rng.random() < 0.75:
-                partner = rng.choice(local["partner"])
-                referred = min(today, _plus(eval_date, 1, 30, rng))
-                status = "started" if rng.random() < 0.7 else rng.choice(["waiting", "withdrawn"])
-                trajectory_id = None
-                t_start = min(today, _plus(referred, 7, 60, rng))
-                if status == "started":
-                    t_end = _plus(t_start, 90, 400, rng)
-                    ended = t_end <= today
-                    reason = pick_reason() if ended else None
-                    phase2 = _plus(t_start, 14, 45, rng)
-                    phase3 = _plus(phase2, 14, 60, rng)
-                    phases = {
-                        "voortraject_start": t_start,
-                        "jobmatching_start": phase2 if phase2 <= (t_end if ended else today) else None,
-                        "stage_start": phase3 if phase3 <= (t_end if ended else today) else None,
-                    }
-                    trajectory_id = trajectories.add(
-                        now,
-                        employee_id=emp_id,
-                        partner_id=partner,
-                        call_id=call.id,
-                        se_employer_id=employer,
-                        instrument_id=instrument_id,
-                        start_date=t_start,
-                        end_date=t_end if ended else None,
-                        end_reason_id=reason_ids[reason] if reason else None,
-                        age_years=age_in_years(birth, t_start),
-                        registered_on=t_start,
-                        **phases,
-                    )
-                    if phases["stage_start"] and rng.random() < 0.6:
-                        s_start = phases["stage_start"]
-                        s_end = _plus(s_start, 14, 60, rng)
-                        hired = reason == "job_regular" and rng.random() < 0.5
-                        host = rng.choice(local["regular_employer"])
-                        internships.add(
-                            now,
-                            trajectory_id=trajectory_id,
-                            host_id=host,
-                            sector=rng.choice(SECTORS),
-                            start_date=s_start,
-                            end_date=s_end if s_end <= today else None,
-                            outcome=("hired" if hired else rng.choice(["not_hired", "stopped"])) if s_end <= today else "",
-                            registered_on=s_start,
-                        )
-                    if reason == "job_regular":
-                        regular_from = min(today, _plus(t_end, 0, 30, rng))
-                referrals.add(
-                    now,
-                    evaluation_id=eval_id,
-                    employee_id=emp_id,
-                    partner_id=partner,
-                    status=status,
-                    trajectory_id=trajectory_id,
-                    registered_on=referred,
-                )
+            regular_from = self.evaluation(person, start, se_end)
         if regular_from is None and se_end is not None and rng.random() < 0.12:
             regular_from = min(today, _plus(se_end, 1, 60, rng))
         if regular_from is not None:
-            employments.add(
+            self.employments.add(
                 now,
                 employee_id=emp_id,
                 employer_id=rng.choice(local["regular_employer"]),
@@ -357,25 +310,123 @@ def generate(*, persons: int, seed: int = 1, today: datetime.date | None = None)
                 registered_on=regular_from,
             )
 
-    # A grant per partner and year of the call: the standard cost per expected trajectory.
-    partner_ids = [pk for local in by_province.values() for pk in local["partner"]]
-    per_partner = max(1, (persons * 30 // 100 * 35 // 100 * 75 // 100 * 7 // 10) // max(1, len(partner_ids)) // 12)
-    for partner_id in partner_ids:
-        for year in range(START.year, today.year + 1):
-            cost = Decimal(per_partner * 4200)
-            grants.add(
-                now,
-                call_id=call.id,
-                partner_id=partner_id,
-                year=year,
-                esf_amount=(cost * Decimal("0.40")).quantize(Decimal("0.01")),
-                flemish_amount=(cost * Decimal("0.60")).quantize(Decimal("0.01")),
-                spent_amount=None if year == today.year else (cost * Decimal(rng.randint(80, 100)) / 100).quantize(Decimal("0.01")),
-            )
+    def evaluation(self, person, start, se_end):
+        """An evaluation during the spell, and a referral for most of those advised ready; the regular job's start."""
+        rng, today = self.rng, self.today
+        eval_date = _day(rng, _plus(start, 90, 90, rng), min(today, se_end or today))
+        if eval_date > today:
+            eval_date = today
+        advice = self.pick_advice()
+        undated = rng.random() < 0.02
+        eval_id = self.evaluations.add(
+            self.now,
+            employee_id=person["id"],
+            evaluation_date=None if undated else eval_date,
+            advice_id=self.advice_ids[advice],
+            employer_id=person["employer"],
+            instrument_id=person["instrument_id"],
+            office=rng.choice(OFFICES),
+            age_years=None if undated else age_in_years(person["birth"], eval_date),
+            registered_on=min(today, _plus(eval_date, 0, 14, rng)),
+        )
+        if advice == "ready" and rng.random() < 0.75:
+            return self.referral(person, eval_id, eval_date)
+        return None
 
-    counts = {}
-    # Trajectories before referrals (the one-to-one points at them), evaluations before referrals.
-    for table in (orgs, employees, employments, evaluations, trajectories, referrals, internships, grants):
-        counts[table.model._meta.verbose_name_plural] = len(table.rows)
-        table.write()
-    return counts
+    def referral(self, person, eval_id, eval_date):
+        """A referral to a partner of the province, most of them started as a trajectory; the regular job's start."""
+        rng, today = self.rng, self.today
+        partner = rng.choice(person["local"]["partner"])
+        referred = min(today, _plus(eval_date, 1, 30, rng))
+        status = "started" if rng.random() < 0.7 else rng.choice(["waiting", "withdrawn"])
+        trajectory_id = regular_from = None
+        t_start = min(today, _plus(referred, 7, 60, rng))
+        if status == "started":
+            trajectory_id, regular_from = self.trajectory(person, partner, t_start)
+        self.referrals.add(
+            self.now,
+            evaluation_id=eval_id,
+            employee_id=person["id"],
+            partner_id=partner,
+            status=status,
+            trajectory_id=trajectory_id,
+            registered_on=referred,
+        )
+        return regular_from
+
+    def trajectory(self, person, partner, t_start):
+        """A trajectory with its phases, end and maybe an internship: (its id, the regular job's start or None)."""
+        rng, today = self.rng, self.today
+        t_end = _plus(t_start, 90, 400, rng)
+        ended = t_end <= today
+        reason = self.pick_reason() if ended else None
+        phase2 = _plus(t_start, 14, 45, rng)
+        phase3 = _plus(phase2, 14, 60, rng)
+        phases = {
+            "voortraject_start": t_start,
+            "jobmatching_start": phase2 if phase2 <= (t_end if ended else today) else None,
+            "stage_start": phase3 if phase3 <= (t_end if ended else today) else None,
+        }
+        trajectory_id = self.trajectories.add(
+            self.now,
+            employee_id=person["id"],
+            partner_id=partner,
+            call_id=self.call.id,
+            se_employer_id=person["employer"],
+            instrument_id=person["instrument_id"],
+            start_date=t_start,
+            end_date=t_end if ended else None,
+            end_reason_id=self.reason_ids[reason] if reason else None,
+            age_years=age_in_years(person["birth"], t_start),
+            registered_on=t_start,
+            **phases,
+        )
+        if phases["stage_start"] and rng.random() < 0.6:
+            self.internship(person, trajectory_id, phases["stage_start"], reason)
+        if reason == "job_regular":
+            return trajectory_id, min(today, _plus(t_end, 0, 30, rng))
+        return trajectory_id, None
+
+    def internship(self, person, trajectory_id, s_start, reason):
+        rng, today = self.rng, self.today
+        s_end = _plus(s_start, 14, 60, rng)
+        hired = reason == "job_regular" and rng.random() < 0.5
+        host = rng.choice(person["local"]["regular_employer"])
+        self.internships.add(
+            self.now,
+            trajectory_id=trajectory_id,
+            host_id=host,
+            sector=rng.choice(SECTORS),
+            start_date=s_start,
+            end_date=s_end if s_end <= today else None,
+            outcome=("hired" if hired else rng.choice(["not_hired", "stopped"])) if s_end <= today else "",
+            registered_on=s_start,
+        )
+
+    def make_grants(self, persons: int):
+        """A grant per partner and year of the call: the standard cost per expected trajectory."""
+        partner_ids = [pk for local in self.by_province.values() for pk in local["partner"]]
+        per_partner = max(1, (persons * 30 // 100 * 35 // 100 * 75 // 100 * 7 // 10) // max(1, len(partner_ids)) // 12)
+        for partner_id in partner_ids:
+            for year in range(START.year, self.today.year + 1):
+                cost = Decimal(per_partner * 4200)
+                self.grant_rows.add(
+                    self.now,
+                    call_id=self.call.id,
+                    partner_id=partner_id,
+                    year=year,
+                    esf_amount=(cost * Decimal("0.40")).quantize(Decimal("0.01")),
+                    flemish_amount=(cost * Decimal("0.60")).quantize(Decimal("0.01")),
+                    spent_amount=None
+                    if year == self.today.year
+                    else (cost * Decimal(self.rng.randint(80, 100)) / 100).quantize(Decimal("0.01")),
+                )
+
+    def write(self) -> dict:
+        counts = {}
+        # Trajectories before referrals (the one-to-one points at them), evaluations before referrals.
+        for table in (self.orgs, self.employees, self.employments, self.evaluations, self.trajectories,
+                      self.referrals, self.internships, self.grant_rows):
+            counts[table.model._meta.verbose_name_plural] = len(table.rows)
+            table.write()
+        return counts

@@ -58,7 +58,7 @@ def _make_one_of_everything():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.utils import timezone as tz
 
-    from accounts.otp import give_confirmed_device
+    from accounts.otp import give_confirmed_device, issue_enrolment_code
 
     someone = factories.UserFactory()
     now = tz.now()
@@ -68,6 +68,7 @@ def _make_one_of_everything():
     AccessFailureLog.objects.create(username=someone.username, attempt_time=now, locked_out=False, **address)
     AccessLog.objects.create(username=someone.username, attempt_time=now, **address)
     give_confirmed_device(someone)
+    issue_enrolment_code(factories.UserFactory(is_staff=True), issued_by=someone)
 
 
 def _admin_url(model, view, *args):
