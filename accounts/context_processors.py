@@ -1,9 +1,9 @@
-"""Puts the user's role in every template, for the navigation."""
+"""Puts in every template what the signed-in user may do (`can`) and their role's name (for the header)."""
 
-from accounts.roles import Role, role_of
+from accounts.access import Capabilities
+from accounts.roles import role_of
 
 
 def role(request):
     user = getattr(request, "user", None)
-    current = role_of(user) if user is not None else None
-    return {"user_role": current, "Role": Role}
+    return {"user_role": role_of(user) if user is not None else None, "can": Capabilities(user)}

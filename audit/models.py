@@ -9,16 +9,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access
+from accounts.access import Scope, ScopedQuerySet
 from accounts.roles import Role
 from audit.constants import AccessAction
 from common.insz import DIGEST_REGEX, INSZMixin, INSZQuerySet
 
 
-class AccessEventQuerySet(INSZQuerySet):
-    def visible_to(self, user):
-        """Only administrators read the access log: it tells who looked at which person."""
-        return self if access.sees_everything(user) else self.none()
+class AccessEventQuerySet(ScopedQuerySet, INSZQuerySet):
+    # Only administrators read the access log: it tells who looked at which person.
+    scope = Scope()
+
 
 
 class AccessEvent(INSZMixin, models.Model):

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "demo",
     "reports",
     "imports",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +174,7 @@ DOORSTROOM_RETENTION_YEARS = env.int("DOORSTROOM_RETENTION_YEARS", default=10)
 # Imported or refused files are kept with their run for this many days, then emptied by
 # `anonymise_persons` (the file and its error report name persons).
 DOORSTROOM_IMPORT_FILE_DAYS = env.int("DOORSTROOM_IMPORT_FILE_DAYS", default=30)
-# Look-ups by INSZ per user (employees.services.person_lookup), counted from the access log over the
+# Look-ups by INSZ per user (people.services.person_lookup), counted from the access log over the
 # last hour and the last 24 hours, so that the limit holds across workers and restarts. A caseworker
 # looks up the few walk-ins of a day that no referral announced; 30 an hour leaves room for a whole
 # intake session, 100 a day is far above any real day. Farming the 998 valid numbers of one birth

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import home
+from employees.urls import urlpatterns as register_patterns
+from people.urls import urlpatterns as person_patterns
 
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("persons/", include("employees.urls")),
+    path("persons/", include((register_patterns + person_patterns, "employees"))),
     path("evaluations/", include("evaluations.urls")),
     path("trajectories/", include("trajectories.urls")),
     path("register/", include("partners.urls")),

@@ -1,17 +1,15 @@
+"""The person register's own pages: the list, edits, jobs, history and the access log. The person's page
+and the look-up read across the apps and live in people/urls.py; config/urls.py serves both under
+persons/ in one namespace, `employees`."""
+
 from django.urls import path
 
 from employees import views
 
-app_name = "employees"
-
 urlpatterns = [
     path("", views.EmployeeListView.as_view(), name="list"),
     path("new/", views.EmployeeCreateView.as_view(), name="create"),
-    path("lookup/", views.PersonLookupView.as_view(), name="lookup"),
     path("access-log/", views.AccessLogView.as_view(), name="access_log"),
-    path("access-log/lookups-without-trajectory/", views.LookupsWithoutTrajectoryView.as_view(),
-         name="lookups_without_trajectory"),
-    path("<int:pk>/", views.EmployeeDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="update"),
     path("<int:pk>/history/", views.EmployeeHistoryView.as_view(), name="history"),
     path("<int:pk>/access/", views.EmployeeAccessView.as_view(), name="access"),

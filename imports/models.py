@@ -5,7 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import Scope, ScopedQuerySet
 from imports.constants import ImportKind, ImportStatus
+
+
+class ImportRunQuerySet(ScopedQuerySet):
+    # Administrators see every run; everyone else the runs they made themselves.
+    scope = Scope(owner="user")
 
 
 class ImportRun(models.Model):
@@ -35,6 +41,8 @@ class ImportRun(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import run")

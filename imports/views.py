@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import access
 from imports.constants import ImportStatus
 from imports.exports import to_xlsx
 from imports.forms import UploadForm
@@ -26,10 +25,7 @@ def _allowed_kinds(user) -> list[str]:
 def _run_for(user, pk) -> ImportRun:
     """A run the user may see: administrators every run, everyone else their own, of a kind they may import."""
     kinds = _allowed_kinds(user)
-    runs = ImportRun.objects.filter(kind__in=kinds)
-    if not access.sees_everything(user):
-        runs = runs.filter(user=user)
-    return get_object_or_404(runs, pk=pk)
+    return get_object_or_404(ImportRun.objects.visible_to(user).filter(kind__in=kinds), pk=pk)
 
 
 @login_required
@@ -43,9 +39,7 @@ def upload(request):
             kind=form.cleaned_data["kind"], content=upload_file.read(), file_name=upload_file.name, user=request.user
         )
         return redirect("imports:preview", pk=run.pk)
-    runs = ImportRun.objects.filter(kind__in=kinds)
-    if not access.sees_everything(request.user):
-        runs = runs.filter(user=request.user)
+    runs = ImportRun.objects.visible_to(request.user).filter(kind__in=kinds)
     return render(
         request,
         "imports/import_upload.html",

@@ -1,14 +1,13 @@
 """Querysets for organisations, grants and pilots, scoped to the user who asks."""
 
-from accounts import access
-from accounts.roles import role_of
+from accounts.access import Scope, ScopedQuerySet
+from accounts.roles import ALL_ROLES
 from common.history import HistoryQuerySet
 
 
-class OrganisationQuerySet(HistoryQuerySet):
-    def visible_to(self, user):
-        """Organisations are public register data: every user with a role sees them."""
-        return self if role_of(user) is not None else self.none()
+class OrganisationQuerySet(ScopedQuerySet, HistoryQuerySet):
+    # Organisations are public register data: every user with a role sees them.
+    scope = Scope(sees_all=ALL_ROLES)
 
     def partners(self):
         from partners.constants import OrganisationKind
@@ -16,18 +15,13 @@ class OrganisationQuerySet(HistoryQuerySet):
         return self.filter(kind=OrganisationKind.PARTNER)
 
 
-class GrantQuerySet(HistoryQuerySet):
-    def visible_to(self, user):
-        """Administrators see every grant; partner staff their organisation's; nobody else any."""
-        if access.sees_everything(user):
-            return self
-        partner_id = access.partner_of(user)
-        if partner_id is not None:
-            return self.filter(partner_id=partner_id)
-        return self.none()
+class GrantQuerySet(ScopedQuerySet, HistoryQuerySet):
+    # Administrators see every grant; partner staff their organisation's; nobody else any.
+    scope = Scope(partner="partner_id")
 
 
-class PilotQuerySet(HistoryQuerySet):
-    def visible_to(self, user):
-        """Sector pilots are public: every user with a role sees them."""
-        return self if role_of(user) is not None else self.none()
+
+class PilotQuerySet(ScopedQuerySet, HistoryQuerySet):
+    # Sector pilots are public: every user with a role sees them.
+    scope = Scope(sees_all=ALL_ROLES)
+

@@ -5,9 +5,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import Scope, ScopedQuerySet
+from accounts.roles import REPORT_USERS
 from common.models import TimeStampedModel
 from reports.constants import AgeBandScheme
 from reports.measures import MEASURES, measure_choices
+
+
+class SavedReportQuerySet(ScopedQuerySet):
+    # Reports are aggregates: administrators and analysts run them; nobody else sees they exist.
+    scope = Scope(sees_all=REPORT_USERS)
 
 
 class SavedReport(TimeStampedModel):
@@ -48,6 +55,8 @@ class SavedReport(TimeStampedModel):
     pack_position = models.PositiveSmallIntegerField(_("position in the pack"), default=0)
     question = models.CharField(_("question"), max_length=20, blank=True)
     question_text = models.TextField(_("question text"), blank=True)
+
+    objects = SavedReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("saved report")

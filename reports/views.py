@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import sees_identities
-from accounts.roles import Role, role_of
+from accounts.access import can, sees_identities
 from reports import exports
 from reports.forms import RunForm, SavedReportForm
 from reports.measures import MEASURES
@@ -29,13 +28,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _runner(request):
     """Administrators and analysts only; everyone else gets a 404."""
-    if role_of(request.user) not in (Role.ADMINISTRATOR, Role.ANALYST):
+    if not can(request.user, "run_reports"):
         raise Http404
 
 
 def _builder(request):
     """Administrators only: like every page a role may not use, it answers 404 and says nothing more."""
-    if role_of(request.user) != Role.ADMINISTRATOR:
+    if not can(request.user, "administer"):
         raise Http404
 
 
@@ -49,11 +48,11 @@ def _dates(request):
 @login_required
 def report_list(request):
     _runner(request)
-    reports = SavedReport.objects.all()
+    reports = SavedReport.objects.visible_to(request.user)
     return render(
         request,
         "reports/savedreport_list.html",
-        {"reports": reports, "can_build": role_of(request.user) == Role.ADMINISTRATOR},
+        {"reports": reports, "can_build": can(request.user, "administer")},
     )
 
 
@@ -82,7 +81,7 @@ def _context_for_run(request, report, run):
         "chart": run.chart(),
         "measure": MEASURES[report.measure],
         "can_drill": sees_identities(request.user),
-        "can_build": role_of(request.user) == Role.ADMINISTRATOR,
+        "can_build": can(request.user, "administer"),
         "dimension_labels": _dimension_labels(report),
     }
 
@@ -97,7 +96,7 @@ def _dimension_labels(report):
 @login_required
 def report_run(request, slug):
     _runner(request)
-    report = get_object_or_404(SavedReport, slug=slug)
+    report = get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug)
     form, as_of, known_at = _dates(request)
     run = run_report(report, as_of=as_of, known_at=known_at)
     if not form.is_bound:
@@ -110,7 +109,7 @@ def report_export(request, slug, fmt):
     _runner(request)
     if fmt not in ("json", "csv", "xlsx"):
         raise Http404
-    report = get_object_or_404(SavedReport, slug=slug)
+    report = get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug)
     _form, as_of, known_at = _dates(request)
     run = run_report(report, as_of=as_of, known_at=known_at)
     name = f"{report.slug}-{run.as_of.isoformat()}"
@@ -131,7 +130,7 @@ def report_cell(request, slug):
     _runner(request)
     if not sees_identities(request.user):
         raise Http404
-    report = get_object_or_404(SavedReport, slug=slug)
+    report = get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug)
     _form, as_of, known_at = _dates(request)
     run = run_report(report, as_of=as_of, known_at=known_at)
     labels = {d: request.GET[d] for d in run.dimensions if d in request.GET}
@@ -168,7 +167,7 @@ def report_create(request):
 @login_required
 def report_update(request, slug):
     _builder(request)
-    return _edit(request, get_object_or_404(SavedReport, slug=slug), created=False)
+    return _edit(request, get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug), created=False)
 
 
 def _edit(request, report, *, created):
@@ -192,7 +191,7 @@ def _edit(request, report, *, created):
 @require_POST
 def report_copy(request, slug):
     _builder(request)
-    original = get_object_or_404(SavedReport, slug=slug)
+    original = get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug)
     copy = SavedReport.objects.get(pk=original.pk)
     copy.pk = None
     copy.in_pack = False
@@ -211,7 +210,7 @@ def report_copy(request, slug):
 @login_required
 def report_delete(request, slug):
     _builder(request)
-    report = get_object_or_404(SavedReport, slug=slug)
+    report = get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug)
     if request.method == "POST":
         report.delete()
         messages.success(request, _("The report %(name)s was deleted.") % {"name": report.name})

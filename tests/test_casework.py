@@ -10,7 +10,7 @@ from django.utils.html import escape
 from common.identifiers import make_insz
 from audit.models import AccessEvent
 from employees.models import Employment
-from employees.services import CurrentState, employee_current_state
+from people.services import CurrentState, employee_current_state
 from evaluations.constants import ADVICE_NOT_READY, ReferralStatus
 from evaluations.models import Evaluation, Referral
 from tests import factories

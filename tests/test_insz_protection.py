@@ -25,7 +25,7 @@ from common.identifiers import make_insz
 from common.logging import RedactINSZFilter
 from audit.models import AccessEvent
 from employees.models import Employee
-from employees.services import person_lookup
+from people.services import person_lookup
 from imports.services import preview_run
 from tests import factories
 

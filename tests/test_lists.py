@@ -44,7 +44,7 @@ def _make_rows(name, count, partner):
             factories.InternshipFactory(trajectory__partner=partner)
         elif name == "employees:access_log":
             person = factories.EmployeeFactory()
-            from employees.services import person_lookup
+            from people.services import person_lookup
 
             person_lookup(user=factories.UserFactory(organisation=partner), insz=person.insz)
         elif name == "partners:organisation_list":

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from employees.services import CurrentState
+from people.services import CurrentState
 from tests import factories
 
 D = datetime.date

@@ -17,7 +17,7 @@ from audit.services import record_access
 from audit.models import AccessEvent
 from employees.models import AnonymisationRun, Employee
 from employees.querysets import ANONYMISED_NAME
-from employees.retention import persons_anonymise
+from people.retention import persons_anonymise, retention_due
 from evaluations.models import Evaluation, Referral
 from reports.models import SavedReport
 from reports.services import run_report
@@ -49,7 +49,7 @@ def test_a_person_whose_records_all_ended_long_ago_is_due_and_a_recent_one_is_no
     recent = _person()
     factories.EmploymentFactory(employee=recent, start_date=D(2010, 1, 1), end_date=D(2020, 6, 30),
                                 registered_on=D(2010, 1, 1))
-    assert list(Employee.objects.retention_due(D(2016, 11, 26))) == [old]
+    assert list(retention_due(D(2016, 11, 26))) == [old]
 
 
 @pytest.mark.parametrize("kind", ["person registered", "job started", "job ended", "job running", "evaluation",
@@ -83,7 +83,7 @@ def test_any_recent_or_running_record_keeps_a_person(kind):
         end = D(2018, 3, 1) if kind == "internship" else None
         factories.InternshipFactory(trajectory=factories.TrajectoryFactory(**trajectory), start_date=D(2011, 2, 1),
                                     end_date=end, registered_on=D(2011, 2, 1))
-    assert not Employee.objects.retention_due(D(2016, 11, 26)).exists()
+    assert not retention_due(D(2016, 11, 26)).exists()
 
 
 # --- What is cleared -----------------------------------------------------------------------

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from employees.work_status import WorkStatus, work_situation
+from people.work_status import WorkStatus, work_situation
 from reports import engine, measures
 from tests import factories
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from employees.retention import persons_anonymise
+from people.retention import persons_anonymise
 from imports.services import purge_kept_files
 
 

@@ -28,6 +28,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employment
+from trajectories.models import Trajectory
 
 
 class WorkStatus(models.TextChoices):
@@ -69,7 +70,10 @@ def internal_reference_employer(employee, on: datetime.date, social_spells) -> i
     social-economy spell started by then.
     """
     latest = (
-        employee.trajectories.filter(start_date__lte=on).order_by("-start_date", "-id").values("se_employer_id").first()
+        Trajectory.objects.filter(employee=employee, start_date__lte=on)
+        .order_by("-start_date", "-id")
+        .values("se_employer_id")
+        .first()
     )
     if latest is not None:
         return latest["se_employer_id"]

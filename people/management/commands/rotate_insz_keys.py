@@ -19,7 +19,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from common.crypto import _current_fernet, decrypt_insz, insz_digest
+from audit.models import AccessEvent
 from common.history import bulk_update_with_history, is_tracked
+from employees.models import Employee
+from imports.models import ImportRun
 
 CHUNK = 2000
 
@@ -33,9 +36,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, rehash=False, **options):
-        from audit.models import AccessEvent
-        from employees.models import Employee
-
         new_hash_key = None
         if rehash:
             new_hash_key = os.environ.get("DOORSTROOM_INSZ_NEW_HASH_KEY", "")
@@ -53,8 +53,6 @@ class Command(BaseCommand):
             self.stdout.write("Now make DOORSTROOM_INSZ_NEW_HASH_KEY the DOORSTROOM_INSZ_HASH_KEY and restart.")
 
     def _rotate_import_files(self, fernet) -> int:
-        from imports.models import ImportRun
-
         count = 0
         for run in ImportRun.objects.only("pk", "content").iterator(chunk_size=50):
             ImportRun.objects.filter(pk=run.pk).update(content=fernet.rotate(bytes(run.content)))

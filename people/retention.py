@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AccessEvent
+from django.db.models import Exists, OuterRef, Q
 
-from employees.models import AnonymisationRun, Employee
+from audit.models import AccessEvent
+from employees.models import AnonymisationRun, Employee, Employment
+from evaluations.models import Evaluation, Referral
+from trajectories.models import Internship, Trajectory
 
 
 def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:
@@ -19,6 +22,35 @@ def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:
         return today.replace(year=today.year - years)
     except ValueError:
         return today.replace(year=today.year - years, day=28)
+
+
+def retention_due(cutoff: datetime.date):
+    """Persons not yet anonymised whose last record of any kind lies before the cut-off.
+
+    A record counts by every date it holds (start, end, evaluation date, registration); a job,
+    trajectory or internship without an end is still running, so its person is never due.
+    """
+    def recent(model, person, dates, open_end=False):
+        condition = Q()
+        for field in dates:
+            condition |= Q(**{f"{field}__gte": cutoff})
+        if open_end:
+            condition |= Q(end_date__isnull=True)
+        return Exists(model._base_manager.filter(condition, **{person: OuterRef("pk")}))
+
+    return Employee.objects.filter(insz_digest__isnull=False, registered_on__lt=cutoff).exclude(
+        recent(Employment, "employee", ("start_date", "end_date", "registered_on"), open_end=True)
+        | recent(Evaluation, "employee", ("evaluation_date", "registered_on"))
+        | recent(Referral, "employee", ("registered_on",))
+        | recent(
+            Trajectory,
+            "employee",
+            ("start_date", "end_date", "registered_on", "voortraject_start", "jobmatching_start", "stage_start",
+             "nazorg_start"),
+            open_end=True,
+        )
+        | recent(Internship, "trajectory__employee", ("start_date", "end_date", "registered_on"), open_end=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -37,11 +69,8 @@ def persons_anonymise(*, years: int, today: datetime.date | None = None, run_by:
     Every table gets one UPDATE, whatever the number of persons. The access events stay: they name
     the person by id only, and who looked at whom remains evidence.
     """
-    from evaluations.models import Evaluation
-    from trajectories.models import Trajectory
-
     cutoff = retention_cutoff(today=today or timezone.localdate(), years=years)
-    due = Employee.objects.retention_due(cutoff)
+    due = retention_due(cutoff)
     if dry_run:
         return RetentionResult(cutoff=cutoff, persons=due.count(), run=None)
     with transaction.atomic():

@@ -1,0 +1,16 @@
+"""The person-wide pages, served under persons/ in the `employees` namespace with the register's own
+pages (config/urls.py)."""
+
+from django.urls import path
+
+from people import views
+
+urlpatterns = [
+    path("lookup/", views.PersonLookupView.as_view(), name="lookup"),
+    path(
+        "access-log/lookups-without-trajectory/",
+        views.LookupsWithoutTrajectoryView.as_view(),
+        name="lookups_without_trajectory",
+    ),
+    path("<int:pk>/", views.EmployeeDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,100 @@
+"""The person's page (state on a date and one timeline across the apps), the look-up by INSZ, and the
+administrators' list of look-ups that led to no trajectory."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from accounts.models import User
+from accounts.roles import ADMIN, PERSON_READERS, TRAJECTORY_USERS
+from audit.constants import AccessAction
+from audit.models import AccessEvent
+from casework.views import CaseDetailView, CaseFormView, ReadOnlyRequestMixin, RecordsPersonAccess, RoleRequiredMixin
+from employees.forms import PersonLookupForm, StateDateForm
+from employees.models import Employee
+from people import services
+
+
+class EmployeeDetailView(RecordsPersonAccess, CaseDetailView):
+    model = Employee
+    roles = PERSON_READERS
+    template_name = "employees/employee_detail.html"
+    access_action = AccessAction.PERSON_VIEWED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        form = StateDateForm(self.request.GET or None)
+        on = today
+        if form.is_valid() and form.cleaned_data["on"]:
+            on = form.cleaned_data["on"]
+        context["today"] = today
+        context["on"] = on
+        context["state_form"] = form
+        context["state"] = services.employee_current_state(employee=self.object, on=on)
+        context["timeline"] = services.timeline(employee=self.object, user=self.request.user)
+        return context
+
+
+class PersonLookupView(CaseFormView):
+    """A partner looks one person up by exact INSZ to start a trajectory; every look-up is recorded.
+
+    Within a per-user limit per hour and per day (a refusal answers 429 with the form and a Dutch
+    message, and is recorded too). The page shows only `services.lookup_result`: name and birth
+    year, and a link to the person's page when the user may already open it; never the person itself.
+    """
+
+    roles = TRAJECTORY_USERS
+    form_class = PersonLookupForm
+    template_name = "employees/person_lookup.html"
+    title = _("Look a person up by INSZ")
+
+    def form_valid(self, form):
+        # Not in CaseFormView's savepoint: a refusal is recorded, then reported, and must stay recorded.
+        try:
+            lookup = services.person_lookup(user=self.request.user, insz=form.cleaned_data["insz"])
+        except services.LookupLimitReached as refusal:
+            form.add_error(None, refusal.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not lookup.found:
+            messages.warning(self.request, gettext("No person with this INSZ number is registered."))
+        result = services.lookup_result(lookup=lookup, user=self.request.user)
+        context = self.get_context_data(form=self.form_class(), result=result)
+        return render(self.request, self.template_name, context)
+
+
+class LookupsWithoutTrajectoryView(ReadOnlyRequestMixin, RoleRequiredMixin, TemplateView):
+    """Look-ups by INSZ that led to no trajectory of the person at the user's organisation, per user
+    (administrators): the users with such look-ups, the latest first; for one user (?user=<id>) their
+    look-ups, newest first. A partner farming numbers shows up here on the first day."""
+
+    roles = ADMIN
+    template_name = "employees/lookups_without_trajectory.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Look-ups without a trajectory")
+        lookups = services.lookups_without_trajectory(AccessEvent.objects.visible_to(self.request.user))
+        chosen = self.request.GET.get("user", "")
+        user = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+        if user is not None:
+            events = lookups.filter(user=user).select_related("employee", "organisation").order_by("-occurred_at", "-id")
+            page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
+            context.update(chosen=user, page_obj=page, events=page.object_list)
+            context["title"] = gettext("Look-ups without a trajectory by %(user)s") % {"user": user}
+            return context
+        rows = list(
+            lookups.order_by().values("user").annotate(count=Count("id"), last=Max("occurred_at")).order_by("-last", "user")
+        )
+        users = User.objects.in_bulk([row["user"] for row in rows])
+        context["users"] = [{**row, "user": users[row["user"]]} for row in rows]
+        return context
+
