@@ -10,6 +10,7 @@ docs/domain.md.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -101,8 +102,6 @@ def insz_for_list(user, number: str) -> str:
 def otp_enrolment_targets(user):
     """The users for whom `user` may issue an authenticator enrolment code: for an administrator, every
     other active user who needs a second factor; for anyone else, nobody."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
 
     User = get_user_model()
     if role_of(user) != Role.ADMINISTRATOR:

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from common.admin_filters import text_filter
 from accounts.models import OTPEnrolmentCode, User
+from common.admin_filters import text_filter
 
 
 @admin.register(User)

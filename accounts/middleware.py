@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.otp import needs_second_factor
 
@@ -28,7 +29,6 @@ class AdministratorSecondFactorMiddleware:
         if user.is_authenticated and needs_second_factor(user) and not user.is_verified():
             exempt = [reverse(name) for name in EXEMPT_URL_NAMES]
             if request.path not in exempt and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
-                from django_otp.plugins.otp_totp.models import TOTPDevice
 
                 has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")

@@ -8,8 +8,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import OTPEnrolmentCode
 from accounts.roles import Role, role_of
 
 
@@ -45,7 +48,6 @@ def base32_secret(device: TOTPDevice) -> str:
 
 def current_code(device: TOTPDevice) -> str:
     """The code the device shows now (tests and the browser tests type it in)."""
-    from django_otp.oath import TOTP
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
@@ -58,7 +60,6 @@ def ensure_confirmed_device(user) -> TOTPDevice:
 
 def describe_device(user) -> str:
     """How to add the user's device to an authenticator app (printed by create_demo_accounts)."""
-    from django.utils.translation import gettext as _
 
     device = confirmed_device(user)
     return _("Authenticator key of %(username)s: %(secret)s (link: %(url)s)") % {
@@ -90,7 +91,6 @@ def enrolment_code_hash(clear: str) -> str:
 
 
 def _active_codes(user):
-    from accounts.models import OTPEnrolmentCode
 
     return OTPEnrolmentCode.objects.filter(
         user=user, used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now(),
@@ -99,7 +99,6 @@ def _active_codes(user):
 
 def issue_enrolment_code(user, issued_by=None) -> str:
     """A new code for `user` (valid 24 hours); earlier unused codes are withdrawn. Returns the clear code."""
-    from accounts.models import OTPEnrolmentCode
 
     clear = "".join(secrets.choice(ENROLMENT_ALPHABET) for _ in range(ENROLMENT_LENGTH))
     now = timezone.now()
@@ -140,7 +139,6 @@ def accept_enrolment_code(user, typed: str):
 
 def accepted_enrolment(user, code_id, device_id):
     """The pending device an accepted code (kept in the session) still allows to confirm, or None."""
-    from accounts.models import OTPEnrolmentCode
 
     if not (isinstance(code_id, int) and isinstance(device_id, int)):
         return None

@@ -1,5 +1,6 @@
 """The four roles of docs/domain.md, as groups, and how to tell a user's role."""
 
+from django.contrib.auth.management import create_permissions
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +81,6 @@ def sync_role_groups(apps) -> None:
     the groups. Permissions are normally created after all migrations ran;
     they are created here first so that a fresh database gets complete groups.
     """
-    from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         # create_permissions skips an app without a models module, which a migration's app state lacks.

@@ -5,13 +5,16 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
-from django.template import loader
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import otp_enrolment_targets
 from accounts.forms import CodeForm, EnrolmentCodeForm, IssueEnrolmentCodeForm
@@ -26,7 +29,6 @@ from accounts.otp import (
     needs_second_factor,
     new_pending_device,
 )
-
 from accounts.roles import Role, role_of
 
 
@@ -48,8 +50,6 @@ def home(request):
 
 def _administrators_without_app(user):
     """Other administrators who have not linked an authenticator app yet: they need an enrolment code."""
-    from django.db.models import Exists, OuterRef
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     linked = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return otp_enrolment_targets(user).filter(~Exists(linked))[:50]
@@ -57,7 +57,6 @@ def _administrators_without_app(user):
 
 def _next_url(request):
     """The page the administrator was going to, if it is on this site."""
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

@@ -3,8 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, role_of
-from accounts.roles import ADMIN, ALL_ROLES, PERSON_READERS, REPORT_USERS, TRAJECTORY_USERS
+from accounts.roles import ADMIN, ALL_ROLES, PERSON_READERS, REPORT_USERS, TRAJECTORY_USERS, Role, role_of
 
 MENU = [
     (_("Home"), "home", ALL_ROLES),

@@ -8,25 +8,30 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from accounts.roles import role_of
 from audit.constants import AccessAction
 from audit.services import filters_as_text, record_access
-from common import insz_search
+from common import export, insz_search
+from common.crypto import decrypt_insz
 from common.forms import style_form
-from common.validators import contains_insz_like
 from common.tables import EstimatedCountPaginator, cursor_from
+from common.validators import contains_insz_like
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -93,8 +98,6 @@ class CaseListView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin,
         return pagination
 
     def get_export_filename(self, export_format):
-        from django.utils import timezone
-        from django.utils.text import slugify
 
         name = slugify(str(self.model._meta.verbose_name_plural))
         return f"{name}-{timezone.localdate().isoformat()}.{export_format}"
@@ -134,11 +137,6 @@ class CaseListView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin,
         read in chunks, so that memory does not grow with the number of rows. An XLSX export of
         more rows than a sheet holds is refused with a message on the list page, and no file.
         """
-        from django.http import FileResponse, StreamingHttpResponse
-        from django.shortcuts import redirect
-        from django_tables2 import RequestConfig
-
-        from common import export
 
         table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)  # the sort asked for, no page
@@ -232,7 +230,6 @@ def changes_between(newer, older) -> list[dict]:
     rows = []
     if hasattr(newer, "insz_digest") and newer.insz_digest != older.insz_digest:
         # The INSZ columns are not editable, so diff_against skips them: compare by digest, show the numbers.
-        from common.crypto import decrypt_insz
 
         rows.append({
             "field": _("INSZ number"),
@@ -282,7 +279,6 @@ class VersionedFormMixin:
         return initial
 
     def get_form(self, form_class=None):
-        from django import forms
 
         form = super().get_form(form_class)
         form.fields[self.version_field] = forms.CharField(widget=forms.HiddenInput, required=False)

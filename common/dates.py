@@ -2,6 +2,9 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+
 
 def age_in_years(birth_date: datetime.date | None, on: datetime.date | None) -> int | None:
     """The age in whole years on a date, or None when either date is unknown."""
@@ -19,8 +22,6 @@ def check_not_before_birth(employee, day: datetime.date | None, field: str) -> N
     The age stored with the record would be negative, which its database constraint refuses (a 500
     on a date such as 0001-01-01 typed into the form); say it on the date field instead.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext
 
     birth_date = getattr(employee, "birth_date", None)
     if birth_date is not None and day is not None and day < birth_date:

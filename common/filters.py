@@ -1,10 +1,10 @@
 """Filters shared by the list pages: free-text search, year, age band, organisation by name."""
 
-from django import forms
-from django.forms.models import ModelChoiceIterator
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 import django_filters
+from django import forms
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 from common import age_bands
 from common.crypto import insz_digest

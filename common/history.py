@@ -36,6 +36,8 @@ from django.apps import apps
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from simple_history import utils
+from simple_history.models import HistoricalRecords
 
 BATCH_SIZE = 2000
 BOOKKEEPING = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
@@ -77,7 +79,6 @@ def _refuse(queryset, method: str) -> None:
 
 def _request_user():
     """The signed-in user of the current request (django-simple-history's middleware keeps it), or None."""
-    from simple_history.models import HistoricalRecords
 
     request = getattr(HistoricalRecords.context, "request", None)
     user = getattr(request, "user", None)
@@ -152,7 +153,6 @@ def bulk_create_with_history(model, instances, *, reason: str, user=None, when=N
     data, a file's registration date) keeps it as the date of its history row;
     the others are dated `when`.
     """
-    from simple_history import utils
 
     instances = list(instances)
     if not instances:

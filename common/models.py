@@ -4,6 +4,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, router
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.history import HistoryQuerySet
@@ -141,7 +142,6 @@ class ManagedListItem(models.Model):
     @property
     def label(self) -> str:
         """The label in the active language (Dutch unless English was chosen)."""
-        from django.utils.translation import get_language
 
         return self.label_en if (get_language() or "nl").startswith("en") else self.label_nl
 

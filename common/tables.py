@@ -1,11 +1,21 @@
 """Helpers shared by the list tables."""
 
-from django.core.paginator import Paginator
+import functools
+import json
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, OrderBy, QuerySet, Window
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.functions import Coalesce
 from django.db.models.sql.where import WhereNode
+from django.template import Template
 from django.utils.functional import cached_property, lazy
 from django.utils.text import capfirst
+from django_tables2 import utils
+from django_tables2.columns import templatecolumn
+from django_tables2.rows import BoundRows
 
 # Column headings start with a capital, like the ones django-tables2 takes from model fields.
 heading = lazy(capfirst, str)
@@ -91,7 +101,6 @@ class EstimatedCountPaginator(Paginator):
         return int(estimate)
 
     def page(self, number):
-        from django_tables2.rows import BoundRows
 
         rows, queryset = self.object_list, self.queryset
         query = getattr(queryset, "query", None)
@@ -139,8 +148,6 @@ class EstimatedCountPaginator(Paginator):
         has one); any other order, a cursor that no longer matches, or a page number that does not
         fit: None, and the page is read by offset.
         """
-        from django.core.paginator import InvalidPage
-        from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
         direction, pk = self.cursor
         keys = sort_keys(ordered)
@@ -182,7 +189,6 @@ class EstimatedCountPaginator(Paginator):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
         if isinstance(plan, str):
-            import json
 
             plan = json.loads(plan)
         return plan[0]["Plan"]["Plan Rows"] <= self.SORT_MATCHES_UP_TO
@@ -207,7 +213,6 @@ class EstimatedCountPaginator(Paginator):
         keys = sort_keys(queryset)
         if keys is None:
             return None
-        from django.db.models import Count, Window
 
         inner = queryset.order_by().annotate(
             matches_in_all=Window(Count("pk")), **{f"sort_{index}": key for index, (key, _desc) in enumerate(keys)}
@@ -242,7 +247,6 @@ def cursor_from(query) -> tuple[str, int] | None:
 def keyset_columns(model, keys) -> list[str] | None:
     """The field paths of sort keys that a row comparison can page by: columns that cannot be NULL
     (nor can any relation on the way to them), or None."""
-    from django.core.exceptions import FieldDoesNotExist
 
     if not keys:
         return None
@@ -271,8 +275,6 @@ def sort_keys(queryset: QuerySet):
     An order by a relation (as django-tables2 asks for a foreign-key column without order_by) is
     the related model's own order, as Django reads it; a relation without one, its key.
     """
-    from django.core.exceptions import FieldDoesNotExist
-    from django.db.models import OrderBy
 
     keys = []
     pending = [(item, False) for item in queryset.query.order_by]
@@ -326,8 +328,6 @@ def sorted_without_index(queryset: QuerySet) -> QuerySet:
     Only columns of the table or of tables joined by a foreign key, and annotations: an order by a
     relation itself (which Django expands into the related model's ordering) or by an expression is kept.
     """
-    from django.core.exceptions import FieldDoesNotExist
-    from django.db.models.functions import Coalesce
 
     ordering = []
     for item in queryset.query.order_by:
@@ -369,11 +369,6 @@ def speed_up_django_tables2() -> None:
 
     Both caches are bounded (LRU), hold no data of a request or a user, and change no output.
     """
-    import functools
-
-    from django.template import Template
-    from django_tables2 import utils
-    from django_tables2.columns import templatecolumn
 
     if getattr(utils.signature, "cached", False):
         return

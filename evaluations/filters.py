@@ -3,7 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import CaseFilterSet, SearchFilter, age_band_filter, organisation_name_filter, province_filter, year_filter
+from common.filters import (
+    CaseFilterSet,
+    SearchFilter,
+    age_band_filter,
+    organisation_name_filter,
+    province_filter,
+    year_filter,
+)
 from employees.models import Instrument
 from evaluations.constants import ReferralStatus
 from evaluations.models import Advice, Evaluation, Referral

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CheckedModelForm, DateInput
-from partners.forms import OrganisationField
 from evaluations.models import Advice, Evaluation
 from partners.constants import OrganisationKind
+from partners.forms import OrganisationField
 
 
 class EvaluationForm(CheckedModelForm):

@@ -1,17 +1,17 @@
 """VDAB evaluations (screenings) of a worker's readiness to move to the regular economy."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.dates import age_in_years
+from common.dates import age_in_years, check_not_before_birth
 from common.history import set_null_with_history
 from common.models import ManagedListItem, RegisteredModel
-from common.dates import check_not_before_birth
 from common.validators import validate_not_future
-from evaluations.constants import ReferralStatus
+from evaluations.constants import ADVICE_READY, ReferralStatus
 from evaluations.querysets import EvaluationQuerySet, ReferralQuerySet
 
 
@@ -164,9 +164,6 @@ class Referral(RegisteredModel):
 
     def clean(self):
         super().clean()
-        from django.core.exceptions import ValidationError
-
-        from evaluations.constants import ADVICE_READY
 
         if self.evaluation_id and self.employee_id and self.evaluation.employee_id != self.employee_id:
             raise ValidationError({"employee": _("The referral must concern the person who was evaluated.")})

@@ -3,6 +3,7 @@
 from accounts.access import Scope, ScopedQuerySet
 from accounts.roles import Role
 from common.history import HistoryQuerySet
+from evaluations.constants import ADVICE_READY, ReferralStatus
 
 
 class EvaluationQuerySet(ScopedQuerySet, HistoryQuerySet):
@@ -10,7 +11,6 @@ class EvaluationQuerySet(ScopedQuerySet, HistoryQuerySet):
     scope = Scope(sees_all=(Role.ADMINISTRATOR, Role.EVALUATOR), person="employee")
 
     def ready(self):
-        from evaluations.constants import ADVICE_READY
 
         return self.filter(advice__code=ADVICE_READY)
 
@@ -20,6 +20,5 @@ class ReferralQuerySet(ScopedQuerySet, HistoryQuerySet):
     scope = Scope(sees_all=(Role.ADMINISTRATOR, Role.EVALUATOR), partner="partner_id")
 
     def waiting(self):
-        from evaluations.constants import ReferralStatus
 
         return self.filter(status=ReferralStatus.WAITING)

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from casework.tables import INSZColumn
 from common.tables import heading
-
 from evaluations.constants import ReferralStatus
 from evaluations.models import Evaluation, Referral
 
@@ -47,7 +47,6 @@ class ReferralTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     def render_action(self, record):
-        from accounts.roles import Role
 
         links = []
         if record.status == ReferralStatus.WAITING and self.role == Role.PARTNER_STAFF:

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, role_of
-from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS
+from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, Role, role_of
 from casework.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
 from employees.models import Employee
 from evaluations import services

@@ -3,6 +3,7 @@
 from accounts.access import Scope, ScopedQuerySet
 from accounts.roles import ALL_ROLES
 from common.history import HistoryQuerySet
+from partners.constants import OrganisationKind
 
 
 class OrganisationQuerySet(ScopedQuerySet, HistoryQuerySet):
@@ -10,7 +11,6 @@ class OrganisationQuerySet(ScopedQuerySet, HistoryQuerySet):
     scope = Scope(sees_all=ALL_ROLES)
 
     def partners(self):
-        from partners.constants import OrganisationKind
 
         return self.filter(kind=OrganisationKind.PARTNER)
 

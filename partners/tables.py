@@ -4,7 +4,6 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from common.tables import heading
-
 from partners.models import Grant, Organisation, Pilot
 
 

@@ -17,9 +17,9 @@ population).
 import dataclasses
 import datetime
 import itertools
-from functools import partial
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Callable
 
 from django.db.models import Case, CharField, Count, Exists, IntegerField, Max, Q, Subquery, Sum, Value, When

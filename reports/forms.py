@@ -11,7 +11,6 @@ from common.forms import CheckedModelForm
 from reports.measures import MEASURES
 from reports.models import SavedReport
 
-
 RESERVED_SLUGS = {"nieuw", "parlementaire-vraag"}
 
 # The measures count in quarters and years around the dates of a report (the quarters after an exit,

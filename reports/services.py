@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.access import sees_identities
 from reports.constants import SMALL_CELL_LIMIT, SUPPRESSED, SUPPRESSED_TOTAL
 from reports.engine import Context, Result, compute
 from reports.measures import MEASURES
@@ -201,7 +202,6 @@ def run_report(report, *, as_of=None, known_at=None) -> ReportRun:
 
 def records_behind(report, run: ReportRun, labels: dict, *, user):
     """The records counted in one cell, limited to what `user` may see (analysts: none)."""
-    from accounts.access import sees_identities
 
     measure = MEASURES[report.measure]
     if not sees_identities(user) or measure.model is None:

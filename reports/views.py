@@ -5,18 +5,21 @@ edit, copy and delete them, and only roles that may see persons get the records
 behind a cell. Other roles do not learn that these pages exist (404).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can, sees_identities
+from audit.constants import AccessAction
+from audit.services import filters_as_text, record_access
 from reports import exports
 from reports.forms import RunForm, SavedReportForm
 from reports.measures import MEASURES
@@ -220,8 +223,6 @@ def report_delete(request, slug):
 
 def _log_export(request, list_name, fmt, runs):
     """Report exports are aggregates, but every export is in the access log (with its cells as rows)."""
-    from audit.services import filters_as_text, record_access
-    from audit.constants import AccessAction
 
     record_access(
         user=request.user,

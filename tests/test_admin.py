@@ -22,8 +22,9 @@ from audit.models import AccessEvent
 from employees.models import AnonymisationRun
 from imports.models import ImportRun
 from tests import factories
+from tests.url_walk import project_app_labels
 
-PROJECT_APPS = ["accounts", "partners", "employees", "evaluations", "trajectories", "reports", "imports"]
+PROJECT_APPS = project_app_labels()
 
 
 @pytest.fixture

@@ -24,9 +24,10 @@ from audit.models import AccessEvent
 from imports.models import ImportRun
 from reports.models import SavedReport
 from tests import factories
+from tests.url_walk import project_app_labels
 from trajectories.models import EndReason
 
-PROJECT_APPS = ["accounts", "partners", "employees", "evaluations", "trajectories", "reports", "imports"]
+PROJECT_APPS = project_app_labels()
 
 _numbers = itertools.count(500)
 

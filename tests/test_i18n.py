@@ -13,9 +13,10 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from accounts.roles import Role
+from tests.url_walk import project_app_labels
 
 BASE_DIR = Path(settings.BASE_DIR)
-PROJECT_APPS = ["common", "accounts", "partners", "employees", "evaluations", "trajectories", "demo"]
+PROJECT_APPS = project_app_labels()
 
 
 def _catalogues():

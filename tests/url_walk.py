@@ -11,3 +11,13 @@ def named_patterns(resolver=None, namespace=""):
             yield from named_patterns(pattern, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}", pattern
+
+
+def project_app_labels() -> list[str]:
+    """The labels of the project's own apps (those whose code lies in this repository), in settings order."""
+    from pathlib import Path
+
+    from django.apps import apps as registry
+
+    root = Path(__file__).resolve().parents[1]
+    return [config.label for config in registry.get_app_configs() if Path(config.path).resolve().parent == root]

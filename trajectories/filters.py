@@ -6,7 +6,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.filters import ALL, CaseFilterSet, SearchFilter, age_band_filter, organisation_name_filter, province_filter, year_filter
+from common.filters import (
+    ALL,
+    CaseFilterSet,
+    SearchFilter,
+    age_band_filter,
+    organisation_name_filter,
+    province_filter,
+    year_filter,
+)
 from common.forms import DateInput
 from employees.models import Instrument
 from trajectories.constants import InternshipOutcome

@@ -4,12 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CheckedModelForm, DateInput
-from partners.forms import OrganisationField
 from employees.models import Instrument
 from partners.constants import OrganisationKind
+from partners.forms import OrganisationField
 from partners.models import Call
 from trajectories.models import EndReason, Internship, Trajectory
-
 
 REASON_REQUIRED = _("Give the reason why your organisation guides this person without a referral.")
 

@@ -6,12 +6,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employees.models import Employee, Employment
 from employees.services import employment_record, social_economy_job_on
 from evaluations.constants import ReferralStatus
 from evaluations.models import Referral
+from trajectories.forms import REASON_REQUIRED
 from trajectories.models import Trajectory
 
 
@@ -41,7 +43,6 @@ def trajectory_start(
         if referred_to(employee=employee, partner=partner):
             access_reason = ""
         elif not access_reason:
-            from trajectories.forms import REASON_REQUIRED
 
             raise ValidationError({"access_reason": REASON_REQUIRED})
     if se_employer is None and instrument is None:
@@ -83,7 +84,6 @@ def withdraw_access(*, trajectory: Trajectory, by) -> bool:
     """An administrator withdraws a partner's access through this trajectory: who and when are stored
     (with history); from then on `visible_to` hides the trajectory, and the person unless referred, from
     the partner. False when it was already withdrawn (nothing changes)."""
-    from django.utils import timezone
 
     with transaction.atomic():
         locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)

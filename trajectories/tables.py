@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.tables import INSZColumn
 from common.tables import heading
-
 from trajectories.models import Internship, Trajectory
 
 

@@ -2,20 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.views.decorators.http import require_POST
-from django.views.generic import ListView
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 
 from accounts import access
-from accounts.roles import Role, role_of
-from accounts.roles import ADMIN, TRAJECTORY_USERS
+from accounts.roles import ADMIN, TRAJECTORY_USERS, Role, role_of
+from audit.constants import AccessAction
+from audit.models import AccessEvent
 from casework.views import (
     CaseCreateView,
     CaseDetailView,
@@ -26,8 +27,6 @@ from casework.views import (
     ReadOnlyRequestMixin,
     RoleRequiredMixin,
 )
-from audit.constants import AccessAction
-from audit.models import AccessEvent
 from employees.models import Employee
 from employees.services import social_economy_job_on
 from evaluations.constants import ReferralStatus

@@ -3,7 +3,6 @@
 from django import template
 
 from accounts.access import insz_for_list
-
 from casework.navigation import menu_for
 
 register = template.Library()

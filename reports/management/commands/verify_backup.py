@@ -24,6 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -125,7 +126,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def _connect(db, name, autocommit=False):
-        import psycopg
 
         return psycopg.connect(
             dbname=name, host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"] or "postgres",
