@@ -111,7 +111,7 @@ class Employee(INSZMixin, RegisteredModel):
         self._loaded_birth_date = self.birth_date
 
     def get_absolute_url(self):
-        return reverse("admin:employees_employee_change", args=[self.pk])
+        return reverse("employees:detail", args=[self.pk])
 
     def clean_fields(self, exclude=None):
         errors = {}

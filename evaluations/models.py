@@ -91,7 +91,7 @@ class Evaluation(RegisteredModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:evaluations_evaluation_change", args=[self.pk])
+        return reverse("evaluations:detail", args=[self.pk])
 
     def clean(self):
         super().clean()

@@ -71,7 +71,7 @@ class Organisation(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:partners_organisation_change", args=[self.pk])
+        return reverse("partners:organisation_detail", args=[self.pk])
 
     def clean_fields(self, exclude=None):
         self.kbo_number = normalise_kbo(self.kbo_number)

@@ -146,7 +146,7 @@ class Trajectory(RegisteredModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("admin:trajectories_trajectory_change", args=[self.pk])
+        return reverse("trajectories:detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -220,7 +220,7 @@ class Internship(RegisteredModel):
         return f"{self.trajectory.employee} – {self.host} ({self.start_date.strftime('%d/%m/%Y')})"
 
     def get_absolute_url(self):
-        return reverse("admin:trajectories_internship_change", args=[self.pk])
+        return reverse("trajectories:detail", args=[self.trajectory_id])
 
     def clean(self):
         super().clean()
