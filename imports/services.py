@@ -22,7 +22,7 @@ from common.crypto import decrypt_bytes, encrypt_bytes
 from common.history import bulk_create_with_history, bulk_update_with_history, recorded_bulk_write, write_history
 from common.logging import redact
 from common.validators import validate_not_future
-from imports import cells
+from imports import cells, limits
 from imports.constants import ImportStatus
 from imports.kinds import KINDS, Context, Kind
 from imports.models import ImportRun
@@ -59,6 +59,11 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    more_errors: bool = False  # the file has more problems than the MAX_ERRORS kept (imports/limits.py)
+
+    def stored_errors(self) -> list[dict]:
+        """The errors as kept with the run, at most MAX_ERRORS of them."""
+        return [e.as_dict() for e in self.errors]
 
     @property
     def ok(self) -> bool:
@@ -249,7 +254,11 @@ def import_file(*, kind: str, content: bytes, file_name: str, user=None, dry_run
     index = {header: position for position, header in enumerate(table.headers)}
     try:
         with transaction.atomic():
-            _import_rows(spec, index, table.rows, user, file_name, result)
+            try:
+                _import_rows(spec, index, table.rows, user, file_name, result)
+            except UnreadableFile as exc:  # a limit of imports/limits.py, met while reading the rows
+                result.errors[:] = [RowError(0, "", file_name, str(exc))]
+                result.more_errors = False
             if dry_run or result.errors:
                 raise _Rollback
     except _Rollback:
@@ -318,6 +327,12 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
         _plan_updates(spec, changing, updates, result, validated)
         for _number, _row, _error, row_errors in parsed:
             result.errors.extend(row_errors)
+        cap = limits.max_errors()
+        if len(result.errors) > cap:
+            # Nothing will be imported: keep the first problems and read no further.
+            del result.errors[cap:]
+            result.more_errors = True
+            return
         if not result.errors:
             _write(spec, creates, updates, user, reason, now)
 
@@ -449,7 +464,8 @@ def preview_run(*, kind: str, content: bytes, file_name: str, user) -> ImportRun
         rows_created=result.created,
         rows_updated=result.updated,
         rows_unchanged=result.unchanged,
-        errors=[e.as_dict() for e in result.errors],
+        errors=result.stored_errors(),
+        errors_truncated=result.more_errors,
     )
 
 
@@ -458,7 +474,8 @@ def confirm_run(*, run: ImportRun, user) -> ImportResult:
     result = import_file(kind=run.kind, content=decrypt_bytes(run.content), file_name=run.file_name, user=user)
     run.rows_total, run.rows_created = result.total, result.created
     run.rows_updated, run.rows_unchanged = result.updated, result.unchanged
-    run.errors = [e.as_dict() for e in result.errors]
+    run.errors = result.stored_errors()
+    run.errors_truncated = result.more_errors
     run.status = ImportStatus.IMPORTED if result.ok else ImportStatus.REJECTED
     run.finished_at = timezone.now() if result.ok else None
     run.save()
@@ -477,7 +494,8 @@ def record_run(*, kind: str, content: bytes, file_name: str, user, result: Impor
         rows_created=result.created,
         rows_updated=result.updated,
         rows_unchanged=result.unchanged,
-        errors=[e.as_dict() for e in result.errors],
+        errors=result.stored_errors(),
+        errors_truncated=result.more_errors,
         finished_at=timezone.now() if result.ok else None,
     )
 
