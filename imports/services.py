@@ -451,6 +451,13 @@ def _refresh_ages(employees, user, reason, now) -> None:
             bulk_update_with_history(records, ["age_years"], user=user, reason=reason, when=now)
 
 
+def _kept(content: bytes, result: ImportResult) -> bytes:
+    """The file as kept with its run: encrypted (it lists INSZ numbers, common/crypto.py), and only when
+    it was accepted. A refused file can never be confirmed; keeping it would only cost memory (encrypting
+    50 MB takes several copies of it) and keep personal data for nothing (docs/security.md 12.1)."""
+    return encrypt_bytes(content) if result.ok else b""
+
+
 def preview_run(*, kind: str, content: bytes, file_name: str, user) -> ImportRun:
     """Check an uploaded file without writing it, and keep it for the confirmation."""
     result = import_file(kind=kind, content=content, file_name=file_name, user=user, dry_run=True)
@@ -458,7 +465,7 @@ def preview_run(*, kind: str, content: bytes, file_name: str, user) -> ImportRun
         user=user,
         kind=kind,
         file_name=file_name,
-        content=encrypt_bytes(content),  # the file lists INSZ numbers: kept encrypted (common/crypto.py)
+        content=_kept(content, result),
         status=ImportStatus.PREVIEWED if result.ok else ImportStatus.REJECTED,
         rows_total=result.total,
         rows_created=result.created,
@@ -477,6 +484,8 @@ def confirm_run(*, run: ImportRun, user) -> ImportResult:
     run.errors = result.stored_errors()
     run.errors_truncated = result.more_errors
     run.status = ImportStatus.IMPORTED if result.ok else ImportStatus.REJECTED
+    if not result.ok:
+        run.content = b""
     run.finished_at = timezone.now() if result.ok else None
     run.save()
     return result
@@ -488,7 +497,7 @@ def record_run(*, kind: str, content: bytes, file_name: str, user, result: Impor
         user=user,
         kind=kind,
         file_name=file_name,
-        content=encrypt_bytes(content),
+        content=_kept(content, result),
         status=ImportStatus.IMPORTED if result.ok else ImportStatus.REJECTED,
         rows_total=result.total,
         rows_created=result.created,

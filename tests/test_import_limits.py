@@ -246,3 +246,22 @@ def _replace_part(content: bytes, name: str, text: str, level: int = 6) -> bytes
             data = text.encode() if info.filename == name else source.read(info)
             target.writestr(info.filename, data)
     return buffer.getvalue()
+
+
+def test_a_refused_file_is_not_kept_and_key_rotation_skips_it(db, tmp_path, settings):
+    from cryptography.fernet import Fernet
+
+    from imports.services import preview_run
+
+    rejected = preview_run(kind="employees", content=bad_rows_csv(3), file_name="werknemers.csv", user=None)
+    assert rejected.status == "rejected" and bytes(rejected.content) == b""
+    command(tmp_path, bad_rows_csv(3), "werknemers.csv")
+    assert [bytes(r.content) for r in ImportRun.objects.all()] == [b"", b""]
+    good = f"{HEADER}\n{INSZ},An,Peeters\n".encode()
+    kept = preview_run(kind="employees", content=good, file_name="werknemers.csv", user=None)
+    settings.INSZ_KEYS = [Fernet.generate_key().decode(), *settings.INSZ_KEYS]
+    call_command("rotate_insz_keys", stdout=io.StringIO())
+    from common.crypto import decrypt_bytes
+
+    kept.refresh_from_db()
+    assert decrypt_bytes(kept.content) == good
