@@ -175,13 +175,18 @@ def _read_xlsx(content: bytes) -> Table:
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise UnreadableFile(_("The file cannot be read as an XLSX workbook.")) from None
     # The dimension the file claims ("A1:XFD1048576") would make every row that wide: ignore it, and
-    # read no cell right of the widest a file may have.
+    # read no cell right of the widest a file may have, nor, below the header, right of the header
+    # (the import reads no column without a name).
     sheet.reset_dimensions()
     width = limits.max_columns()
+    first = sheet.iter_rows(max_row=1, max_col=width + 1, values_only=True)
     try:
-        header_row = next(sheet.iter_rows(max_row=1, max_col=width + 1, values_only=True), ())
+        header_row = next(first, ())
     except Exception:
+        workbook.close()
         raise UnreadableFile(_("The file cannot be read as an XLSX workbook.")) from None
+    finally:
+        first.close()
     headers = [str(h).strip() if h is not None else "" for h in header_row]
     while headers and headers[-1] == "":
         headers.pop()
