@@ -11,6 +11,8 @@ in a temporary directory:
 - a 50 MB CSV of about 1.4 million employee rows, every one wrong (an INSZ that fails its check);
 - a 300 KB XLSX whose shared strings hold one 300 MB text (A1);
 - a 100 KB XLSX with 40 MB of shared strings, and a 1 MB one with about 400 MB;
+- a 45 MB CSV of one line, and an XLSX of 30 MB of different shared strings (compressed only a
+  few times, so the archive checks pass and the streaming count must refuse it);
 - a valid file of 100,000 employment rows (with the organisations and persons it needs).
 
 Each import runs as its own process under /usr/bin/time -v (maximum resident set size, elapsed wall
@@ -156,6 +158,28 @@ def many_strings_xlsx(path: Path, megabytes: int) -> None:
     write_xlsx(path, _one_cell_sheet(), _strings(["insz", "first_name", "last_name"], body(), count + 3), level=9)
 
 
+def distinct_strings_xlsx(path: Path, megabytes: int) -> None:
+    """`megabytes` MB of different short shared strings: compressed only a few times, so the archive
+    checks let it through and the streaming count must refuse it."""
+
+    def body():
+        size, n = 0, 0
+        while size < megabytes * 1024 * 1024:
+            chunk = "".join(f"<si><t>{n + k}</t></si>" for k in range(10_000)).encode()
+            n += 10_000
+            size += len(chunk)
+            yield chunk
+
+    write_xlsx(path, _one_cell_sheet(), _strings(["insz", "first_name", "last_name"], body(), 0), level=6)
+
+
+def long_line_csv(path: Path, megabytes: int = 45) -> None:
+    """A header, then one line of `megabytes` MB without a line break."""
+    with open(path, "w") as handle:
+        handle.write("insz,first_name,last_name\n")
+        handle.writelines("a" * (1024 * 1024) for _ in range(megabytes))
+
+
 def wrong_rows_csv(path: Path, megabytes: int = 50) -> int:
     """A CSV just under `megabytes` MB of employees whose INSZ fails its check (issue 12, item 1)."""
     limit = megabytes * 1024 * 1024 - 1024
@@ -176,7 +200,7 @@ def wrong_rows_csv(path: Path, megabytes: int = 50) -> int:
 def measure(arguments: list[str], environment: dict) -> dict:
     """Run `manage.py import_records ...` under /usr/bin/time -v: peak memory, wall time, outcome."""
     command = ["/usr/bin/time", "-v", sys.executable, str(ROOT / "manage.py"), "import_records", *arguments]
-    completed = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=ROOT)
+    completed = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=ROOT, check=False)
     err = completed.stderr
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", err).group(1)
@@ -185,7 +209,11 @@ def measure(arguments: list[str], environment: dict) -> dict:
         seconds = seconds * 60 + float(part)
     text = [line for line in err.splitlines() if line.strip() and not line.startswith("\t")]
     traceback = "Traceback" in err
-    message = next((line for line in text if "rij 0" in line or "row 0" in line), text[0] if text else completed.stdout.strip())
+    # The message that says why the file was refused: the file's own (row 0), or the cap's note.
+    message = next(
+        (line for line in text if "rij 0" in line or "Alleen de eerste" in line),
+        text[0] if text else completed.stdout.strip(),
+    )
     return {
         "exit": completed.returncode,
         "peak_mb": peak_kb / 1024,
@@ -218,10 +246,15 @@ def run(directory: Path) -> tuple[list, dict]:
         files.append(("employees", directory / "werknemers-fout.csv", f"CSV, {rows:,} rows, every INSZ wrong (item 1)"))
         huge_string_xlsx(directory / "een-tekst-300mb.xlsx")
         files.append(("employees", directory / "een-tekst-300mb.xlsx", "XLSX, one 300 MB text in A1 (item 2)"))
+        long_line_csv(directory / "een-regel-45mb.csv")
+        files.append(("employees", directory / "een-regel-45mb.csv", "CSV, one line of 45 MB"))
         many_strings_xlsx(directory / "teksten-40mb.xlsx", 40)
         files.append(("employees", directory / "teksten-40mb.xlsx", "XLSX, 40 MB of shared strings (item 3)"))
         many_strings_xlsx(directory / "teksten-400mb.xlsx", 400)
         files.append(("employees", directory / "teksten-400mb.xlsx", "XLSX, 400 MB of shared strings (item 3)"))
+        distinct_strings_xlsx(directory / "verschillende-teksten-30mb.xlsx", 30)
+        label = "XLSX, 30 MB of different shared strings (1.42 million), declared count 0 (item 3)"
+        files.append(("employees", directory / "verschillende-teksten-30mb.xlsx", label))
         results = []
         for kind, path, label in files:
             figures = measure([kind, str(path)], environment)
