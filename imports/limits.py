@@ -13,10 +13,11 @@ brackets); the defaults are chosen as follows.
   file with more is stopped there: nothing is imported anyway, the first
   thousand problems show what is wrong, and the error report stays small.
 - MAX_ROWS (IMPORT_MAX_ROWS, 200,000): rows below the header. Excel's own
-  sheet limit is 1,048,576 rows, but an import of 200,000 rows already
-  takes about 20 s and 200 MB here (docs/benchmarks.md); the largest real
-  file (a year of employment spells of the sector) is well under it.
-  Larger files are split.
+  sheet limit is 1,048,576 rows, but 100,000 rows already take 12-17 s
+  and 190 MB here (docs/benchmarks.md), and what an import keeps per row
+  (the keys seen, to find repeated rows) grows with the file: 200,000 rows
+  keep a file within a minute and the memory target of issue 12 with room
+  to spare (not measured at 200,000). Larger files are split.
 - MAX_COLUMNS (IMPORT_MAX_COLUMNS, 100): the widest kind has fewer than 20.
 - MAX_CELL_CHARS (32,767): Excel's own limit for the text of a cell.
 - MAX_LINE_CHARS (IMPORT_MAX_LINE_CHARS, 100,000): the characters of one
