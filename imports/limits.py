@@ -15,9 +15,10 @@ brackets); the defaults are chosen as follows.
 - MAX_ROWS (IMPORT_MAX_ROWS, 200,000): rows below the header. Excel's own
   sheet limit is 1,048,576 rows, but 100,000 rows already take 12-17 s
   and 190 MB here (docs/benchmarks.md), and what an import keeps per row
-  (the keys seen, to find repeated rows) grows with the file: 200,000 rows
-  keep a file within a minute and the memory target of issue 12 with room
-  to spare (not measured at 200,000). Larger files are split.
+  (the keys seen, to find repeated rows) grows with the file: a file of
+  200,000 valid rows took 24 s and 242 MB (docs/benchmarks.md), within
+  the 120 s and 400 MB of issue 12 with room for a slower machine. Larger
+  files are split.
 - MAX_COLUMNS (IMPORT_MAX_COLUMNS, 100): the widest kind has fewer than 20.
 - MAX_CELL_CHARS (32,767): Excel's own limit for the text of a cell.
 - MAX_LINE_CHARS (IMPORT_MAX_LINE_CHARS, 100,000): the characters of one
