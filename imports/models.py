@@ -39,6 +39,8 @@ class ImportRun(models.Model):
     rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # The file had more problems than the errors kept (imports/limits.py MAX_ERRORS): reading stopped there.
+    errors_truncated = models.BooleanField(_("more errors than listed"), default=False)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 

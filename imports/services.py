@@ -23,7 +23,7 @@ from common.export import unguard_cell
 from common.history import bulk_create_with_history, bulk_update_with_history, recorded_bulk_write, write_history
 from common.logging import redact
 from common.validators import validate_not_future
-from imports import cells
+from imports import cells, limits
 from imports.constants import ImportStatus
 from imports.kinds import KINDS, Context, Kind
 from imports.models import ImportRun
@@ -60,6 +60,11 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    more_errors: bool = False  # the file has more problems than the MAX_ERRORS kept (imports/limits.py)
+
+    def stored_errors(self) -> list[dict]:
+        """The errors as kept with the run, at most MAX_ERRORS of them."""
+        return [e.as_dict() for e in self.errors]
 
     @property
     def ok(self) -> bool:
@@ -251,7 +256,11 @@ def import_file(*, kind: str, content: bytes, file_name: str, user=None, dry_run
     index = {header: position for position, header in enumerate(table.headers)}
     try:
         with transaction.atomic():
-            _import_rows(spec, index, table.rows, user, file_name, result)
+            try:
+                _import_rows(spec, index, table.rows, user, file_name, result)
+            except UnreadableFile as exc:  # a limit of imports/limits.py, met while reading the rows
+                result.errors[:] = [RowError(0, "", file_name, str(exc))]
+                result.more_errors = False
             if dry_run or result.errors:
                 raise _Rollback
     except _Rollback:
@@ -320,6 +329,12 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
         _plan_updates(spec, changing, updates, result, validated)
         for _number, _row, _error, row_errors in parsed:
             result.errors.extend(row_errors)
+        cap = limits.max_errors()
+        if len(result.errors) > cap:
+            # Nothing will be imported: keep the first problems and read no further.
+            del result.errors[cap:]
+            result.more_errors = True
+            return
         if not result.errors:
             _write(spec, creates, updates, user, reason, now)
 
@@ -438,6 +453,13 @@ def _refresh_ages(employees, user, reason, now) -> None:
             bulk_update_with_history(records, ["age_years"], user=user, reason=reason, when=now)
 
 
+def _kept(content: bytes, result: ImportResult) -> bytes:
+    """The file as kept with its run: encrypted (it lists INSZ numbers, common/crypto.py), and only when
+    it was accepted. A refused file can never be confirmed; keeping it would only cost memory (encrypting
+    50 MB takes several copies of it) and keep personal data for nothing (docs/security.md 12.1)."""
+    return encrypt_bytes(content) if result.ok else b""
+
+
 def preview_run(*, kind: str, content: bytes, file_name: str, user) -> ImportRun:
     """Check an uploaded file without writing it, and keep it for the confirmation."""
     result = import_file(kind=kind, content=content, file_name=file_name, user=user, dry_run=True)
@@ -445,13 +467,14 @@ def preview_run(*, kind: str, content: bytes, file_name: str, user) -> ImportRun
         user=user,
         kind=kind,
         file_name=file_name,
-        content=encrypt_bytes(content),  # the file lists INSZ numbers: kept encrypted (common/crypto.py)
+        content=_kept(content, result),
         status=ImportStatus.PREVIEWED if result.ok else ImportStatus.REJECTED,
         rows_total=result.total,
         rows_created=result.created,
         rows_updated=result.updated,
         rows_unchanged=result.unchanged,
-        errors=[e.as_dict() for e in result.errors],
+        errors=result.stored_errors(),
+        errors_truncated=result.more_errors,
     )
 
 
@@ -460,8 +483,11 @@ def confirm_run(*, run: ImportRun, user) -> ImportResult:
     result = import_file(kind=run.kind, content=decrypt_bytes(run.content), file_name=run.file_name, user=user)
     run.rows_total, run.rows_created = result.total, result.created
     run.rows_updated, run.rows_unchanged = result.updated, result.unchanged
-    run.errors = [e.as_dict() for e in result.errors]
+    run.errors = result.stored_errors()
+    run.errors_truncated = result.more_errors
     run.status = ImportStatus.IMPORTED if result.ok else ImportStatus.REJECTED
+    if not result.ok:
+        run.content = b""
     run.finished_at = timezone.now() if result.ok else None
     run.save()
     return result
@@ -473,13 +499,14 @@ def record_run(*, kind: str, content: bytes, file_name: str, user, result: Impor
         user=user,
         kind=kind,
         file_name=file_name,
-        content=encrypt_bytes(content),
+        content=_kept(content, result),
         status=ImportStatus.IMPORTED if result.ok else ImportStatus.REJECTED,
         rows_total=result.total,
         rows_created=result.created,
         rows_updated=result.updated,
         rows_unchanged=result.unchanged,
-        errors=[e.as_dict() for e in result.errors],
+        errors=result.stored_errors(),
+        errors_truncated=result.more_errors,
         finished_at=timezone.now() if result.ok else None,
     )
 

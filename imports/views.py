@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from imports import limits
 from imports.constants import ImportStatus
 from imports.exports import to_xlsx
 from imports.forms import UploadForm
@@ -55,7 +56,15 @@ def upload(request):
 def preview(request, pk):
     """The outcome of the check: counts, and every problem with its row, column and value."""
     run = _run_for(request.user, pk)
-    return render(request, "imports/importrun_detail.html", {"run": run, "can_confirm": run.status == ImportStatus.PREVIEWED})
+    return render(
+        request,
+        "imports/importrun_detail.html",
+        {
+            "run": run,
+            "can_confirm": run.status == ImportStatus.PREVIEWED,
+            "more_errors": limits.more_errors_message() if run.errors_truncated else "",
+        },
+    )
 
 
 @login_required
@@ -86,6 +95,8 @@ def error_report(request, pk):
         raise Http404
     headers = [_("row"), _("column"), _("value"), _("message")]
     rows = [[e["row"], e["column"], e["value"], e["message"]] for e in run.errors]
+    if run.errors_truncated:  # the run keeps at most MAX_ERRORS: say that the file has more
+        rows.append(["", "", "", limits.more_errors_message()])
     response = HttpResponse(
         to_xlsx(headers, rows, title=_("errors")),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

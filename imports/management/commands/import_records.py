@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from imports import limits
 from imports.constants import ImportKind
 from imports.services import import_file, record_run
 
@@ -40,6 +41,11 @@ class Command(BaseCommand):
                 self.stderr.write(
                     _("row %(row)s, column %(column)s, value %(value)r: %(message)s")
                     % {"row": error.row, "column": error.column or "-", "value": error.value, "message": error.message}
+                )
+            if result.more_errors:
+                self.stderr.write(limits.more_errors_message())
+                raise CommandError(
+                    _("More than %(count)s errors: nothing was imported.") % {"count": len(result.errors)}
                 )
             raise CommandError(_("%(count)s error(s): nothing was imported.") % {"count": len(result.errors)})
         counts = {"total": result.total, "created": result.created, "updated": result.updated, "unchanged": result.unchanged}

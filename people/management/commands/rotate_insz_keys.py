@@ -54,7 +54,8 @@ class Command(BaseCommand):
 
     def _rotate_import_files(self, fernet) -> int:
         count = 0
-        for run in ImportRun.objects.only("pk", "content").iterator(chunk_size=50):
+        # A refused or purged run keeps no file (content b""): nothing to re-encrypt.
+        for run in ImportRun.objects.exclude(content=b"").only("pk", "content").iterator(chunk_size=50):
             ImportRun.objects.filter(pk=run.pk).update(content=fernet.rotate(bytes(run.content)))
             count += 1
         return count
