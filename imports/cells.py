@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from common.validators import normalise_insz, normalise_kbo, validate_insz, validate_kbo
+from imports.readers import NumberText
 
 
 class CellError(Exception):
@@ -71,7 +72,6 @@ def _plainly_valid_insz(number: str) -> bool:
 
 
 def insz(value) -> str:
-    from imports.readers import NumberText
 
     if isinstance(value, NumberText) and len(value) < 11:
         # A spreadsheet cell holding the INSZ as a number dropped its leading zeros (born 2000-2009).

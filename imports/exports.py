@@ -3,6 +3,10 @@
 import csv
 import io
 
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from common.export import guard_row
 from imports.kinds import KINDS
 
@@ -25,8 +29,6 @@ def to_csv(headers, rows) -> bytes:
 def text_cell(sheet, value: str):
     """A cell that holds `value` as text: never read as a formula (a value typed as `=cmd|...` in an
     uploaded file comes back in the error report), without the control characters a worksheet cannot hold."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"
@@ -37,7 +39,6 @@ def to_xlsx(headers, rows, *, title="export") -> bytes:
     """An XLSX workbook; dates stay text in ISO form so the file reads the same everywhere.
 
     Text goes in as text, exactly as given, so that the import reads it back unchanged."""
-    import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])

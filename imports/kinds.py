@@ -14,9 +14,9 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_of
+from common.crypto import insz_digest
 from employees.models import Employee, Employment, Instrument
 from evaluations.models import Advice, Evaluation
-from common.crypto import insz_digest
 from imports import cells
 from imports.constants import ImportKind
 from partners.constants import OrganisationKind

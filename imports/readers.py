@@ -8,7 +8,10 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree import ElementTree
+from xml.parsers import expat
 
+import openpyxl
 from django.utils.translation import gettext as _
 
 from imports import limits
@@ -166,7 +169,6 @@ def _check_width(cells, number: int) -> None:
 
 
 def _read_xlsx(content: bytes) -> Table:
-    import openpyxl
 
     check_xlsx_archive(content)
     try:
@@ -265,7 +267,6 @@ def check_xlsx_archive(content: bytes) -> None:
 
 def _shared_strings_part(archive, parts) -> str | None:
     """The shared strings part as openpyxl finds it: named in [Content_Types].xml."""
-    from xml.etree import ElementTree
 
     info = next((p for p in parts if p.filename == "[Content_Types].xml"), None)
     if info is None:
@@ -309,7 +310,6 @@ def _check_tokens(archive, part) -> None:
 
 def _check_shared_strings(archive, part) -> None:
     """Count the shared strings and measure each, streaming (expat), before openpyxl loads them all."""
-    from xml.parsers import expat
 
     most, longest = limits.max_shared_strings(), limits.max_cell_chars()
     state = {"count": 0, "length": 0}

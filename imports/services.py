@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import connection, transaction
 from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
@@ -23,11 +23,13 @@ from common.export import unguard_cell
 from common.history import bulk_create_with_history, bulk_update_with_history, recorded_bulk_write, write_history
 from common.logging import redact
 from common.validators import validate_not_future
+from evaluations.models import Evaluation
 from imports import cells, limits
 from imports.constants import ImportStatus
 from imports.kinds import KINDS, Context, Kind
 from imports.models import ImportRun
 from imports.readers import UnreadableFile, read_table
+from trajectories.models import Trajectory
 
 CHUNK_SIZE = 2000
 BATCH_SIZE = 2000
@@ -105,30 +107,53 @@ def _referenced_fields(condition: Q) -> list[str]:
     for child in condition.children:
         if isinstance(child, Q):
             names.extend(_referenced_fields(child))
-        else:
+        elif isinstance(child, tuple):
             names.append(child[0].split("__")[0])
     return names
+
+
+class _NotEvaluated(Exception):
+    """A lookup `_evaluate` does not compute in Python: Django's own validation decides instead."""
+
+
+_COMPARISONS = {
+    "gte": lambda a, b: a >= b,
+    "lte": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "lt": lambda a, b: a < b,
+}
 
 
 def _evaluate(condition: Q, instance):
     """A check constraint's condition evaluated on an unsaved instance, with SQL's three-valued logic.
 
-    Only the lookups the models' constraints use are needed: exact, isnull,
-    gte, lte, gt, lt and in, with values or F() references.
+    In Python, for the lookups the models' constraints use (exact, isnull, in, regex, gte, lte, gt,
+    lt, with values or F() references on the record's own fields): a file repeats them for thousands
+    of rows. Any other lookup, transform or expression raises _NotEvaluated, and `violates` asks
+    Django's own CheckConstraint.validate (a query per row) instead.
     """
     results = []
     for child in condition.children:
         if isinstance(child, Q):
             results.append(_evaluate(child, instance))
             continue
+        if not isinstance(child, tuple):
+            raise _NotEvaluated
         lookup, expected = child
         name, _sep, operator = lookup.partition("__")
-        field = instance._meta.get_field(name)
-        actual = getattr(instance, field.attname)
-        if isinstance(expected, F):
-            expected = getattr(instance, instance._meta.get_field(expected.name).attname)
+        if hasattr(expected, "resolve_expression") and not isinstance(expected, F) or "__" in operator:
+            raise _NotEvaluated
+        try:
+            model_field = instance._meta.get_field(name)
+            if isinstance(expected, F):
+                expected = getattr(instance, instance._meta.get_field(expected.name).attname)
+        except FieldDoesNotExist:
+            raise _NotEvaluated from None
+        actual = getattr(instance, model_field.attname)
         if operator == "isnull":
             results.append((actual is None) == bool(expected))
+        elif operator not in ("", "exact", "regex", "in", *_COMPARISONS):
+            raise _NotEvaluated
         elif actual is None or expected is None:
             results.append(None)
         elif operator in ("", "exact"):
@@ -138,10 +163,7 @@ def _evaluate(condition: Q, instance):
         elif operator == "in":
             results.append(actual in expected)
         else:
-            compare = {"gte": actual >= expected, "lte": actual <= expected}.get(operator)
-            if compare is None:
-                compare = {"gt": actual > expected, "lt": actual < expected}[operator]
-            results.append(compare)
+            results.append(_COMPARISONS[operator](actual, expected))
     if condition.connector == Q.AND:
         value = False if False in results else (None if None in results else True)
     else:
@@ -149,6 +171,18 @@ def _evaluate(condition: Q, instance):
     if condition.negated and value is not None:
         value = not value
     return value
+
+
+def violates(constraint: CheckConstraint, instance) -> bool:
+    """Whether the unsaved instance breaks the check constraint (NULL passes, as in SQL)."""
+    try:
+        return _evaluate(constraint.condition, instance) is False
+    except _NotEvaluated:
+        try:
+            constraint.validate(type(instance), instance)
+        except ValidationError:
+            return True
+        return False
 
 
 def validate_instance(kind: Kind, instance, error, cache: dict | None = None) -> None:
@@ -162,25 +196,25 @@ def validate_instance(kind: Kind, instance, error, cache: dict | None = None) ->
     """
     reported = set()
     cache = {} if cache is None else cache
-    for field in instance._meta.concrete_fields:
-        if field.name in kind.clean_exclude:
+    for model_field in instance._meta.concrete_fields:
+        if model_field.name in kind.clean_exclude:
             continue
-        raw = getattr(instance, field.attname)
-        if field.blank and raw in field.empty_values:
+        raw = getattr(instance, model_field.attname)
+        if model_field.blank and raw in model_field.empty_values:
             continue
-        key = (field.name, type(raw), raw)
+        key = (model_field.name, type(raw), raw)
         outcome = cache.get(key)
         if outcome is None:
             try:
-                outcome = (True, field.clean(raw, instance))
+                outcome = (True, model_field.clean(raw, instance))
             except ValidationError as exc:
                 outcome = (False, exc.messages)
             if len(cache) < MEMO_LIMIT:
                 cache[key] = outcome
         if outcome[0]:
-            setattr(instance, field.attname, outcome[1])
+            setattr(instance, model_field.attname, outcome[1])
         else:
-            column = kind.field_columns.get(field.name, field.name)
+            column = kind.field_columns.get(model_field.name, model_field.name)
             reported.add(column)
             for message in outcome[1]:
                 error(column, message)
@@ -193,9 +227,9 @@ def validate_instance(kind: Kind, instance, error, cache: dict | None = None) ->
             for message in messages:
                 error(column, message)
     for constraint in instance._meta.constraints:
-        if isinstance(constraint, CheckConstraint) and _evaluate(constraint.condition, instance) is False:
+        if isinstance(constraint, CheckConstraint) and violates(constraint, instance):
             names = _referenced_fields(constraint.condition)
-            column = kind.field_columns.get("end_date" if "end_date" in names else names[0], "")
+            column = kind.field_columns.get("end_date" if "end_date" in names else (names or [""])[0], "")
             if column not in reported:  # the field's own check already said it more precisely
                 reported.add(column)
                 error(column, str(constraint.get_violation_error_message()))
@@ -440,8 +474,6 @@ def _refresh_ages(employees, user, reason, now) -> None:
     changed = [e for e in employees if getattr(e, "_birth_date_changed", False)]
     if not changed:
         return
-    from evaluations.models import Evaluation
-    from trajectories.models import Trajectory
 
     by_id = {e.pk: e for e in changed}
     for model in (Evaluation, Trajectory):
