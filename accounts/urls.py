@@ -7,8 +7,8 @@ from accounts.forms import LoginForm
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("aanmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
+    path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("code/", views.otp_verify, name="otp_verify"),
     path("code/instellen/", views.otp_setup, name="otp_setup"),
     path("code/inschrijven/<int:pk>/", views.otp_enrolment_issue, name="otp_enrolment_issue"),

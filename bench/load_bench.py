@@ -283,7 +283,7 @@ def prepare(args) -> Target:
     database = urllib.parse.urlparse(database_url).path.lstrip("/")
     # The section of the default database (bench_100k) is "## Concurrent load"; another size gets its own.
     section = SECTION if size == 100_000 else f"{SECTION} at {size:,} persons"
-    paths = ["/", "/persons/", "/evaluations/", "/register/organisations/"] + [f"/persons/{pk}/" for pk in persons]
+    paths = ["/", "/personen/", "/evaluaties/", "/register/organisaties/"] + [f"/personen/{pk}/" for pk in persons]
     described = machine(env)
     port = free_port(args.port)
     base = f"http://{HOST}:{port}"
@@ -339,8 +339,8 @@ def served_table(measured: Measured, paths: list[str]) -> tuple[str, float]:
         parts = line.split()
         if len(parts) == 4 and parts[0] == "ACCESS":
             served.setdefault(parts[1], []).append(int(parts[3]) / 1000)
-    kinds = {"home": ["/"], "persons list": ["/persons/"], "evaluations list": ["/evaluations/"],
-             "organisations list": ["/register/organisations/"], "person page": [p for p in paths if p.startswith("/persons/") and p != "/persons/"]}
+    kinds = {"home": ["/"], "persons list": ["/personen/"], "evaluations list": ["/evaluaties/"],
+             "organisations list": ["/register/organisaties/"], "person page": [p for p in paths if p.startswith("/personen/") and p != "/personen/"]}
     served_rows = "\n".join(
         f"| {kind} | {len(v)} | {statistics.median(v):.0f} | {pct(v, 0.95):.0f} |"
         for kind, ps in kinds.items() if (v := [t for p in ps for t in served.get(p, [])])

@@ -8,12 +8,12 @@ from employees import views
 
 urlpatterns = [
     path("", views.EmployeeListView.as_view(), name="list"),
-    path("new/", views.EmployeeCreateView.as_view(), name="create"),
-    path("access-log/", views.AccessLogView.as_view(), name="access_log"),
-    path("<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="update"),
-    path("<int:pk>/history/", views.EmployeeHistoryView.as_view(), name="history"),
-    path("<int:pk>/access/", views.EmployeeAccessView.as_view(), name="access"),
-    path("<int:employee_pk>/jobs/new/", views.EmploymentCreateView.as_view(), name="employment_create"),
-    path("jobs/<int:pk>/edit/", views.EmploymentUpdateView.as_view(), name="employment_update"),
-    path("jobs/<int:pk>/history/", views.EmploymentHistoryView.as_view(), name="employment_history"),
+    path("nieuw/", views.EmployeeCreateView.as_view(), name="create"),
+    path("toegangslog/", views.AccessLogView.as_view(), name="access_log"),
+    path("<int:pk>/bewerken/", views.EmployeeUpdateView.as_view(), name="update"),
+    path("<int:pk>/geschiedenis/", views.EmployeeHistoryView.as_view(), name="history"),
+    path("<int:pk>/inzage/", views.EmployeeAccessView.as_view(), name="access"),
+    path("<int:employee_pk>/jobs/nieuw/", views.EmploymentCreateView.as_view(), name="employment_create"),
+    path("jobs/<int:pk>/bewerken/", views.EmploymentUpdateView.as_view(), name="employment_update"),
+    path("jobs/<int:pk>/geschiedenis/", views.EmploymentHistoryView.as_view(), name="employment_history"),
 ]

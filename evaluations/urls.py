@@ -6,12 +6,12 @@ app_name = "evaluations"
 
 urlpatterns = [
     path("", views.EvaluationListView.as_view(), name="list"),
-    path("new/<int:employee_pk>/", views.EvaluationCreateView.as_view(), name="create"),
+    path("nieuw/<int:employee_pk>/", views.EvaluationCreateView.as_view(), name="create"),
     path("<int:pk>/", views.EvaluationDetailView.as_view(), name="detail"),
-    path("<int:pk>/edit/", views.EvaluationUpdateView.as_view(), name="update"),
-    path("<int:pk>/history/", views.EvaluationHistoryView.as_view(), name="history"),
-    path("<int:pk>/refer/", views.ReferralCreateView.as_view(), name="refer"),
-    path("referrals/", views.ReferralListView.as_view(), name="referral_list"),
-    path("referrals/<int:pk>/reassign/", views.ReferralReassignView.as_view(), name="referral_reassign"),
-    path("referrals/<int:pk>/history/", views.ReferralHistoryView.as_view(), name="referral_history"),
+    path("<int:pk>/bewerken/", views.EvaluationUpdateView.as_view(), name="update"),
+    path("<int:pk>/geschiedenis/", views.EvaluationHistoryView.as_view(), name="history"),
+    path("<int:pk>/doorverwijzen/", views.ReferralCreateView.as_view(), name="refer"),
+    path("doorverwijzingen/", views.ReferralListView.as_view(), name="referral_list"),
+    path("doorverwijzingen/<int:pk>/herverdelen/", views.ReferralReassignView.as_view(), name="referral_reassign"),
+    path("doorverwijzingen/<int:pk>/geschiedenis/", views.ReferralHistoryView.as_view(), name="referral_history"),
 ]

@@ -7,6 +7,6 @@ app_name = "imports"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("<int:pk>/", views.preview, name="preview"),
-    path("<int:pk>/confirm/", views.confirm, name="confirm"),
-    path("<int:pk>/errors.xlsx", views.error_report, name="error_report"),
+    path("<int:pk>/bevestigen/", views.confirm, name="confirm"),
+    path("<int:pk>/fouten.xlsx", views.error_report, name="error_report"),
 ]

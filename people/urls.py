@@ -6,9 +6,8 @@ from django.urls import path
 from people import views
 
 urlpatterns = [
-    path("lookup/", views.PersonLookupView.as_view(), name="lookup"),
-    path(
-        "access-log/lookups-without-trajectory/",
+    path("opzoeken/", views.PersonLookupView.as_view(), name="lookup"),
+    path("toegangslog/opzoekingen-zonder-traject/",
         views.LookupsWithoutTrajectoryView.as_view(),
         name="lookups_without_trajectory",
     ),

@@ -63,7 +63,7 @@ def _make_one_of_everything():
 
     someone = factories.UserFactory()
     now = tz.now()
-    address = dict(ip_address="192.0.2.1", user_agent="pytest", http_accept="*/*", path_info="/accounts/login/")
+    address = dict(ip_address="192.0.2.1", user_agent="pytest", http_accept="*/*", path_info="/gebruiker/aanmelden/")
     AccessAttempt.objects.create(username=someone.username, attempt_time=now, get_data="", post_data="",
                                  failures_since_start=1, **address)
     AccessFailureLog.objects.create(username=someone.username, attempt_time=now, locked_out=False, **address)

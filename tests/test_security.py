@@ -341,7 +341,7 @@ def admin_with_password(administrator):
     return administrator
 
 
-@pytest.mark.parametrize("url", ["/", "/admin/", "/trajectories/", "/rapporten/"])
+@pytest.mark.parametrize("url", ["/", "/admin/", "/trajecten/", "/rapporten/"])
 def test_an_administrator_reaches_nothing_before_the_code(client, admin_with_password, url):
     assert _login(client, admin_with_password.username, PASSWORD).status_code == 302
     response = client.get(url)
@@ -439,7 +439,7 @@ def test_an_administrator_links_an_app_with_a_code_another_administrator_issued_
 
     _login(client, new_admin.username, PASSWORD)
     response = client.post(reverse("accounts:otp_setup"), {"enrolment_code": code.lower().replace("-", " "),
-                                                           "next": "/trajectories/"})
+                                                           "next": "/trajecten/"})
     assert response.status_code == 302
     page = client.get(response.url)
     device = _devices(new_admin).get(confirmed=False)
@@ -449,8 +449,8 @@ def test_an_administrator_links_an_app_with_a_code_another_administrator_issued_
     assert client.get("/").status_code == 302
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code slows the next try down (django-otp throttling)
-    response = client.post(reverse("accounts:otp_setup"), {"code": current_code(device), "next": "/trajectories/"})
-    assert response.status_code == 302 and response.url == "/trajectories/"
+    response = client.post(reverse("accounts:otp_setup"), {"code": current_code(device), "next": "/trajecten/"})
+    assert response.status_code == 302 and response.url == "/trajecten/"
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/").status_code == 200

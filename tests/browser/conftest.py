@@ -58,13 +58,13 @@ def login(page):
         if needs_second_factor(user):
             ensure_confirmed_device(user)
         page.context.clear_cookies()
-        page.goto("/accounts/login/")
+        page.goto("/gebruiker/aanmelden/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("main form button[type=submit]")
         if needs_second_factor(user):
             # Administrators type the code of their authenticator app, as in production.
-            page.wait_for_url("**/accounts/code/?**")
+            page.wait_for_url("**/gebruiker/code/?**")
             page.fill("input[name=code]", current_code(confirmed_device(user)))
             page.click("main form button[type=submit]")
         page.wait_for_url("**/")

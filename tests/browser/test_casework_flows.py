@@ -48,9 +48,9 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
 
     # The evaluator records an evaluation with advice doorstroomklaar and refers the person.
     login(cast["evaluator"])
-    page.goto(f"/persons/{employee.pk}/")
+    page.goto(f"/personen/{employee.pk}/")
     shot("person-page")
-    page.click(f"a[href='/evaluations/new/{employee.pk}/']")
+    page.click(f"a[href='/evaluaties/nieuw/{employee.pk}/']")
     assert page.input_value("#id_employer") == "Maatwerkbedrijf De Schakel"  # pre-filled from the job
     page.select_option("#id_advice", value=str(Advice.objects.get(code=ADVICE_READY).pk))
     shot("evaluation-form")
@@ -65,10 +65,10 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
 
     # The partner finds the person in the work queue and starts the trajectory.
     login(cast["staff"])
-    page.goto("/evaluations/referrals/")
+    page.goto("/evaluaties/doorverwijzingen/")
     assert "Verhulst" in page.inner_text("table")
     shot("work-queue")
-    page.click(f"a[href='/trajectories/start/referral/{referral.pk}/']")
+    page.click(f"a[href='/trajecten/starten/doorverwijzing/{referral.pk}/']")
     page.fill("#id_start_date", datetime.date.today().isoformat())
     page.click("form.case-form button[type=submit]")
     page.wait_for_selector(".alert-success")
@@ -80,7 +80,7 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
 
     # ... adds an internship ...
     host = factories.RegularEmployerFactory(name="Logistiek Noord nv")
-    page.click(f"a[href='/trajectories/{trajectory.pk}/internships/new/']")
+    page.click(f"a[href='/trajecten/{trajectory.pk}/stages/nieuw/']")
     page.fill("#id_host", host.kbo_number)
     page.fill("#id_sector", "logistiek")
     page.fill("#id_start_date", datetime.date.today().isoformat())
@@ -90,7 +90,7 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
     assert trajectory.internships.get().host == host
 
     # ... and ends the trajectory with its reason.
-    page.click(f"a[href='/trajectories/{trajectory.pk}/end/']")
+    page.click(f"a[href='/trajecten/{trajectory.pk}/beeindigen/']")
     page.select_option("#id_end_reason", value=str(EndReason.objects.get(code="completed").pk))
     shot("trajectory-end-form")
     page.click("form.case-form button[type=submit]")
@@ -103,7 +103,7 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
 def test_a_form_error_is_shown_next_to_its_field_in_the_browser(page, login, cast):
     trajectory = factories.TrajectoryFactory(partner=cast["partner"], employee=cast["employee"])
     login(cast["staff"])
-    page.goto(f"/trajectories/{trajectory.pk}/internships/new/")
+    page.goto(f"/trajecten/{trajectory.pk}/stages/nieuw/")
     page.fill("#id_host", "bestaat-niet")
     page.fill("#id_sector", "zorg")
     page.click("form.case-form button[type=submit]")
@@ -115,10 +115,10 @@ def test_a_form_error_is_shown_next_to_its_field_in_the_browser(page, login, cas
 def test_partner_staff_cannot_open_another_partners_trajectory_by_url(page, login, cast):
     theirs = factories.TrajectoryFactory(partner=cast["other"])
     login(cast["staff"])
-    response = page.goto(f"/trajectories/{theirs.pk}/")
+    response = page.goto(f"/trajecten/{theirs.pk}/")
     assert response.status == 404
     assert theirs.employee.last_name not in page.content()
-    response = page.goto(f"/trajectories/{theirs.pk}/end/")
+    response = page.goto(f"/trajecten/{theirs.pk}/beeindigen/")
     assert response.status == 404
 
 
@@ -126,7 +126,7 @@ def test_administrator_filters_a_list_and_downloads_the_xlsx(page, login, shot, 
     kept = factories.TrajectoryFactory(partner=cast["partner"], start_date=datetime.date(2019, 4, 1))
     dropped = factories.TrajectoryFactory(partner=cast["other"], start_date=datetime.date(2020, 4, 1))
     login(cast["admin"])
-    page.goto("/trajectories/")
+    page.goto("/trajecten/")
     page.fill("#id_year", "2019")
     page.click("form.filter-form button[type=submit]")
     page.wait_for_url("**year=2019**")
@@ -146,7 +146,7 @@ def test_a_caseworker_pages_through_the_persons_with_next_and_back_with_previous
     for index in range(30):
         factories.EmployeeFactory(last_name=f"Persoon{index:02d}", first_name="An")
     login(cast["admin"])
-    page.goto("/persons/")
+    page.goto("/personen/")
     first = page.locator("main table tbody tr").all_inner_texts()
     page.click("a[rel=next]")
     page.wait_for_url("**after=**")
@@ -167,16 +167,16 @@ def test_a_new_administrator_links_an_app_with_the_code_another_administrator_is
 
     newcomer = _user(Role.ADMINISTRATOR, username="nieuwe-beheerder", first_name="Nora", is_staff=True)
     login(cast["admin"])
-    page.click("a[href$='/accounts/code/inschrijven/%d/']" % newcomer.pk)
+    page.click("a[href$='/gebruiker/code/inschrijven/%d/']" % newcomer.pk)
     page.click("main form button[type=submit]")
     code = page.inner_text("#otp-enrolment-code").strip()
 
     page.context.clear_cookies()
-    page.goto("/accounts/login/")
+    page.goto("/gebruiker/aanmelden/")
     page.fill("input[name=username]", newcomer.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/accounts/code/instellen/**")
+    page.wait_for_url("**/gebruiker/code/instellen/**")
     assert page.locator("#otp-secret").count() == 0
     page.fill("input[name=enrolment_code]", code)
     page.click("main form button[type=submit]")
