@@ -31,8 +31,8 @@ from import_bench import machine, peak_rss_mb  # noqa: E402
 
 
 def run(export_format: str, rows: int, trace: bool = False) -> dict:
-    from django_tables2 import RequestConfig
     from django.test import RequestFactory
+    from django_tables2 import RequestConfig
 
     from common import export
     from employees.views import EmployeeListView

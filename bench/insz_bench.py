@@ -57,9 +57,9 @@ def main():
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from import_bench import backend_cpu_seconds
 
     from demo.synthetic import generate
-    from import_bench import backend_cpu_seconds
 
     call_command("migrate", verbosity=0)
     started, cpu, db_cpu = time.perf_counter(), time.process_time(), backend_cpu_seconds(connection)

@@ -27,8 +27,8 @@ import re
 import secrets
 import shutil
 import signal
-import statistics
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -310,7 +310,7 @@ def measure(args, target: Target) -> Measured:
         lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
         lua.write(LUA.replace("{PATHS}", "{" + ", ".join(json.dumps(p) for p in paths) + "}").replace("{COOKIE}", cookie))
         lua.close()
-        started = datetime.datetime.now(datetime.timezone.utc)
+        started = datetime.datetime.now(datetime.UTC)
         run = subprocess.run(
             ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--timeout", "10s",
              "-s", lua.name, base + "/"],

@@ -25,8 +25,8 @@ BANDS = ["<25", "25-54", "55+"]
 LDE, CM = "lokale-diensteneconomie", "collectief-maatwerk"
 
 
-def _prov(a, l, ov, vb, wv):
-    return {A: a, L: l, OV: ov, VB: vb, WV: wv}
+def _prov(antwerpen, limburg, oost_vlaanderen, vlaams_brabant, west_vlaanderen):
+    return {A: antwerpen, L: limburg, OV: oost_vlaanderen, VB: vlaams_brabant, WV: west_vlaanderen}
 
 
 def _band(young, mid, old):

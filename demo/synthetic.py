@@ -58,10 +58,7 @@ END_REASONS = [
     ("employer", 0.03),
     ("other", 0.02),
 ]
-FIRST_NAMES = (
-    "Jan Piet Joris Korneel Lucas Noah Louis Arthur Liam Adam Mohamed Youssef Milan Wout Bram Stijn Kevin Tom "
-    "Emma Olivia Louise Mila Elena Nora Marie Julie Lotte Fatima Amira Sarah Ines Eva Lien Sofie An Katrien"
-).split()
+FIRST_NAMES = ["Jan", "Piet", "Joris", "Korneel", "Lucas", "Noah", "Louis", "Arthur", "Liam", "Adam", "Mohamed", "Youssef", "Milan", "Wout", "Bram", "Stijn", "Kevin", "Tom", "Emma", "Olivia", "Louise", "Mila", "Elena", "Nora", "Marie", "Julie", "Lotte", "Fatima", "Amira", "Sarah", "Ines", "Eva", "Lien", "Sofie", "An", "Katrien"]
 LAST_NAMES = (
     "Peeters Janssens Maes Jacobs Mertens Willems Claes Goossens Wouters De_Smet Dubois Lambert Dupont "
     "Martens Vermeulen Hermans Pauwels Aerts Van_den_Broeck Desmet Michiels Smets Bogaerts Claeys Coppens "

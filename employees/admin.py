@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.models import AccessEvent
 from casework.admin import INSZSearchAdminMixin
 from common.tables import EstimatedCountPaginator
 from employees.forms import EmployeeForm
-from audit.models import AccessEvent
 from employees.models import AnonymisationRun, Employee, Employment, Instrument
 
 

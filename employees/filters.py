@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.constants import AccessAction
+from audit.models import AccessEvent
 from common import age_bands
 from common.filters import CaseFilterSet, SearchFilter, year_filter
-from audit.constants import AccessAction
 from employees.constants import Gender
-from audit.models import AccessEvent
 from employees.models import Employee
 
 

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CheckedModelForm, DateInput, INSZFormField, style_form
-from partners.forms import OrganisationField
 from common.validators import normalise_insz, validate_insz
 from employees.models import Employee, Employment, Instrument
+from partners.forms import OrganisationField
 
 
 class EmployeeForm(CheckedModelForm):

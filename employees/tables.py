@@ -3,8 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from casework.tables import INSZColumn
 from audit.models import AccessEvent
+from casework.tables import INSZColumn
 from employees.models import Employee
 
 

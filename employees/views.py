@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS
+from audit.constants import AccessAction
+from audit.models import AccessEvent
 from casework.views import (
     CaseCreateView,
     CaseListView,
@@ -15,13 +17,11 @@ from casework.views import (
     RecordsPersonAccess,
     RoleRequiredMixin,
 )
-from audit.constants import AccessAction
 from employees.filters import AccessEventFilter, EmployeeFilter
 from employees.forms import (
     EmployeeForm,
     EmploymentForm,
 )
-from audit.models import AccessEvent
 from employees.models import Employee, Employment
 from employees.tables import AccessEventTable, EmployeeTable
 

@@ -6,9 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
-
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from audit.models import AccessEvent
 from employees.models import AnonymisationRun, Employee, Employment

@@ -17,10 +17,10 @@ population).
 import dataclasses
 import datetime
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from typing import Callable
 
 from django.db.models import Case, CharField, Count, Exists, IntegerField, Max, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear

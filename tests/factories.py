@@ -168,8 +168,8 @@ def partner_case(partner, staff):
     """One partner's records, as the access walks use them: a guided person with a job, a trajectory, an
     internship, an evaluation, a started and a waiting referral, a look-up by INSZ, a grant and a refused
     import run."""
-    from audit.services import record_access
     from audit.constants import AccessAction
+    from audit.services import record_access
     from evaluations.models import Referral
     from imports.models import ImportRun
 

@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import record_access
 from audit.models import AccessEvent
+from audit.services import record_access
 from employees.models import AnonymisationRun
 from tests import factories
 

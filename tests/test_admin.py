@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from common.models import RegisteredModel
-from evaluations.models import Referral
 from audit.models import AccessEvent
+from common.models import RegisteredModel
 from employees.models import AnonymisationRun
+from evaluations.models import Referral
 from imports.models import ImportRun
 from tests import factories
 from tests.url_walk import project_app_labels

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from common.identifiers import make_insz
 from audit.models import AccessEvent
+from common.identifiers import make_insz
 from employees.models import Employment
-from people.services import CurrentState, employee_current_state
 from evaluations.constants import ADVICE_NOT_READY, ReferralStatus
 from evaluations.models import Evaluation, Referral
+from people.services import CurrentState, employee_current_state
 from tests import factories
 from trajectories.models import EndReason, Trajectory
 from trajectories.services import trajectory_start

@@ -15,13 +15,13 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 
+from audit.models import AccessEvent
 from common.history import recorded_bulk_write
 from common.identifiers import make_insz
 from employees.models import Employee, Instrument
 from evaluations.models import Referral
-from partners.models import Organisation
-from audit.models import AccessEvent
 from imports.models import ImportRun
+from partners.models import Organisation
 from reports.models import SavedReport
 from tests import factories
 from tests.url_walk import project_app_labels

@@ -32,12 +32,11 @@ D1, D2 = answer.Q2_Q3_DATE, answer.Q1_DATE
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for this module, and rolled back after it."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            counts = load_demo()
-            tables = {D1: compute_tables(D1), D2: compute_tables(D2)}
-            yield counts, tables
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        counts = load_demo()
+        tables = {D1: compute_tables(D1), D2: compute_tables(D2)}
+        yield counts, tables
+        transaction.set_rollback(True)
 
 
 def _differences(table, tables):

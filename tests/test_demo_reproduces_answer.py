@@ -24,11 +24,10 @@ TABLES = reference_tables()
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo loaded once for this module, and rolled back after it."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            load_demo()
-            yield
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 def export(table_id, day, known_at=None):

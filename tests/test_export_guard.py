@@ -116,7 +116,7 @@ def test_the_import_format_csv_guards_a_name_and_reads_it_back_unchanged():
     content = to_csv(headers, rows)
 
     written = list(csv.reader(io.StringIO(content.decode("utf-8"))))
-    assert ["'" + HYPERLINK] == [cell for row in written for cell in row if HYPERLINK in cell]
+    assert [cell for row in written for cell in row if HYPERLINK in cell] == ["'" + HYPERLINK]
 
     organisation.name = "renamed"
     organisation.save()

@@ -12,8 +12,8 @@ from imports.exports import export_table, to_csv, to_xlsx
 from imports.kinds import IMPORT_ORDER
 from imports.services import import_file
 from partners.models import Grant, Organisation
-from trajectories.models import EndReason, Internship, Trajectory
 from tests import factories
+from trajectories.models import EndReason, Internship, Trajectory
 
 D = datetime.date
 

@@ -1,5 +1,6 @@
 """The import pages per role: upload, preview with errors, confirm, error report download."""
 
+import datetime
 import io
 
 import openpyxl
@@ -12,8 +13,6 @@ from employees.models import Employee
 from imports.models import ImportRun
 from tests import factories
 from tests.conftest import security_queries
-
-import datetime
 
 INSZ = make_insz(datetime.date(1980, 5, 17), 21)
 GOOD = f"insz,first_name,last_name\n{INSZ},An,Peeters\n".encode()

@@ -16,8 +16,8 @@ from evaluations.models import Evaluation
 from imports.models import ImportRun
 from imports.services import import_file
 from partners.models import Call, Grant, Organisation
-from trajectories.models import Internship, Trajectory
 from tests import factories
+from trajectories.models import Internship, Trajectory
 
 D = datetime.date
 INSZ_A = make_insz(D(1980, 5, 17), 11)

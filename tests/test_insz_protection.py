@@ -20,13 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import insz_for_list, mask_insz, sees_full_insz
+from audit.models import AccessEvent
 from common.crypto import decrypt_bytes, decrypt_insz, insz_digest
 from common.identifiers import make_insz
 from common.logging import RedactINSZFilter
-from audit.models import AccessEvent
 from employees.models import Employee
-from people.services import person_lookup
 from imports.services import preview_run
+from people.services import person_lookup
 from tests import factories
 
 NUMBER = make_insz(datetime.date(1985, 7, 30), 33)  # 85073003328

@@ -98,4 +98,4 @@ def test_the_menu_marks_only_the_current_section(client, partner_staff):
     client.force_login(partner_staff)
     body = client.get(reverse("evaluations:referral_list")).content.decode()
     assert body.count('aria-current="page"') == 1
-    assert re.search(r'href="%s" aria-current="page"' % reverse("evaluations:referral_list"), body)
+    assert re.search(r'href="{}" aria-current="page"'.format(reverse("evaluations:referral_list")), body)

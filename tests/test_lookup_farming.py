@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from common.identifiers import make_insz
 from audit.models import AccessEvent
+from common.identifiers import make_insz
 from employees.models import Employee
 from evaluations.models import Referral
 from tests import factories

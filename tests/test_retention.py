@@ -10,15 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from audit.models import AccessEvent
+from audit.services import record_access
 from common.crypto import insz_digest
 from demo.checks import compute_tables, reference_tables
 from demo.data import load_demo
-from audit.services import record_access
-from audit.models import AccessEvent
 from employees.models import AnonymisationRun, Employee
 from employees.querysets import ANONYMISED_NAME
-from people.retention import persons_anonymise, retention_due
 from evaluations.models import Evaluation, Referral
+from people.retention import persons_anonymise, retention_due
 from reports.models import SavedReport
 from reports.services import run_report
 from tests import factories

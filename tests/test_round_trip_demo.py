@@ -26,9 +26,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import User
+from audit.models import AccessEvent
 from demo.checks import reference_tables
 from demo.data import load_demo
-from audit.models import AccessEvent
 from employees.models import Employee, Employment
 from evaluations.models import Evaluation, Referral
 from imports.kinds import IMPORT_ORDER
@@ -132,25 +132,24 @@ def empty_case_tables():
 def round_trip(django_db_setup, django_db_blocker, tmp_path_factory):
     """The figures before and after the round trip, computed once for this module, and rolled back after it."""
     folder = tmp_path_factory.mktemp("round_trip")
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            load_demo()
-            counts = {model.__name__: model.objects.count() for model in (*CASE_MODELS, Organisation)}
-            before = all_figures()
-            files = {}
-            for kind in IMPORT_ORDER:
-                path = folder / f"{kind}.{'xlsx' if kind in XLSX_KINDS else 'csv'}"
-                call_command("export_records", kind, "--output", str(path), stderr=StringIO())
-                files[kind] = path
-            empty_case_tables()
-            emptied = sum(model.objects.count() for model in (*CASE_MODELS, Organisation))
-            for kind in IMPORT_ORDER:
-                call_command("import_records", kind, str(files[kind]), stdout=StringIO())
-            after = all_figures()
-            restored = {model.__name__: model.objects.count() for model in (*CASE_MODELS, Organisation)}
-            yield {"before": before, "after": after, "counts": counts, "emptied": emptied, "restored": restored,
-                   "files": files}
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        counts = {model.__name__: model.objects.count() for model in (*CASE_MODELS, Organisation)}
+        before = all_figures()
+        files = {}
+        for kind in IMPORT_ORDER:
+            path = folder / f"{kind}.{'xlsx' if kind in XLSX_KINDS else 'csv'}"
+            call_command("export_records", kind, "--output", str(path), stderr=StringIO())
+            files[kind] = path
+        empty_case_tables()
+        emptied = sum(model.objects.count() for model in (*CASE_MODELS, Organisation))
+        for kind in IMPORT_ORDER:
+            call_command("import_records", kind, str(files[kind]), stdout=StringIO())
+        after = all_figures()
+        restored = {model.__name__: model.objects.count() for model in (*CASE_MODELS, Organisation)}
+        yield {"before": before, "after": after, "counts": counts, "emptied": emptied, "restored": restored,
+               "files": files}
+        transaction.set_rollback(True)
 
 
 def test_the_database_was_really_emptied_and_refilled(round_trip, db):

@@ -167,7 +167,7 @@ def test_a_new_administrator_links_an_app_with_the_code_another_administrator_is
 
     newcomer = _user(Role.ADMINISTRATOR, username="nieuwe-beheerder", first_name="Nora", is_staff=True)
     login(cast["admin"])
-    page.click("a[href$='/gebruiker/code/inschrijven/%d/']" % newcomer.pk)
+    page.click(f"a[href$='/gebruiker/code/inschrijven/{newcomer.pk}/']")
     page.click("main form button[type=submit]")
     code = page.inner_text("#otp-enrolment-code").strip()
 

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from people.retention import persons_anonymise
 from imports.services import purge_kept_files
+from people.retention import persons_anonymise
 
 
 class Command(BaseCommand):

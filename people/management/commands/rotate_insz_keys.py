@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from common.crypto import _current_fernet, decrypt_insz, insz_digest
 from audit.models import AccessEvent
+from common.crypto import _current_fernet, decrypt_insz, insz_digest
 from common.history import bulk_update_with_history, is_tracked
 from employees.models import Employee
 from imports.models import ImportRun
