@@ -13,9 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["organisation"]
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
     autocomplete_fields = ["organisation"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Doorstroom"), {"fields": ["organisation", "office"]}),
-    )
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Doorstroom"), {"fields": ["organisation", "office"]}),)
 
 
 # The admin is the administrators' screen: name it after the application, in their language.

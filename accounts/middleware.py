@@ -29,7 +29,6 @@ class AdministratorSecondFactorMiddleware:
         if user.is_authenticated and needs_second_factor(user) and not user.is_verified():
             exempt = [reverse(name) for name in EXEMPT_URL_NAMES]
             if request.path not in exempt and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
-
                 has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

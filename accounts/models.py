@@ -37,9 +37,7 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         if self.organisation_id and not self.organisation.is_partner:
-            raise ValidationError(
-                {"organisation": _("Only a partner organisation can be linked to a user.")}
-            )
+            raise ValidationError({"organisation": _("Only a partner organisation can be linked to a user.")})
 
     @property
     def role(self) -> str | None:
@@ -65,10 +63,18 @@ class OTPEnrolmentCode(models.Model):
     """
 
     user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="otp_enrolment_codes",
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="otp_enrolment_codes",
     )
     issued_by = models.ForeignKey(
-        User, verbose_name=_("issued by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        User,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Empty when the code was issued on the command line."),
     )
     code_hash = models.CharField(_("code (HMAC-SHA256)"), max_length=64)

@@ -63,7 +63,9 @@ def describe_device(user) -> str:
 
     device = confirmed_device(user)
     return _("Authenticator key of %(username)s: %(secret)s (link: %(url)s)") % {
-        "username": user.username, "secret": base32_secret(device), "url": device.config_url,
+        "username": user.username,
+        "secret": base32_secret(device),
+        "url": device.config_url,
     }
 
 
@@ -93,7 +95,10 @@ def enrolment_code_hash(clear: str) -> str:
 def _active_codes(user):
 
     return OTPEnrolmentCode.objects.filter(
-        user=user, used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now(),
+        user=user,
+        used_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=timezone.now(),
     )
 
 
@@ -105,12 +110,18 @@ def issue_enrolment_code(user, issued_by=None) -> str:
     with transaction.atomic():
         _active_codes(user).update(withdrawn_at=now)
         OTPEnrolmentCode.objects.create(
-            user=user, issued_by=issued_by, code_hash=enrolment_code_hash(clear),
-            issued_at=now, expires_at=now + timedelta(hours=ENROLMENT_VALID_HOURS),
+            user=user,
+            issued_by=issued_by,
+            code_hash=enrolment_code_hash(clear),
+            issued_at=now,
+            expires_at=now + timedelta(hours=ENROLMENT_VALID_HOURS),
         )
-    logger.warning("Authenticator enrolment code issued for user %s by %s", user.pk,
-                   issued_by.pk if issued_by is not None else "the command line")
-    return "-".join(clear[i:i + 4] for i in range(0, ENROLMENT_LENGTH, 4))
+    logger.warning(
+        "Authenticator enrolment code issued for user %s by %s",
+        user.pk,
+        issued_by.pk if issued_by is not None else "the command line",
+    )
+    return "-".join(clear[i : i + 4] for i in range(0, ENROLMENT_LENGTH, 4))
 
 
 def accept_enrolment_code(user, typed: str):

@@ -7,7 +7,11 @@ from accounts.forms import LoginForm
 app_name = "accounts"
 
 urlpatterns = [
-    path("aanmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
+    path(
+        "aanmelden/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("code/", views.otp_verify, name="otp_verify"),
     path("code/instellen/", views.otp_setup, name="otp_setup"),

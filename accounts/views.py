@@ -109,7 +109,12 @@ def otp_setup(request):
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("code", _("This code is not correct or has expired. Enter the code your app shows now."))
-    context = {"form": form, "next": _next_url(request), "secret": base32_secret(device), "otpauth_url": device.config_url}
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "secret": base32_secret(device),
+        "otpauth_url": device.config_url,
+    }
     response = render(request, "accounts/otp_setup.html", context)
     add_never_cache_headers(response)  # the key is on this page
     return response
@@ -123,10 +128,14 @@ def _enrolment_code_step(request):
             device = new_pending_device(request.user)
             request.session[ENROLMENT_SESSION_KEY] = {"code": code.pk, "device": device.pk}
             return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': _next_url(request)})}")
-        form.add_error("enrolment_code", _(
-            "This enrolment code is not correct, has expired or has been used. After %(count)s wrong tries "
-            "your codes stop working: then ask another administrator for a new one."
-        ) % {"count": ENROLMENT_MAX_FAILURES})
+        form.add_error(
+            "enrolment_code",
+            _(
+                "This enrolment code is not correct, has expired or has been used. After %(count)s wrong tries "
+                "your codes stop working: then ask another administrator for a new one."
+            )
+            % {"count": ENROLMENT_MAX_FAILURES},
+        )
     return render(request, "accounts/otp_enrolment_code.html", {"form": form, "next": _next_url(request)})
 
 
@@ -135,8 +144,12 @@ def otp_enrolment_issue(request, pk):
     """An administrator issues a single-use enrolment code for another administrator; shown once."""
     target = get_object_or_404(otp_enrolment_targets(request.user), pk=pk)
     form = IssueEnrolmentCodeForm(request.POST if request.method == "POST" else None)
-    context = {"form": form, "target": target, "has_device": confirmed_device(target) is not None,
-               "valid_hours": ENROLMENT_VALID_HOURS}
+    context = {
+        "form": form,
+        "target": target,
+        "has_device": confirmed_device(target) is not None,
+        "valid_hours": ENROLMENT_VALID_HOURS,
+    }
     if request.method == "POST" and form.is_valid():
         context["code"] = issue_enrolment_code(target, issued_by=request.user)
     response = render(request, "accounts/otp_enrolment_issue.html", context)
@@ -156,4 +169,3 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
-

@@ -20,7 +20,6 @@ class AccessEventQuerySet(ScopedQuerySet, INSZQuerySet):
     scope = Scope()
 
 
-
 class AccessEvent(INSZMixin, models.Model):
     """One opening of a person's page, one list export or one look-up by INSZ: who, what, when.
 

@@ -61,17 +61,29 @@ def run(export_format: str, rows: int, trace: bool = False) -> dict:
     if trace:
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    return {"format": export_format, "rows": rows, "seconds": seconds, "peak_mb": peak / 2**20 if peak is not None else None,
-            "rss_mb": peak_rss_mb(), "size_mb": size / 2**20}
+    return {
+        "format": export_format,
+        "rows": rows,
+        "seconds": seconds,
+        "peak_mb": peak / 2**20 if peak is not None else None,
+        "rss_mb": peak_rss_mb(),
+        "size_mb": size / 2**20,
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also measure the peak of Python allocations (slows the run down several times)")
-    parser.add_argument("--doc", action="store_true",
-                        help="also write the table to docs/benchmarks.md, section 'List export', one subsection per database")
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also measure the peak of Python allocations (slows the run down several times)",
+    )
+    parser.add_argument(
+        "--doc",
+        action="store_true",
+        help="also write the table to docs/benchmarks.md, section 'List export', one subsection per database",
+    )
     args = parser.parse_args()
     import datetime
     import subprocess
@@ -84,21 +96,27 @@ def main():
     database = connection.settings_dict["NAME"]
     described = machine()
     load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    lines = ["| format | rows | seconds (wall) | peak Python allocations (tracemalloc) | peak RSS of the process so far | file |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| format | rows | seconds (wall) | peak Python allocations (tracemalloc) | peak RSS of the process so far | file |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     print(f"Machine: {described}; load average {load_before}; database {connection.vendor} {database}")
     print("\n".join(lines))
     for export_format in ("xlsx", "csv"):
         for rows in args.rows:
             r = run(export_format, rows, args.tracemalloc)
             traced = f"{r['peak_mb']:.1f} MB" if r["peak_mb"] is not None else "not measured"
-            lines.append(f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {traced} | "
-                         f"{r['rss_mb']:.0f} MB | {r['size_mb']:.2f} MB |")
+            lines.append(
+                f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {traced} | "
+                f"{r['rss_mb']:.0f} MB | {r['size_mb']:.2f} MB |"
+            )
             print(lines[-1], flush=True)
     if args.doc:
         from run import write_subsection
 
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip()
         load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
         from employees.models import Employee
 
@@ -106,17 +124,19 @@ def main():
         write_subsection(
             "List export",
             f"Measured by `make bench` on {database}",
-            "\n".join([
-                f"### Measured by `make bench` on {database}",
-                "",
-                f"`bench/export_bench.py --doc` on {datetime.date.today().isoformat()} (commit {commit}), database "
-                f"{database} ({persons:,} persons), the person list as an administrator sees it. Machine: "
-                f"{described['nproc']} processors ({described['cpu']}), {described['memory']} memory, "
-                f"{described['os']}; Python {described['python']}. Load average (1/5/15 min) before: {load_before}; "
-                f"after: {load_after}.",
-                "",
-                *lines,
-            ]),
+            "\n".join(
+                [
+                    f"### Measured by `make bench` on {database}",
+                    "",
+                    f"`bench/export_bench.py --doc` on {datetime.date.today().isoformat()} (commit {commit}), database "
+                    f"{database} ({persons:,} persons), the person list as an administrator sees it. Machine: "
+                    f"{described['nproc']} processors ({described['cpu']}), {described['memory']} memory, "
+                    f"{described['os']}; Python {described['python']}. Load average (1/5/15 min) before: {load_before}; "
+                    f"after: {load_after}.",
+                    "",
+                    *lines,
+                ]
+            ),
         )
         print(f"written to {ROOT / 'docs' / 'benchmarks.md'}")
 

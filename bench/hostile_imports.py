@@ -107,7 +107,9 @@ def xlsx_bytes(rows: list[list], *, level: int = 6) -> bytes:
                 cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
         sheet.append(f'<row r="{number}">{"".join(cells)}</row>')
     sheet.append("</sheetData></worksheet>")
-    shared = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">']
+    shared = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+    ]
     shared.extend(f"<si><t>{_escape(text)}</t></si>" for text in strings)
     shared.append("</sst>")
     buffer = io.BytesIO()
@@ -318,7 +320,7 @@ def write_report(results, valid, path: Path) -> str:
     if marker in text:
         before, _sep, rest = text.partition(marker)
         following = rest.find("\n## ")
-        text = before + section + (rest[following + 1:] if following != -1 else "")
+        text = before + section + (rest[following + 1 :] if following != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)

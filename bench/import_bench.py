@@ -84,8 +84,10 @@ def generate(rows: int):
     kbos = [make_kbo(5_000_000 + n) for n in range(employers)]
     organisations = csv_bytes(
         ["kbo_number", "name", "kind", "postcode"],
-        ([kbo, f"Werkgever {n}", "se_employer" if n % 2 else "regular_employer", str(1000 + (n * 17) % 9000)]
-         for n, kbo in enumerate(kbos)),
+        (
+            [kbo, f"Werkgever {n}", "se_employer" if n % 2 else "regular_employer", str(1000 + (n * 17) % 9000)]
+            for n, kbo in enumerate(kbos)
+        ),
     )
     persons = rows // 2
     inszs = []
@@ -169,7 +171,7 @@ def write_report(figures: dict, path: Path) -> str:
     section = f"""## Import
 
 `bench/import_bench.py` ({datetime.date.today().isoformat()}): an employments file of
-{figures['rows']:,} rows ({figures['file_mb']:.1f} MB CSV: {figures['rows'] // 2:,} persons with a
+{figures["rows"]:,} rows ({figures["file_mb"]:.1f} MB CSV: {figures["rows"] // 2:,} persons with a
 social-economy spell and a regular job each, 500 employers), imported with
 `imports.services.import_file` into an empty database that already holds the
 organisations and persons. All rows are checked with the models' own rules,
@@ -177,29 +179,29 @@ then written with bulk inserts that also write a history row per record.
 
 | step | rows | seconds (wall) | rows per second (wall) | CPU s, Python | CPU s, PostgreSQL backend | rows per CPU second (both) |
 |---|---:|---:|---:|---:|---:|---:|
-| organisations (setup) | {figures['organisations_rows']:,} | {figures['organisations_seconds']:.1f} | {figures['organisations_rows'] / figures['organisations_seconds']:,.0f} | | | |
-| employees (setup) | {figures['employees_rows']:,} | {figures['employees_seconds']:.1f} | {figures['employees_rows'] / figures['employees_seconds']:,.0f} | | | |
-| **employments, first import (all new)** | {figures['rows']:,} | **{figures['first_seconds']:.1f}** | **{figures['rows'] / figures['first_seconds']:,.0f}** | {figures['first_cpu_seconds']:.1f} | {_num(figures['first_db_cpu_seconds'])} | {_rate(figures['rows'], figures['first_cpu_seconds'], figures['first_db_cpu_seconds'])} |
-| employments, same file again (all unchanged) | {figures['rows']:,} | {figures['second_seconds']:.1f} | {figures['rows'] / figures['second_seconds']:,.0f} | {figures['second_cpu_seconds']:.1f} | {_num(figures['second_db_cpu_seconds'])} | {_rate(figures['rows'], figures['second_cpu_seconds'], figures['second_db_cpu_seconds'])} |
+| organisations (setup) | {figures["organisations_rows"]:,} | {figures["organisations_seconds"]:.1f} | {figures["organisations_rows"] / figures["organisations_seconds"]:,.0f} | | | |
+| employees (setup) | {figures["employees_rows"]:,} | {figures["employees_seconds"]:.1f} | {figures["employees_rows"] / figures["employees_seconds"]:,.0f} | | | |
+| **employments, first import (all new)** | {figures["rows"]:,} | **{figures["first_seconds"]:.1f}** | **{figures["rows"] / figures["first_seconds"]:,.0f}** | {figures["first_cpu_seconds"]:.1f} | {_num(figures["first_db_cpu_seconds"])} | {_rate(figures["rows"], figures["first_cpu_seconds"], figures["first_db_cpu_seconds"])} |
+| employments, same file again (all unchanged) | {figures["rows"]:,} | {figures["second_seconds"]:.1f} | {figures["rows"] / figures["second_seconds"]:,.0f} | {figures["second_cpu_seconds"]:.1f} | {_num(figures["second_db_cpu_seconds"])} | {_rate(figures["rows"], figures["second_cpu_seconds"], figures["second_db_cpu_seconds"])} |
 
 The work itself is the CPU time of the two processes (the import runs one
 statement at a time, so they do not overlap): on this machine without other
 load the import takes about that long. The wall-clock time is what it took
 while the machine was shared (see below).
 
-Peak memory of the process (maximum resident set size): {figures['peak_rss_mb']:.0f} MB
-({figures['rss_before_mb']:.0f} MB before the employments import).
+Peak memory of the process (maximum resident set size): {figures["peak_rss_mb"]:.0f} MB
+({figures["rss_before_mb"]:.0f} MB before the employments import).
 
-Machine: {info['nproc']} processors ({info['cpu']}), {info['memory']} memory, {info['os']};
-Python {info['python']}; {figures['database'].split(' on ')[0]}.
-The machine was shared with other work while measuring (load average {figures['load']} on
-{info['nproc']} processors at the end of the run), so the wall-clock figures are an upper bound.
+Machine: {info["nproc"]} processors ({info["cpu"]}), {info["memory"]} memory, {info["os"]};
+Python {info["python"]}; {figures["database"].split(" on ")[0]}.
+The machine was shared with other work while measuring (load average {figures["load"]} on
+{info["nproc"]} processors at the end of the run), so the wall-clock figures are an upper bound.
 """
     text = path.read_text() if path.exists() else "# Benchmarks\n\n"
     if "## Import\n" in text:
         before, _sep, rest = text.partition("## Import\n")
         following = rest.find("\n## ")
-        text = before + section + (rest[following + 1:] if following != -1 else "")
+        text = before + section + (rest[following + 1 :] if following != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)

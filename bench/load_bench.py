@@ -194,8 +194,12 @@ def sign_in(base: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": "/"})
-    request = urllib.request.Request(f"{base}/accounts/login/", data=data.encode(), headers={"Referer": f"{base}/accounts/login/"})
+    data = urllib.parse.urlencode(
+        {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": "/"}
+    )
+    request = urllib.request.Request(
+        f"{base}/accounts/login/", data=data.encode(), headers={"Referer": f"{base}/accounts/login/"}
+    )
     opener.open(request, timeout=30).read()
     session = [c for c in jar if c.name == "sessionid"]
     if not session:
@@ -296,10 +300,27 @@ def measure(args, target: Target) -> Measured:
     log = tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log", delete=False)
     access = tempfile.NamedTemporaryFile("w+", prefix="gunicorn-access-", suffix=".log", delete=False)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{target.port}",
-         "--workers", str(args.workers), "--timeout", "60", "--error-logfile", "-",
-         "--access-logfile", access.name, "--access-logformat", "ACCESS %(U)s %(s)s %(D)s"],
-        cwd=ROOT, env=target.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"{HOST}:{target.port}",
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            "60",
+            "--error-logfile",
+            "-",
+            "--access-logfile",
+            access.name,
+            "--access-logformat",
+            "ACCESS %(U)s %(s)s %(D)s",
+        ],
+        cwd=ROOT,
+        env=target.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base, paths = target.base, target.paths
     try:
@@ -308,13 +329,29 @@ def measure(args, target: Target) -> Measured:
         first = check_pages(base, cookie, paths)
         access_offset = Path(access.name).stat().st_size
         lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        lua.write(LUA.replace("{PATHS}", "{" + ", ".join(json.dumps(p) for p in paths) + "}").replace("{COOKIE}", cookie))
+        lua.write(
+            LUA.replace("{PATHS}", "{" + ", ".join(json.dumps(p) for p in paths) + "}").replace("{COOKIE}", cookie)
+        )
         lua.close()
         started = datetime.datetime.now(datetime.UTC)
         run = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--timeout", "10s",
-             "-s", lua.name, base + "/"],
-            capture_output=True, text=True, timeout=args.seconds + 60,
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(args.connections),
+                "-d",
+                f"{args.seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                lua.name,
+                base + "/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=args.seconds + 60,
         )
         load_after = load()
     finally:
@@ -335,15 +372,21 @@ def served_table(measured: Measured, paths: list[str]) -> tuple[str, float]:
     """Rows of time inside a worker per kind of page during the load, and the mean over all requests."""
     # gunicorn's %(D)s: from reading the request to the response, without the wait for a free worker.
     served: dict[str, list[float]] = {}
-    for line in measured.access.read_text()[measured.access_offset:].splitlines():
+    for line in measured.access.read_text()[measured.access_offset :].splitlines():
         parts = line.split()
         if len(parts) == 4 and parts[0] == "ACCESS":
             served.setdefault(parts[1], []).append(int(parts[3]) / 1000)
-    kinds = {"home": ["/"], "persons list": ["/personen/"], "evaluations list": ["/evaluaties/"],
-             "organisations list": ["/register/organisaties/"], "person page": [p for p in paths if p.startswith("/personen/") and p != "/personen/"]}
+    kinds = {
+        "home": ["/"],
+        "persons list": ["/personen/"],
+        "evaluations list": ["/evaluaties/"],
+        "organisations list": ["/register/organisaties/"],
+        "person page": [p for p in paths if p.startswith("/personen/") and p != "/personen/"],
+    }
     served_rows = "\n".join(
         f"| {kind} | {len(v)} | {statistics.median(v):.0f} | {pct(v, 0.95):.0f} |"
-        for kind, ps in kinds.items() if (v := [t for p in ps for t in served.get(p, [])])
+        for kind, ps in kinds.items()
+        if (v := [t for p in ps for t in served.get(p, [])])
     )
     all_served = [t for v in served.values() for t in v]
     mean_served = sum(all_served) / len(all_served) if all_served else 0
@@ -363,7 +406,9 @@ def report(args, target: Target, measured: Measured) -> tuple[str, bool]:
     met = p95_ms < 500 and errors == 0 and figures["not_2xx"] == 0
     server_errors = [line for line in measured.log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
     served_rows, mean_served = served_table(measured, paths)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     rows = "\n".join(f"| `{p}` | {s} | {ms} |" for p, (s, ms, _) in measured.first.items())
     text = f"""{section}
 

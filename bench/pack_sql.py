@@ -24,9 +24,7 @@ CENT = Decimal("0.01")
 YEAR = "COALESCE(EXTRACT(YEAR FROM {0})::int::text, 'onbekend')"
 LABEL = "COALESCE(NULLIF({0}, ''), 'onbekend')"
 PROVINCE = (
-    "CASE {0} "
-    + " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in Province.choices)
-    + " ELSE 'onbekend' END"
+    "CASE {0} " + " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in Province.choices) + " ELSE 'onbekend' END"
 )
 ESF2014 = "CASE WHEN {0} >= 55 THEN '55+' WHEN {0} >= 25 THEN '25-54' WHEN {0} >= 0 THEN '<25' ELSE 'onbekend' END"
 ESFPLUS = (
@@ -35,7 +33,8 @@ ESFPLUS = (
 )
 # The age band of an evaluation: its stored age; an undated evaluation, the age on D.
 EVAL_AGE = (
-    "CASE WHEN e.age_years IS NOT NULL THEN " + ESF2014.format("e.age_years")
+    "CASE WHEN e.age_years IS NOT NULL THEN "
+    + ESF2014.format("e.age_years")
     + " WHEN e.evaluation_date IS NULL AND p.birth_date IS NOT NULL THEN "
     + "CASE WHEN p.birth_date <= (%(d)s::date - interval '55 years')::date THEN '55+' "
     "WHEN p.birth_date <= (%(d)s::date - interval '25 years')::date THEN '25-54' "
@@ -134,7 +133,9 @@ SQL = {
     "q2c_ended": _unpivot(
         [("ended", "count(*)"), ("ended_without_internship", f"count(*) FILTER (WHERE {NO_INTERNSHIP})")], ENDED_432
     ),
-    "q2c_stopped_without_internship_by_year": _by(YEAR.format("t.end_date"), "", ENDED_432, where=f" AND {NO_INTERNSHIP}"),
+    "q2c_stopped_without_internship_by_year": _by(
+        YEAR.format("t.end_date"), "", ENDED_432, where=f" AND {NO_INTERNSHIP}"
+    ),
     "q2c_stopped_without_internship_by_province": _by(
         PROVINCE.format("o.province"), ORG.format("t.se_employer_id"), ENDED_432, where=f" AND {NO_INTERNSHIP}"
     ),
@@ -174,7 +175,9 @@ SQL = {
         f"{PROVINCE.format('o.province')}|{YEAR.format('e.evaluation_date')}", ORG.format("e.employer_id"), EVALUATIONS
     ),
     "q3_evaluations_by_age_year": _by(
-        f"{EVAL_AGE}|{YEAR.format('e.evaluation_date')}", "JOIN employees_employee p ON p.id = e.employee_id", EVALUATIONS
+        f"{EVAL_AGE}|{YEAR.format('e.evaluation_date')}",
+        "JOIN employees_employee p ON p.id = e.employee_id",
+        EVALUATIONS,
     ),
     # --- q4: lasting work ------------------------------------------------------------------
     # The move: each person's first regular-economy spell started in the period, on or before D,
@@ -186,7 +189,9 @@ SQL = {
     "q2e_money_by_partner_year": None,
     # --- ESF participants --------------------------------------------------------------------
     "esf_participants_by_gender_year": _by(
-        f"{LABEL.format('p.gender')}|{YEAR.format('t.start_date')}", "JOIN employees_employee p ON p.id = t.employee_id", T432
+        f"{LABEL.format('p.gender')}|{YEAR.format('t.start_date')}",
+        "JOIN employees_employee p ON p.id = t.employee_id",
+        T432,
     ),
     "esf_participants_by_age_year": _by(f"{ESF2014.format('t.age_years')}|{YEAR.format('t.start_date')}", "", T432),
     "esfplus_participants_by_age_year": _by(f"{ESFPLUS.format('t.age_years')}|{YEAR.format('t.start_date')}", "", T432),
@@ -255,10 +260,16 @@ SQL["q4_regular_work_after_exit_by_year"] = _unpivot(
         ("ended", "count(*)"),
         ("observed_q2", "count(*) FILTER (WHERE t.observed_q2)"),
         ("regular_work_q2", "count(*) FILTER (WHERE t.work_q2)"),
-        ("share_q2", "round(count(*) FILTER (WHERE t.work_q2)::numeric / nullif(count(*) FILTER (WHERE t.observed_q2), 0), 2)"),
+        (
+            "share_q2",
+            "round(count(*) FILTER (WHERE t.work_q2)::numeric / nullif(count(*) FILTER (WHERE t.observed_q2), 0), 2)",
+        ),
         ("observed_q4", "count(*) FILTER (WHERE t.observed_q4)"),
         ("regular_work_q4", "count(*) FILTER (WHERE t.work_q4)"),
-        ("share_q4", "round(count(*) FILTER (WHERE t.work_q4)::numeric / nullif(count(*) FILTER (WHERE t.observed_q4), 0), 2)"),
+        (
+            "share_q4",
+            "round(count(*) FILTER (WHERE t.work_q4)::numeric / nullif(count(*) FILTER (WHERE t.observed_q4), 0), 2)",
+        ),
     ],
     EXITS,
     labels=f"{YEAR.format('t.end_date')} AS year",
@@ -275,7 +286,9 @@ SQL["q2e_money_by_partner_year"] = (
     "t AS (SELECT " + LABEL.format("o.name") + " AS partner, " + YEAR.format("t.start_date") + " AS year, "
     "sum(c.standard_cost) AS earned, count(*) AS trajectories, "
     "count(DISTINCT t.employee_id) FILTER (WHERE EXISTS (SELECT 1 FROM employees_employment s "
-    "WHERE s.employee_id = t.employee_id AND s.instrument_id IS NULL AND " + COVERING_D + ")) AS persons_at_work "
+    "WHERE s.employee_id = t.employee_id AND s.instrument_id IS NULL AND "
+    + COVERING_D
+    + ")) AS persons_at_work "
     + T432.replace(" WHERE ", " JOIN partners_organisation o ON o.id = t.partner_id WHERE ", 1)
     + " GROUP BY 1, 2) "
     "SELECT partner, figure, year, n FROM g CROSS JOIN LATERAL (VALUES ('total', total), ('esf', esf), "
@@ -286,6 +299,7 @@ SQL["q2e_money_by_partner_year"] = (
     "('cost_per_trajectory', round(g.spent / nullif(t.trajectories, 0), 2)), "
     "('cost_per_person_at_work', round(g.spent / nullif(t.persons_at_work, 0), 2))) v(figure, n)"
 )
+
 
 def sql_cells(rows) -> dict:
     """The SQL's rows as {labels in the report's dimension order: value}, empty cells left out."""
@@ -360,8 +374,11 @@ ADMIN_BUILT = {
     ),
     "admin_at_work_by_status_province": (
         {"measure": "at_work", "population": "", "row_dimensions": ["status"], "column_dimension": "province"},
-        "SELECT 'trajectories', " + PROVINCE.format("o.province") + ", count(*) FROM trajectories_trajectory t "
-        + ORG.format("t.se_employer_id") + " WHERE t.start_date BETWEEN %(p)s AND %(d)s GROUP BY 2 UNION ALL "
+        "SELECT 'trajectories', "
+        + PROVINCE.format("o.province")
+        + ", count(*) FROM trajectories_trajectory t "
+        + ORG.format("t.se_employer_id")
+        + " WHERE t.start_date BETWEEN %(p)s AND %(d)s GROUP BY 2 UNION ALL "
         + _unpivot(
             [
                 ("persons", "count(*)"),

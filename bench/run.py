@@ -233,8 +233,15 @@ def vacuum_lists(connection):
     # without it the visibility map stays empty, so that an index-only scan (the ids of a deep page)
     # still visits the table for every row; a production server runs autovacuum.
     with connection.cursor() as cursor:
-        for model in ("employees_employee", "evaluations_evaluation", "evaluations_referral", "trajectories_trajectory",
-                      "trajectories_internship", "partners_organisation", "partners_grant"):
+        for model in (
+            "employees_employee",
+            "evaluations_evaluation",
+            "evaluations_referral",
+            "trajectories_trajectory",
+            "trajectories_internship",
+            "partners_organisation",
+            "partners_grant",
+        ):
             cursor.execute(f"VACUUM (ANALYZE) {model}")
 
 
@@ -381,9 +388,12 @@ def record_counts() -> str:
     return ", ".join(
         f"{apps.get_model(label).objects.count():,} {plural}"
         for label, plural in (
-            ("employees.Employee", "persons"), ("employees.Employment", "employment spells"),
-            ("evaluations.Evaluation", "evaluations"), ("evaluations.Referral", "referrals"),
-            ("trajectories.Trajectory", "trajectories"), ("trajectories.Internship", "internships"),
+            ("employees.Employee", "persons"),
+            ("employees.Employment", "employment spells"),
+            ("evaluations.Evaluation", "evaluations"),
+            ("evaluations.Referral", "referrals"),
+            ("trajectories.Trajectory", "trajectories"),
+            ("trajectories.Internship", "internships"),
             ("partners.Organisation", "organisations"),
         )
     )
@@ -391,7 +401,9 @@ def record_counts() -> str:
 
 def commit_label() -> str:
     """The short commit, marked when the code (not the figures file) has uncommitted changes."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     # Changes to the figures file itself (an earlier size's run) do not make the code uncommitted.
     status = ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/benchmarks.md"]
     if subprocess.run(status, cwd=ROOT, capture_output=True, text=True).stdout.strip():
@@ -445,7 +457,15 @@ def main():
     commit = commit_label()
     title = f"Scale: {args.persons:,} persons"
     pack = (
-        pack_section(" ".join(["bench/run.py", *sys.argv[1:]]), today, commit, machine(connection), load_before, load_reports, reports)
+        pack_section(
+            " ".join(["bench/run.py", *sys.argv[1:]]),
+            today,
+            commit,
+            machine(connection),
+            load_before,
+            load_reports,
+            reports,
+        )
         if reports is not None
         else None
     )

@@ -12,6 +12,7 @@ from common.validators import contains_insz_like, split_insz_search
 
 def insz_list_column(user, accessor: str = "insz"):
     """A change-list column with the INSZ whole or masked for this user (accounts.access)."""
+
     def insz(obj):
         target = obj
         for part in accessor.split("__"):
@@ -42,7 +43,9 @@ class INSZSearchAdminMixin:
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and "_insz_search" in request.POST:
-            return insz_search.redirect_after_search(request, request.POST, drop=("csrfmiddlewaretoken", "_insz_search"))
+            return insz_search.redirect_after_search(
+                request, request.POST, drop=("csrfmiddlewaretoken", "_insz_search")
+            )
         if insz_search.PARAM in request.GET:
             request.GET = request.GET.copy()
             request._insz_search_text = insz_search.recall(request, request.GET.pop(insz_search.PARAM)[0])
@@ -58,6 +61,8 @@ class INSZSearchAdminMixin:
                 return queryset, False
             return super().get_search_results(request, queryset, rest)
         if contains_insz_like(search_term):
-            messages.warning(request, gettext("Search an INSZ number with the search box: it is then not sent in the address."))
+            messages.warning(
+                request, gettext("Search an INSZ number with the search box: it is then not sent in the address.")
+            )
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)

@@ -34,7 +34,11 @@ def menu_for(request) -> list[dict]:
         if role in roles:
             items.append({"label": label, "url": reverse(name), "current": False})
     # The current entry is the one whose address is the longest start of the page's address.
-    matches = [item for item in items if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    matches = [
+        item
+        for item in items
+        if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["current"] = True
     return items

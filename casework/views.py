@@ -76,7 +76,9 @@ class ReadOnlyRequestMixin:
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
 
-class CaseListView(ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterView):
+class CaseListView(
+    ReadOnlyRequestMixin, RoleRequiredMixin, ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterView
+):
     """A filtered, sorted, paginated list with CSV and XLSX export of exactly what is filtered."""
 
     template_name = "casework/list.html"
@@ -231,11 +233,13 @@ def changes_between(newer, older) -> list[dict]:
     if hasattr(newer, "insz_digest") and newer.insz_digest != older.insz_digest:
         # The INSZ columns are not editable, so diff_against skips them: compare by digest, show the numbers.
 
-        rows.append({
-            "field": _("INSZ number"),
-            "old": decrypt_insz(older.insz_encrypted) or "—",
-            "new": decrypt_insz(newer.insz_encrypted) or "—",
-        })
+        rows.append(
+            {
+                "field": _("INSZ number"),
+                "old": decrypt_insz(older.insz_encrypted) or "—",
+                "new": decrypt_insz(newer.insz_encrypted) or "—",
+            }
+        )
     for change in delta.changes:
         field = model._meta.get_field(change.field)
         rows.append(

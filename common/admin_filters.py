@@ -56,6 +56,4 @@ class TextListFilter(admin.ListFilter):
 def text_filter(lookup: str, title, parameter_name: str | None = None) -> type[TextListFilter]:
     """A TextListFilter class for the admin's list_filter, e.g. text_filter("partner__name__icontains", _("partner"))."""
     name = parameter_name or lookup.replace("__icontains", "").replace("__", "_")
-    return type(
-        f"TextListFilter_{name}", (TextListFilter,), {"lookup": lookup, "title": title, "parameter_name": name}
-    )
+    return type(f"TextListFilter_{name}", (TextListFilter,), {"lookup": lookup, "title": title, "parameter_name": name})

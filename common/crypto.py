@@ -41,7 +41,9 @@ def fernet_from_keys(keys) -> MultiFernet:
     try:
         return MultiFernet([Fernet(key.strip().encode() if isinstance(key, str) else key) for key in keys if key])
     except (ValueError, TypeError) as exc:
-        raise INSZKeyError("DOORSTROOM_INSZ_KEYS holds a key that is not a Fernet key (32 url-safe base64 bytes).") from exc
+        raise INSZKeyError(
+            "DOORSTROOM_INSZ_KEYS holds a key that is not a Fernet key (32 url-safe base64 bytes)."
+        ) from exc
 
 
 @lru_cache(maxsize=4)
@@ -83,4 +85,3 @@ def encrypt_bytes(content: bytes) -> bytes:
 
 def decrypt_bytes(token: bytes) -> bytes:
     return _current_fernet().decrypt(bytes(token))
-

@@ -25,5 +25,9 @@ def check_not_before_birth(employee, day: datetime.date | None, field: str) -> N
 
     birth_date = getattr(employee, "birth_date", None)
     if birth_date is not None and day is not None and day < birth_date:
-        raise ValidationError({field: gettext("This date lies before the person's birth date (%(birth)s).")
-                               % {"birth": birth_date.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                field: gettext("This date lies before the person's birth date (%(birth)s).")
+                % {"birth": birth_date.strftime("%d/%m/%Y")}
+            }
+        )

@@ -86,7 +86,12 @@ def year_filter(field: str, label=_("year"), lookup_expr="year"):
     which exist for the years 1 to 9999 only: any other number (-1, 10**20) answered 500; now the
     filter form says what is wrong and the list shows nothing."""
     return django_filters.NumberFilter(
-        field_name=field, lookup_expr=lookup_expr, label=label, min_value=1, max_value=9999, decimal_places=0,
+        field_name=field,
+        lookup_expr=lookup_expr,
+        label=label,
+        min_value=1,
+        max_value=9999,
+        decimal_places=0,
         widget=forms.NumberInput(attrs={"min": 2000, "max": 2100}),
     )
 

@@ -69,7 +69,9 @@ def style_form(form):
             field.label = capfirst(field.label)
         if isinstance(widget, (forms.CheckboxInput,)):
             css = "form-check-input"
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(widget, forms.CheckboxSelectMultiple):
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
+            widget, forms.CheckboxSelectMultiple
+        ):
             css = "form-select"
         elif isinstance(widget, forms.CheckboxSelectMultiple):
             css = ""

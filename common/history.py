@@ -163,7 +163,11 @@ def bulk_create_with_history(model, instances, *, reason: str, user=None, when=N
     with transaction.atomic(using=db), recorded_bulk_write():
         if any(hasattr(instance, "_history_date") for instance in instances):
             return utils.bulk_create_with_history(
-                instances, model, batch_size=batch_size, default_user=user, default_change_reason=reason,
+                instances,
+                model,
+                batch_size=batch_size,
+                default_user=user,
+                default_change_reason=reason,
                 default_date=when,
             )
         created = model._default_manager.using(db).bulk_create(instances, batch_size=batch_size)
@@ -171,8 +175,9 @@ def bulk_create_with_history(model, instances, *, reason: str, user=None, when=N
     return created
 
 
-def write_history(model, pks, history_type: str, *, user, reason: str, when, using: str | None = None,
-                  from_pk: int | None = None) -> None:
+def write_history(
+    model, pks, history_type: str, *, user, reason: str, when, using: str | None = None, from_pk: int | None = None
+) -> None:
     """Write the history rows of records just written, copying them in the database.
 
     The rows are those simple-history writes (every field, the user, the
@@ -272,9 +277,7 @@ def record_migrated_records(sender=None, using="default", **kwargs) -> None:
             history = model.history.model
             if model._meta.db_table not in tables or history._meta.db_table not in tables:
                 continue  # not migrated yet (post_migrate is sent once per app)
-            columns = ", ".join(
-                quote(f.column) for f in history._meta.concrete_fields if f.name not in BOOKKEEPING
-            )
+            columns = ", ".join(quote(f.column) for f in history._meta.concrete_fields if f.name not in BOOKKEEPING)
             pk = quote(model._meta.pk.column)
             table, htable = quote(model._meta.db_table), quote(history._meta.db_table)
             cursor.execute(

@@ -40,7 +40,9 @@ def recall(request, token: str) -> str | None:
     return decrypt_insz(stored) if stored else None
 
 
-def redirect_after_search(request, data, *, search_var: str = "q", drop=("csrfmiddlewaretoken",)) -> HttpResponseRedirect:
+def redirect_after_search(
+    request, data, *, search_var: str = "q", drop=("csrfmiddlewaretoken",)
+) -> HttpResponseRedirect:
     """The GET address of a posted filter form: its fields as a query, an INSZ swapped for a token.
 
     The search text (its last value, the one the list reads) travels as a token when it holds an

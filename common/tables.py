@@ -104,8 +104,14 @@ class EstimatedCountPaginator(Paginator):
 
         rows, queryset = self.object_list, self.queryset
         query = getattr(queryset, "query", None)
-        if (not isinstance(rows, BoundRows) or query is None or query.is_empty() or query.distinct or query.combinator
-                or query.is_sliced):
+        if (
+            not isinstance(rows, BoundRows)
+            or query is None
+            or query.is_empty()
+            or query.distinct
+            or query.combinator
+            or query.is_sliced
+        ):
             return super().page(number)
         ordered = with_tie_breaker(queryset)
         found = self.ids_and_count(ordered, number) if query.where and self.few_matches_planned(ordered) else None
@@ -173,7 +179,6 @@ class EstimatedCountPaginator(Paginator):
                 return None
         return (ids, number) if ids else None
 
-
     def few_matches_planned(self, queryset) -> bool:
         """Whether PostgreSQL's planner expects the filter to leave at most SORT_MATCHES_UP_TO rows.
 
@@ -189,7 +194,6 @@ class EstimatedCountPaginator(Paginator):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
         if isinstance(plan, str):
-
             plan = json.loads(plan)
         return plan[0]["Plan"]["Plan Rows"] <= self.SORT_MATCHES_UP_TO
 
@@ -214,9 +218,13 @@ class EstimatedCountPaginator(Paginator):
         if keys is None:
             return None
 
-        inner = queryset.order_by().annotate(
-            matches_in_all=Window(Count("pk")), **{f"sort_{index}": key for index, (key, _desc) in enumerate(keys)}
-        ).values("pk", "matches_in_all", *(f"sort_{index}" for index in range(len(keys))))
+        inner = (
+            queryset.order_by()
+            .annotate(
+                matches_in_all=Window(Count("pk")), **{f"sort_{index}": key for index, (key, _desc) in enumerate(keys)}
+            )
+            .values("pk", "matches_in_all", *(f"sort_{index}" for index in range(len(keys))))
+        )
         sql, params = inner.query.sql_with_params()
         order = ", ".join(f"sort_{index} {'DESC' if desc else 'ASC'}" for index, (_key, desc) in enumerate(keys))
         connection = connections[queryset.db]
@@ -303,7 +311,9 @@ def sort_keys(queryset: QuerySet):
         if field is not None and field.is_relation:
             related = field.related_model._meta.ordering
             if related:
-                pending[:0] = [(f"{'-' if o.startswith('-') else ''}{name}__{o.lstrip('-')}", descending) for o in related]
+                pending[:0] = [
+                    (f"{'-' if o.startswith('-') else ''}{name}__{o.lstrip('-')}", descending) for o in related
+                ]
                 continue
             keys.append((F(f"{name}__pk"), descending))
             continue

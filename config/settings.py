@@ -27,7 +27,9 @@ else:
     SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
-        raise ImproperlyConfigured("DJANGO_DEBUG=false needs DJANGO_SECRET_KEY: a random key of at least 50 characters.")
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG=false needs DJANGO_SECRET_KEY: a random key of at least 50 characters."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_DEBUG=false needs DJANGO_ALLOWED_HOSTS: the host names the site answers to.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -50,7 +52,9 @@ else:
             "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
         )
     if len(INSZ_HASH_KEY) < 32 or INSZ_HASH_KEY == DEVELOPMENT_HASH_KEY:
-        raise ImproperlyConfigured("DJANGO_DEBUG=false needs DOORSTROOM_INSZ_HASH_KEY: a random key of at least 32 characters.")
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG=false needs DOORSTROOM_INSZ_HASH_KEY: a random key of at least 32 characters."
+        )
 try:
     fernet_from_keys(INSZ_KEYS)
 except INSZKeyError as exc:

@@ -67,8 +67,9 @@ class Register:
 
     def __init__(self, k: datetime.date):
         self.k = k
-        self.province = {o.pk: (Province(o.province).label if o.province else UNKNOWN)
-                         for o in Organisation.objects.all()}
+        self.province = {
+            o.pk: (Province(o.province).label if o.province else UNKNOWN) for o in Organisation.objects.all()
+        }
         self.org_name = dict(Organisation.objects.values_list("pk", "name"))
         self.birth = dict(Employee.objects.values_list("pk", "birth_date"))
         self.instrument = dict(Instrument.objects.values_list("pk", "name"))
@@ -119,8 +120,10 @@ def _count_q3(reg: Register, d: datetime.date, out) -> list:
 def _count_q1(reg: Register, d: datetime.date, evaluations: list, covering: list, out) -> None:
     """q1: persons advised ready, by their reference evaluation (earliest dated, else undated)."""
     reference = {}
-    for e in sorted((e for e in evaluations if reg.advice[e.advice_id] == ADVICE_READY),
-                    key=lambda e: (e.evaluation_date is None, e.evaluation_date or datetime.date.min, e.id)):
+    for e in sorted(
+        (e for e in evaluations if reg.advice[e.advice_id] == ADVICE_READY),
+        key=lambda e: (e.evaluation_date is None, e.evaluation_date or datetime.date.min, e.id),
+    ):
         reference.setdefault(e.employee_id, e)
     for person, e in reference.items():
         year = year_of(e.evaluation_date)
@@ -128,12 +131,17 @@ def _count_q1(reg: Register, d: datetime.date, evaluations: list, covering: list
         province = reg.province.get(e.employer_id, UNKNOWN)
         age = reg.age_band(person, e.evaluation_date or d)
         out["q1_ready_by_instrument_province_year"][
-            frozenset({("instrument", instrument), ("province", province), ("year", year)})] += 1
+            frozenset({("instrument", instrument), ("province", province), ("year", year)})
+        ] += 1
         out["q1_ready_by_instrument_age_year"][
-            frozenset({("instrument", instrument), ("age_band", age), ("year", year)})] += 1
+            frozenset({("instrument", instrument), ("age_band", age), ("year", year)})
+        ] += 1
     at_work = {s.employee_id for s in covering}
-    same = {s.employee_id for s in covering if reference.get(s.employee_id) and
-            s.employer_id == reference[s.employee_id].employer_id}
+    same = {
+        s.employee_id
+        for s in covering
+        if reference.get(s.employee_id) and s.employer_id == reference[s.employee_id].employer_id
+    }
     status = out["q1_ready_at_work"]
     status[frozenset({("status", "advised_ready")})] = len(reference)
     status[frozenset({("status", "at_work")})] = len(at_work & reference.keys())
@@ -166,9 +174,11 @@ def _count_q2c(reg: Register, d: datetime.date, trajectories: list, out) -> None
     for t in without:
         out["q2c_stopped_without_internship_by_year"][frozenset({("year", year_of(t.end_date))})] += 1
         out["q2c_stopped_without_internship_by_province"][
-            frozenset({("province", reg.province.get(t.se_employer_id, UNKNOWN))})] += 1
+            frozenset({("province", reg.province.get(t.se_employer_id, UNKNOWN))})
+        ] += 1
         out["q2c_stopped_without_internship_by_age"][
-            frozenset({("age_band", reg.age_band(t.employee_id, t.start_date))})] += 1
+            frozenset({("age_band", reg.age_band(t.employee_id, t.start_date))})
+        ] += 1
         out["q2c_stopped_without_internship_by_partner"][frozenset({("partner", reg.org_name[t.partner_id])})] += 1
 
 

@@ -41,9 +41,15 @@ class DemoBuilder(Organisations, AnswerRecords, LaterRecords):
         self.build_users()
 
     def write_records(self):
-        for model, objs in [(Employee, [p.employee for p in self.persons]), (Employment, self.employments),
-                            (Evaluation, self.evaluations), (Trajectory, self.trajectories),
-                            (Internship, self.internships), (Referral, self.referrals), (Grant, self.grants)]:
+        for model, objs in [
+            (Employee, [p.employee for p in self.persons]),
+            (Employment, self.employments),
+            (Evaluation, self.evaluations),
+            (Trajectory, self.trajectories),
+            (Internship, self.internships),
+            (Referral, self.referrals),
+            (Grant, self.grants),
+        ]:
             for obj in objs:
                 if hasattr(obj, "refresh_derived"):
                     obj.refresh_derived()

@@ -58,14 +58,63 @@ END_REASONS = [
     ("employer", 0.03),
     ("other", 0.02),
 ]
-FIRST_NAMES = ["Jan", "Piet", "Joris", "Korneel", "Lucas", "Noah", "Louis", "Arthur", "Liam", "Adam", "Mohamed", "Youssef", "Milan", "Wout", "Bram", "Stijn", "Kevin", "Tom", "Emma", "Olivia", "Louise", "Mila", "Elena", "Nora", "Marie", "Julie", "Lotte", "Fatima", "Amira", "Sarah", "Ines", "Eva", "Lien", "Sofie", "An", "Katrien"]
+FIRST_NAMES = [
+    "Jan",
+    "Piet",
+    "Joris",
+    "Korneel",
+    "Lucas",
+    "Noah",
+    "Louis",
+    "Arthur",
+    "Liam",
+    "Adam",
+    "Mohamed",
+    "Youssef",
+    "Milan",
+    "Wout",
+    "Bram",
+    "Stijn",
+    "Kevin",
+    "Tom",
+    "Emma",
+    "Olivia",
+    "Louise",
+    "Mila",
+    "Elena",
+    "Nora",
+    "Marie",
+    "Julie",
+    "Lotte",
+    "Fatima",
+    "Amira",
+    "Sarah",
+    "Ines",
+    "Eva",
+    "Lien",
+    "Sofie",
+    "An",
+    "Katrien",
+]
 LAST_NAMES = (
-    "Peeters Janssens Maes Jacobs Mertens Willems Claes Goossens Wouters De_Smet Dubois Lambert Dupont "
-    "Martens Vermeulen Hermans Pauwels Aerts Van_den_Broeck Desmet Michiels Smets Bogaerts Claeys Coppens "
-    "Vandamme Cools Verhoeven El_Amrani Benali Yilmaz Kaya Nowak Kowalski Diallo Mukendi"
-).replace("_", " ").split()
+    (
+        "Peeters Janssens Maes Jacobs Mertens Willems Claes Goossens Wouters De_Smet Dubois Lambert Dupont "
+        "Martens Vermeulen Hermans Pauwels Aerts Van_den_Broeck Desmet Michiels Smets Bogaerts Claeys Coppens "
+        "Vandamme Cools Verhoeven El_Amrani Benali Yilmaz Kaya Nowak Kowalski Diallo Mukendi"
+    )
+    .replace("_", " ")
+    .split()
+)
 SECTORS = ["logistiek", "bouw", "schoonmaak", "horeca", "zorg", "groenonderhoud", "productie", "retail", "metaal"]
-OFFICES = ["VDAB Antwerpen", "VDAB Gent", "VDAB Brugge", "VDAB Leuven", "VDAB Hasselt", "VDAB Mechelen", "VDAB Kortrijk"]
+OFFICES = [
+    "VDAB Antwerpen",
+    "VDAB Gent",
+    "VDAB Brugge",
+    "VDAB Leuven",
+    "VDAB Hasselt",
+    "VDAB Mechelen",
+    "VDAB Kortrijk",
+]
 
 
 def _weighted(rng, pairs):
@@ -93,7 +142,9 @@ class _Table:
         self.columns = [f.column for f in self.fields]
         self.attnames = [f.attname for f in self.fields]
         self.rows = []
-        self.defaults = {f.attname: _default(f) for f in self.fields if f.attname not in ("id", "created_at", "updated_at")}
+        self.defaults = {
+            f.attname: _default(f) for f in self.fields if f.attname not in ("id", "created_at", "updated_at")
+        }
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
             self.first_id = (cursor.fetchone()[0] or 0) + 1
@@ -138,7 +189,9 @@ class _Table:
 
     def write_history(self):
         """One INSERT ... SELECT copies every new record into its history table (type '+', dated now)."""
-        write_history(self.model, None, "+", user=None, reason="synthetic data", when=timezone.now(), from_pk=self.first_id)
+        write_history(
+            self.model, None, "+", user=None, reason="synthetic data", when=timezone.now(), from_pk=self.first_id
+        )
 
 
 _REQUIRED = object()  # a required field the caller must give; the insert fails loudly if it does not
@@ -223,7 +276,12 @@ class _Generator:
                 self.taken_kbo.add(kbo)
                 break
         return self.orgs.add(
-            self.now, name=name, kbo_number=kbo, kind=kind, postcode=self.rng.randint(first, last), province=province.value
+            self.now,
+            name=name,
+            kbo_number=kbo,
+            kind=kind,
+            postcode=self.rng.randint(first, last),
+            province=province.value,
         )
 
     def make_persons(self, persons: int):
@@ -422,8 +480,16 @@ class _Generator:
     def write(self) -> dict:
         counts = {}
         # Trajectories before referrals (the one-to-one points at them), evaluations before referrals.
-        for table in (self.orgs, self.employees, self.employments, self.evaluations, self.trajectories,
-                      self.referrals, self.internships, self.grant_rows):
+        for table in (
+            self.orgs,
+            self.employees,
+            self.employments,
+            self.evaluations,
+            self.trajectories,
+            self.referrals,
+            self.internships,
+            self.grant_rows,
+        ):
             counts[table.model._meta.verbose_name_plural] = len(table.rows)
             table.write()
         return counts

@@ -80,8 +80,19 @@ class AccessEventAdmin(INSZSearchAdminMixin, ReadOnlyLogAdmin):
     search_fields = ["user__username", "user__last_name", "organisation__name", "list_name"]
     insz_search_field = "insz_digest"
     date_hierarchy = "occurred_at"
-    readonly_fields = ["occurred_at", "user", "role", "organisation", "action", "employee", "insz_shown",
-                       "list_name", "export_format", "filters", "row_count"]
+    readonly_fields = [
+        "occurred_at",
+        "user",
+        "role",
+        "organisation",
+        "action",
+        "employee",
+        "insz_shown",
+        "list_name",
+        "export_format",
+        "filters",
+        "row_count",
+    ]
 
     @admin.display(description=_("INSZ number looked up"))
     def insz_shown(self, obj):

@@ -39,7 +39,9 @@ class Instrument(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
                 name="employees_instrument_valid_until_after_from",
                 violation_error_message=_("'Valid until' cannot lie before 'valid from'."),
             ),
@@ -58,7 +60,10 @@ class Employee(INSZMixin, RegisteredModel):
     """
 
     insz_encrypted = models.TextField(
-        _("INSZ number (encrypted)"), null=True, blank=True, editable=False,
+        _("INSZ number (encrypted)"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("A Fernet token; the key is kept outside the database."),
     )
     # Unique through Meta.constraints (a UniqueConstraint: on PostgreSQL no second, LIKE-pattern index).
@@ -159,23 +164,32 @@ class Employee(INSZMixin, RegisteredModel):
         if self.birth_date and encoded and encoded != self.birth_date:
             raise ValidationError(
                 {
-                    "birth_date": _(
-                        "The birth date does not match the INSZ number, which gives %(encoded)s."
-                    )
+                    "birth_date": _("The birth date does not match the INSZ number, which gives %(encoded)s.")
                     % {"encoded": encoded.strftime("%d/%m/%Y")}
                 }
             )
         if self.pk and self.birth_date:
             # The ages stored with the person's evaluations and trajectories are recomputed on save.
-            earliest = [d for d in (
-                self.evaluations.filter(evaluation_date__isnull=False).order_by("evaluation_date")
-                .values_list("evaluation_date", flat=True).first(),
-                self.trajectories.order_by("start_date").values_list("start_date", flat=True).first(),
-            ) if d is not None]
+            earliest = [
+                d
+                for d in (
+                    self.evaluations.filter(evaluation_date__isnull=False)
+                    .order_by("evaluation_date")
+                    .values_list("evaluation_date", flat=True)
+                    .first(),
+                    self.trajectories.order_by("start_date").values_list("start_date", flat=True).first(),
+                )
+                if d is not None
+            ]
             if earliest and min(earliest) < self.birth_date:
-                raise ValidationError({"birth_date": _(
-                    "The person has an evaluation or a trajectory on %(date)s, before this birth date."
-                ) % {"date": min(earliest).strftime("%d/%m/%Y")}})
+                raise ValidationError(
+                    {
+                        "birth_date": _(
+                            "The person has an evaluation or a trajectory on %(date)s, before this birth date."
+                        )
+                        % {"date": min(earliest).strftime("%d/%m/%Y")}
+                    }
+                )
 
 
 class Employment(RegisteredModel):

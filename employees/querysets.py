@@ -62,4 +62,3 @@ class EmployeeQuerySet(ScopedQuerySet, INSZQuerySet):
     def anonymised(self):
         """Persons whose identity was cleared by the retention command."""
         return self.filter(insz_digest__isnull=True)
-

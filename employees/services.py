@@ -46,5 +46,3 @@ def employment_record(
         spell.full_clean()
         spell.save()
     return spell
-
-

@@ -27,6 +27,17 @@ class AccessEventTable(tables.Table):
 
     class Meta:
         model = AccessEvent
-        fields = ("occurred_at", "user", "role", "organisation", "action", "employee", "list_name", "export_format",
-                  "filters", "row_count", "insz")
+        fields = (
+            "occurred_at",
+            "user",
+            "role",
+            "organisation",
+            "action",
+            "employee",
+            "list_name",
+            "export_format",
+            "filters",
+            "row_count",
+            "insz",
+        )
         attrs = {"class": "table table-striped table-hover"}

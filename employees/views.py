@@ -73,7 +73,9 @@ class EmploymentCreateView(CaseCreateView):
 
     def get_employee(self):
         if not hasattr(self, "_employee"):
-            self._employee = get_object_or_404(Employee.objects.visible_to(self.request.user), pk=self.kwargs["employee_pk"])
+            self._employee = get_object_or_404(
+                Employee.objects.visible_to(self.request.user), pk=self.kwargs["employee_pk"]
+            )
         return self._employee
 
     def get(self, request, *args, **kwargs):
@@ -146,5 +148,3 @@ class EmployeeAccessView(RoleRequiredMixin, ListView):
         context["employee"] = self.employee
         context["title"] = gettext("Who looked at %(person)s") % {"person": self.employee}
         return context
-
-

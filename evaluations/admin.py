@@ -24,7 +24,11 @@ class EvaluationAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     list_display = ["employee", "evaluation_date", "advice", "employer", "instrument", "office", "age_years"]
     list_filter = [
-        "advice", "instrument", "employer__province", text_filter("office__icontains", _("VDAB office")), "evaluation_date",
+        "advice",
+        "instrument",
+        "employer__province",
+        text_filter("office__icontains", _("VDAB office")),
+        "evaluation_date",
         "registered_on",
     ]
     list_select_related = ["employee", "advice", "employer", "instrument"]
@@ -49,7 +53,9 @@ class ReferralAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     list_display = ["employee", "partner", "status", "registered_on", "referred_by", "trajectory"]
     list_filter = [
-        "status", text_filter("partner__name__icontains", _("partner")), "registered_on",
+        "status",
+        text_filter("partner__name__icontains", _("partner")),
+        "registered_on",
         text_filter("evaluation__office__icontains", _("VDAB office")),
     ]
     list_select_related = [

@@ -34,7 +34,9 @@ class EvaluationFilter(CaseFilterSet):
 
 
 class ReferralFilter(CaseFilterSet):
-    q = SearchFilter(search_fields=("employee__first_name", "employee__last_name", "employee__insz"), label=_("Name or INSZ"))
+    q = SearchFilter(
+        search_fields=("employee__first_name", "employee__last_name", "employee__insz"), label=_("Name or INSZ")
+    )
     status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("status"))
     partner = organisation_name_filter("partner", _("partner"))
     year = year_filter("registered_on", _("year referred"))

@@ -10,13 +10,20 @@ from partners.forms import OrganisationField
 
 
 class EvaluationForm(CheckedModelForm):
-    employer = OrganisationField(label=_("employer"), required=False,
-                                 help_text=_("The social-economy employer at the time of the evaluation (KBO number or name)."))
+    employer = OrganisationField(
+        label=_("employer"),
+        required=False,
+        help_text=_("The social-economy employer at the time of the evaluation (KBO number or name)."),
+    )
 
     class Meta:
         model = Evaluation
         fields = ["evaluation_date", "advice", "employer", "instrument", "office", "notes", "registered_on"]
-        widgets = {"evaluation_date": DateInput(), "registered_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "evaluation_date": DateInput(),
+            "registered_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,5 +34,8 @@ class EvaluationForm(CheckedModelForm):
 
 
 class PartnerChoiceForm(forms.Form):
-    partner = OrganisationField(label=_("partner organisation"), kinds=[OrganisationKind.PARTNER],
-                                help_text=_("The ESF transition partner: KBO number or name."))
+    partner = OrganisationField(
+        label=_("partner organisation"),
+        kinds=[OrganisationKind.PARTNER],
+        help_text=_("The ESF transition partner: KBO number or name."),
+    )

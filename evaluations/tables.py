@@ -21,20 +21,35 @@ class EvaluationTable(tables.Table):
 
     class Meta:
         model = Evaluation
-        fields = ("evaluation_date", "employee", "insz", "advice", "employer", "province", "instrument", "age_years", "office")
+        fields = (
+            "evaluation_date",
+            "employee",
+            "insz",
+            "advice",
+            "employer",
+            "province",
+            "instrument",
+            "age_years",
+            "office",
+        )
         attrs = {"class": "table table-striped table-hover"}
         empty_text = _("No evaluations match.")
 
 
 class ReferralTable(tables.Table):
     employee = tables.Column(
-        order_by=("employee__last_name", "employee__first_name"), linkify=("employees:detail", {"pk": tables.A("employee_id")})
+        order_by=("employee__last_name", "employee__first_name"),
+        linkify=("employees:detail", {"pk": tables.A("employee_id")}),
     )
     insz = INSZColumn(accessor="employee__insz")
-    evaluation_date = tables.DateColumn(accessor="evaluation__evaluation_date", format="d/m/Y", verbose_name=heading(_("evaluation date")))
+    evaluation_date = tables.DateColumn(
+        accessor="evaluation__evaluation_date", format="d/m/Y", verbose_name=heading(_("evaluation date"))
+    )
     partner = tables.Column(order_by=("partner__name",))
     registered_on = tables.DateColumn(format="d/m/Y", verbose_name=heading(_("referred on")))
-    action = tables.Column(empty_values=(), orderable=False, verbose_name=heading(_("action")), exclude_from_export=True)
+    action = tables.Column(
+        empty_values=(), orderable=False, verbose_name=heading(_("action")), exclude_from_export=True
+    )
 
     class Meta:
         model = Referral
@@ -51,20 +66,32 @@ class ReferralTable(tables.Table):
         links = []
         if record.status == ReferralStatus.WAITING and self.role == Role.PARTNER_STAFF:
             links.append(
-                format_html('<a class="btn btn-sm btn-primary" href="{}">{}</a>',
-                            reverse("trajectories:start_from_referral", args=[record.pk]), _("Start trajectory"))
+                format_html(
+                    '<a class="btn btn-sm btn-primary" href="{}">{}</a>',
+                    reverse("trajectories:start_from_referral", args=[record.pk]),
+                    _("Start trajectory"),
+                )
             )
         if record.status == ReferralStatus.WAITING and self.role == Role.ADMINISTRATOR:
             links.append(
-                format_html('<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
-                            reverse("evaluations:referral_reassign", args=[record.pk]), _("Re-assign"))
+                format_html(
+                    '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
+                    reverse("evaluations:referral_reassign", args=[record.pk]),
+                    _("Re-assign"),
+                )
             )
         if self.role == Role.ADMINISTRATOR:
             links.append(
-                format_html('<a href="{}">{}</a>', reverse("evaluations:referral_history", args=[record.pk]), _("history"))
+                format_html(
+                    '<a href="{}">{}</a>', reverse("evaluations:referral_history", args=[record.pk]), _("history")
+                )
             )
         if record.trajectory_id and self.role in (Role.PARTNER_STAFF, Role.ADMINISTRATOR):
             links.append(
-                format_html('<a href="{}">{}</a>', reverse("trajectories:detail", args=[record.trajectory_id]), _("Open trajectory"))
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("trajectories:detail", args=[record.trajectory_id]),
+                    _("Open trajectory"),
+                )
             )
         return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"

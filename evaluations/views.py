@@ -35,8 +35,12 @@ class EvaluationDetailView(CaseDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["referrals"] = Referral.objects.visible_to(self.request.user).filter(evaluation=self.object).select_related("partner")
-        context["can_refer"] = self.object.advice.code == ADVICE_READY and role_of(self.request.user) in EVALUATION_WRITERS
+        context["referrals"] = (
+            Referral.objects.visible_to(self.request.user).filter(evaluation=self.object).select_related("partner")
+        )
+        context["can_refer"] = (
+            self.object.advice.code == ADVICE_READY and role_of(self.request.user) in EVALUATION_WRITERS
+        )
         return context
 
 
@@ -50,7 +54,9 @@ class EvaluationCreateView(CaseCreateView):
 
     def get_employee(self):
         if not hasattr(self, "_employee"):
-            self._employee = get_object_or_404(Employee.objects.visible_to(self.request.user), pk=self.kwargs["employee_pk"])
+            self._employee = get_object_or_404(
+                Employee.objects.visible_to(self.request.user), pk=self.kwargs["employee_pk"]
+            )
         return self._employee
 
     def get_initial(self):
@@ -120,8 +126,11 @@ class ReferralCreateView(CaseFormView):
         referral = services.referral_create(
             evaluation=self.evaluation, partner=form.cleaned_data["partner"], referred_by=self.request.user
         )
-        messages.success(self.request, gettext("%(person)s was referred to %(partner)s.") % {
-            "person": referral.employee, "partner": referral.partner})
+        messages.success(
+            self.request,
+            gettext("%(person)s was referred to %(partner)s.")
+            % {"person": referral.employee, "partner": referral.partner},
+        )
         return redirect("evaluations:detail", pk=self.evaluation.pk)
 
 
@@ -166,7 +175,9 @@ class ReferralReassignView(CaseFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = gettext("Re-assign the referral of %(person)s (now with %(partner)s)") % {
-            "person": self.referral.employee, "partner": self.referral.partner}
+            "person": self.referral.employee,
+            "partner": self.referral.partner,
+        }
         return context
 
     def get_cancel_url(self):
@@ -174,7 +185,9 @@ class ReferralReassignView(CaseFormView):
 
     def perform(self, form):
         referral = services.referral_reassign(referral=self.referral, partner=form.cleaned_data["partner"])
-        messages.success(self.request, gettext("The referral was re-assigned to %(partner)s.") % {"partner": referral.partner})
+        messages.success(
+            self.request, gettext("The referral was re-assigned to %(partner)s.") % {"partner": referral.partner}
+        )
         return redirect("evaluations:referral_list")
 
 

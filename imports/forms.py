@@ -13,7 +13,9 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.xlsx"}),
-        help_text=_("A CSV file (comma or semicolon separated, UTF-8) or an XLSX workbook, with the column names in the first row."),
+        help_text=_(
+            "A CSV file (comma or semicolon separated, UTF-8) or an XLSX workbook, with the column names in the first row."
+        ),
     )
 
     def __init__(self, *args, kinds, **kwargs):

@@ -588,9 +588,13 @@ class InternshipKindSpec(Kind):
         ids = [e.pk for e in employees.values()]
         trajectories = {
             (t.employee_id, t.partner_id, t.start_date): t
-            for t in context.trajectories().filter(employee_id__in=ids).only("pk", "employee_id", "partner_id", "start_date")
+            for t in context.trajectories()
+            .filter(employee_id__in=ids)
+            .only("pk", "employee_id", "partner_id", "start_date")
         }
-        existing = self.existing_values(Internship.objects.filter(trajectory_id__in=[t.pk for t in trajectories.values()]))
+        existing = self.existing_values(
+            Internship.objects.filter(trajectory_id__in=[t.pk for t in trajectories.values()])
+        )
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(
@@ -625,7 +629,11 @@ class InternshipKindSpec(Kind):
     def export_rows(self):
         internships = Internship.objects.select_related("trajectory__employee", "trajectory__partner", "host")
         for i in internships.order_by(
-            "trajectory__employee__insz_digest", "trajectory__partner__kbo_number", "trajectory__start_date", "host__kbo_number", "start_date"
+            "trajectory__employee__insz_digest",
+            "trajectory__partner__kbo_number",
+            "trajectory__start_date",
+            "host__kbo_number",
+            "start_date",
         ):
             yield [
                 i.trajectory.employee.insz,
@@ -685,7 +693,9 @@ class GrantKindSpec(Kind):
         return (call.pk, partner.pk, row["year"]), fields
 
     def export_rows(self):
-        for g in Grant.objects.select_related("call", "partner").order_by("call__number", "partner__kbo_number", "year"):
+        for g in Grant.objects.select_related("call", "partner").order_by(
+            "call__number", "partner__kbo_number", "year"
+        ):
             yield [
                 g.call.number,
                 g.partner.kbo_number,
@@ -725,4 +735,3 @@ IMPORT_ORDER = [
 def kinds_for(user) -> list[str]:
     """The kinds a user may import (and see the import pages for)."""
     return [kind for kind in IMPORT_ORDER if KINDS[kind].may_import(user)]
-

@@ -153,9 +153,9 @@ def line_too_long_message(row: int) -> str:
 
 
 def xlsx_too_many_parts_message() -> str:
-    return _("The workbook consists of more than %(count)s parts: it is not a plain XLSX file. Nothing was imported.") % {
-        "count": _n(max_xlsx_parts())
-    }
+    return _(
+        "The workbook consists of more than %(count)s parts: it is not a plain XLSX file. Nothing was imported."
+    ) % {"count": _n(max_xlsx_parts())}
 
 
 def xlsx_part_too_large_message(part: str, limit: int) -> str:
@@ -192,12 +192,12 @@ def xlsx_not_utf8_message(part: str) -> str:
 
 
 def shared_strings_count_message() -> str:
-    return _(
-        "The workbook holds more than %(count)s different texts: split the file. Nothing was imported."
-    ) % {"count": _n(max_shared_strings())}
+    return _("The workbook holds more than %(count)s different texts: split the file. Nothing was imported.") % {
+        "count": _n(max_shared_strings())
+    }
 
 
 def shared_strings_size_message() -> str:
-    return _(
-        "The texts of the workbook take more than %(size)s MB: split the file. Nothing was imported."
-    ) % {"size": _mb(max_shared_strings_bytes())}
+    return _("The texts of the workbook take more than %(size)s MB: split the file. Nothing was imported.") % {
+        "size": _mb(max_shared_strings_bytes())
+    }

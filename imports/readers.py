@@ -94,9 +94,7 @@ def _decodes(content: bytes, encoding: str) -> bool:
             text = decoder.decode(view[start : start + DECODE_CHUNK], final=start + DECODE_CHUNK >= len(content))
             if "\x00" in text:
                 # PostgreSQL stores no NUL in text: refuse the file here, not with a server error later.
-                raise UnreadableFile(
-                    _("The file holds NUL characters: it is not a CSV text file, or it is damaged.")
-                )
+                raise UnreadableFile(_("The file holds NUL characters: it is not a CSV text file, or it is damaged."))
     except UnicodeDecodeError:
         return False
     return True

@@ -435,7 +435,9 @@ def _write(spec: Kind, creates, updates, user, reason, now) -> None:
     if updates:
         for instance in updates:
             instance.updated_at = now
-        bulk_update_with_history(updates, [*spec.update_fields, *derived, "updated_at"], user=user, reason=reason, when=now)
+        bulk_update_with_history(
+            updates, [*spec.update_fields, *derived, "updated_at"], user=user, reason=reason, when=now
+        )
         _refresh_ages(updates, user, reason, now)
 
 
@@ -553,4 +555,3 @@ def purge_kept_files(*, before) -> int:
         .exclude(content=b"", errors=[])
         .update(content=b"", errors=[])
     )
-

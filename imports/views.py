@@ -83,7 +83,9 @@ def confirm(request, pk):
             % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
         )
     else:
-        messages.error(request, _("The records changed since the preview: the file now has errors. Nothing was imported."))
+        messages.error(
+            request, _("The records changed since the preview: the file now has errors. Nothing was imported.")
+        )
     return redirect("imports:preview", pk=run.pk)
 
 

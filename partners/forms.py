@@ -51,8 +51,11 @@ class OrganisationField(forms.CharField):
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise ValidationError(_("No organisation found for “%(value)s”. Check the name or type the KBO number."),
-                                  params={"value": value}, code="not_found")
+            raise ValidationError(
+                _("No organisation found for “%(value)s”. Check the name or type the KBO number."),
+                params={"value": value},
+                code="not_found",
+            )
         names = ", ".join(f"{m.name} ({m.kbo_number})" for m in matches[:5])
         raise ValidationError(
             _("Several organisations match “%(value)s”: %(names)s. Type more of the name or the KBO number."),

@@ -30,13 +30,9 @@ class Organisation(TimeStampedModel):
         help_text=_("The enterprise number: 10 digits, the last two a check number."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
-    postcode = models.PositiveSmallIntegerField(
-        _("postcode"), null=True, blank=True, validators=[validate_postcode]
-    )
+    postcode = models.PositiveSmallIntegerField(_("postcode"), null=True, blank=True, validators=[validate_postcode])
     # Stored when saved, so that reports group by it without deriving it per row.
-    province = models.CharField(
-        _("province"), max_length=3, choices=Province.choices, blank=True, editable=False
-    )
+    province = models.CharField(_("province"), max_length=3, choices=Province.choices, blank=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -176,7 +172,8 @@ class Grant(TimeStampedModel):
                 violation_error_message=_("This partner already has a grant for this call and year."),
             ),
             models.CheckConstraint(
-                condition=Q(esf_amount__gte=0) & Q(flemish_amount__gte=0)
+                condition=Q(esf_amount__gte=0)
+                & Q(flemish_amount__gte=0)
                 & (Q(spent_amount__isnull=True) | Q(spent_amount__gte=0)),
                 name="partners_grant_amounts_not_negative",
                 violation_error_message=_("Amounts cannot be negative."),

@@ -20,8 +20,6 @@ class GrantQuerySet(ScopedQuerySet, HistoryQuerySet):
     scope = Scope(partner="partner_id")
 
 
-
 class PilotQuerySet(ScopedQuerySet, HistoryQuerySet):
     # Sector pilots are public: every user with a role sees them.
     scope = Scope(sees_all=ALL_ROLES)
-

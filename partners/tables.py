@@ -20,7 +20,9 @@ class GrantTable(tables.Table):
     partner = tables.Column(order_by=("partner__name",))
     total = tables.Column(verbose_name=heading(_("total granted")), accessor="total_amount", orderable=False)
     actions = tables.TemplateColumn(
-        template_name="partners/_grant_actions.html", verbose_name=heading(_("actions")), orderable=False,
+        template_name="partners/_grant_actions.html",
+        verbose_name=heading(_("actions")),
+        orderable=False,
         exclude_from_export=True,
     )
 

@@ -29,6 +29,7 @@ def retention_due(cutoff: datetime.date):
     A record counts by every date it holds (start, end, evaluation date, registration); a job,
     trajectory or internship without an end is still running, so its person is never due.
     """
+
     def recent(model, person, dates, open_end=False):
         condition = Q()
         for field in dates:
@@ -44,8 +45,15 @@ def retention_due(cutoff: datetime.date):
         | recent(
             Trajectory,
             "employee",
-            ("start_date", "end_date", "registered_on", "voortraject_start", "jobmatching_start", "stage_start",
-             "nazorg_start"),
+            (
+                "start_date",
+                "end_date",
+                "registered_on",
+                "voortraject_start",
+                "jobmatching_start",
+                "stage_start",
+                "nazorg_start",
+            ),
             open_end=True,
         )
         | recent(Internship, "trajectory__employee", ("start_date", "end_date", "registered_on"), open_end=True)
@@ -59,7 +67,9 @@ class RetentionResult:
     run: AnonymisationRun | None
 
 
-def persons_anonymise(*, years: int, today: datetime.date | None = None, run_by: str, dry_run: bool = False) -> RetentionResult:
+def persons_anonymise(
+    *, years: int, today: datetime.date | None = None, run_by: str, dry_run: bool = False
+) -> RetentionResult:
     """Anonymise every person whose last record lies before the cut-off, in one transaction.
 
     Clears the identity (`EmployeeQuerySet.anonymise_identity`: names, INSZ, in the live and history

@@ -39,6 +39,7 @@ class CurrentState(models.TextChoices):
 @dataclass(frozen=True)
 class PersonState:
     """Where a person stands on a date: the state shown on the person's page, and the work situation behind it."""
+
     state: CurrentState
     work: WorkSituation
 
@@ -74,6 +75,7 @@ def employee_current_state(*, employee: Employee, on: datetime.date) -> PersonSt
 
 class LookupLimitReached(Exception):
     """A look-up refused because the user reached a limit; `message` says which, in the user's language."""
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
@@ -104,11 +106,18 @@ def lookup_limit_message(user) -> str | None:
     else:
         return None
     when = formats.date_format(timezone.localtime(again), "d/m/Y H:i")
-    return " ".join([
-        str(message) % {"limit": limit},
-        str(_("You can look a person up again from %(when)s. Persons referred to your organisation are in your "
-              "work queue without a look-up.")) % {"when": when},
-    ])
+    return " ".join(
+        [
+            str(message) % {"limit": limit},
+            str(
+                _(
+                    "You can look a person up again from %(when)s. Persons referred to your organisation are in your "
+                    "work queue without a look-up."
+                )
+            )
+            % {"when": when},
+        ]
+    )
 
 
 def person_lookup(*, user, insz: str) -> AccessEvent:
@@ -129,8 +138,12 @@ def person_lookup(*, user, insz: str) -> AccessEvent:
             employee = Employee.objects.with_insz(number).first()
             return record_access(user=user, action=AccessAction.INSZ_LOOKUP, employee=employee, insz=number)
     event = record_access(user=user, action=AccessAction.INSZ_LOOKUP_REFUSED, insz=number)
-    logger.warning("INSZ look-up refused: user %s (id %s) reached a look-up limit (access event %s).",
-                   user.get_username(), user.pk, event.pk)
+    logger.warning(
+        "INSZ look-up refused: user %s (id %s) reached a look-up limit (access event %s).",
+        user.get_username(),
+        user.pk,
+        event.pk,
+    )
     raise LookupLimitReached(refusal)
 
 
@@ -172,21 +185,41 @@ def timeline(*, employee: Employee, user) -> list[dict]:
                 "object": spell,
             }
         )
-    for evaluation in Evaluation.objects.visible_to(user).filter(employee=employee).select_related("advice", "employer"):
+    for evaluation in (
+        Evaluation.objects.visible_to(user).filter(employee=employee).select_related("advice", "employer")
+    ):
         events.append(
-            {"date": evaluation.evaluation_date, "end": None, "kind": "evaluation", "label": _("Evaluation"), "object": evaluation}
+            {
+                "date": evaluation.evaluation_date,
+                "end": None,
+                "kind": "evaluation",
+                "label": _("Evaluation"),
+                "object": evaluation,
+            }
         )
     for trajectory in (
         Trajectory.objects.visible_to(user).filter(employee=employee).select_related("partner", "end_reason")
     ):
         events.append(
-            {"date": trajectory.start_date, "end": trajectory.end_date, "kind": "trajectory", "label": _("Trajectory"), "object": trajectory}
+            {
+                "date": trajectory.start_date,
+                "end": trajectory.end_date,
+                "kind": "trajectory",
+                "label": _("Trajectory"),
+                "object": trajectory,
+            }
         )
     for internship in (
         Internship.objects.visible_to(user).filter(trajectory__employee=employee).select_related("host", "trajectory")
     ):
         events.append(
-            {"date": internship.start_date, "end": internship.end_date, "kind": "internship", "label": _("Internship"), "object": internship}
+            {
+                "date": internship.start_date,
+                "end": internship.end_date,
+                "kind": "internship",
+                "label": _("Internship"),
+                "object": internship,
+            }
         )
     # Undated events (an evaluation whose date is unknown) come first, as the oldest.
     events.sort(key=lambda e: (e["date"] is not None, e["date"] or datetime.date.min))

@@ -7,7 +7,8 @@ from people import views
 
 urlpatterns = [
     path("opzoeken/", views.PersonLookupView.as_view(), name="lookup"),
-    path("toegangslog/opzoekingen-zonder-traject/",
+    path(
+        "toegangslog/opzoekingen-zonder-traject/",
         views.LookupsWithoutTrajectoryView.as_view(),
         name="lookups_without_trajectory",
     ),

@@ -86,15 +86,19 @@ class LookupsWithoutTrajectoryView(ReadOnlyRequestMixin, RoleRequiredMixin, Temp
         chosen = self.request.GET.get("user", "")
         user = User.objects.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
         if user is not None:
-            events = lookups.filter(user=user).select_related("employee", "organisation").order_by("-occurred_at", "-id")
+            events = (
+                lookups.filter(user=user).select_related("employee", "organisation").order_by("-occurred_at", "-id")
+            )
             page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
             context.update(chosen=user, page_obj=page, events=page.object_list)
             context["title"] = gettext("Look-ups without a trajectory by %(user)s") % {"user": user}
             return context
         rows = list(
-            lookups.order_by().values("user").annotate(count=Count("id"), last=Max("occurred_at")).order_by("-last", "user")
+            lookups.order_by()
+            .values("user")
+            .annotate(count=Count("id"), last=Max("occurred_at"))
+            .order_by("-last", "user")
         )
         users = User.objects.in_bulk([row["user"] for row in rows])
         context["users"] = [{**row, "user": users[row["user"]]} for row in rows]
         return context
-

@@ -128,7 +128,9 @@ def age_band_of(ctx: Context, *, age_path: str | None, birth_path: str, date_pat
         before_birthday = Case(
             When(
                 Q(**{f"{date_path}__month__lt": ExtractMonth(birth_path)})
-                | Q(**{f"{date_path}__month": ExtractMonth(birth_path), f"{date_path}__day__lt": ExtractDay(birth_path)}),
+                | Q(
+                    **{f"{date_path}__month": ExtractMonth(birth_path), f"{date_path}__day__lt": ExtractDay(birth_path)}
+                ),
                 then=Value(1),
             ),
             default=Value(0),
@@ -142,7 +144,10 @@ def age_band_of(ctx: Context, *, age_path: str | None, birth_path: str, date_pat
         unknown_date = Q(**{f"{date_path}__isnull": True, f"{birth_path}__isnull": False})
         for lowest, label in reversed(bands):
             whens.append(
-                When(unknown_date & Q(**{f"{birth_path}__lte": age_bands.years_before(ctx.as_of, lowest)}), then=Value(label))
+                When(
+                    unknown_date & Q(**{f"{birth_path}__lte": age_bands.years_before(ctx.as_of, lowest)}),
+                    then=Value(label),
+                )
             )
     return Case(*whens, default=Value(UNKNOWN), output_field=CharField())
 
@@ -413,8 +418,11 @@ def _count_group(request: _Request, units, members: list[Status], values: dict, 
     for status in members:
         values.setdefault(status.code, {})
     # One figure alone (not broken down by status) filters by its condition: one probe per unit already.
-    by_flags = bool(measure.flags) and not single and any(s.formula for s in members) and all(
-        (s.formula or not s.condition) and s.aggregate == "count" for s in members
+    by_flags = (
+        bool(measure.flags)
+        and not single
+        and any(s.formula for s in members)
+        and all((s.formula or not s.condition) and s.aggregate == "count" for s in members)
     )
     key = statements.key_of(
         measure.code,

@@ -154,7 +154,9 @@ class SavedReportForm(CheckedModelForm):
         if measure:
             unknown = [name for name in self.instance.filters if name not in measure.dimension_names]
             if unknown:
-                self.add_error("filter_lines", _("Not a dimension of this measure: %(names)s.") % {"names": ", ".join(unknown)})
+                self.add_error(
+                    "filter_lines", _("Not a dimension of this measure: %(names)s.") % {"names": ", ".join(unknown)}
+                )
         return cleaned
 
 

@@ -111,7 +111,9 @@ def ready_units(ctx: Context):
         return ready.filter(~Exists(earlier))
 
     return one_per_person(
-        ready, [F("evaluation_date").asc(nulls_last=True), "id"], name="reference_evaluation",
+        ready,
+        [F("evaluation_date").asc(nulls_last=True), "id"],
+        name="reference_evaluation",
         otherwise=without_an_earlier_one,
     )
 
@@ -230,7 +232,9 @@ ENDED = Measure(
             _("ended without internship"),
             condition=lambda ctx: ~Q(_internship_before_end(ctx)),
         ),
-        Status("ended_with_internship", _("ended with internship"), condition=lambda ctx: Q(_internship_before_end(ctx))),
+        Status(
+            "ended_with_internship", _("ended with internship"), condition=lambda ctx: Q(_internship_before_end(ctx))
+        ),
     ],
 )
 

@@ -21,7 +21,9 @@ class SavedReport(TimeStampedModel):
     """A report definition that anyone allowed to run reports can run for any reference date."""
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Used in the address and by export_report."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Used in the address and by export_report.")
+    )
     description = models.TextField(_("description"), blank=True)
     measure = models.CharField(_("measure"), max_length=50, choices=measure_choices())
     population = models.CharField(
@@ -32,9 +34,7 @@ class SavedReport(TimeStampedModel):
     )
     row_dimensions = models.JSONField(_("row dimensions"), default=list, blank=True)
     column_dimension = models.CharField(_("column dimension"), max_length=50, blank=True)
-    filters = models.JSONField(
-        _("filters"), default=dict, blank=True, help_text=_("Labels to keep, per dimension.")
-    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True, help_text=_("Labels to keep, per dimension."))
     fixed_labels = models.JSONField(
         _("fixed labels"),
         default=dict,

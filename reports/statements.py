@@ -54,8 +54,10 @@ class Statement:
         except EmptyResultSet:
             return None
         # As django.db.models.query.ValuesIterable names the columns.
-        names = tuple(query.selected) if query.selected else (
-            *query.extra_select, *query.values_select, *query.annotation_select
+        names = (
+            tuple(query.selected)
+            if query.selected
+            else (*query.extra_select, *query.values_select, *query.annotation_select)
         )
         fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
         if len(fields) != len(names):  # not a plain values() query: not kept

@@ -149,8 +149,14 @@ def report_cell(request, slug):
     return render(
         request,
         "reports/savedreport_cell.html",
-        {"report": report, "run": run, "labels": labels, "records": records[:500], "count": records.count(),
-         "dimension_labels": _dimension_labels(report)},
+        {
+            "report": report,
+            "run": run,
+            "labels": labels,
+            "records": records[:500],
+            "count": records.count(),
+            "dimension_labels": _dimension_labels(report),
+        },
     )
 
 

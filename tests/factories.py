@@ -176,12 +176,14 @@ def partner_case(partner, staff):
     trajectory = TrajectoryFactory(partner=partner)
     employee = trajectory.employee
     evaluation = EvaluationFactory(employee=employee)
-    referral = Referral.objects.create(evaluation=evaluation, employee=employee, partner=partner, status="started",
-                                       trajectory=trajectory)
+    referral = Referral.objects.create(
+        evaluation=evaluation, employee=employee, partner=partner, status="started", trajectory=trajectory
+    )
     second = EvaluationFactory(employee=EmployeeFactory())
     waiting = Referral.objects.create(evaluation=second, employee=second.employee, partner=partner)
-    lookup = record_access(user=staff, action=AccessAction.INSZ_LOOKUP, employee=second.employee,
-                           insz=second.employee.insz)
+    lookup = record_access(
+        user=staff, action=AccessAction.INSZ_LOOKUP, employee=second.employee, insz=second.employee.insz
+    )
     return {
         "partner": partner,
         "staff": staff,
@@ -195,8 +197,11 @@ def partner_case(partner, staff):
         "internship": InternshipFactory(trajectory=trajectory),
         "grant": GrantFactory(partner=partner),
         "import_run": ImportRun.objects.create(
-            user=staff, kind="trajectories", file_name="trajecten.csv", content=b"insz",
-            status="rejected", errors=[{"row": 2, "column": "insz", "value": "1", "message": "Ongeldig."}],
+            user=staff,
+            kind="trajectories",
+            file_name="trajecten.csv",
+            content=b"insz",
+            status="rejected",
+            errors=[{"row": 2, "column": "insz", "value": "1", "message": "Ongeldig."}],
         ),
     }
-

@@ -107,7 +107,10 @@ def end_trajectory(args) -> dict:
         trajectory=trajectory,
         end_date=datetime.date(2019, 10, 1),
         end_reason=EndReason.objects.get(code="job_regular"),
-        next_job={"employer": Organisation.objects.get(pk=args["regular_employer"]), "start_date": datetime.date(2019, 10, 7)},
+        next_job={
+            "employer": Organisation.objects.get(pk=args["regular_employer"]),
+            "start_date": datetime.date(2019, 10, 7),
+        },
     )
     return {"trajectory": trajectory.pk}
 

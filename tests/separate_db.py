@@ -32,8 +32,12 @@ def vendor() -> str:
 
 def _server() -> dict:
     db = settings.DATABASES["default"]
-    return {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432, "user": db.get("USER") or "postgres",
-            "password": db.get("PASSWORD") or ""}
+    return {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": db.get("PORT") or 5432,
+        "user": db.get("USER") or "postgres",
+        "password": db.get("PASSWORD") or "",
+    }
 
 
 def _pg(dbname: str = "postgres"):
@@ -105,7 +109,11 @@ class SeparateDatabase:
     # ----- running the application on it -----------------------------------------
     def manage(self, *args, check=True, **env) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(**env), capture_output=True, text=True,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
             timeout=600,
         )
         if check and result.returncode != 0:
@@ -116,7 +124,11 @@ class SeparateDatabase:
         """Start tests/fault_child.py on this database."""
         return subprocess.Popen(
             [sys.executable, "-m", "tests.fault_child", scenario, json.dumps(arguments or {})],
-            cwd=ROOT, env=self.env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            env=self.env(**env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def run(self, scenario: str, arguments: dict | None = None) -> dict:
@@ -179,7 +191,12 @@ class SeparateDatabase:
             return
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.query("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.name])[0][0] == 0:
+            if (
+                self.query(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.name]
+                )[0][0]
+                == 0
+            ):
                 return
             time.sleep(0.1)
         raise AssertionError("the killed process's session is still there")

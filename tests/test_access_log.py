@@ -26,7 +26,12 @@ def test_opening_a_person_page_records_who_with_role_and_organisation(client, pa
     assert client.get(reverse("employees:detail", args=[trajectory.employee.pk])).status_code == 200
     event = AccessEvent.objects.get()
     assert (event.user, event.role, event.organisation, event.action, event.employee) == (
-        partner_staff, "Partnermedewerker", partner, "person_viewed", trajectory.employee)
+        partner_staff,
+        "Partnermedewerker",
+        partner,
+        "person_viewed",
+        trajectory.employee,
+    )
     assert event.occurred_at >= before
 
 
@@ -66,9 +71,18 @@ def test_an_export_is_one_event_with_the_list_format_filters_and_row_count(clien
     assert response.status_code == 200
     b"".join(response.streaming_content)
     event = AccessEvent.objects.get()
-    assert (event.user, event.role, event.action, event.employee) == (evaluator, "VDAB-evaluator", "list_exported", None)
+    assert (event.user, event.role, event.action, event.employee) == (
+        evaluator,
+        "VDAB-evaluator",
+        "list_exported",
+        None,
+    )
     assert (event.list_name, event.export_format, event.filters, event.row_count) == (
-        "employees:list", export_format, "gender=f", 3)
+        "employees:list",
+        export_format,
+        "gender=f",
+        3,
+    )
 
 
 def test_the_row_count_is_the_number_of_rows_in_the_file(client, administrator):
@@ -178,8 +192,9 @@ def test_not_even_a_superuser_adds_changes_or_deletes_log_rows_in_the_admin(clie
     if model is AccessEvent:
         row = record_access(user=evaluator, action="person_viewed", employee=factories.EmployeeFactory())
     else:
-        row = AnonymisationRun.objects.create(run_by="test", retention_years=10, cutoff=datetime.date(2015, 1, 1),
-                                              persons=1)
+        row = AnonymisationRun.objects.create(
+            run_by="test", retention_years=10, cutoff=datetime.date(2015, 1, 1), persons=1
+        )
     model_admin = admin.site._registry[model]
     request = RequestFactory().get("/")
     request.user = superuser
@@ -199,12 +214,20 @@ def test_not_even_a_superuser_adds_changes_or_deletes_log_rows_in_the_admin(clie
 
 def test_a_report_export_and_the_pack_export_are_recorded_with_their_dates(client, analyst):
     client.force_login(analyst)
-    response = client.get(reverse("reports:export", kwargs={"slug": "q2a_trajectories_by_partner_year", "fmt": "csv"}),
-                          {"as_of": "2019-11-30"})
+    response = client.get(
+        reverse("reports:export", kwargs={"slug": "q2a_trajectories_by_partner_year", "fmt": "csv"}),
+        {"as_of": "2019-11-30"},
+    )
     assert response.status_code == 200
     event = AccessEvent.objects.get()
     assert (event.user, event.role, event.action, event.list_name, event.export_format, event.filters) == (
-        analyst, "Analist", "list_exported", "reports:q2a_trajectories_by_partner_year", "csv", "as_of=2019-11-30")
+        analyst,
+        "Analist",
+        "list_exported",
+        "reports:q2a_trajectories_by_partner_year",
+        "csv",
+        "as_of=2019-11-30",
+    )
     assert event.row_count == len(response.content.decode().strip().splitlines()) - 1
     assert client.get(reverse("reports:pack_export")).status_code == 200
     assert AccessEvent.objects.filter(list_name="reports:pack", export_format="xlsx").count() == 1

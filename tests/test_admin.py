@@ -64,8 +64,9 @@ def _make_one_of_everything():
     someone = factories.UserFactory()
     now = tz.now()
     address = dict(ip_address="192.0.2.1", user_agent="pytest", http_accept="*/*", path_info="/gebruiker/aanmelden/")
-    AccessAttempt.objects.create(username=someone.username, attempt_time=now, get_data="", post_data="",
-                                 failures_since_start=1, **address)
+    AccessAttempt.objects.create(
+        username=someone.username, attempt_time=now, get_data="", post_data="", failures_since_start=1, **address
+    )
     AccessFailureLog.objects.create(username=someone.username, attempt_time=now, locked_out=False, **address)
     AccessLog.objects.create(username=someone.username, attempt_time=now, **address)
     give_confirmed_device(someone)
@@ -99,7 +100,9 @@ def test_every_model_of_the_project_is_in_the_admin_with_search_and_filters():
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=_ids(REGISTERED))
-def test_changelist_with_search_and_filter_answers_an_administrator(client, administrator, one_of_everything, model, model_admin):
+def test_changelist_with_search_and_filter_answers_an_administrator(
+    client, administrator, one_of_everything, model, model_admin
+):
     client.force_login(administrator)
     url = _admin_url(model, "changelist")
     response = client.get(url)
@@ -129,7 +132,9 @@ def test_add_and_change_pages_answer_an_administrator(client, administrator, one
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=_ids(REGISTERED))
-def test_admin_pages_send_a_non_staff_user_to_the_admin_login(client, partner_staff, one_of_everything, model, model_admin):
+def test_admin_pages_send_a_non_staff_user_to_the_admin_login(
+    client, partner_staff, one_of_everything, model, model_admin
+):
     client.force_login(partner_staff)
     record = model._default_manager.order_by("pk").first()
     for url in (_admin_url(model, "changelist"), _admin_url(model, "add"), _admin_url(model, "change", record.pk)):
@@ -307,7 +312,9 @@ def test_admin_takes_a_kbo_number_typed_as_on_a_letterhead(client, administrator
     page = client.get(url).content.decode()
     assert 'maxlength="20"' in page
     data = _form_data(client.get(url))
-    data.update({"name": "Maatwerk Gent vzw", "kbo_number": "BE 0403.170.701", "kind": "se_employer", "postcode": "9000"})
+    data.update(
+        {"name": "Maatwerk Gent vzw", "kbo_number": "BE 0403.170.701", "kind": "se_employer", "postcode": "9000"}
+    )
     assert client.post(url, data).status_code == 302
     assert model.objects.get().kbo_number == "0403170701"
 
@@ -315,7 +322,11 @@ def test_admin_takes_a_kbo_number_typed_as_on_a_letterhead(client, administrator
 # Reference tables that stay short (a few dozen rows at most): a filter may list their rows as links.
 # Columns with few distinct values: a year, the sectors of the few sector pilots, the retention period of
 # the anonymisation runs (the access-log branch's employees.AnonymisationRun).
-FEW_VALUES = {("partners.Grant", "year"), ("partners.Pilot", "sector"), ("employees.AnonymisationRun", "retention_years")}
+FEW_VALUES = {
+    ("partners.Grant", "year"),
+    ("partners.Pilot", "sector"),
+    ("employees.AnonymisationRun", "retention_years"),
+}
 SHORT_TABLES = {"partners.Call", "employees.Instrument", "evaluations.Advice", "trajectories.EndReason", "auth.Group"}
 
 
@@ -349,17 +360,21 @@ def test_no_admin_filter_lists_a_big_table_or_every_value_of_a_free_text_column(
         if field.is_relation:
             assert field.related_model._meta.label in SHORT_TABLES, f"{model._meta.label}: filter {path}"
         else:
-            assert field.choices or isinstance(
-                field, (models.BooleanField, models.DateField, models.DateTimeField)
-            ) or (model._meta.label, path) in FEW_VALUES, (
-                f"{model._meta.label}: filter {path} lists every value"
-            )
+            assert (
+                field.choices
+                or isinstance(field, (models.BooleanField, models.DateField, models.DateTimeField))
+                or (model._meta.label, path) in FEW_VALUES
+            ), f"{model._meta.label}: filter {path} lists every value"
 
 
-def test_the_partner_text_filter_of_the_referrals_admin_keeps_the_other_filters(client, administrator, one_of_everything):
+def test_the_partner_text_filter_of_the_referrals_admin_keeps_the_other_filters(
+    client, administrator, one_of_everything
+):
     referral = Referral.objects.select_related("partner").first()
     other = Referral.objects.create(
-        evaluation=referral.evaluation, employee=referral.employee, partner=factories.PartnerFactory(name="Zonnewerk vzw")
+        evaluation=referral.evaluation,
+        employee=referral.employee,
+        partner=factories.PartnerFactory(name="Zonnewerk vzw"),
     )
     client.force_login(administrator)
     url = _admin_url(Referral, "changelist")

@@ -16,7 +16,9 @@ def test_every_age_falls_in_exactly_one_band_and_the_stored_age_filter_agrees(sc
     for age in range(0, 100):
         code = scheme.band_of(age)
         assert code in scheme.codes()
-        matching = [b.code for b in scheme.bands if (scheme.highest(b) is None or age <= scheme.highest(b)) and age >= b.lowest]
+        matching = [
+            b.code for b in scheme.bands if (scheme.highest(b) is None or age <= scheme.highest(b)) and age >= b.lowest
+        ]
         assert matching == [code]
     assert scheme.band_of(None) == age_bands.UNKNOWN
 

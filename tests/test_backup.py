@@ -48,8 +48,10 @@ def test_a_dump_restored_into_a_fresh_database_gives_the_same_figures(demo_datab
 
 def test_the_check_fails_loudly_when_a_row_is_missing_from_the_restored_copy(demo_database):
     result = demo_database.manage(
-        "verify_backup", *DATES, "--tamper-sql=DELETE FROM trajectories_internship WHERE id = "
-        "(SELECT MIN(id) FROM trajectories_internship)", check=False,
+        "verify_backup",
+        *DATES,
+        "--tamper-sql=DELETE FROM trajectories_internship WHERE id = (SELECT MIN(id) FROM trajectories_internship)",
+        check=False,
     )
     assert result.returncode != 0
     assert "table trajectories_internship: 193 rows in the original, 192 restored" in result.stderr
@@ -62,7 +64,8 @@ def test_the_check_fails_loudly_when_a_row_is_missing_from_the_restored_copy(dem
 def test_the_check_fails_loudly_when_a_figure_differs_on_the_restored_copy(demo_database):
     """Same row counts, one changed value: the pack's figures tell."""
     result = demo_database.manage(
-        "verify_backup", *DATES,
+        "verify_backup",
+        *DATES,
         "--tamper-sql=UPDATE trajectories_trajectory SET start_date = start_date - 400 WHERE id IN "
         "(SELECT id FROM trajectories_trajectory WHERE start_date BETWEEN '2019-01-01' AND '2019-11-30' "
         "ORDER BY id LIMIT 5)",

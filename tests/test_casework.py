@@ -44,9 +44,14 @@ def test_new_evaluation_is_not_prefilled_from_a_regular_job(client, evaluator):
 def test_evaluation_with_advice_ready_leads_to_the_referral_form(client, evaluator):
     employee = factories.EmployeeFactory()
     client.force_login(evaluator)
-    response = client.post(reverse("evaluations:create", args=[employee.pk]), {
-        "evaluation_date": "2024-03-01", "advice": factories.advice().pk, "registered_on": "2024-03-01",
-    })
+    response = client.post(
+        reverse("evaluations:create", args=[employee.pk]),
+        {
+            "evaluation_date": "2024-03-01",
+            "advice": factories.advice().pk,
+            "registered_on": "2024-03-01",
+        },
+    )
     evaluation = Evaluation.objects.get(employee=employee)
     assert response.status_code == 302
     assert response["Location"] == reverse("evaluations:refer", args=[evaluation.pk])
@@ -57,10 +62,17 @@ def test_evaluation_form_with_errors_shows_them_by_their_fields_and_keeps_what_w
     employee = factories.EmployeeFactory()
     client.force_login(evaluator)
     future = (TODAY + datetime.timedelta(days=10)).isoformat()
-    response = client.post(reverse("evaluations:create", args=[employee.pk]), {
-        "evaluation_date": future, "advice": "", "office": "VDAB Brugge", "notes": "typed notes",
-        "registered_on": TODAY.isoformat(), "employer": "no such organisation",
-    })
+    response = client.post(
+        reverse("evaluations:create", args=[employee.pk]),
+        {
+            "evaluation_date": future,
+            "advice": "",
+            "office": "VDAB Brugge",
+            "notes": "typed notes",
+            "registered_on": TODAY.isoformat(),
+            "employer": "no such organisation",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) >= {"evaluation_date", "advice", "employer"}
@@ -111,7 +123,9 @@ def test_a_started_referral_cannot_be_reassigned(client, administrator, partner,
     referral.status = ReferralStatus.STARTED
     referral.save()
     client.force_login(administrator)
-    response = client.post(reverse("evaluations:referral_reassign", args=[referral.pk]), {"partner": other_partner.kbo_number})
+    response = client.post(
+        reverse("evaluations:referral_reassign", args=[referral.pk]), {"partner": other_partner.kbo_number}
+    )
     assert response.status_code == 200
     referral.refresh_from_db()
     assert referral.partner == partner
@@ -134,9 +148,13 @@ def test_partner_starts_a_trajectory_from_the_queue_and_the_referral_is_linked(c
     referral = _referral(partner)
     spell = factories.EmploymentFactory(employee=referral.employee, start_date=datetime.date(2015, 1, 1))
     client.force_login(partner_staff)
-    response = client.post(reverse("trajectories:start_from_referral", args=[referral.pk]), {
-        "call": factories.CallFactory().pk, "start_date": "2024-02-01",
-    })
+    response = client.post(
+        reverse("trajectories:start_from_referral", args=[referral.pk]),
+        {
+            "call": factories.CallFactory().pk,
+            "start_date": "2024-02-01",
+        },
+    )
     trajectory = Trajectory.objects.get()
     assert response["Location"] == reverse("trajectories:detail", args=[trajectory.pk])
     assert (trajectory.partner, trajectory.caseworker) == (partner, partner_staff)
@@ -148,20 +166,30 @@ def test_partner_starts_a_trajectory_from_the_queue_and_the_referral_is_linked(c
 def test_another_partner_cannot_start_a_trajectory_from_a_referral(client, other_partner_staff, partner):
     referral = _referral(partner)
     client.force_login(other_partner_staff)
-    response = client.post(reverse("trajectories:start_from_referral", args=[referral.pk]), {
-        "call": factories.CallFactory().pk, "start_date": "2024-02-01",
-    })
+    response = client.post(
+        reverse("trajectories:start_from_referral", args=[referral.pk]),
+        {
+            "call": factories.CallFactory().pk,
+            "start_date": "2024-02-01",
+        },
+    )
     assert response.status_code == 404
     assert not Trajectory.objects.exists()
 
 
 def test_trajectory_start_takes_employer_and_instrument_of_the_job_on_the_start_date(partner):
     employee = factories.EmployeeFactory()
-    factories.EmploymentFactory(employee=employee, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2017, 12, 31))
-    later = factories.EmploymentFactory(employee=employee, start_date=datetime.date(2018, 1, 1),
-                                        instrument=factories.instrument("lokale-diensteneconomie"))
-    trajectory = trajectory_start(employee=employee, partner=partner, call=factories.CallFactory(),
-                                  start_date=datetime.date(2019, 5, 1))
+    factories.EmploymentFactory(
+        employee=employee, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2017, 12, 31)
+    )
+    later = factories.EmploymentFactory(
+        employee=employee,
+        start_date=datetime.date(2018, 1, 1),
+        instrument=factories.instrument("lokale-diensteneconomie"),
+    )
+    trajectory = trajectory_start(
+        employee=employee, partner=partner, call=factories.CallFactory(), start_date=datetime.date(2019, 5, 1)
+    )
     assert (trajectory.se_employer, trajectory.instrument) == (later.employer, later.instrument)
 
 
@@ -170,11 +198,17 @@ def test_partner_ends_a_trajectory_with_its_reason_and_records_the_next_job(clie
     employer = factories.RegularEmployerFactory()
     client.force_login(partner_staff)
     form = client.get(reverse("trajectories:end", args=[trajectory.pk])).context["form"]
-    response = client.post(reverse("trajectories:end", args=[trajectory.pk]), {
-        "end_date": "2019-09-30", "end_reason": EndReason.objects.get(code="job_regular").pk,
-        "job_employer": employer.kbo_number, "job_start_date": "2019-10-01", "job_with_support_package": "on",
-        "version": form.initial["version"],
-    })
+    response = client.post(
+        reverse("trajectories:end", args=[trajectory.pk]),
+        {
+            "end_date": "2019-09-30",
+            "end_reason": EndReason.objects.get(code="job_regular").pk,
+            "job_employer": employer.kbo_number,
+            "job_start_date": "2019-10-01",
+            "job_with_support_package": "on",
+            "version": form.initial["version"],
+        },
+    )
     assert response.status_code == 302
     trajectory.refresh_from_db()
     assert trajectory.end_date == datetime.date(2019, 9, 30) and trajectory.end_reason.code == "job_regular"
@@ -187,10 +221,15 @@ def test_ending_a_trajectory_needs_a_reason_and_writes_nothing_half(client, part
     employer = factories.RegularEmployerFactory()
     client.force_login(partner_staff)
     form = client.get(reverse("trajectories:end", args=[trajectory.pk])).context["form"]
-    response = client.post(reverse("trajectories:end", args=[trajectory.pk]), {
-        "end_date": "2019-09-30", "end_reason": "", "job_employer": employer.kbo_number,
-        "version": form.initial["version"],
-    })
+    response = client.post(
+        reverse("trajectories:end", args=[trajectory.pk]),
+        {
+            "end_date": "2019-09-30",
+            "end_reason": "",
+            "job_employer": employer.kbo_number,
+            "version": form.initial["version"],
+        },
+    )
     assert set(response.context["form"].errors) == {"end_reason", "job_start_date"}
     trajectory.refresh_from_db()
     assert trajectory.end_date is None
@@ -201,9 +240,14 @@ def test_partner_adds_an_internship_to_their_trajectory(client, partner_staff, p
     trajectory = factories.TrajectoryFactory(partner=partner)
     host = factories.RegularEmployerFactory()
     client.force_login(partner_staff)
-    response = client.post(reverse("trajectories:internship_create", args=[trajectory.pk]), {
-        "host": host.kbo_number, "sector": "logistiek", "start_date": "2019-05-01",
-    })
+    response = client.post(
+        reverse("trajectories:internship_create", args=[trajectory.pk]),
+        {
+            "host": host.kbo_number,
+            "sector": "logistiek",
+            "start_date": "2019-05-01",
+        },
+    )
     assert response.status_code == 302
     assert trajectory.internships.get().host == host
 
@@ -211,9 +255,14 @@ def test_partner_adds_an_internship_to_their_trajectory(client, partner_staff, p
 def test_an_internship_before_its_trajectory_is_refused_next_to_the_date(client, partner_staff, partner):
     trajectory = factories.TrajectoryFactory(partner=partner)
     client.force_login(partner_staff)
-    response = client.post(reverse("trajectories:internship_create", args=[trajectory.pk]), {
-        "host": factories.RegularEmployerFactory().kbo_number, "sector": "zorg", "start_date": "2019-01-01",
-    })
+    response = client.post(
+        reverse("trajectories:internship_create", args=[trajectory.pk]),
+        {
+            "host": factories.RegularEmployerFactory().kbo_number,
+            "sector": "zorg",
+            "start_date": "2019-01-01",
+        },
+    )
     assert "start_date" in response.context["form"].errors
     assert not trajectory.internships.exists()
 
@@ -225,11 +274,23 @@ def test_partner_looks_a_person_up_by_exact_insz_and_the_lookup_is_recorded(clie
     response = client.post(reverse("employees:lookup"), {"insz": person.insz})
     lookup = AccessEvent.objects.get(action="insz_lookup")
     assert (lookup.user, lookup.role, lookup.organisation, lookup.insz, lookup.found, lookup.employee) == (
-        partner_staff, "Partnermedewerker", partner, person.insz, True, person)
+        partner_staff,
+        "Partnermedewerker",
+        partner,
+        person.insz,
+        True,
+        person,
+    )
     assert escape(str(person)) in response.content.decode()  # escaped as the page shows it (D'hondt)
     # Not referred to the partner: the trajectory needs a written reason (tests/test_lookup_farming.py).
-    client.post(reverse("trajectories:start_from_lookup", args=[lookup.pk]), {
-        "call": factories.CallFactory().pk, "start_date": "2024-02-01", "access_reason": "Zelf aangemeld aan het loket."})
+    client.post(
+        reverse("trajectories:start_from_lookup", args=[lookup.pk]),
+        {
+            "call": factories.CallFactory().pk,
+            "start_date": "2024-02-01",
+            "access_reason": "Zelf aangemeld aan het loket.",
+        },
+    )
     assert Trajectory.objects.get().employee == person
 
 
@@ -254,12 +315,15 @@ def test_another_user_cannot_use_someone_elses_lookup(client, partner_staff, oth
     assert client.get(reverse("trajectories:start_from_lookup", args=[lookup.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("setup, expected", [
-    ("se", CurrentState.SOCIAL_ECONOMY),
-    ("trajectory", CurrentState.IN_TRAJECTORY),
-    ("regular", CurrentState.REGULAR_EXTERNAL),
-    ("nothing", CurrentState.NONE),
-])
+@pytest.mark.parametrize(
+    "setup, expected",
+    [
+        ("se", CurrentState.SOCIAL_ECONOMY),
+        ("trajectory", CurrentState.IN_TRAJECTORY),
+        ("regular", CurrentState.REGULAR_EXTERNAL),
+        ("nothing", CurrentState.NONE),
+    ],
+)
 def test_current_state_of_a_person(setup, expected, db):
     employee = factories.EmployeeFactory()
     on = datetime.date(2019, 6, 1)
@@ -290,16 +354,26 @@ def test_person_page_shows_one_timeline_but_not_partner_trajectories_to_evaluato
 def test_a_trajectory_started_on_an_earlier_date_takes_the_job_of_that_date(client, partner_staff, partner):
     referral = _referral(partner)
     employee = referral.employee
-    earlier = factories.EmploymentFactory(employee=employee, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2019, 12, 31))
-    factories.EmploymentFactory(employee=employee, start_date=datetime.date(2020, 1, 1),
-                                instrument=factories.instrument("lokale-diensteneconomie"))
+    earlier = factories.EmploymentFactory(
+        employee=employee, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2019, 12, 31)
+    )
+    factories.EmploymentFactory(
+        employee=employee,
+        start_date=datetime.date(2020, 1, 1),
+        instrument=factories.instrument("lokale-diensteneconomie"),
+    )
     client.force_login(partner_staff)
     form = client.get(reverse("trajectories:start_from_referral", args=[referral.pk])).context["form"]
     assert form.initial["instrument"] == factories.instrument("lokale-diensteneconomie")  # today's job
-    client.post(reverse("trajectories:start_from_referral", args=[referral.pk]), {
-        "call": factories.CallFactory().pk, "start_date": "2019-06-01",
-        "se_employer": form.initial["se_employer"].name, "instrument": form.initial["instrument"].pk,
-    })
+    client.post(
+        reverse("trajectories:start_from_referral", args=[referral.pk]),
+        {
+            "call": factories.CallFactory().pk,
+            "start_date": "2019-06-01",
+            "se_employer": form.initial["se_employer"].name,
+            "instrument": form.initial["instrument"].pk,
+        },
+    )
     trajectory = Trajectory.objects.get()
     assert (trajectory.se_employer, trajectory.instrument) == (earlier.employer, earlier.instrument)
 
@@ -309,9 +383,14 @@ def test_an_employer_chosen_by_hand_is_kept_whatever_the_start_date(client, part
     factories.EmploymentFactory(employee=referral.employee, start_date=datetime.date(2015, 1, 1))
     chosen = factories.OrganisationFactory(name="Zelfgekozen Maatwerk")
     client.force_login(partner_staff)
-    client.post(reverse("trajectories:start_from_referral", args=[referral.pk]), {
-        "call": factories.CallFactory().pk, "start_date": "2019-06-01", "se_employer": chosen.kbo_number,
-    })
+    client.post(
+        reverse("trajectories:start_from_referral", args=[referral.pk]),
+        {
+            "call": factories.CallFactory().pk,
+            "start_date": "2019-06-01",
+            "se_employer": chosen.kbo_number,
+        },
+    )
     assert Trajectory.objects.get().se_employer == chosen
 
 

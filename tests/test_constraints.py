@@ -43,12 +43,16 @@ def _bulk_writes_without_history():
 
 def _instrument():
     n = next(_numbers)
-    return Instrument.objects.create(name=f"instrument {n}", code=f"instrument-{n}", valid_from=datetime.date(2015, 4, 1))
+    return Instrument.objects.create(
+        name=f"instrument {n}", code=f"instrument-{n}", valid_from=datetime.date(2015, 4, 1)
+    )
 
 
 def _referral():
     evaluation = factories.EvaluationFactory()
-    return Referral.objects.create(evaluation=evaluation, employee=evaluation.employee, partner=factories.PartnerFactory())
+    return Referral.objects.create(
+        evaluation=evaluation, employee=evaluation.employee, partner=factories.PartnerFactory()
+    )
 
 
 def _pilot():
@@ -58,8 +62,9 @@ def _pilot():
 def _access_event():
     """A look-up by INSZ that found someone: it has both a person and an (encrypted, hashed) number."""
     employee = factories.EmployeeFactory()
-    return AccessEvent.objects.create(user=factories.UserFactory(), action="insz_lookup", employee=employee,
-                                      insz=employee.insz)
+    return AccessEvent.objects.create(
+        user=factories.UserFactory(), action="insz_lookup", employee=employee, insz=employee.insz
+    )
 
 
 def _import_run():
@@ -68,8 +73,9 @@ def _import_run():
 
 def _saved_report():
     n = next(_numbers)
-    return SavedReport.objects.create(name=f"Rapport {n}", slug=f"rapport-{n}", measure="evaluations",
-                                      period_from=datetime.date(2018, 1, 1))
+    return SavedReport.objects.create(
+        name=f"Rapport {n}", slug=f"rapport-{n}", measure="evaluations", period_from=datetime.date(2018, 1, 1)
+    )
 
 
 # How to make a valid record of each model that has constraints.
@@ -129,17 +135,28 @@ CHECK_CASES = {
             {"stage_start": D(2019, 3, 31)},
             {"nazorg_start": D(2019, 3, 31)},
         ],
-        {"voortraject_start": D(2019, 4, 1), "jobmatching_start": D(2019, 5, 1), "stage_start": D(2019, 6, 1), "nazorg_start": D(2019, 9, 1)},
+        {
+            "voortraject_start": D(2019, 4, 1),
+            "jobmatching_start": D(2019, 5, 1),
+            "stage_start": D(2019, 6, 1),
+            "nazorg_start": D(2019, 9, 1),
+        },
     ),
     "trajectories_internship_end_after_start": ([{"end_date": D(2019, 4, 30)}], {"end_date": D(2019, 5, 1)}),
     "trajectories_internship_outcome_valid": ([{"outcome": "fired"}], {"outcome": "hired"}),
     "employees_accessevent_view_has_person": (
-        [{"action": "person_viewed", "employee": None}], {"action": "list_exported", "employee": None}
+        [{"action": "person_viewed", "employee": None}],
+        {"action": "list_exported", "employee": None},
     ),
     # A digest of 64 lower-case hex characters with its token, or neither (an anonymised person).
     "employees_employee_insz_digest_hex": (
-        [{"insz_digest": "85073003328"}, {"insz_digest": "G" * 64}, {"insz_digest": "a" * 63},
-         {"insz_encrypted": None}, {"insz_digest": None}],
+        [
+            {"insz_digest": "85073003328"},
+            {"insz_digest": "G" * 64},
+            {"insz_digest": "a" * 63},
+            {"insz_encrypted": None},
+            {"insz_digest": None},
+        ],
         {"insz_digest": None, "insz_encrypted": None},
     ),
     "employees_accessevent_insz_digest_hex": (

@@ -45,9 +45,21 @@ def _load(seed, *, compare_tables=False):
         digest = hashlib.sha256()
         for model, fields in [
             (Employee, ["insz_digest", "first_name", "last_name", "birth_date", "gender", "registered_on"]),
-            (Employment, ["employee__insz_digest", "employer__name", "instrument__code", "start_date", "end_date",
-                          "with_support_package"]),
-            (Evaluation, ["employee__insz_digest", "evaluation_date", "advice__code", "employer__name", "registered_on"]),
+            (
+                Employment,
+                [
+                    "employee__insz_digest",
+                    "employer__name",
+                    "instrument__code",
+                    "start_date",
+                    "end_date",
+                    "with_support_package",
+                ],
+            ),
+            (
+                Evaluation,
+                ["employee__insz_digest", "evaluation_date", "advice__code", "employer__name", "registered_on"],
+            ),
             (Trajectory, ["employee__insz_digest", "partner__name", "start_date", "end_date", "registered_on"]),
         ]:
             for row in model.objects.order_by(*fields).values_list(*fields):
@@ -57,8 +69,9 @@ def _load(seed, *, compare_tables=False):
         for table in reference_tables() if compare_tables else []:
             day = datetime.date.fromisoformat(table["demo_as_of"])
             tables.setdefault(day, compute_tables(day))
-            differences += [(table["id"], tuple(sorted(cells.items())))
-                            for cells, *_ in compare(table, tables[day][table["id"]])]
+            differences += [
+                (table["id"], tuple(sorted(cells.items()))) for cells, *_ in compare(table, tables[day][table["id"]])
+            ]
         transaction.set_rollback(True)
     return digest.hexdigest(), sorted(differences)
 

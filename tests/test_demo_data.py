@@ -48,7 +48,8 @@ def test_demo_table_equals_the_published_one_but_for_the_listed_cells(demo, db, 
     allowed = allowed_differences()
     differences = _differences(table, demo[1])
     unexpected = [
-        (cells, published, value) for cells, published, value in differences
+        (cells, published, value)
+        for cells, published, value in differences
         if allowed.get((table["id"], frozenset(cells.items()))) != (str(published), str(value))
     ]
     assert unexpected == []
@@ -74,8 +75,13 @@ def test_the_demo_data_doc_describes_every_listed_difference():
 
 def test_a_wrong_figure_would_be_caught(demo, db):
     table = next(t for t in TABLES if t["id"] == "q2a_trajectories_by_partner_year")
-    tampered = dict(table, rows=[dict(r, value=r["value"] + 1) if r["partner"] == "Jomi" and r["year"] == "2018"
-                                 else r for r in table["rows"]])
+    tampered = dict(
+        table,
+        rows=[
+            dict(r, value=r["value"] + 1) if r["partner"] == "Jomi" and r["year"] == "2018" else r
+            for r in table["rows"]
+        ],
+    )
     assert _differences(tampered, demo[1]) == [({"partner": "Jomi", "year": "2018"}, 2, 1)]
 
 
@@ -116,8 +122,11 @@ def test_demo_records_are_plausible(demo, db):
 
 def test_every_person_advised_ready_was_in_a_social_economy_job_at_the_advice(demo, db):
     for ev in Evaluation.objects.filter(advice__code="ready", evaluation_date__isnull=False).select_related("employee"):
-        assert Employment.objects.filter(employee=ev.employee, employer=ev.employer, instrument__isnull=False).covering(
-            ev.evaluation_date).exists(), ev
+        assert (
+            Employment.objects.filter(employee=ev.employee, employer=ev.employer, instrument__isnull=False)
+            .covering(ev.evaluation_date)
+            .exists()
+        ), ev
 
 
 def test_demo_partner_account_works_for_a_partner_with_trajectories(demo, db):

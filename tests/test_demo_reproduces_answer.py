@@ -37,8 +37,9 @@ def export(table_id, day, known_at=None):
 
 
 def cells(exported) -> Counter:
-    return Counter({frozenset((k, str(v)) for k, v in row.items() if k != "value"): row["value"]
-                    for row in exported["rows"]})
+    return Counter(
+        {frozenset((k, str(v)) for k, v in row.items() if k != "value"): row["value"] for row in exported["rows"]}
+    )
 
 
 @pytest.mark.parametrize("table", TABLES, ids=[t["id"] for t in TABLES])
@@ -48,7 +49,8 @@ def test_export_report_reproduces_the_published_table(demo, db, table):
     assert exported["dimensions"] == table["dimensions"]
     allowed = allowed_differences()
     unexpected = [
-        (labels, published, value) for labels, published, value in compare(table, cells(exported))
+        (labels, published, value)
+        for labels, published, value in compare(table, cells(exported))
         if allowed.get((table["id"], frozenset(labels.items()))) != (str(published), str(value))
     ]
     assert unexpected == []

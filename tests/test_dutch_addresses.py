@@ -10,6 +10,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+
 def _routes(resolver=None, prefix=""):
     for pattern in (resolver or get_resolver()).url_patterns:
         route = prefix + str(pattern.pattern)

@@ -33,7 +33,10 @@ HOSTILE = [HYPERLINK, "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 def _report(measure, dimension):
     return SavedReport.objects.create(
-        name=f"Per {dimension}", slug=f"per-{dimension}", measure=measure, row_dimensions=[dimension],
+        name=f"Per {dimension}",
+        slug=f"per-{dimension}",
+        measure=measure,
+        row_dimensions=[dimension],
         as_of=D(2019, 11, 30),
     )
 
@@ -63,8 +66,9 @@ def _csv_from_command(slug, tmp_path):
 
 @pytest.mark.parametrize("text", HOSTILE)
 @pytest.mark.parametrize(("measure", "dimension"), CASES)
-def test_a_report_csv_writes_a_label_that_looks_like_a_formula_as_text(measure, dimension, text, client, analyst,
-                                                                         tmp_path):
+def test_a_report_csv_writes_a_label_that_looks_like_a_formula_as_text(
+    measure, dimension, text, client, analyst, tmp_path
+):
     _hostile_records(text)
     report = _report(measure, dimension)
     client.force_login(analyst)

@@ -44,14 +44,21 @@ def _constraint(model, name):
 
 # -- The reproductions of the issue ---------------------------------------------------------------------
 
+
 def test_the_same_internship_twice_answers_the_form_with_a_dutch_message_on_the_start_date(
-        client, partner_staff, partner):
+    client, partner_staff, partner
+):
     existing = factories.InternshipFactory(trajectory__partner=partner, start_date=datetime.date(2019, 5, 1))
     client.force_login(partner_staff)
 
-    response = client.post(reverse("trajectories:internship_create", args=[existing.trajectory_id]), {
-        "host": existing.host.kbo_number, "sector": "logistiek", "start_date": "2019-05-01",
-    })
+    response = client.post(
+        reverse("trajectories:internship_create", args=[existing.trajectory_id]),
+        {
+            "host": existing.host.kbo_number,
+            "sector": "logistiek",
+            "start_date": "2019-05-01",
+        },
+    )
 
     assert response.status_code == 200
     message = _dutch(_constraint(Internship, "trajectories_internship_unique_start").violation_error_message)
@@ -65,10 +72,14 @@ def test_the_same_job_twice_answers_the_form_with_a_dutch_message_on_the_start_d
     existing = factories.EmploymentFactory(employee=trajectory.employee, start_date=datetime.date(2019, 2, 1))
     client.force_login(partner_staff)
 
-    response = client.post(reverse("employees:employment_create", args=[trajectory.employee_id]), {
-        "employer": existing.employer.kbo_number, "instrument": existing.instrument_id or "",
-        "start_date": "2019-02-01",
-    })
+    response = client.post(
+        reverse("employees:employment_create", args=[trajectory.employee_id]),
+        {
+            "employer": existing.employer.kbo_number,
+            "instrument": existing.instrument_id or "",
+            "start_date": "2019-02-01",
+        },
+    )
 
     assert response.status_code == 200
     message = _dutch(_constraint(Employment, "employees_employment_unique_spell").violation_error_message)
@@ -79,14 +90,20 @@ def test_the_same_job_twice_answers_the_form_with_a_dutch_message_on_the_start_d
 
 def test_moving_a_trajectory_onto_the_start_of_another_answers_the_form(client, partner_staff, partner):
     first = factories.TrajectoryFactory(partner=partner, start_date=datetime.date(2019, 4, 1))
-    second = factories.TrajectoryFactory(partner=partner, employee=first.employee, call=first.call,
-                                         start_date=datetime.date(2019, 9, 1))
+    second = factories.TrajectoryFactory(
+        partner=partner, employee=first.employee, call=first.call, start_date=datetime.date(2019, 9, 1)
+    )
     client.force_login(partner_staff)
 
-    response = client.post(reverse("trajectories:update", args=[second.pk]), {
-        "call": second.call_id, "se_employer": second.se_employer.kbo_number, "instrument": second.instrument_id,
-        "start_date": "2019-04-01",
-    })
+    response = client.post(
+        reverse("trajectories:update", args=[second.pk]),
+        {
+            "call": second.call_id,
+            "se_employer": second.se_employer.kbo_number,
+            "instrument": second.instrument_id,
+            "start_date": "2019-04-01",
+        },
+    )
 
     assert response.status_code == 200
     message = _dutch(_constraint(Trajectory, "trajectories_trajectory_unique_start").violation_error_message)
@@ -99,10 +116,16 @@ def test_a_grant_twice_gets_its_message_on_the_year_not_above_the_form(client, a
     grant = factories.GrantFactory()
     client.force_login(administrator)
 
-    response = client.post(reverse("partners:grant_create"), {
-        "call": grant.call_id, "partner": grant.partner.kbo_number, "year": grant.year,
-        "esf_amount": "1", "flemish_amount": "1",
-    })
+    response = client.post(
+        reverse("partners:grant_create"),
+        {
+            "call": grant.call_id,
+            "partner": grant.partner.kbo_number,
+            "year": grant.year,
+            "esf_amount": "1",
+            "flemish_amount": "1",
+        },
+    )
 
     assert response.status_code == 200
     message = _dutch(_constraint(Grant, "partners_grant_unique_call_partner_year").violation_error_message)
@@ -111,6 +134,7 @@ def test_a_grant_twice_gets_its_message_on_the_year_not_above_the_form(client, a
 
 
 # -- Every ModelForm, every unique rule of its model ----------------------------------------------------
+
 
 def _existing(model):
     """A saved record of the model, as the factories make it."""
@@ -171,8 +195,13 @@ def _rules(model, probe=None):
 
 
 def test_the_walk_finds_the_forms_of_the_issue():
-    assert {"trajectories.forms.InternshipForm", "employees.forms.EmploymentForm", "evaluations.forms.EvaluationForm",
-            "employees.forms.EmployeeForm", "partners.forms.GrantForm"} <= set(MODEL_FORMS)
+    assert {
+        "trajectories.forms.InternshipForm",
+        "employees.forms.EmploymentForm",
+        "evaluations.forms.EvaluationForm",
+        "employees.forms.EmployeeForm",
+        "partners.forms.GrantForm",
+    } <= set(MODEL_FORMS)
 
 
 @pytest.mark.parametrize("name", sorted(MODEL_FORMS))

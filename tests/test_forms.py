@@ -45,7 +45,9 @@ def test_a_plain_form_field_would_refuse_the_typed_insz_on_its_length(db):
 
 @pytest.mark.parametrize("typed", ["BE 0403.170.701", "0403 170 701", "403170701"])
 def test_kbo_typed_as_on_a_letterhead_is_accepted(db, typed):
-    form = OrganisationForm({"name": "Maatwerk Gent vzw", "kbo_number": typed, "kind": "se_employer", "postcode": "9000"})
+    form = OrganisationForm(
+        {"name": "Maatwerk Gent vzw", "kbo_number": typed, "kind": "se_employer", "postcode": "9000"}
+    )
     assert form.is_valid(), form.errors
     assert form.save().kbo_number == "0403170701"
 

@@ -115,7 +115,10 @@ def test_update_with_history_records_each_changed_record_with_who_when_and_why(l
     latest = record.history.latest()
     assert record.history.count() == before + 1
     assert (latest.history_type, latest.history_user, latest.history_change_reason, latest.history_date) == (
-        "~", administrator, "correctie", moment
+        "~",
+        administrator,
+        "correctie",
+        moment,
     )
     record.refresh_from_db()
     for name, value in CHANGES[label].items():
@@ -169,7 +172,10 @@ def test_bulk_update_and_bulk_create_with_history(administrator):
     for call in created:
         row = call.history.get()
         assert (row.history_type, row.history_change_reason, row.history_user, row.number) == (
-            "+", "nieuwe oproepen", administrator, call.number
+            "+",
+            "nieuwe oproepen",
+            administrator,
+            call.number,
         )
     dated = Call(number="Y1")
     dated._history_date = timezone.make_aware(datetime.datetime(2015, 3, 1))
@@ -216,8 +222,12 @@ def test_links_set_to_null_by_a_deletion_are_recorded():
     evaluation = factories.EvaluationFactory(evaluator=caseworker)
     started = factories.TrajectoryFactory()
     referral = Referral.objects.create(
-        evaluation=evaluation, employee=evaluation.employee, partner=started.partner, referred_by=caseworker,
-        status=ReferralStatus.STARTED, trajectory=started,
+        evaluation=evaluation,
+        employee=evaluation.employee,
+        partner=started.partner,
+        referred_by=caseworker,
+        status=ReferralStatus.STARTED,
+        trajectory=started,
     )
     with transaction.atomic():
         caseworker.delete()
@@ -264,7 +274,11 @@ def test_an_import_records_new_and_changed_rows_and_refreshed_ages(administrator
     evaluation.refresh_from_db()
     assert evaluation.age_years == 38
     latest = evaluation.history.latest()
-    assert (latest.age_years, latest.history_change_reason, latest.history_user) == (38, "import van b.csv", administrator)
+    assert (latest.age_years, latest.history_change_reason, latest.history_user) == (
+        38,
+        "import van b.csv",
+        administrator,
+    )
 
 
 @pytest.mark.django_db

@@ -153,17 +153,25 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
     other = factories.partner_case(other_partner, other_partner_staff)
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
     without_device = _administrator_without_device()
-    return World({
-        "enrolment_code": issue_enrolment_code(without_device, issued_by=administrator),
-        "own": own,
-        "other": other,
-        "employer": employer,
-        "pilot": factories.PilotFactory(),
-        "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
-        "users": {"partner_staff": partner_staff, "other_partner_staff": other_partner_staff, "evaluator": evaluator,
-                  "administrator": administrator, "analyst": analyst, "anonymous": None,
-                  "administrator_without_device": without_device},
-    })
+    return World(
+        {
+            "enrolment_code": issue_enrolment_code(without_device, issued_by=administrator),
+            "own": own,
+            "other": other,
+            "employer": employer,
+            "pilot": factories.PilotFactory(),
+            "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
+            "users": {
+                "partner_staff": partner_staff,
+                "other_partner_staff": other_partner_staff,
+                "evaluator": evaluator,
+                "administrator": administrator,
+                "analyst": analyst,
+                "anonymous": None,
+                "administrator_without_device": without_device,
+            },
+        }
+    )
 
 
 def _foreign_rows(world):
@@ -283,125 +291,212 @@ def _search_for_the_person(world):
 FORMS: dict[str, Form] = {
     # persons and their jobs
     "employees:create": Form(
-        "evaluator", writes=("employees.Employee",),
-        data=lambda w: {"insz": _new_insz(), "first_name": "An", "last_name": "Peeters", "birth_date": "1991-02-03",
-                        "gender": "f", "registered_on": "2019-01-01"},
+        "evaluator",
+        writes=("employees.Employee",),
+        data=lambda w: {
+            "insz": _new_insz(),
+            "first_name": "An",
+            "last_name": "Peeters",
+            "birth_date": "1991-02-03",
+            "gender": "f",
+            "registered_on": "2019-01-01",
+        },
     ),
     # A new birth date recomputes the ages kept on the person's evaluations and trajectories (which an
     # evaluator does not see: the trajectory's age is derived, not written by the evaluator's choice).
-    "employees:update": Form("evaluator", own("employee"), writes=("employees.Employee", "evaluations.Evaluation"),
-                             derived_writes=("trajectories.Trajectory",)),
-    "employees:employment_create": Form(
-        "partner_staff", own("employee"), cross_target=other("employee"), writes=("employees.Employment",),
-        data=lambda w: {"employer": w["employer"].kbo_number, "instrument": "", "start_date": "2019-11-01",
-                        "end_date": ""},
+    "employees:update": Form(
+        "evaluator",
+        own("employee"),
+        writes=("employees.Employee", "evaluations.Evaluation"),
+        derived_writes=("trajectories.Trajectory",),
     ),
-    "employees:employment_update": Form("partner_staff", own("employment"), cross_target=other("employment"),
-                                        writes=("employees.Employment",)),
-    "employees:lookup": Form("partner_staff", data=lambda w: {"insz": w["own"]["employee"].insz},
-                             writes=("audit.AccessEvent",), renders_on_success=True),
+    "employees:employment_create": Form(
+        "partner_staff",
+        own("employee"),
+        cross_target=other("employee"),
+        writes=("employees.Employment",),
+        data=lambda w: {
+            "employer": w["employer"].kbo_number,
+            "instrument": "",
+            "start_date": "2019-11-01",
+            "end_date": "",
+        },
+    ),
+    "employees:employment_update": Form(
+        "partner_staff", own("employment"), cross_target=other("employment"), writes=("employees.Employment",)
+    ),
+    "employees:lookup": Form(
+        "partner_staff",
+        data=lambda w: {"insz": w["own"]["employee"].insz},
+        writes=("audit.AccessEvent",),
+        renders_on_success=True,
+    ),
     # evaluations and referrals
     "evaluations:create": Form(
-        "evaluator", own("employee"), writes=("evaluations.Evaluation",),
+        "evaluator",
+        own("employee"),
+        writes=("evaluations.Evaluation",),
         data=lambda w: {"evaluation_date": "2019-05-02", "registered_on": "2019-05-02", "notes": "goed"},
     ),
     "evaluations:update": Form("evaluator", own("evaluation"), writes=("evaluations.Evaluation",)),
-    "evaluations:refer": Form("evaluator", own("evaluation"), writes=("evaluations.Referral",),
-                              data=lambda w: {"partner": w["own"]["partner"].kbo_number}),
-    "evaluations:referral_reassign": Form("administrator", own("waiting_referral"), writes=("evaluations.Referral",),
-                                          data=lambda w: {"partner": w["other"]["partner"].kbo_number}),
+    "evaluations:refer": Form(
+        "evaluator",
+        own("evaluation"),
+        writes=("evaluations.Referral",),
+        data=lambda w: {"partner": w["own"]["partner"].kbo_number},
+    ),
+    "evaluations:referral_reassign": Form(
+        "administrator",
+        own("waiting_referral"),
+        writes=("evaluations.Referral",),
+        data=lambda w: {"partner": w["other"]["partner"].kbo_number},
+    ),
     # trajectories and internships
     "trajectories:start_from_referral": Form(
-        "partner_staff", own("waiting_referral"), cross_target=other("waiting_referral"),
+        "partner_staff",
+        own("waiting_referral"),
+        cross_target=other("waiting_referral"),
         writes=("trajectories.Trajectory", "evaluations.Referral"),
         data=lambda w: {"start_date": "2019-06-03", "se_employer": w["employer"].kbo_number},
     ),
     "trajectories:start_from_lookup": Form(
-        "partner_staff", own("lookup"), cross_target=other("lookup"),
+        "partner_staff",
+        own("lookup"),
+        cross_target=other("lookup"),
         writes=("trajectories.Trajectory", "evaluations.Referral"),
         data=lambda w: {"start_date": "2019-06-03", "se_employer": w["employer"].kbo_number},
     ),
-    "trajectories:update": Form("partner_staff", own("trajectory"), cross_target=other("trajectory"),
-                                writes=("trajectories.Trajectory",)),
-    "trajectories:withdraw_access": Form("administrator", own("trajectory"), writes=("trajectories.Trajectory",),
-                                         take_initial=False),
+    "trajectories:update": Form(
+        "partner_staff", own("trajectory"), cross_target=other("trajectory"), writes=("trajectories.Trajectory",)
+    ),
+    "trajectories:withdraw_access": Form(
+        "administrator", own("trajectory"), writes=("trajectories.Trajectory",), take_initial=False
+    ),
     "trajectories:end": Form(
-        "partner_staff", own("trajectory"), cross_target=other("trajectory"),
+        "partner_staff",
+        own("trajectory"),
+        cross_target=other("trajectory"),
         writes=("trajectories.Trajectory", "evaluations.Referral", "employees.Employment"),
         data=lambda w: {"end_date": "2019-09-30", "end_reason": "1"},
     ),
     "trajectories:internship_create": Form(
-        "partner_staff", own("trajectory"), cross_target=other("trajectory"), writes=("trajectories.Internship",),
-        data=lambda w: {"host": w["employer"].kbo_number, "sector": "zorg", "start_date": "2019-05-01",
-                        "end_date": "2019-05-31", "outcome": "hired"},
+        "partner_staff",
+        own("trajectory"),
+        cross_target=other("trajectory"),
+        writes=("trajectories.Internship",),
+        data=lambda w: {
+            "host": w["employer"].kbo_number,
+            "sector": "zorg",
+            "start_date": "2019-05-01",
+            "end_date": "2019-05-31",
+            "outcome": "hired",
+        },
     ),
-    "trajectories:internship_update": Form("partner_staff", own("internship"), cross_target=other("internship"),
-                                           writes=("trajectories.Internship",)),
+    "trajectories:internship_update": Form(
+        "partner_staff", own("internship"), cross_target=other("internship"), writes=("trajectories.Internship",)
+    ),
     # register: organisations, grants, pilots (administrators)
     "partners:organisation_create": Form(
-        "administrator", writes=("partners.Organisation",),
+        "administrator",
+        writes=("partners.Organisation",),
         data=lambda w: {"name": "Nieuw vzw", "kbo_number": "0403170701", "kind": "se_employer", "postcode": "9000"},
     ),
     "partners:organisation_update": Form("administrator", own("partner"), writes=("partners.Organisation",)),
     "partners:grant_create": Form(
-        "administrator", writes=("partners.Grant",),
-        data=lambda w: {"call": str(w["own"]["grant"].call_id), "partner": w["own"]["partner"].kbo_number,
-                        "year": "2020", "esf_amount": "100.00", "flemish_amount": "150.00", "spent_amount": ""},
+        "administrator",
+        writes=("partners.Grant",),
+        data=lambda w: {
+            "call": str(w["own"]["grant"].call_id),
+            "partner": w["own"]["partner"].kbo_number,
+            "year": "2020",
+            "esf_amount": "100.00",
+            "flemish_amount": "150.00",
+            "spent_amount": "",
+        },
     ),
     "partners:grant_update": Form("administrator", own("grant"), writes=("partners.Grant",)),
     "partners:pilot_create": Form(
-        "administrator", writes=("partners.Pilot",),
-        data=lambda w: {"name": "Proeftuin zorg", "sector": "zorg", "start_date": "2019-01-01",
-                        "end_date": "2019-12-31", "results": ""},
+        "administrator",
+        writes=("partners.Pilot",),
+        data=lambda w: {
+            "name": "Proeftuin zorg",
+            "sector": "zorg",
+            "start_date": "2019-01-01",
+            "end_date": "2019-12-31",
+            "results": "",
+        },
     ),
     "partners:pilot_update": Form("administrator", lambda w: w["pilot"], writes=("partners.Pilot",)),
     # reports (administrators build them)
     "reports:create": Form(
-        "administrator", writes=("reports.SavedReport",),
-        data=lambda w: {"name": "Trajecten per partner", "slug": "", "measure": w["report"].measure,
-                        "row_dimension_1": "", "row_dimension_2": "", "column": "", "filter_lines": "",
-                        "fixed_label_lines": ""},
+        "administrator",
+        writes=("reports.SavedReport",),
+        data=lambda w: {
+            "name": "Trajecten per partner",
+            "slug": "",
+            "measure": w["report"].measure,
+            "row_dimension_1": "",
+            "row_dimension_2": "",
+            "column": "",
+            "filter_lines": "",
+            "fixed_label_lines": "",
+        },
     ),
     "reports:update": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",)),
     "reports:copy": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",), take_initial=False),
     "reports:delete": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",), take_initial=False),
     # imports (the file itself: test_hostile_import_files below)
-    "imports:upload": Form("partner_staff", writes=("imports.ImportRun",),
-                           data=lambda w: {"kind": "trajectories"}),
-    "imports:confirm": Form("partner_staff", own("import_run"), cross_target=other("import_run"),
-                            writes=("imports.ImportRun",), take_initial=False),
+    "imports:upload": Form("partner_staff", writes=("imports.ImportRun",), data=lambda w: {"kind": "trajectories"}),
+    "imports:confirm": Form(
+        "partner_staff",
+        own("import_run"),
+        cross_target=other("import_run"),
+        writes=("imports.ImportRun",),
+        take_initial=False,
+    ),
     # signing in, the second factor, the language
     "accounts:login": Form(
-        "anonymous", data=lambda w: {"username": w["own"]["staff"].username, "password": "correct-horse-battery"},
+        "anonymous",
+        data=lambda w: {"username": w["own"]["staff"].username, "password": "correct-horse-battery"},
         writes=("accounts.User",),
         writes_even_when_refused=("axes.AccessAttempt", "axes.AccessFailureLog"),
     ),
     "accounts:logout": Form("partner_staff", take_initial=False, data=lambda w: {"next": "/"}),
-    "accounts:otp_verify": Form("administrator", data=lambda w: {"code": "123456", "next": "/"},
-                                writes_even_when_refused=("otp_totp.TOTPDevice",)),
+    "accounts:otp_verify": Form(
+        "administrator",
+        data=lambda w: {"code": "123456", "next": "/"},
+        writes_even_when_refused=("otp_totp.TOTPDevice",),
+    ),
     # The first step of linking an app: the enrolment code another administrator issued (the world's).
     # A right code is used up and makes a fresh device; a wrong one counts against the user's codes.
-    "accounts:otp_setup": Form("administrator_without_device",
-                               data=lambda w: {"enrolment_code": w["enrolment_code"], "next": "/"},
-                               writes=("accounts.OTPEnrolmentCode", "otp_totp.TOTPDevice"),
-                               writes_even_when_refused=("accounts.OTPEnrolmentCode",)),
-    "accounts:otp_enrolment_issue": Form("administrator", lambda w: w["users"]["administrator_without_device"],
-                                         writes=("accounts.OTPEnrolmentCode",), renders_on_success=True),
+    "accounts:otp_setup": Form(
+        "administrator_without_device",
+        data=lambda w: {"enrolment_code": w["enrolment_code"], "next": "/"},
+        writes=("accounts.OTPEnrolmentCode", "otp_totp.TOTPDevice"),
+        writes_even_when_refused=("accounts.OTPEnrolmentCode",),
+    ),
+    "accounts:otp_enrolment_issue": Form(
+        "administrator",
+        lambda w: w["users"]["administrator_without_device"],
+        writes=("accounts.OTPEnrolmentCode",),
+        renders_on_success=True,
+    ),
     "set_language": Form("partner_staff", take_initial=False, data=lambda w: {"language": "nl", "next": "/"}),
     # the lists' filter forms (posted: the search text may hold an INSZ)
     "employees:list": Form("evaluator", search=True, data=_search_for_the_person),
     "employees:access_log": Form(
-        "administrator", search=True,
+        "administrator",
+        search=True,
         data=lambda w: {"user": w["own"]["staff"].username, "action": "insz_lookup", "since": "2019-01-01"},
     ),
     "evaluations:list": Form("evaluator", search=True, data=_search_for_the_person),
     "evaluations:referral_list": Form("partner_staff", search=True, data=_search_for_the_person),
     "trajectories:list": Form("partner_staff", search=True, data=_search_for_the_person),
     "trajectories:internship_list": Form("partner_staff", search=True, data=_search_for_the_person),
-    "partners:organisation_list": Form("evaluator", search=True,
-                                       data=lambda w: {"q": w["own"]["partner"].kbo_number}),
-    "partners:grant_list": Form("partner_staff", search=True, data=lambda w: {"partner": w["own"]["partner"].name,
-                                                                             "year": "2020"}),
+    "partners:organisation_list": Form("evaluator", search=True, data=lambda w: {"q": w["own"]["partner"].kbo_number}),
+    "partners:grant_list": Form(
+        "partner_staff", search=True, data=lambda w: {"partner": w["own"]["partner"].name, "year": "2020"}
+    ),
     "partners:pilot_list": Form("analyst", search=True, data=lambda w: {"q": "zorg", "year": "2019"}),
 }
 
@@ -428,8 +523,13 @@ def accepts_post(callback, depth=2) -> bool:
 
 
 def post_url_names():
-    return sorted({name for name, pattern in named_patterns()
-                   if not name.startswith(NOT_HERE_PREFIXES) and accepts_post(pattern.callback)})
+    return sorted(
+        {
+            name
+            for name, pattern in named_patterns()
+            if not name.startswith(NOT_HERE_PREFIXES) and accepts_post(pattern.callback)
+        }
+    )
 
 
 def test_every_form_of_the_project_is_covered():
@@ -525,7 +625,29 @@ def valid_payload(client, url, spec, world):
 
 
 ENGLISH_WORDS = frozenset(
-    ["the", "this", "field", "enter", "valid", "required", "ensure", "select", "choice", "please", "characters", "must", "allowed", "already", "exists", "should", "invalid", "value", "number", "date", "whole"]
+    [
+        "the",
+        "this",
+        "field",
+        "enter",
+        "valid",
+        "required",
+        "ensure",
+        "select",
+        "choice",
+        "please",
+        "characters",
+        "must",
+        "allowed",
+        "already",
+        "exists",
+        "should",
+        "invalid",
+        "value",
+        "number",
+        "date",
+        "whole",
+    ]
 )
 WORD = re.compile(r"\w+")
 
@@ -600,16 +722,22 @@ class Check:
         status = response.status_code
         assert status < 500, f"{status} for {payload!r}"
         changed = differences(self.before, snapshot())
-        refused_tables = set().union(*(_tables_of(m) for m in self.spec.writes_even_when_refused)) if \
-            self.spec.writes_even_when_refused else set()
+        refused_tables = (
+            set().union(*(_tables_of(m) for m in self.spec.writes_even_when_refused))
+            if self.spec.writes_even_when_refused
+            else set()
+        )
         real = {t: pks for t, pks in changed.items() if t not in refused_tables}
         touched_foreign = {(t, pk) for t, pks in changed.items() for pk in pks} & self.foreign
         assert not touched_foreign, f"the other organisation's rows changed: {touched_foreign} for {payload!r}"
         if self.spec.search:
             assert not real, f"a list search changed the database: {real} for {payload!r}"
             self._search_leads_to_its_list(client, url, response, payload)
-        elif real and status in (200, 302) and not (status == 200 and not self.spec.renders_on_success and
-                                                    form_errors(response)):
+        elif (
+            real
+            and status in (200, 302)
+            and not (status == 200 and not self.spec.renders_on_success and form_errors(response))
+        ):
             allowed = _tables_of(*self.spec.writes, *self.spec.derived_writes) | refused_tables
             # The user row changes on login (last_login) and logout leaves it; both are accepted outcomes.
             assert set(real) <= allowed, f"unexpected tables written: {set(real) - allowed} for {payload!r}"
@@ -665,9 +793,13 @@ class Check:
 # Records of what a user did, shown to administrators only: the user writes them, but does not see them.
 AUDIT_MODELS = {"audit.AccessEvent"}
 
-HYPOTHESIS = settings(max_examples=20, deadline=None, derandomize=True, database=None,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                             HealthCheck.data_too_large])
+HYPOTHESIS = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))
@@ -685,8 +817,10 @@ def test_hostile_values_in_any_field_never_break_a_form(name, world, data):
             world["payload"] = valid_payload(client, url, spec, world)
         payload = world["payload"]
         names = sorted(set(payload) | {"version", "next", "unknown_field"})
-        hostile = data.draw(st.dictionaries(st.sampled_from(names), hostile_values(world), min_size=1, max_size=3),
-                            label="hostile fields")
+        hostile = data.draw(
+            st.dictionaries(st.sampled_from(names), hostile_values(world), min_size=1, max_size=3),
+            label="hostile fields",
+        )
         check = Check(name, spec, world, world["before"], _foreign_rows(world), user)
         check.submit(client, url, {**payload, **hostile})
         event(check.notes[-1])  # --hypothesis-show-statistics: how many were accepted, refused and how
@@ -787,23 +921,30 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(wor
 
 def test_the_login_form_without_its_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("accounts:login"), {"username": world["own"]["staff"].username,
-                                                        "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("accounts:login"), {"username": world["own"]["staff"].username, "password": "correct-horse-battery"}
+    )
     assert response.status_code == 403 and "_auth_user_id" not in client.session
 
 
 # --- the import: hostile files -------------------------------------------------------------------
 
-FORMULAS = ["=cmd|' /C calc'!A0", "=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(1+1)",
-            "=1+1"]
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(1+1)", "=1+1"]
 CELLS = [v for v in HOSTILE if isinstance(v, str)] + FORMULAS + ["x" * 40_000]
 COLUMNS = ["insz", "partner_kbo", "call_number", "start_date", "end_date", "end_reason", "se_employer_kbo"]
 
 
 def _good_rows(world, count):
     own_case = world["own"]
-    return [{"insz": own_case["employee"].insz, "partner_kbo": own_case["partner"].kbo_number, "call_number": "432",
-             "start_date": f"2020-{month:02d}-01"} for month in range(1, count + 1)]
+    return [
+        {
+            "insz": own_case["employee"].insz,
+            "partner_kbo": own_case["partner"].kbo_number,
+            "call_number": "432",
+            "start_date": f"2020-{month:02d}-01",
+        }
+        for month in range(1, count + 1)
+    ]
 
 
 @st.composite
@@ -811,8 +952,11 @@ def hostile_tables(draw, world):
     """Good trajectory rows of the user's own organisation with up to two hostile rows among them,
     columns sometimes missing or added."""
     other_case = world["other"]
-    cell = st.one_of(st.sampled_from(CELLS), st.text(max_size=30),
-                     st.sampled_from([other_case["partner"].kbo_number, other_case["employee"].insz]))
+    cell = st.one_of(
+        st.sampled_from(CELLS),
+        st.text(max_size=30),
+        st.sampled_from([other_case["partner"].kbo_number, other_case["employee"].insz]),
+    )
     rows = _good_rows(world, draw(st.integers(1, 4)))
     for _ in range(draw(st.integers(0, 2))):
         row = dict(draw(st.sampled_from(rows)))
@@ -863,12 +1007,20 @@ def hostile_files(draw, world):
     if kind == "xlsx":
         return "file.xlsx", _xlsx(columns, rows)
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"]))
-    return draw(st.sampled_from(["file.csv", "FILE.CSV", "file.txt"])), _csv(columns, rows, encoding,
-                                                                             draw(st.sampled_from([",", ";", "\t"])))
+    return draw(st.sampled_from(["file.csv", "FILE.CSV", "file.txt"])), _csv(
+        columns, rows, encoding, draw(st.sampled_from([",", ";", "\t"]))
+    )
 
 
-CASE_MODELS = ("trajectories.Trajectory", "partners.Call", "employees.Employee", "employees.Employment",
-               "evaluations.Referral", "partners.Organisation", "trajectories.EndReason")
+CASE_MODELS = (
+    "trajectories.Trajectory",
+    "partners.Call",
+    "employees.Employee",
+    "employees.Employment",
+    "evaluations.Referral",
+    "partners.Organisation",
+    "trajectories.EndReason",
+)
 
 
 @HYPOTHESIS
@@ -887,8 +1039,9 @@ def test_hostile_import_files_never_break_the_import_and_import_all_or_nothing(w
     with transaction.atomic():
         client = Client()
         client.force_login(user)
-        response = client.post(reverse("imports:upload"),
-                               {"kind": "trajectories", "file": SimpleUploadedFile(file_name, content)})
+        response = client.post(
+            reverse("imports:upload"), {"kind": "trajectories", "file": SimpleUploadedFile(file_name, content)}
+        )
         assert response.status_code in (200, 302)
         if response.status_code == 200:  # the upload form refused the file itself
             errors = form_errors(response)
@@ -914,7 +1067,8 @@ def test_hostile_import_files_never_break_the_import_and_import_all_or_nothing(w
         if run.status == ImportStatus.IMPORTED:
             assert set(changed) <= case_tables | {"imports_importrun"}
             assert set(Trajectory_pks(changed)) <= set(
-                apps.get_model("trajectories.Trajectory").objects.visible_to(user).values_list("pk", flat=True))
+                apps.get_model("trajectories.Trajectory").objects.visible_to(user).values_list("pk", flat=True)
+            )
         else:
             assert set(changed) == {"imports_importrun"}, "a file with a bad row imports nothing"
         transaction.set_rollback(True)
@@ -934,7 +1088,9 @@ def test_two_hostile_rows_among_good_ones_import_nothing_and_each_error_is_liste
     rows.insert(3, {**rows[0], "start_date": "10000-01-01", "call_number": "=cmd|' /C calc'!A0"})
     before = snapshot()
     content = _csv(COLUMNS, [[row.get(c, "") for c in COLUMNS] for row in rows], "utf-8-sig", ";")
-    response = client.post(reverse("imports:upload"), {"kind": "trajectories", "file": SimpleUploadedFile("t.csv", content)})
+    response = client.post(
+        reverse("imports:upload"), {"kind": "trajectories", "file": SimpleUploadedFile("t.csv", content)}
+    )
     run = ImportRun.objects.filter(user=user).latest("pk")
     assert run.status == "rejected"
     assert {(e["row"], e["column"]) for e in run.errors} >= {(3, "partner_kbo"), (5, "start_date")}
@@ -952,8 +1108,10 @@ def test_a_utf16_csv_is_read_and_a_csv_with_nul_characters_is_refused_in_dutch(w
     user = world["users"]["partner_staff"]
     client.force_login(user)
     rows = [[row.get(c, "") for c in COLUMNS] for row in _good_rows(world, 2)]
-    client.post(reverse("imports:upload"),
-                {"kind": "trajectories", "file": SimpleUploadedFile("t.csv", _csv(COLUMNS, rows, "utf-16", "\t"))})
+    client.post(
+        reverse("imports:upload"),
+        {"kind": "trajectories", "file": SimpleUploadedFile("t.csv", _csv(COLUMNS, rows, "utf-16", "\t"))},
+    )
     run = ImportRun.objects.filter(user=user).latest("pk")
     assert (run.status, run.rows_created) == ("previewed", 2), run.errors
     content = _csv(COLUMNS, rows, "utf-8", ",").replace(b"432", b"4\x0032")
@@ -984,10 +1142,22 @@ def _get_form_urls(world):
     return urls
 
 
-GET_FORMS = ["employees:list", "employees:access_log", "evaluations:list", "evaluations:referral_list",
-             "trajectories:list", "trajectories:internship_list", "partners:organisation_list", "partners:grant_list",
-             "partners:pilot_list", "reports:run", "reports:cell", "reports:pack", "employees:detail",
-             "employees:access"]
+GET_FORMS = [
+    "employees:list",
+    "employees:access_log",
+    "evaluations:list",
+    "evaluations:referral_list",
+    "trajectories:list",
+    "trajectories:internship_list",
+    "partners:organisation_list",
+    "partners:grant_list",
+    "partners:pilot_list",
+    "reports:run",
+    "reports:cell",
+    "reports:pack",
+    "employees:detail",
+    "employees:access",
+]
 
 
 def _get_form(page):
@@ -1023,8 +1193,9 @@ def test_hostile_values_in_a_get_form_never_break_the_page(name, world, data):
         assert page.status_code == 200
         world[f"fields:{name}"] = _get_form(page)
     keys = world[f"fields:{name}"] + ["sort", "page", "partner", "call", "year", "as_of", "known_at", "on"]
-    query = data.draw(st.dictionaries(st.sampled_from(keys), hostile_values(world), min_size=1, max_size=3),
-                      label="query")
+    query = data.draw(
+        st.dictionaries(st.sampled_from(keys), hostile_values(world), min_size=1, max_size=3), label="query"
+    )
     response = client.get(url, query)
     assert response.status_code in (200, 302, 400, 404), f"{response.status_code} for {query!r}"
     assert_escaped(response, query)
@@ -1034,8 +1205,19 @@ def test_hostile_values_in_a_get_form_never_break_the_page(name, world, data):
 # (every field of a form is cleaned, so one request tries them all). SQLite stores a NUL, takes any
 # integer up to 2**63 and has no date type; PostgreSQL refuses NUL in text, has bigint and dates.
 
-SWEEP = ["\x00", "a\x00b", "9" * 30, "-" + "9" * 30, str(2**63), "10000-01-01", "0000-00-00", "9999-12-31",
-         SCRIPT, "x" * 10_001, ["1", "\x00"]]
+SWEEP = [
+    "\x00",
+    "a\x00b",
+    "9" * 30,
+    "-" + "9" * 30,
+    str(2**63),
+    "10000-01-01",
+    "0000-00-00",
+    "9999-12-31",
+    SCRIPT,
+    "x" * 10_001,
+    ["1", "\x00"],
+]
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))

@@ -147,10 +147,34 @@ def test_login_page_is_english_after_the_language_switch(client, db):
 
 HOME_TEXTS = [
     # fixture, Dutch text, role label in Dutch, English text, English role label
-    ("evaluator", "Een evaluatie en haar advies registreren", "VDAB-evaluator", "Record an evaluation and its advice", "VDAB evaluator"),
-    ("partner_staff", "De job registreren die volgde", "Partnermedewerker", "Record the job that followed", "Partner staff"),
-    ("administrator", "Alle gegevens beheren in het beheerluik", "Beheerder", "Manage all records in the administration", "Administrator"),
-    ("analyst", "De bewaarde rapporten uitvoeren en exporteren", "Analist", "Run the saved reports and export them", "Analyst"),
+    (
+        "evaluator",
+        "Een evaluatie en haar advies registreren",
+        "VDAB-evaluator",
+        "Record an evaluation and its advice",
+        "VDAB evaluator",
+    ),
+    (
+        "partner_staff",
+        "De job registreren die volgde",
+        "Partnermedewerker",
+        "Record the job that followed",
+        "Partner staff",
+    ),
+    (
+        "administrator",
+        "Alle gegevens beheren in het beheerluik",
+        "Beheerder",
+        "Manage all records in the administration",
+        "Administrator",
+    ),
+    (
+        "analyst",
+        "De bewaarde rapporten uitvoeren en exporteren",
+        "Analist",
+        "Run the saved reports and export them",
+        "Analyst",
+    ),
 ]
 
 

@@ -52,9 +52,7 @@ def run(content, name="werknemers.csv", kind="employees"):
 
 
 def upload(client, content, name):
-    return client.post(
-        reverse("imports:upload"), {"kind": "employees", "file": SimpleUploadedFile(name, content)}
-    )
+    return client.post(reverse("imports:upload"), {"kind": "employees", "file": SimpleUploadedFile(name, content)})
 
 
 def command(tmp_path, content, name):
@@ -215,7 +213,9 @@ def test_an_xlsx_claiming_the_widest_sheet_reads_only_its_cells(db):
 
 def test_an_xlsx_with_more_rows_than_the_limit_is_refused(db, settings):
     settings.IMPORT_MAX_ROWS = 3
-    content = xlsx_bytes([HEADER.split(",")] + [[make_insz(datetime.date(1980, 5, 17), n), "An", "P"] for n in range(1, 5)])
+    content = xlsx_bytes(
+        [HEADER.split(",")] + [[make_insz(datetime.date(1980, 5, 17), n), "An", "P"] for n in range(1, 5)]
+    )
     assert refused(run(content, "werknemers.xlsx")).startswith("Het bestand heeft meer dan 3 rijen")
 
 
@@ -233,7 +233,10 @@ def test_a_refused_xlsx_is_refused_through_the_page_and_the_command(client, admi
 
 
 def test_an_ordinary_xlsx_still_imports(db):
-    for content in (xlsx([HEADER.split(","), [INSZ, "An", "Peeters"]]), xlsx_bytes([HEADER.split(","), [INSZ, "An", "Peeters"]])):
+    for content in (
+        xlsx([HEADER.split(","), [INSZ, "An", "Peeters"]]),
+        xlsx_bytes([HEADER.split(","), [INSZ, "An", "Peeters"]]),
+    ):
         result = run(content, "werknemers.xlsx")
         assert result.ok and Employee.objects.get().last_name == "Peeters"
 

@@ -23,37 +23,65 @@ def snapshot():
     return {
         "organisations": sorted(Organisation.objects.values_list("kbo_number", "name", "kind", "postcode", "province")),
         "employees": sorted(
-            Employee.objects.values_list("insz_digest", "first_name", "last_name", "birth_date", "gender", "registered_on")
+            Employee.objects.values_list(
+                "insz_digest", "first_name", "last_name", "birth_date", "gender", "registered_on"
+            )
         ),
         "employments": sorted(
             Employment.objects.values_list(
-                "employee__insz_digest", "employer__kbo_number", "start_date", "instrument__code", "end_date",
-                "with_support_package", "registered_on",
+                "employee__insz_digest",
+                "employer__kbo_number",
+                "start_date",
+                "instrument__code",
+                "end_date",
+                "with_support_package",
+                "registered_on",
             )
         ),
         "evaluations": sorted(
             Evaluation.objects.values_list(
-                "employee__insz_digest", "evaluation_date", "advice__code", "employer__kbo_number", "instrument__code",
-                "registered_on", "age_years",
+                "employee__insz_digest",
+                "evaluation_date",
+                "advice__code",
+                "employer__kbo_number",
+                "instrument__code",
+                "registered_on",
+                "age_years",
             ),
             key=repr,
         ),
         "trajectories": sorted(
             Trajectory.objects.values_list(
-                "employee__insz_digest", "partner__kbo_number", "start_date", "call__number", "end_date", "end_reason__code",
-                "se_employer__kbo_number", "instrument__code", "registered_on", "age_years",
+                "employee__insz_digest",
+                "partner__kbo_number",
+                "start_date",
+                "call__number",
+                "end_date",
+                "end_reason__code",
+                "se_employer__kbo_number",
+                "instrument__code",
+                "registered_on",
+                "age_years",
             ),
             key=repr,
         ),
         "internships": sorted(
             Internship.objects.values_list(
-                "trajectory__employee__insz_digest", "trajectory__partner__kbo_number", "trajectory__start_date",
-                "host__kbo_number", "start_date", "sector", "end_date", "registered_on",
+                "trajectory__employee__insz_digest",
+                "trajectory__partner__kbo_number",
+                "trajectory__start_date",
+                "host__kbo_number",
+                "start_date",
+                "sector",
+                "end_date",
+                "registered_on",
             ),
             key=repr,
         ),
         "grants": sorted(
-            Grant.objects.values_list("call__number", "partner__kbo_number", "year", "esf_amount", "flemish_amount", "spent_amount")
+            Grant.objects.values_list(
+                "call__number", "partner__kbo_number", "year", "esf_amount", "flemish_amount", "spent_amount"
+            )
         ),
     }
 
@@ -64,16 +92,25 @@ def make_records():
     partner = factories.PartnerFactory(postcode=None)
     for n in range(3):
         person = factories.EmployeeFactory(unknown_birth_date=(n == 2), gender=["m", "f", ""][n])
-        factories.EmploymentFactory(employee=person, employer=se_employer, start_date=D(2016, 1, 1), end_date=D(2019, 12, 31))
-        factories.EmploymentFactory(employee=person, employer=regular, regular=True, start_date=D(2020, 1, 1), with_support_package=n == 0)
+        factories.EmploymentFactory(
+            employee=person, employer=se_employer, start_date=D(2016, 1, 1), end_date=D(2019, 12, 31)
+        )
+        factories.EmploymentFactory(
+            employee=person, employer=regular, regular=True, start_date=D(2020, 1, 1), with_support_package=n == 0
+        )
         factories.EvaluationFactory(employee=person, employer=se_employer, evaluation_date=D(2019, 3, 15))
         factories.EvaluationFactory(employee=person, employer=None, instrument=None, undated=True)
         trajectory = factories.TrajectoryFactory(
-            employee=person, partner=partner, se_employer=se_employer, start_date=D(2019, 4, 1),
+            employee=person,
+            partner=partner,
+            se_employer=se_employer,
+            start_date=D(2019, 4, 1),
             end_date=D(2019, 10, 1) if n else None,
             end_reason=EndReason.objects.get(code="job_regular") if n else None,
         )
-        factories.InternshipFactory(trajectory=trajectory, host=regular, start_date=D(2019, 5, 1), end_date=D(2019, 6, 1))
+        factories.InternshipFactory(
+            trajectory=trajectory, host=regular, start_date=D(2019, 5, 1), end_date=D(2019, 6, 1)
+        )
     factories.GrantFactory(partner=partner, year=2019, spent_amount=Decimal("39000.50"))
     factories.GrantFactory(partner=partner, year=2020, call=factories.CallFactory(number="500"))
 
@@ -106,7 +143,9 @@ def test_reimporting_the_export_of_existing_records_changes_nothing(db):
         headers, rows = export_table(kind)
         result = import_file(kind=kind, content=to_csv(headers, rows), file_name=f"{kind}.csv")
         assert result.ok and result.created == result.updated == 0, (kind, result)
-    assert sum(m.history.count() for m in (Employee, Employment, Evaluation, Trajectory, Internship, Grant)) == histories
+    assert (
+        sum(m.history.count() for m in (Employee, Employment, Evaluation, Trajectory, Internship, Grant)) == histories
+    )
 
 
 def test_export_command_writes_the_import_format(db, tmp_path):

@@ -84,7 +84,9 @@ def test_error_report_of_a_clean_file_does_not_exist(client, administrator):
 
 
 def test_analyst_gets_404_on_every_import_page(client, analyst, administrator):
-    run = ImportRun.objects.create(user=administrator, kind="employees", file_name="x.csv", content=BAD, status="rejected")
+    run = ImportRun.objects.create(
+        user=administrator, kind="employees", file_name="x.csv", content=BAD, status="rejected"
+    )
     client.force_login(analyst)
     assert client.get(reverse("imports:upload")).status_code == 404
     assert client.get(reverse("imports:preview", args=[run.pk])).status_code == 404
@@ -102,7 +104,9 @@ def test_evaluator_may_not_upload_organisations(client, evaluator):
 def test_partner_staff_may_upload_trajectories_but_not_employees(client, partner_staff):
     client.force_login(partner_staff)
     assert upload(client, "employees", GOOD).status_code == 200
-    content = f"insz,partner_kbo,call_number,start_date\n{INSZ},{partner_staff.organisation.kbo_number},432,2019-04-01\n"
+    content = (
+        f"insz,partner_kbo,call_number,start_date\n{INSZ},{partner_staff.organisation.kbo_number},432,2019-04-01\n"
+    )
     assert upload(client, "trajectories", content.encode()).status_code == 302
 
 

@@ -83,7 +83,12 @@ def test_organisation_with_bad_kbo_checksum_or_kind_is_reported_and_nothing_writ
     good = make_kbo(7_000_002)
     result = run(
         "organisations",
-        csv("kbo_number,name,kind,postcode", f"{good},Goed,partner,2000", f"{BAD_KBO},Fout,partner,2000", f"{make_kbo(7_000_003)},Fout,bakery,12"),
+        csv(
+            "kbo_number,name,kind,postcode",
+            f"{good},Goed,partner,2000",
+            f"{BAD_KBO},Fout,partner,2000",
+            f"{make_kbo(7_000_003)},Fout,bakery,12",
+        ),
     )
     found = errors_of(result)
     assert (3, "kbo_number") in [(r, c) for r, c, _m in found]
@@ -252,7 +257,9 @@ def test_evaluation_takes_employer_and_instrument_from_the_spell_on_its_date(per
 
 def test_evaluation_with_unknown_advice_or_future_date_is_reported(person):
     future = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
-    result = run("evaluations", csv("insz,evaluation_date,advice", f"{INSZ_A},2019-03-15,misschien", f"{INSZ_A},{future},ready"))
+    result = run(
+        "evaluations", csv("insz,evaluation_date,advice", f"{INSZ_A},2019-03-15,misschien", f"{INSZ_A},{future},ready")
+    )
     assert [(e.row, e.column) for e in result.errors] == [(2, "advice"), (3, "evaluation_date")]
     assert Evaluation.objects.count() == 0
 
@@ -338,7 +345,9 @@ def test_partner_staff_cannot_reach_a_person_it_does_not_guide(person, partner, 
 def test_internship_is_attached_to_the_trajectory_starting_on_the_given_date(person, partner, regular_employer):
     trajectory = factories.TrajectoryFactory(employee=person, partner=partner, start_date=D(2019, 4, 1))
     header = "insz,partner_kbo,trajectory_start_date,host_kbo,sector,start_date,end_date"
-    content = csv(header, f"{INSZ_A},{partner.kbo_number},2019-04-01,{regular_employer.kbo_number},retail,2019-05-01,2019-06-30")
+    content = csv(
+        header, f"{INSZ_A},{partner.kbo_number},2019-04-01,{regular_employer.kbo_number},retail,2019-05-01,2019-06-30"
+    )
     result = run("internships", content)
     assert result.ok and Internship.objects.get().trajectory == trajectory
     assert run("internships", content).unchanged == 1
@@ -365,7 +374,7 @@ def test_internship_before_its_trajectory_or_without_trajectory_is_reported(pers
 def test_grants_file_creates_and_updates_grants(partner):
     header = "call_number,partner_kbo,year,esf_amount,flemish_amount,spent_amount"
     assert run("grants", csv(header, f"432,{partner.kbo_number},2019,16800.00,25200.00,")).created == 1
-    result = run("grants", csv(header, f"432,{partner.kbo_number},2019,16800,25200,\"40000,50\""))
+    result = run("grants", csv(header, f'432,{partner.kbo_number},2019,16800,25200,"40000,50"'))
     assert (result.created, result.updated) == (0, 1)
     assert Grant.objects.get().spent_amount == Decimal("40000.50")
 
@@ -402,8 +411,19 @@ def test_command_prints_every_error_and_fails(tmp_path, db, capsys):
 
 @pytest.mark.parametrize(
     "number",
-    [INSZ_A, INSZ_B, make_insz(D(2003, 2, 28), 5), make_insz(None, 7), "98472899765", "85073003328", "12345678901",
-     "85073003329", "85133003328", "850730033", "17073003384"],
+    [
+        INSZ_A,
+        INSZ_B,
+        make_insz(D(2003, 2, 28), 5),
+        make_insz(None, 7),
+        "98472899765",
+        "85073003328",
+        "12345678901",
+        "85073003329",
+        "85133003328",
+        "850730033",
+        "17073003384",
+    ],
 )
 def test_quick_insz_check_agrees_with_the_full_validator(number):
     from django.core.exceptions import ValidationError
@@ -433,10 +453,14 @@ def test_imported_records_get_the_same_history_rows_as_the_library_writes(admini
     spell = Employment.objects.get(employee=persons[0])
     created = spell.history.get()
     assert (created.history_type, created.history_user, created.history_change_reason) == (
-        "+", administrator, "import van spells.csv"
+        "+",
+        administrator,
+        "import van spells.csv",
     )
     assert (created.start_date, created.employer_id, created.instrument_id) == (
-        spell.start_date, spell.employer_id, spell.instrument_id
+        spell.start_date,
+        spell.employer_id,
+        spell.instrument_id,
     )
     lines[1] = lines[1] + "2019-12-31"
     result = run("employments", csv(*lines), user=administrator)

@@ -57,10 +57,18 @@ def test_no_table_holds_the_clear_insz_not_even_history_or_the_lookup_log():
     person.first_name = "Gewijzigd"
     person.save()  # a second history row
     person_lookup(user=factories.UserFactory(), insz=NUMBER)
-    preview_run(kind="employees", content=f"insz,first_name,last_name\n{NUMBER},An,Peeters\n".encode(),
-                file_name="werknemers.csv", user=None)
-    for table in ("employees_employee", Employee.history.model._meta.db_table, "employees_accessevent",
-                  "imports_importrun"):
+    preview_run(
+        kind="employees",
+        content=f"insz,first_name,last_name\n{NUMBER},An,Peeters\n".encode(),
+        file_name="werknemers.csv",
+        user=None,
+    )
+    for table in (
+        "employees_employee",
+        Employee.history.model._meta.db_table,
+        "employees_accessevent",
+        "imports_importrun",
+    ):
         cells = _all_cells(table)
         assert cells, table
         assert NUMBER not in cells, f"clear INSZ in {table}"
@@ -108,20 +116,35 @@ def test_the_form_refuses_a_duplicate_found_through_the_digest_in_dutch(client, 
     existing = factories.EmployeeFactory(birth_date=datetime.date(1985, 7, 30), insz=NUMBER)
     client.force_login(evaluator)
     typed = f"{NUMBER[:2]}.{NUMBER[2:4]}.{NUMBER[4:6]}-{NUMBER[6:9]}.{NUMBER[9:]}"
-    response = client.post(reverse("employees:create"), {
-        "insz": typed, "first_name": "Kopie", "last_name": "Persoon", "registered_on": "2020-01-01",
-    })
+    response = client.post(
+        reverse("employees:create"),
+        {
+            "insz": typed,
+            "first_name": "Kopie",
+            "last_name": "Persoon",
+            "registered_on": "2020-01-01",
+        },
+    )
     assert response.status_code == 200
-    assert response.context["form"].errors["insz"] == [f"Er bestaat al een doelgroepwerknemer met INSZ-nummer {NUMBER}."]
+    assert response.context["form"].errors["insz"] == [
+        f"Er bestaat al een doelgroepwerknemer met INSZ-nummer {NUMBER}."
+    ]
     assert Employee.objects.count() == 1 and existing.pk
 
 
 @pytest.mark.django_db
 def test_the_birth_date_must_still_match_the_insz(client, evaluator):
     client.force_login(evaluator)
-    response = client.post(reverse("employees:create"), {
-        "insz": NUMBER, "first_name": "An", "last_name": "Peeters", "birth_date": "1985-07-31", "registered_on": "2020-01-01",
-    })
+    response = client.post(
+        reverse("employees:create"),
+        {
+            "insz": NUMBER,
+            "first_name": "An",
+            "last_name": "Peeters",
+            "birth_date": "1985-07-31",
+            "registered_on": "2020-01-01",
+        },
+    )
     assert "30/07/1985" in " ".join(response.context["form"].errors["birth_date"])
     assert not Employee.objects.exists()
 
@@ -169,13 +192,21 @@ def test_the_migration_encrypts_existing_persons_their_history_and_lookups():
             insz=NUMBER, first_name="Oud", last_name="Record", registered_on=datetime.date(2018, 1, 1)
         )
         old.get_model("employees", "HistoricalEmployee").objects.create(
-            id=person.pk, insz=NUMBER, first_name="Oud", last_name="Record", registered_on=datetime.date(2018, 1, 1),
-            created_at=person.created_at, updated_at=person.updated_at, history_date=now, history_type="+",
+            id=person.pk,
+            insz=NUMBER,
+            first_name="Oud",
+            last_name="Record",
+            registered_on=datetime.date(2018, 1, 1),
+            created_at=person.created_at,
+            updated_at=person.updated_at,
+            history_date=now,
+            history_type="+",
             gender="",
         )
         user = old.get_model("accounts", "User").objects.create(username="kijker")
-        old.get_model("employees", "AccessEvent").objects.create(user=user, action="insz_lookup", insz=NUMBER,
-                                                                employee=person)
+        old.get_model("employees", "AccessEvent").objects.create(
+            user=user, action="insz_lookup", insz=NUMBER, employee=person
+        )
         executor = MigrationExecutor(connection)
         executor.migrate(after)
         for table in ("employees_employee", "employees_historicalemployee", "employees_accessevent"):
@@ -187,7 +218,9 @@ def test_the_migration_encrypts_existing_persons_their_history_and_lookups():
         # And back: the clear number returns where it was.
         executor = MigrationExecutor(connection)
         executor.migrate(before)
-        assert executor.loader.project_state(before).apps.get_model("employees", "Employee").objects.get().insz == NUMBER
+        assert (
+            executor.loader.project_state(before).apps.get_model("employees", "Employee").objects.get().insz == NUMBER
+        )
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
@@ -227,7 +260,11 @@ class _Walk:
         return self.get(path, dict(pair.split("=", 1) for pair in query.split("&") if pair) if query else None)
 
     def export_links(self, response):
-        return [link.replace("&amp;", "&") for link in URL_ATTRIBUTES.findall(_body(response).decode()) if "_export=" in link]
+        return [
+            link.replace("&amp;", "&")
+            for link in URL_ATTRIBUTES.findall(_body(response).decode())
+            if "_export=" in link
+        ]
 
     def leaks(self):
         return [address for address in self.addresses if any(s in address for s in self.spellings)]
@@ -248,9 +285,16 @@ def test_casework_with_an_insz_puts_it_in_no_url_and_no_log_record(
     # An evaluator registers the person, searches the list by INSZ and exports what was found.
     client.force_login(evaluator)
     walk = _Walk(client, NUMBER)
-    created = walk.post(reverse("employees:create"), {
-        "insz": dotted, "first_name": "Zoë", "last_name": "Zoekmans", "birth_date": "1985-07-30", "registered_on": "2020-01-01",
-    })
+    created = walk.post(
+        reverse("employees:create"),
+        {
+            "insz": dotted,
+            "first_name": "Zoë",
+            "last_name": "Zoekmans",
+            "birth_date": "1985-07-30",
+            "registered_on": "2020-01-01",
+        },
+    )
     assert created.status_code == 302
     person = Employee.objects.with_insz(NUMBER).get()
     walk.get(created["Location"])
@@ -261,7 +305,13 @@ def test_casework_with_an_insz_puts_it_in_no_url_and_no_log_record(
     for link in exports:
         export = walk.get(reverse("employees:list"), dict(p.split("=", 1) for p in link.lstrip("?").split("&")))
         assert export["Content-Type"].startswith("application/vnd") or NUMBER in _body(export).decode()
-    sorted_page = walk.get(reverse("employees:list"), {**dict(p.split("=", 1) for p in exports[0].lstrip("?").split("&") if not p.startswith("_export")), "sort": "last_name"})
+    sorted_page = walk.get(
+        reverse("employees:list"),
+        {
+            **dict(p.split("=", 1) for p in exports[0].lstrip("?").split("&") if not p.startswith("_export")),
+            "sort": "last_name",
+        },
+    )
     assert "Zoekmans" in sorted_page.content.decode()
     factories.EvaluationFactory(employee=person)
     evaluations = walk.follow(walk.post(reverse("evaluations:list"), {"q": NUMBER}))
@@ -362,7 +412,11 @@ def _redacted(text):
 
 
 def test_the_rule_per_role(evaluator, partner_staff, administrator, analyst):
-    assert (sees_full_insz(administrator), sees_full_insz(evaluator), sees_full_insz(partner_staff)) == (True, True, False)
+    assert (sees_full_insz(administrator), sees_full_insz(evaluator), sees_full_insz(partner_staff)) == (
+        True,
+        True,
+        False,
+    )
     assert sees_full_insz(analyst) is False
     assert insz_for_list(partner_staff, NUMBER) == "••.••.••-•••.28" == mask_insz(NUMBER)
     assert insz_for_list(analyst, NUMBER) == ""
@@ -381,7 +435,9 @@ def _xlsx(client, url):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "shown"), [("evaluator", "full"), ("administrator", "full"), ("partner_staff", "masked")])
+@pytest.mark.parametrize(
+    ("role", "shown"), [("evaluator", "full"), ("administrator", "full"), ("partner_staff", "masked")]
+)
 def test_person_list_and_export_show_the_insz_by_role(role, shown, request, client, partner):
     user = request.getfixturevalue(role)
     person = factories.EmployeeFactory(birth_date=datetime.date(1985, 7, 30), insz=NUMBER)

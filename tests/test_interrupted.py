@@ -83,9 +83,9 @@ def test_ending_a_trajectory_killed_between_its_writes_leaves_nothing_half_writt
     assert kill_at_pause(database, tmp_path, "end_trajectory", {**seeded, "pause": True}) == "trajectory_saved"
 
     assert database.snapshot() == before
-    assert database.query("SELECT end_date FROM trajectories_trajectory WHERE id = {}".format(int(seeded["trajectory"]))) == [
-        (None,)
-    ]
+    assert database.query(
+        "SELECT end_date FROM trajectories_trajectory WHERE id = {}".format(int(seeded["trajectory"]))
+    ) == [(None,)]
     database.run("end_trajectory", seeded)
     after = database.snapshot()
     assert after["employees_employment"][0] == before["employees_employment"][0] + 1
@@ -101,9 +101,13 @@ def test_starting_a_trajectory_from_a_referral_killed_between_its_writes_leaves_
     assert kill_at_pause(database, tmp_path, "start_trajectory", {**seeded, "pause": True}) == "trajectory_saved"
 
     assert database.snapshot() == before
-    status = database.query("SELECT status, trajectory_id FROM evaluations_referral WHERE id = {}".format(int(seeded["referral"])))
+    status = database.query(
+        "SELECT status, trajectory_id FROM evaluations_referral WHERE id = {}".format(int(seeded["referral"]))
+    )
     assert status == [("waiting", None)]
     started = database.run("start_trajectory", seeded)
-    status = database.query("SELECT status, trajectory_id FROM evaluations_referral WHERE id = {}".format(int(seeded["referral"])))
+    status = database.query(
+        "SELECT status, trajectory_id FROM evaluations_referral WHERE id = {}".format(int(seeded["referral"]))
+    )
     assert status == [("started", started["trajectory"])]
     assert database.snapshot()["trajectories_trajectory"][0] == before["trajectories_trajectory"][0] + 1

@@ -69,8 +69,12 @@ LISTS = [
 
 
 # The access log is for administrators only (partner staff get 404: tests/test_url_matrix.py).
-LIST_ROLES = [(name, role) for name in LISTS for role in ("administrator", "partner_staff")
-              if not (name == "employees:access_log" and role == "partner_staff")]
+LIST_ROLES = [
+    (name, role)
+    for name in LISTS
+    for role in ("administrator", "partner_staff")
+    if not (name == "employees:access_log" and role == "partner_staff")
+]
 
 
 @pytest.mark.parametrize("name, role", LIST_ROLES)
@@ -87,7 +91,9 @@ def test_a_list_page_runs_the_same_number_of_queries_for_few_and_many_rows(name,
 
 
 @pytest.mark.parametrize("name, role", LIST_ROLES)
-def test_the_page_behind_next_runs_the_same_number_of_queries_for_few_and_many_rows(name, role, request, client, partner):
+def test_the_page_behind_next_runs_the_same_number_of_queries_for_few_and_many_rows(
+    name, role, request, client, partner
+):
     """The "next" link of page 1 (a keyset page where the order allows it, else by number)."""
     client.force_login(request.getfixturevalue(role))
     url = reverse(name)
@@ -168,10 +174,14 @@ def test_status_on_a_date_keeps_the_trajectories_running_that_day(client, admini
     running = factories.TrajectoryFactory(start_date=datetime.date(2019, 1, 1), end_date=datetime.date(2019, 12, 31))
     ended = factories.TrajectoryFactory(start_date=datetime.date(2018, 1, 1), end_date=datetime.date(2018, 6, 30))
     client.force_login(administrator)
-    body = _body(client.get(reverse("trajectories:list"), {"status": "running", "on": "2019-06-01", "_export": "csv"})).decode()
+    body = _body(
+        client.get(reverse("trajectories:list"), {"status": "running", "on": "2019-06-01", "_export": "csv"})
+    ).decode()
     assert running.employee.insz in body
     assert ended.employee.insz not in body
-    body = _body(client.get(reverse("trajectories:list"), {"status": "ended", "on": "2019-06-01", "_export": "csv"})).decode()
+    body = _body(
+        client.get(reverse("trajectories:list"), {"status": "ended", "on": "2019-06-01", "_export": "csv"})
+    ).decode()
     assert ended.employee.insz in body and running.employee.insz not in body
 
 
@@ -227,7 +237,9 @@ def _fill_case(employee, partner, first, count):
     for index in range(first, first + count):
         factories.EmploymentFactory(employee=employee, start_date=datetime.date(2000 + index, 1, 1))
         factories.EvaluationFactory(employee=employee)
-        trajectory = factories.TrajectoryFactory(employee=employee, partner=partner, start_date=datetime.date(2000 + index, 2, 1))
+        trajectory = factories.TrajectoryFactory(
+            employee=employee, partner=partner, start_date=datetime.date(2000 + index, 2, 1)
+        )
         factories.InternshipFactory(trajectory=trajectory)
 
 
@@ -252,7 +264,9 @@ def test_the_trajectory_page_runs_the_same_number_of_queries_however_many_intern
     url = reverse("trajectories:detail", args=[trajectory.pk])
     few = _queries(client, url)
     for days in range(31, 39):
-        factories.InternshipFactory(trajectory=trajectory, start_date=trajectory.start_date + datetime.timedelta(days=days))
+        factories.InternshipFactory(
+            trajectory=trajectory, start_date=trajectory.start_date + datetime.timedelta(days=days)
+        )
     assert _queries(client, url) == few
 
 
@@ -305,7 +319,9 @@ def test_xlsx_export_holds_exactly_the_filtered_rows_with_the_list_headings(clie
     name = f"{slugify(str(Trajectory._meta.verbose_name_plural))}-{timezone.localdate().isoformat()}.xlsx"
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     rows = _xlsx_rows(response)
-    csv_header = _body(client.get(reverse("trajectories:list"), {"year": 2019, "_export": "csv"})).decode().splitlines()[0]
+    csv_header = (
+        _body(client.get(reverse("trajectories:list"), {"year": 2019, "_export": "csv"})).decode().splitlines()[0]
+    )
     assert ",".join(str(value) for value in rows[0]) == csv_header
     cells = {str(value) for row in rows[1:] for value in row}
     assert len(rows) == 1 + len(kept)
@@ -348,7 +364,7 @@ def test_a_csv_export_of_many_rows_is_streamed(client, administrator):
     assert response["Content-Disposition"].startswith('attachment; filename="')
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+@pytest.mark.parametrize("text", ['=HYPERLINK("x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
 def test_export_cells_that_a_spreadsheet_would_read_as_a_formula_get_an_apostrophe(text, client, administrator):
     factories.EmployeeFactory(last_name=text, first_name="Formule")
     client.force_login(administrator)
@@ -385,8 +401,11 @@ def test_a_page_is_read_by_its_ids_first_then_its_rows_by_id_without_offset(clie
     client.force_login(administrator)
     with CaptureQueriesContext(connection) as context:
         response = client.get(reverse("evaluations:list"), {"page": 2})
-    page_queries = [q["sql"] for q in context.captured_queries if 'FROM "evaluations_evaluation"' in q["sql"]
-                    and "COUNT(" not in q["sql"]]
+    page_queries = [
+        q["sql"]
+        for q in context.captured_queries
+        if 'FROM "evaluations_evaluation"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
     ids, rows = page_queries
     assert ids.startswith('SELECT "evaluations_evaluation"."id"') and "OFFSET 25" in ids and "JOIN" not in ids
     assert "OFFSET" not in rows and '"evaluations_evaluation"."id" IN (' in rows and "JOIN" in rows
@@ -436,11 +455,17 @@ def test_following_next_and_previous_reads_keyset_pages_with_every_row_once(clie
     assert "volgende" in response.content.decode()  # the link's text, in Dutch
     with CaptureQueriesContext(connection) as context:
         response = client.get(url + link)
-    ids_query = [q["sql"] for q in context.captured_queries if q["sql"].startswith('SELECT "employees_employee"."id"')
-                 and "LIMIT 25" in q["sql"]]
+    ids_query = [
+        q["sql"]
+        for q in context.captured_queries
+        if q["sql"].startswith('SELECT "employees_employee"."id"') and "LIMIT 25" in q["sql"]
+    ]
     assert ids_query and "OFFSET" not in ids_query[0]
     if connection.vendor == "postgresql":  # a row comparison, which the index on the sort keys seeks
-        assert '("employees_employee"."last_name", "employees_employee"."first_name", "employees_employee"."id") > (' in ids_query[0]
+        assert (
+            '("employees_employee"."last_name", "employees_employee"."first_name", "employees_employee"."id") > ('
+            in ids_query[0]
+        )
     assert response.context["table"].page.number == 2
     seen += [p.pk for p in _records(response)]
     response = client.get(url + _next_link(response))
@@ -578,11 +603,13 @@ def test_a_search_counts_its_matches_and_pages_through_them(client, administrato
     (COUNT(*) OVER ()); anywhere the count, the pages and the page past the end are the same."""
     for day in range(30):
         factories.EvaluationFactory(
-            employee__last_name="Vandenbroucke", evaluation_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=day)
+            employee__last_name="Vandenbroucke",
+            evaluation_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=day),
         )
     # Named outright: a random company name could hold "Vandenbroucke" too.
-    factories.EvaluationFactory(employee__first_name="Els", employee__last_name="Janssens",
-                                employer__name="Werkplaats Noord")
+    factories.EvaluationFactory(
+        employee__first_name="Els", employee__last_name="Janssens", employer__name="Werkplaats Noord"
+    )
     client.force_login(administrator)
     url = reverse("evaluations:list")
     with CaptureQueriesContext(connection) as context:
@@ -623,6 +650,8 @@ def test_a_list_of_nothing_pages_without_asking_the_database(rf, db):
 
     table = EmployeeTable(Employee.objects.none())
     with CaptureQueriesContext(connection) as context:
-        RequestConfig(rf.get("/", {"q": "x"}), paginate={"per_page": 25, "paginator_class": EstimatedCountPaginator}).configure(table)
+        RequestConfig(
+            rf.get("/", {"q": "x"}), paginate={"per_page": 25, "paginator_class": EstimatedCountPaginator}
+        ).configure(table)
         assert list(table.page.object_list) == []
     assert context.captured_queries == []

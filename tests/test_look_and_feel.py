@@ -88,7 +88,9 @@ def test_every_visible_form_field_has_a_label(client, administrator):
 def test_an_invalid_field_points_to_its_message(client, partner_staff, partner):
     trajectory = factories.TrajectoryFactory(partner=partner)
     client.force_login(partner_staff)
-    body = client.post(reverse("trajectories:internship_create", args=[trajectory.pk]), {"sector": "zorg"}).content.decode()
+    body = client.post(
+        reverse("trajectories:internship_create", args=[trajectory.pk]), {"sector": "zorg"}
+    ).content.decode()
     assert 'aria-describedby="id_host_errors"' in body
     assert 'id="id_host_errors"' in body
     assert "Dit veld is verplicht." in body

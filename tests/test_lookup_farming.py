@@ -32,8 +32,13 @@ def _past_lookups(user, count, ago):
     """`count` look-ups by `user`, the newest `ago` back, one minute apart."""
     now = timezone.now()
     for i in range(count):
-        AccessEvent.objects.create(user=user, role="partner_staff", organisation_id=user.organisation_id,
-                                   action="insz_lookup", occurred_at=now - ago - datetime.timedelta(minutes=i))
+        AccessEvent.objects.create(
+            user=user,
+            role="partner_staff",
+            organisation_id=user.organisation_id,
+            action="insz_lookup",
+            occurred_at=now - ago - datetime.timedelta(minutes=i),
+        )
 
 
 def _start_data(**extra):
@@ -44,7 +49,10 @@ def _start_data(**extra):
 
 
 def test_the_limits_have_their_documented_defaults():
-    assert (django_settings.DOORSTROOM_LOOKUP_LIMIT_PER_HOUR, django_settings.DOORSTROOM_LOOKUP_LIMIT_PER_DAY) == (30, 100)
+    assert (django_settings.DOORSTROOM_LOOKUP_LIMIT_PER_HOUR, django_settings.DOORSTROOM_LOOKUP_LIMIT_PER_DAY) == (
+        30,
+        100,
+    )
 
 
 def test_the_31st_lookup_in_an_hour_is_refused_in_dutch_and_logged(client, partner_staff, settings, caplog):
@@ -102,9 +110,10 @@ def test_the_limit_is_per_user(client, partner_staff, settings):
 
 def test_the_lookup_of_a_person_not_referred_shows_only_name_and_birth_year(client, partner_staff):
     person = factories.EmployeeFactory(birth_date=datetime.date(1983, 7, 14))
-    job = factories.EmploymentFactory(employee=person, employer=factories.OrganisationFactory(name="Geheim Maatwerk vzw"))
-    factories.EvaluationFactory(employee=person, notes="Vertrouwelijke evaluatienota",
-                                employer=job.employer)
+    job = factories.EmploymentFactory(
+        employee=person, employer=factories.OrganisationFactory(name="Geheim Maatwerk vzw")
+    )
+    factories.EvaluationFactory(employee=person, notes="Vertrouwelijke evaluatienota", employer=job.employer)
     client.force_login(partner_staff)
     response = _lookup(client, person.insz)
     body = response.content.decode()
@@ -146,7 +155,8 @@ def test_a_trajectory_for_a_person_not_referred_needs_a_written_reason(client, p
     refused = client.post(url, _start_data())
     assert refused.status_code == 200
     assert refused.context["form"].errors["access_reason"] == [
-        "Geef de reden waarom uw organisatie deze persoon zonder doorverwijzing begeleidt."]
+        "Geef de reden waarom uw organisatie deze persoon zonder doorverwijzing begeleidt."
+    ]
     assert not Trajectory.objects.exists()
     reason = "Zelf aangemeld aan het loket, nog geen evaluatie van VDAB."
     client.post(url, _start_data(access_reason=reason))
@@ -180,12 +190,15 @@ def test_the_review_lists_trajectories_without_referral_newest_first(client, par
 
 
 def test_an_administrator_withdraws_the_access_and_the_person_is_gone_for_that_partner(
-        client, partner_staff, administrator, other_partner, other_partner_staff):
+    client, partner_staff, administrator, other_partner, other_partner_staff
+):
     person = factories.EmployeeFactory()
     factories.EmploymentFactory(employee=person)
     lookup = _looked_up(client, partner_staff, person)
-    client.post(reverse("trajectories:start_from_lookup", args=[lookup.pk]),
-                _start_data(access_reason="Zelf aangemeld aan het loket."))
+    client.post(
+        reverse("trajectories:start_from_lookup", args=[lookup.pk]),
+        _start_data(access_reason="Zelf aangemeld aan het loket."),
+    )
     trajectory = Trajectory.objects.get()
     assert client.get(reverse("employees:detail", args=[person.pk])).status_code == 200
     # Another partner's trajectory for the same person is not touched by the withdrawal.
@@ -199,8 +212,11 @@ def test_an_administrator_withdraws_the_access_and_the_person_is_gone_for_that_p
     review = client.get(reverse("trajectories:access_review")).content.decode()
     assert "Toegang ingetrokken door" in review
     client.force_login(partner_staff)
-    for url in (reverse("employees:detail", args=[person.pk]), reverse("trajectories:detail", args=[trajectory.pk]),
-                reverse("employees:employment_create", args=[person.pk])):
+    for url in (
+        reverse("employees:detail", args=[person.pk]),
+        reverse("trajectories:detail", args=[trajectory.pk]),
+        reverse("employees:employment_create", args=[person.pk]),
+    ):
         assert client.get(url).status_code == 404, url
     assert person not in Employee.objects.visible_to(partner_staff)
     assert not Trajectory.objects.visible_to(partner_staff).exists()
@@ -231,15 +247,18 @@ def test_only_administrators_withdraw(client, partner_staff, partner):
 
 
 def test_administrators_see_per_user_the_lookups_that_led_to_no_trajectory(
-        client, partner_staff, other_partner_staff, administrator):
+    client, partner_staff, other_partner_staff, administrator
+):
     first = factories.EmployeeFactory()
     started = factories.EmployeeFactory()
     unknown = make_insz(datetime.date(1975, 2, 3), 501)
     theirs = factories.EmployeeFactory()
     _looked_up(client, partner_staff, first)
     lookup = _looked_up(client, partner_staff, started)
-    client.post(reverse("trajectories:start_from_lookup", args=[lookup.pk]),
-                _start_data(access_reason="Zelf aangemeld aan het loket."))
+    client.post(
+        reverse("trajectories:start_from_lookup", args=[lookup.pk]),
+        _start_data(access_reason="Zelf aangemeld aan het loket."),
+    )
     _lookup(client, unknown)
     _looked_up(client, other_partner_staff, theirs)
     client.force_login(administrator)

@@ -7,7 +7,6 @@ streamed exports included. Static files (served by WhiteNoise before the
 middleware) and the pages of anonymous visitors are left as they were.
 """
 
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
@@ -64,8 +63,10 @@ def test_a_partners_pages_are_never_stored_either(client, partner_staff, case):
     client.force_login(partner_staff)
     trajectory, _ = case
 
-    for url in [reverse("employees:detail", args=[trajectory.employee_id]),
-                reverse("trajectories:detail", args=[trajectory.pk])]:
+    for url in [
+        reverse("employees:detail", args=[trajectory.employee_id]),
+        reverse("trajectories:detail", args=[trajectory.pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 200
         assert _never_stored(response)

@@ -24,16 +24,20 @@ def test_every_model_with_a_visible_to_gets_it_from_its_declared_scope():
             assert queryset.visible_to is ScopedQuerySet.visible_to, f"{model._meta.label} overrides visible_to"
             assert isinstance(queryset.scope, Scope)
             scoped.append(model._meta.label)
-    assert {"employees.Employee", "trajectories.Trajectory", "imports.ImportRun", "reports.SavedReport",
-            "audit.AccessEvent"} <= set(scoped)
+    assert {
+        "employees.Employee",
+        "trajectories.Trajectory",
+        "imports.ImportRun",
+        "reports.SavedReport",
+        "audit.AccessEvent",
+    } <= set(scoped)
 
 
 def test_no_code_outside_accounts_defines_a_visible_to():
     offenders = [
         str(path.relative_to(ROOT))
         for path in ROOT.glob("*/**/*.py")
-        if path.parts[len(ROOT.parts)] not in {"accounts", "tests", ".venv"}
-        and "def visible_to(" in path.read_text()
+        if path.parts[len(ROOT.parts)] not in {"accounts", "tests", ".venv"} and "def visible_to(" in path.read_text()
     ]
     assert offenders == []
 

@@ -25,7 +25,9 @@ def test_system_checks_find_no_issue():
 @pytest.mark.django_db
 def test_system_checks_do_fail_on_an_error(settings):
     # A broken setting must make the check command fail, so the test above can fail.
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {**settings.TEMPLATES[0]["OPTIONS"], "string_if_invalid": 1}}]
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "OPTIONS": {**settings.TEMPLATES[0]["OPTIONS"], "string_if_invalid": 1}}
+    ]
     with pytest.raises(SystemCheckError):
         call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
 

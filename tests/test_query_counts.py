@@ -111,7 +111,9 @@ def _trajectory_pages(state, n, view):
     trajectory = state.setdefault("trajectory", factories.TrajectoryFactory(start_date=datetime.date(2015, 1, 1)))
     start = state.get("next", 0)
     for days in range(start, start + n):
-        factories.InternshipFactory(trajectory=trajectory, start_date=trajectory.start_date + datetime.timedelta(days=days))
+        factories.InternshipFactory(
+            trajectory=trajectory, start_date=trajectory.start_date + datetime.timedelta(days=days)
+        )
     state["next"] = start + n
     return reverse(view, args=[trajectory.pk])
 

@@ -45,25 +45,46 @@ def _person(registered_on=D(2010, 1, 1)):
 
 def test_a_person_whose_records_all_ended_long_ago_is_due_and_a_recent_one_is_not():
     old = _person()
-    factories.EmploymentFactory(employee=old, start_date=D(2010, 1, 1), end_date=D(2012, 6, 30), registered_on=D(2010, 1, 1))
+    factories.EmploymentFactory(
+        employee=old, start_date=D(2010, 1, 1), end_date=D(2012, 6, 30), registered_on=D(2010, 1, 1)
+    )
     recent = _person()
-    factories.EmploymentFactory(employee=recent, start_date=D(2010, 1, 1), end_date=D(2020, 6, 30),
-                                registered_on=D(2010, 1, 1))
+    factories.EmploymentFactory(
+        employee=recent, start_date=D(2010, 1, 1), end_date=D(2020, 6, 30), registered_on=D(2010, 1, 1)
+    )
     assert list(retention_due(D(2016, 11, 26))) == [old]
 
 
-@pytest.mark.parametrize("kind", ["person registered", "job started", "job ended", "job running", "evaluation",
-                                  "evaluation registered", "referral", "trajectory started", "trajectory ended",
-                                  "trajectory running", "internship", "internship running"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "person registered",
+        "job started",
+        "job ended",
+        "job running",
+        "evaluation",
+        "evaluation registered",
+        "referral",
+        "trajectory started",
+        "trajectory ended",
+        "trajectory running",
+        "internship",
+        "internship running",
+    ],
+)
 def test_any_recent_or_running_record_keeps_a_person(kind):
     person = _person(D(2020, 1, 1) if kind == "person registered" else D(2010, 1, 1))
     old_job = dict(start_date=D(2010, 1, 1), end_date=D(2012, 1, 1), registered_on=D(2010, 1, 1))
     factories.EmploymentFactory(employee=person, **old_job)
     trajectory = dict(employee=person, start_date=D(2011, 1, 1), end_date=D(2011, 6, 1), registered_on=D(2011, 1, 1))
     if kind == "job started":
-        factories.EmploymentFactory(employee=person, **{**old_job, "start_date": D(2017, 1, 1), "end_date": D(2017, 2, 1)})
+        factories.EmploymentFactory(
+            employee=person, **{**old_job, "start_date": D(2017, 1, 1), "end_date": D(2017, 2, 1)}
+        )
     elif kind == "job ended":
-        factories.EmploymentFactory(employee=person, **{**old_job, "start_date": D(2012, 2, 1), "end_date": D(2017, 2, 1)})
+        factories.EmploymentFactory(
+            employee=person, **{**old_job, "start_date": D(2012, 2, 1), "end_date": D(2017, 2, 1)}
+        )
     elif kind == "job running":
         factories.EmploymentFactory(employee=person, **{**old_job, "start_date": D(2012, 2, 1), "end_date": None})
     elif kind == "evaluation":
@@ -71,18 +92,27 @@ def test_any_recent_or_running_record_keeps_a_person(kind):
     elif kind == "evaluation registered":
         factories.EvaluationFactory(employee=person, evaluation_date=D(2011, 1, 1), registered_on=D(2019, 1, 1))
     elif kind == "referral":
-        evaluation = factories.EvaluationFactory(employee=person, evaluation_date=D(2011, 1, 1),
-                                                 registered_on=D(2011, 1, 1))
-        Referral.objects.create(evaluation=evaluation, employee=person, partner=factories.PartnerFactory(),
-                                registered_on=D(2019, 1, 1))
+        evaluation = factories.EvaluationFactory(
+            employee=person, evaluation_date=D(2011, 1, 1), registered_on=D(2011, 1, 1)
+        )
+        Referral.objects.create(
+            evaluation=evaluation, employee=person, partner=factories.PartnerFactory(), registered_on=D(2019, 1, 1)
+        )
     elif kind.startswith("trajectory"):
-        end = {"trajectory started": (D(2018, 1, 1), D(2018, 2, 1)), "trajectory ended": (D(2011, 1, 1), D(2018, 2, 1)),
-               "trajectory running": (D(2011, 1, 1), None)}[kind]
+        end = {
+            "trajectory started": (D(2018, 1, 1), D(2018, 2, 1)),
+            "trajectory ended": (D(2011, 1, 1), D(2018, 2, 1)),
+            "trajectory running": (D(2011, 1, 1), None),
+        }[kind]
         factories.TrajectoryFactory(**{**trajectory, "start_date": end[0], "end_date": end[1]})
     else:
         end = D(2018, 3, 1) if kind == "internship" else None
-        factories.InternshipFactory(trajectory=factories.TrajectoryFactory(**trajectory), start_date=D(2011, 2, 1),
-                                    end_date=end, registered_on=D(2011, 2, 1))
+        factories.InternshipFactory(
+            trajectory=factories.TrajectoryFactory(**trajectory),
+            start_date=D(2011, 2, 1),
+            end_date=end,
+            registered_on=D(2011, 2, 1),
+        )
     assert not retention_due(D(2016, 11, 26)).exists()
 
 
@@ -92,11 +122,22 @@ def test_any_recent_or_running_record_keeps_a_person(kind):
 def _old_case():
     """A person whose trajectory, evaluation and job all ended in 2012, with notes naming them."""
     person = _person()
-    factories.EmploymentFactory(employee=person, start_date=D(2010, 1, 1), end_date=D(2012, 1, 1), registered_on=D(2010, 1, 1))
-    evaluation = factories.EvaluationFactory(employee=person, evaluation_date=D(2011, 1, 1), registered_on=D(2011, 1, 1),
-                                             notes=f"Gesprek met {person.first_name}")
-    trajectory = factories.TrajectoryFactory(employee=person, start_date=D(2011, 2, 1), end_date=D(2011, 9, 1),
-                                             registered_on=D(2011, 2, 1), notes=f"{person.last_name} belde")
+    factories.EmploymentFactory(
+        employee=person, start_date=D(2010, 1, 1), end_date=D(2012, 1, 1), registered_on=D(2010, 1, 1)
+    )
+    evaluation = factories.EvaluationFactory(
+        employee=person,
+        evaluation_date=D(2011, 1, 1),
+        registered_on=D(2011, 1, 1),
+        notes=f"Gesprek met {person.first_name}",
+    )
+    trajectory = factories.TrajectoryFactory(
+        employee=person,
+        start_date=D(2011, 2, 1),
+        end_date=D(2011, 9, 1),
+        registered_on=D(2011, 2, 1),
+        notes=f"{person.last_name} belde",
+    )
     person.last_name = person.last_name + "-Janssens"  # a second history version with the name
     person.save()
     return person, evaluation, trajectory
@@ -111,7 +152,8 @@ def test_the_identity_is_cleared_in_the_live_and_history_tables_and_the_rest_kep
     old_insz, birth_date, gender = person.insz, person.birth_date, person.gender
 
     assert "1 personen zonder gegevens sinds 26/11/2016 werden geanonimiseerd." in _anonymise(
-        "--years", "10", "--today", TODAY.isoformat())
+        "--years", "10", "--today", TODAY.isoformat()
+    )
 
     person.refresh_from_db()
     assert (person.first_name, person.last_name, person.insz) == (ANONYMISED_NAME, ANONYMISED_NAME, "")
@@ -120,7 +162,8 @@ def test_the_identity_is_cleared_in_the_live_and_history_tables_and_the_rest_kep
     versions = Employee.history.filter(id=person.pk)
     assert versions.count() >= 2
     assert set(versions.values_list("first_name", "last_name", "insz_encrypted", "insz_digest")) == {
-        (ANONYMISED_NAME, ANONYMISED_NAME, None, None)}
+        (ANONYMISED_NAME, ANONYMISED_NAME, None, None)
+    }
     assert not Employee.history.filter(insz_digest=insz_digest(old_insz)).exists()
     for record in (evaluation, trajectory):
         record.refresh_from_db()
@@ -131,8 +174,12 @@ def test_the_identity_is_cleared_in_the_live_and_history_tables_and_the_rest_kep
     assert AccessEvent.objects.filter(pk__in=[lookup.pk, viewed.pk], employee=person).count() == 2
     assert Employee.objects.filter(pk=keep.pk).values().get() == kept_values
     run = AnonymisationRun.objects.get()
-    assert (run.run_by, run.retention_years, run.cutoff, run.persons) == ("manage.py anonymise_persons", 10,
-                                                                          D(2016, 11, 26), 1)
+    assert (run.run_by, run.retention_years, run.cutoff, run.persons) == (
+        "manage.py anonymise_persons",
+        10,
+        D(2016, 11, 26),
+        1,
+    )
 
 
 def test_a_second_run_finds_no_one_again_and_several_anonymised_persons_share_the_empty_insz():
@@ -185,12 +232,15 @@ def test_the_default_retention_comes_from_the_setting(settings):
     assert "Proefdraaien: 1 personen" in _anonymise("--today", TODAY.isoformat(), "--dry-run")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--years", "0"], "De bewaartermijn moet een geheel aantal jaren zijn, tussen 1 en 150 (gekregen: 0)."),
-    (["--years", "tien"], "De bewaartermijn moet een geheel aantal jaren zijn, tussen 1 en 150 (gekregen: tien)."),
-    (["--years", "5000"], "De bewaartermijn moet een geheel aantal jaren zijn, tussen 1 en 150 (gekregen: 5000)."),
-    (["--today", "2026-13-01"], "Geen datum (JJJJ-MM-DD): 2026-13-01"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--years", "0"], "De bewaartermijn moet een geheel aantal jaren zijn, tussen 1 en 150 (gekregen: 0)."),
+        (["--years", "tien"], "De bewaartermijn moet een geheel aantal jaren zijn, tussen 1 en 150 (gekregen: tien)."),
+        (["--years", "5000"], "De bewaartermijn moet een geheel aantal jaren zijn, tussen 1 en 150 (gekregen: 5000)."),
+        (["--today", "2026-13-01"], "Geen datum (JJJJ-MM-DD): 2026-13-01"),
+    ],
+)
 def test_a_bad_argument_is_refused_in_dutch_and_changes_nothing(args, message):
     person, _evaluation, _trajectory = _old_case()
     with pytest.raises(CommandError) as refused:
@@ -259,16 +309,19 @@ def test_anonymising_the_demo_keeps_every_figure_of_the_pack_and_removes_the_ide
         assert not Employee.history.filter(id=pk, first_name=first_name).exists()
         assert not Employee.history.filter(id=pk, last_name=last_name).exists()
     assert set(Employee.history.filter(id__in=gone).values_list("first_name", "last_name", "insz_digest")) == {
-        (ANONYMISED_NAME, ANONYMISED_NAME, None)}
+        (ANONYMISED_NAME, ANONYMISED_NAME, None)
+    }
     assert not Evaluation.history.filter(employee_id__in=gone).exclude(notes="").exists()
     assert not Trajectory.history.filter(employee_id__in=gone).exclude(notes="").exists()
 
     # Everyone else is untouched, in the live and the history table.
     assert {pk: value for pk, value in _identities().items() if pk not in gone} == {
-        pk: value for pk, value in identities.items() if pk not in gone}
+        pk: value for pk, value in identities.items() if pk not in gone
+    }
     kept_history = set(Employee.history.exclude(id__in=gone).values_list("history_id", flat=True))
     assert [row for row in _history_identities() if row[0] in kept_history] == [
-        row for row in history if row[0] in kept_history]
+        row for row in history if row[0] in kept_history
+    ]
     assert len(gone) < Employee.objects.count()
 
 
@@ -279,11 +332,18 @@ def test_the_retention_command_empties_finished_import_files_older_than_the_sett
     settings.DOORSTROOM_IMPORT_FILE_DAYS = 30
 
     def run(status, days_old):
-        made = ImportRun.objects.create(kind="employees", file_name="werknemers.csv", content=b"token",
-                                        status=status, errors=[{"row": 2, "column": "insz", "value": "[INSZ]"}],
-                                        rows_total=3)
+        made = ImportRun.objects.create(
+            kind="employees",
+            file_name="werknemers.csv",
+            content=b"token",
+            status=status,
+            errors=[{"row": 2, "column": "insz", "value": "[INSZ]"}],
+            rows_total=3,
+        )
         ImportRun.objects.filter(pk=made.pk).update(
-            created_at=timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time())) - datetime.timedelta(days=days_old))
+            created_at=timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time()))
+            - datetime.timedelta(days=days_old)
+        )
         return made.pk
 
     old_imported, old_rejected = run("imported", 31), run("rejected", 45)
@@ -296,4 +356,3 @@ def test_the_retention_command_empties_finished_import_files_older_than_the_sett
     assert [(bytes(r.content), r.errors, r.rows_total) for r in emptied] == [(b"", [], 3), (b"", [], 3)]
     for kept in ImportRun.objects.filter(pk__in=[old_waiting, recent]):
         assert (bytes(kept.content), len(kept.errors)) == (b"token", 1)
-

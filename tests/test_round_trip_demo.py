@@ -61,13 +61,19 @@ CHANGED_AFTER_D = {
     ("q2c_stopped_without_internship_by_province", (("province", "Oost-Vlaanderen"),)): ("7", "8", RUN_LATE_END),
     ("q2c_stopped_without_internship_by_age", (("age_band", "55+"),)): ("0", "1", RUN_LATE_END),
     ("q2c_stopped_without_internship_by_partner", (("partner", "Stad Gent – Dienst Werk (brugproject)"),)): (
-        "7", "8", RUN_LATE_END,
+        "7",
+        "8",
+        RUN_LATE_END,
     ),
     ("q3_evaluations_by_province_year", (("province", "Oost-Vlaanderen"), ("year", "2019"))): (
-        "42", "44", DATED_IN_2021,
+        "42",
+        "44",
+        DATED_IN_2021,
     ),
     ("q3_evaluations_by_province_year", (("province", "Oost-Vlaanderen"), ("year", "onbekend"))): (
-        "13", "11", DATED_IN_2021,
+        "13",
+        "11",
+        DATED_IN_2021,
     ),
     ("q3_evaluations_by_age_year", (("age_band", "25-54"), ("year", "2019"))): ("237", "239", DATED_IN_2021),
     ("q3_evaluations_by_age_year", (("age_band", "25-54"), ("year", "onbekend"))): ("16", "14", DATED_IN_2021),
@@ -147,8 +153,14 @@ def round_trip(django_db_setup, django_db_blocker, tmp_path_factory):
             call_command("import_records", kind, str(files[kind]), stdout=StringIO())
         after = all_figures()
         restored = {model.__name__: model.objects.count() for model in (*CASE_MODELS, Organisation)}
-        yield {"before": before, "after": after, "counts": counts, "emptied": emptied, "restored": restored,
-               "files": files}
+        yield {
+            "before": before,
+            "after": after,
+            "counts": counts,
+            "emptied": emptied,
+            "restored": restored,
+            "files": files,
+        }
         transaction.set_rollback(True)
 
 

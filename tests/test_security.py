@@ -37,8 +37,9 @@ PRODUCTION_ENV = {
 def _manage(*args, env_overrides):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DOORSTROOM_"))}
     env.update(env_overrides)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 # --- Production settings ------------------------------------------------------------------
@@ -57,12 +58,15 @@ def test_the_development_settings_would_fail_the_deployment_checks():
     assert "security.W004" in result.stderr + result.stdout  # no HSTS
 
 
-@pytest.mark.parametrize(("missing", "message"), [
-    ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"),
-    ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS"),
-    ("DOORSTROOM_INSZ_KEYS", "DOORSTROOM_INSZ_KEYS"),
-    ("DOORSTROOM_INSZ_HASH_KEY", "DOORSTROOM_INSZ_HASH_KEY"),
-])
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"),
+        ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS"),
+        ("DOORSTROOM_INSZ_KEYS", "DOORSTROOM_INSZ_KEYS"),
+        ("DOORSTROOM_INSZ_HASH_KEY", "DOORSTROOM_INSZ_HASH_KEY"),
+    ],
+)
 def test_production_refuses_to_start_without_a_secret_key_or_hosts(missing, message):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = _manage("check", env_overrides=env)
@@ -70,12 +74,15 @@ def test_production_refuses_to_start_without_a_secret_key_or_hosts(missing, mess
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("DOORSTROOM_INSZ_KEYS", "not-a-fernet-key"),
-    ("DOORSTROOM_INSZ_KEYS", "ZG9vcnN0cm9vbS1kZXZlbG9wbWVudC1vbmx5LWtleSE="),  # the development key
-    ("DOORSTROOM_INSZ_HASH_KEY", "short"),
-    ("DOORSTROOM_INSZ_HASH_KEY", "doorstroom-development-only-insz-hash-key"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DOORSTROOM_INSZ_KEYS", "not-a-fernet-key"),
+        ("DOORSTROOM_INSZ_KEYS", "ZG9vcnN0cm9vbS1kZXZlbG9wbWVudC1vbmx5LWtleSE="),  # the development key
+        ("DOORSTROOM_INSZ_HASH_KEY", "short"),
+        ("DOORSTROOM_INSZ_HASH_KEY", "doorstroom-development-only-insz-hash-key"),
+    ],
+)
 def test_production_refuses_a_development_or_malformed_insz_key(name, value):
     result = _manage("check", env_overrides={**PRODUCTION_ENV, name: value})
     assert result.returncode != 0, value
@@ -121,8 +128,7 @@ INLINE = [
 
 def _template_files():
     directories = [BASE_DIR / "templates", *sorted(BASE_DIR.glob("*/templates"))]
-    return sorted(path for directory in directories for path in directory.rglob("*.html")
-                  if ".venv" not in path.parts)
+    return sorted(path for directory in directories for path in directory.rglob("*.html") if ".venv" not in path.parts)
 
 
 def _inline_code(text):
@@ -151,10 +157,13 @@ def test_the_not_found_page_is_friendly_and_dutch(client, db):
     assert "Pagina niet gevonden" in page and "Traceback" not in page
 
 
-@pytest.mark.parametrize(("template", "text"), [
-    ("500.html", "Er is iets misgegaan"),
-    ("503.html", "Doorstroom is tijdelijk niet beschikbaar"),
-])
+@pytest.mark.parametrize(
+    ("template", "text"),
+    [
+        ("500.html", "Er is iets misgegaan"),
+        ("503.html", "Doorstroom is tijdelijk niet beschikbaar"),
+    ],
+)
 def test_the_server_error_pages_render_without_request_or_database(template, text):
     page = render_to_string(template)  # no `db` fixture: any query would raise
     assert text in page
@@ -179,8 +188,9 @@ def test_a_server_error_shows_the_friendly_page_not_a_traceback(client, db, sett
 
 
 def _login(client, username, password, address="203.0.113.7", **headers):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password},
-                       REMOTE_ADDR=address, **headers)
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=address, **headers
+    )
 
 
 @pytest.fixture
@@ -214,11 +224,15 @@ def test_a_lock_out_does_not_lock_others_behind_the_same_address(client, person)
 def test_behind_the_proxy_the_forwarded_address_counts_not_the_proxys(client, person, settings):
     settings.BEHIND_PROXY = True
     _fail_until_locked(client, person.username, address="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
-    assert _login(client, person.username, PASSWORD, address="10.0.0.1",
-                  HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    assert (
+        _login(client, person.username, PASSWORD, address="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code
+        == 429
+    )
     # The same person from another client address, through the same proxy, still logs in.
-    assert _login(client, person.username, PASSWORD, address="10.0.0.1",
-                  HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+    assert (
+        _login(client, person.username, PASSWORD, address="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code
+        == 302
+    )
 
 
 def test_without_the_proxy_setting_a_forged_forwarded_header_does_not_escape_the_lock(client, person, settings):
@@ -438,8 +452,9 @@ def test_an_administrator_links_an_app_with_a_code_another_administrator_issued_
     assert new_admin.otp_enrolment_codes.get().issued_by == administrator
 
     _login(client, new_admin.username, PASSWORD)
-    response = client.post(reverse("accounts:otp_setup"), {"enrolment_code": code.lower().replace("-", " "),
-                                                           "next": "/trajecten/"})
+    response = client.post(
+        reverse("accounts:otp_setup"), {"enrolment_code": code.lower().replace("-", " "), "next": "/trajecten/"}
+    )
     assert response.status_code == 302
     page = client.get(response.url)
     device = _devices(new_admin).get(confirmed=False)
@@ -460,8 +475,11 @@ def test_an_enrolment_code_works_once_only(client, administrator):
     from django.test import Client
 
     new_admin = _new_administrator()
-    code = _verified_client(administrator).post(
-        reverse("accounts:otp_enrolment_issue", args=[new_admin.pk])).context["code"]
+    code = (
+        _verified_client(administrator)
+        .post(reverse("accounts:otp_enrolment_issue", args=[new_admin.pk]))
+        .context["code"]
+    )
     _login(client, new_admin.username, PASSWORD)
     assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": code}).status_code == 302
     first_key = _devices(new_admin).get().key
@@ -490,14 +508,18 @@ def test_an_enrolment_code_expires_after_24_hours(client, db):
     assert issued.expires_at - issued.issued_at == timedelta(hours=24)
     _login(client, new_admin.username, PASSWORD)
     # Issued 24 hours and one second ago: refused.
-    new_admin.otp_enrolment_codes.update(issued_at=issued.issued_at - timedelta(hours=24, seconds=1),
-                                         expires_at=issued.expires_at - timedelta(hours=24, seconds=1))
+    new_admin.otp_enrolment_codes.update(
+        issued_at=issued.issued_at - timedelta(hours=24, seconds=1),
+        expires_at=issued.expires_at - timedelta(hours=24, seconds=1),
+    )
     response = client.post(reverse("accounts:otp_setup"), {"enrolment_code": code})
     assert response.status_code == 200 and "Deze inschrijvingscode klopt niet" in response.content.decode()
     assert not _devices(new_admin).exists()
     # Issued 23 hours 59 minutes ago: still good.
-    new_admin.otp_enrolment_codes.update(issued_at=issued.issued_at - timedelta(hours=23, minutes=59),
-                                         expires_at=issued.expires_at - timedelta(hours=23, minutes=59))
+    new_admin.otp_enrolment_codes.update(
+        issued_at=issued.issued_at - timedelta(hours=23, minutes=59),
+        expires_at=issued.expires_at - timedelta(hours=23, minutes=59),
+    )
     assert client.post(reverse("accounts:otp_setup"), {"enrolment_code": code}).status_code == 302
 
 
@@ -568,7 +590,9 @@ def test_an_administrator_issues_no_code_for_themselves_nor_for_other_roles(admi
 def test_the_code_page_does_not_send_an_administrator_to_another_site(client, admin_with_password):
     _login(client, admin_with_password.username, PASSWORD)
     device = confirmed_device(admin_with_password)
-    response = client.post(reverse("accounts:otp_verify"), {"code": current_code(device), "next": "https://evil.example/"})
+    response = client.post(
+        reverse("accounts:otp_verify"), {"code": current_code(device), "next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and response.url == reverse("home")
 
 

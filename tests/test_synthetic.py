@@ -22,9 +22,21 @@ TODAY = datetime.date(2026, 6, 30)
 
 def _snapshot():
     return (
-        list(Employee.objects.order_by("id").values_list("insz_digest", "first_name", "last_name", "birth_date", "gender")),
-        list(Employment.objects.order_by("id").values_list("employee__insz_digest", "employer__kbo_number", "instrument_id", "start_date", "end_date")),
-        list(Trajectory.objects.order_by("id").values_list("employee__insz_digest", "start_date", "end_date", "end_reason_id")),
+        list(
+            Employee.objects.order_by("id").values_list(
+                "insz_digest", "first_name", "last_name", "birth_date", "gender"
+            )
+        ),
+        list(
+            Employment.objects.order_by("id").values_list(
+                "employee__insz_digest", "employer__kbo_number", "instrument_id", "start_date", "end_date"
+            )
+        ),
+        list(
+            Trajectory.objects.order_by("id").values_list(
+                "employee__insz_digest", "start_date", "end_date", "end_reason_id"
+            )
+        ),
     )
 
 

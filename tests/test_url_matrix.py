@@ -57,9 +57,15 @@ EXPECTED = {
     "trajectories:internship_update": ("internship", {"other_partner_staff", "administrator"}),
     "trajectories:internship_history": ("internship", {"administrator"}),
     # partners
-    "partners:organisation_list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "partners:organisation_list": (
+        None,
+        {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"},
+    ),
     "partners:organisation_create": (None, {"administrator"}),
-    "partners:organisation_detail": ("organisation", {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "partners:organisation_detail": (
+        "organisation",
+        {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"},
+    ),
     "partners:organisation_update": ("organisation", {"administrator"}),
     "partners:organisation_history": ("organisation", {"administrator"}),
     "partners:grant_list": (None, {"partner_staff", "other_partner_staff", "administrator"}),
@@ -68,7 +74,10 @@ EXPECTED = {
     "partners:grant_history": ("grant", {"administrator"}),
     "partners:pilot_list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
     "partners:pilot_create": (None, {"administrator"}),
-    "partners:pilot_detail": ("pilot", {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "partners:pilot_detail": (
+        "pilot",
+        {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"},
+    ),
     "partners:pilot_update": ("pilot", {"administrator"}),
     "partners:pilot_history": ("pilot", {"administrator"}),
     # reports: administrators build, analysts run and export; nobody else knows they exist
@@ -185,8 +194,9 @@ def test_each_role_gets_exactly_the_pages_the_roles_table_allows(role, request, 
 def test_posting_to_a_forbidden_page_changes_nothing(role, request, client, world):
     client.force_login(request.getfixturevalue(role))
     trajectory = world["trajectory"]
-    response = client.post(reverse("trajectories:end", args=[trajectory.pk]),
-                           {"end_date": "2019-09-01", "end_reason": 1})
+    response = client.post(
+        reverse("trajectories:end", args=[trajectory.pk]), {"end_date": "2019-09-01", "end_reason": 1}
+    )
     assert response.status_code == NOT_FOUND
     trajectory.refresh_from_db()
     assert trajectory.end_date is None

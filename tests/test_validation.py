@@ -133,8 +133,16 @@ def test_valid_kbo_numbers_are_accepted(db, kbo):
     [
         ("0403170702", "De controlecijfers van KBO-nummer", "The check digits of KBO number"),
         ("0009700000", "De controlecijfers van KBO-nummer", "The check digits of KBO number"),  # '00' where '97' is due
-        ("04031707", "Een KBO-ondernemingsnummer heeft precies 10 cijfers", "A KBO enterprise number has exactly 10 digits"),
-        ("2000000042", "is geen geldig KBO-ondernemingsnummer", "is not a valid KBO enterprise number"),  # starts with 2
+        (
+            "04031707",
+            "Een KBO-ondernemingsnummer heeft precies 10 cijfers",
+            "A KBO enterprise number has exactly 10 digits",
+        ),
+        (
+            "2000000042",
+            "is geen geldig KBO-ondernemingsnummer",
+            "is not a valid KBO enterprise number",
+        ),  # starts with 2
     ],
 )
 def test_invalid_kbo_is_rejected_on_the_kbo_field_in_dutch_and_english(db, kbo, dutch, english):
@@ -188,7 +196,9 @@ def _dated_records():
     """(record, start field, end field) for every model with a period."""
     from employees.models import Instrument
 
-    instrument = Instrument.objects.create(name="test-instrument", code="test-instrument", valid_from=datetime.date(2015, 4, 1))
+    instrument = Instrument.objects.create(
+        name="test-instrument", code="test-instrument", valid_from=datetime.date(2015, 4, 1)
+    )
     return [
         (factories.CallFactory(number="999", start_date=datetime.date(2019, 1, 1)), "start_date", "end_date"),
         (factories.PilotFactory(), "start_date", "end_date"),
@@ -205,7 +215,11 @@ def test_every_period_ending_before_it_starts_is_rejected_on_its_end_field(db):
         setattr(record, end_field, start - DAY)
         dutch = errors(record, "nl")
         assert list(dutch) == [end_field], record
-        expected_nl = "De einddatum mag niet vóór de begindatum" if end_field == "end_date" else "'Geldig tot' mag niet vóór 'geldig vanaf'"
+        expected_nl = (
+            "De einddatum mag niet vóór de begindatum"
+            if end_field == "end_date"
+            else "'Geldig tot' mag niet vóór 'geldig vanaf'"
+        )
         assert dutch[end_field][0].startswith(expected_nl), dutch
         assert start.strftime("%d/%m/%Y") in dutch[end_field][0]
         english = errors(record, "en")[end_field][0]
@@ -240,7 +254,9 @@ def test_an_internship_before_its_trajectory_is_rejected(db):
 def _records_with_past_dates():
     """(record, field) for every date that records something that already happened."""
     evaluation = factories.EvaluationFactory()
-    referral = Referral.objects.create(evaluation=evaluation, employee=evaluation.employee, partner=factories.PartnerFactory())
+    referral = Referral.objects.create(
+        evaluation=evaluation, employee=evaluation.employee, partner=factories.PartnerFactory()
+    )
     trajectory = factories.TrajectoryFactory(ended=True)
     return [
         (factories.EmployeeFactory(), "birth_date"),
@@ -274,7 +290,11 @@ def test_dates_in_the_future_are_rejected_where_impossible(db):
     for record, field in _records_with_past_dates():
         _make_valid_around(record, field, tomorrow())
         dutch = errors(record, "nl")
-        assert dutch.get(field) == [f"Deze datum ligt in de toekomst ({tomorrow().isoformat()})."], (record, field, dutch)
+        assert dutch.get(field) == [f"Deze datum ligt in de toekomst ({tomorrow().isoformat()})."], (
+            record,
+            field,
+            dutch,
+        )
         assert errors(record, "en")[field] == [f"This date lies in the future ({tomorrow().isoformat()})."]
 
 

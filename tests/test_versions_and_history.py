@@ -29,7 +29,9 @@ def test_a_second_save_over_a_change_made_meanwhile_is_refused_and_shows_the_cha
     client.force_login(partner_staff)
     mine = _edit_form(client, trajectory)
     theirs = _edit_form(client, trajectory)
-    first = client.post(reverse("trajectories:update", args=[trajectory.pk]), _post_data(theirs, notes="called the employer"))
+    first = client.post(
+        reverse("trajectories:update", args=[trajectory.pk]), _post_data(theirs, notes="called the employer")
+    )
     assert first.status_code == 302
     second = client.post(reverse("trajectories:update", args=[trajectory.pk]), _post_data(mine, notes="my own note"))
     assert second.status_code == 200
@@ -45,10 +47,14 @@ def test_saving_again_after_seeing_the_conflict_succeeds(client, partner_staff, 
     trajectory = factories.TrajectoryFactory(partner=partner)
     client.force_login(partner_staff)
     mine = _edit_form(client, trajectory)
-    client.post(reverse("trajectories:update", args=[trajectory.pk]), _post_data(_edit_form(client, trajectory), notes="a"))
+    client.post(
+        reverse("trajectories:update", args=[trajectory.pk]), _post_data(_edit_form(client, trajectory), notes="a")
+    )
     refused = client.post(reverse("trajectories:update", args=[trajectory.pk]), _post_data(mine, notes="b"))
     fresh_version = refused.context["form"]["version"].value()
-    again = client.post(reverse("trajectories:update", args=[trajectory.pk]), _post_data(mine, notes="b", version=fresh_version))
+    again = client.post(
+        reverse("trajectories:update", args=[trajectory.pk]), _post_data(mine, notes="b", version=fresh_version)
+    )
     assert again.status_code == 302
     trajectory.refresh_from_db()
     assert trajectory.notes == "b"
@@ -58,11 +64,18 @@ def test_an_unchanged_record_saves_without_a_conflict(client, evaluator):
     employee = factories.EmployeeFactory()
     client.force_login(evaluator)
     form = client.get(reverse("employees:update", args=[employee.pk])).context["form"]
-    response = client.post(reverse("employees:update", args=[employee.pk]), {
-        "insz": employee.insz, "first_name": "Nieuw", "last_name": employee.last_name,
-        "birth_date": employee.birth_date.isoformat(), "gender": "f", "registered_on": "2018-01-01",
-        "version": form.initial["version"],
-    })
+    response = client.post(
+        reverse("employees:update", args=[employee.pk]),
+        {
+            "insz": employee.insz,
+            "first_name": "Nieuw",
+            "last_name": employee.last_name,
+            "birth_date": employee.birth_date.isoformat(),
+            "gender": "f",
+            "registered_on": "2018-01-01",
+            "version": form.initial["version"],
+        },
+    )
     assert response.status_code == 302
     employee.refresh_from_db()
     assert employee.first_name == "Nieuw"
@@ -71,7 +84,9 @@ def test_an_unchanged_record_saves_without_a_conflict(client, evaluator):
 def test_administrator_sees_who_changed_what_and_when(client, administrator, partner_staff, partner):
     trajectory = factories.TrajectoryFactory(partner=partner, notes="")
     client.force_login(partner_staff)
-    client.post(reverse("trajectories:update", args=[trajectory.pk]), _post_data(_edit_form(client, trajectory), notes="x"))
+    client.post(
+        reverse("trajectories:update", args=[trajectory.pk]), _post_data(_edit_form(client, trajectory), notes="x")
+    )
     client.force_login(administrator)
     response = client.get(reverse("trajectories:history", args=[trajectory.pk]))
     entries = response.context["entries"]

@@ -57,8 +57,10 @@ class InternshipAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     list_display = ["trajectory", "host", "sector", "start_date", "end_date", "outcome"]
     list_filter = [
-        "outcome", text_filter("sector__icontains", _("sector")),
-        text_filter("trajectory__partner__name__icontains", _("partner")), "registered_on",
+        "outcome",
+        text_filter("sector__icontains", _("sector")),
+        text_filter("trajectory__partner__name__icontains", _("partner")),
+        "registered_on",
     ]
     list_select_related = ["trajectory__employee", "trajectory__partner", "host"]
     search_fields = ["trajectory__employee__last_name", "host__name", "sector"]

@@ -29,7 +29,13 @@ STATUS_CHOICES = [
 
 class TrajectoryFilter(CaseFilterSet):
     q = SearchFilter(
-        search_fields=("employee__first_name", "employee__last_name", "employee__insz", "partner__name", "se_employer__name"),
+        search_fields=(
+            "employee__first_name",
+            "employee__last_name",
+            "employee__insz",
+            "partner__name",
+            "se_employer__name",
+        ),
         label=_("Name, INSZ or organisation"),
     )
     year = year_filter("start_date", _("start year"))
@@ -40,7 +46,8 @@ class TrajectoryFilter(CaseFilterSet):
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, label=_("status"), method="filter_status")
     on = django_filters.DateFilter(label=_("status on (date)"), method="keep", widget=DateInput())
     with_internship = django_filters.BooleanFilter(
-        label=_("with an internship"), method="filter_with_internship",
+        label=_("with an internship"),
+        method="filter_with_internship",
         widget=forms.Select(choices=[("", ALL), ("true", _("yes")), ("false", _("no"))]),
     )
     end_reason = django_filters.ModelChoiceFilter(queryset=EndReason.objects.all(), label=_("end reason"))
@@ -68,7 +75,12 @@ class TrajectoryFilter(CaseFilterSet):
 
 class InternshipFilter(CaseFilterSet):
     q = SearchFilter(
-        search_fields=("trajectory__employee__first_name", "trajectory__employee__last_name", "trajectory__employee__insz", "host__name"),
+        search_fields=(
+            "trajectory__employee__first_name",
+            "trajectory__employee__last_name",
+            "trajectory__employee__insz",
+            "host__name",
+        ),
         label=_("Name, INSZ or host"),
     )
     year = year_filter("start_date", _("start year"))

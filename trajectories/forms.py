@@ -17,7 +17,8 @@ class TrajectoryStartForm(forms.Form):
     call = forms.ModelChoiceField(queryset=Call.objects.all(), label=_("call"))
     start_date = forms.DateField(label=_("start date"), widget=DateInput())
     se_employer = OrganisationField(
-        label=_("social-economy employer"), required=False,
+        label=_("social-economy employer"),
+        required=False,
         help_text=_("Pre-filled from the person's job; left empty, it is taken from the job on the start date."),
     )
     instrument = forms.ModelChoiceField(queryset=Instrument.objects.all(), label=_("policy instrument"), required=False)
@@ -30,7 +31,10 @@ class TrajectoryStartForm(forms.Form):
         the service then asks for it if that partner has no referral)."""
         super().__init__(*args, **kwargs)
         if choose_partner:
-            self.fields = {"partner": OrganisationField(label=_("partner"), kinds=[OrganisationKind.PARTNER]), **self.fields}
+            self.fields = {
+                "partner": OrganisationField(label=_("partner"), kinds=[OrganisationKind.PARTNER]),
+                **self.fields,
+            }
         if ask_reason is not None:
             self.fields["access_reason"] = forms.CharField(
                 label=_("reason for access without a referral"),
@@ -38,9 +42,11 @@ class TrajectoryStartForm(forms.Form):
                 min_length=10,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text=_("This person was not referred to your organisation. Write why your organisation guides "
-                            "them. Administrators review every trajectory started without a referral and may "
-                            "withdraw the access."),
+                help_text=_(
+                    "This person was not referred to your organisation. Write why your organisation guides "
+                    "them. Administrators review every trajectory started without a referral and may "
+                    "withdraw the access."
+                ),
                 error_messages={"required": REASON_REQUIRED},
             )
         call = Call.objects.order_by("-number").first()
@@ -53,9 +59,21 @@ class TrajectoryForm(CheckedModelForm):
 
     class Meta:
         model = Trajectory
-        fields = ["call", "se_employer", "instrument", "start_date", "voortraject_start", "jobmatching_start",
-                  "stage_start", "nazorg_start", "notes"]
-        widgets = {name: DateInput() for name in ["start_date", "voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"]}
+        fields = [
+            "call",
+            "se_employer",
+            "instrument",
+            "start_date",
+            "voortraject_start",
+            "jobmatching_start",
+            "stage_start",
+            "nazorg_start",
+            "notes",
+        ]
+        widgets = {
+            name: DateInput()
+            for name in ["start_date", "voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"]
+        }
 
 
 class TrajectoryEndForm(CheckedModelForm):
@@ -64,7 +82,9 @@ class TrajectoryEndForm(CheckedModelForm):
     job_employer = OrganisationField(label=_("employer of the next job"), required=False)
     job_start_date = forms.DateField(label=_("start of the next job"), required=False, widget=DateInput())
     job_instrument = forms.ModelChoiceField(
-        queryset=Instrument.objects.all(), label=_("policy instrument of the next job"), required=False,
+        queryset=Instrument.objects.all(),
+        label=_("policy instrument of the next job"),
+        required=False,
         empty_label=_("none: a job in the regular economy"),
     )
     job_with_support_package = forms.BooleanField(label=_("with work-support package"), required=False)

@@ -44,7 +44,9 @@ class Trajectory(RegisteredModel):
         related_name="trajectories",
         limit_choices_to={"kind": OrganisationKind.PARTNER},
     )
-    call = models.ForeignKey("partners.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="trajectories")
+    call = models.ForeignKey(
+        "partners.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="trajectories"
+    )
     se_employer = models.ForeignKey(
         "partners.Organisation",
         verbose_name=_("social-economy employer"),
@@ -66,7 +68,12 @@ class Trajectory(RegisteredModel):
     start_date = models.DateField(_("start date"), validators=[validate_not_future])
     end_date = models.DateField(_("end date"), null=True, blank=True, validators=[validate_not_future])
     end_reason = models.ForeignKey(
-        EndReason, verbose_name=_("end reason"), on_delete=models.PROTECT, null=True, blank=True, related_name="trajectories"
+        EndReason,
+        verbose_name=_("end reason"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trajectories",
     )
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,7 +92,9 @@ class Trajectory(RegisteredModel):
     # partner guides them (required then, see trajectories.services). Administrators review these and
     # may withdraw the access: the partner then no longer sees the person through this trajectory.
     access_reason = models.TextField(
-        _("reason for access without a referral"), blank=True, editable=False,
+        _("reason for access without a referral"),
+        blank=True,
+        editable=False,
         help_text=_("Why the partner guides this person without a referral to their organisation."),
     )
     access_withdrawn_at = models.DateTimeField(_("access withdrawn at"), null=True, blank=True, editable=False)
@@ -185,7 +194,10 @@ class Internship(RegisteredModel):
         Trajectory, verbose_name=_("trajectory"), on_delete=models.CASCADE, related_name="internships"
     )
     host = models.ForeignKey(
-        "partners.Organisation", verbose_name=_("host organisation"), on_delete=models.PROTECT, related_name="internships"
+        "partners.Organisation",
+        verbose_name=_("host organisation"),
+        on_delete=models.PROTECT,
+        related_name="internships",
     )
     sector = models.CharField(_("sector"), max_length=100)
     start_date = models.DateField(_("start date"))

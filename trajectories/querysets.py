@@ -22,4 +22,3 @@ class InternshipQuerySet(ScopedQuerySet, HistoryQuerySet):
     scope = Scope(
         partner="trajectory__partner_id", partner_conditions=(("trajectory__access_withdrawn_at__isnull", True),)
     )
-

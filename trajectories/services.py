@@ -43,7 +43,6 @@ def trajectory_start(
         if referred_to(employee=employee, partner=partner):
             access_reason = ""
         elif not access_reason:
-
             raise ValidationError({"access_reason": REASON_REQUIRED})
     if se_employer is None and instrument is None:
         spell = social_economy_job_on(employee=employee, on=start_date)

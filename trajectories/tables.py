@@ -20,17 +20,33 @@ class TrajectoryTable(tables.Table):
 
     class Meta:
         model = Trajectory
-        fields = ("start_date", "employee", "insz", "partner", "se_employer", "province", "instrument", "age_years",
-                  "end_date", "end_reason", "internship_count")
+        fields = (
+            "start_date",
+            "employee",
+            "insz",
+            "partner",
+            "se_employer",
+            "province",
+            "instrument",
+            "age_years",
+            "end_date",
+            "end_reason",
+            "internship_count",
+        )
         attrs = {"class": "table table-striped table-hover"}
         empty_text = _("No trajectories match.")
 
 
 class InternshipTable(tables.Table):
     start_date = tables.DateColumn(format="d/m/Y", linkify=("trajectories:detail", {"pk": tables.A("trajectory_id")}))
-    employee = tables.Column(accessor="trajectory__employee", verbose_name=heading(_("employee")),
-                             order_by=("trajectory__employee__last_name",))
-    partner = tables.Column(accessor="trajectory__partner", verbose_name=heading(_("partner")), order_by=("trajectory__partner__name",))
+    employee = tables.Column(
+        accessor="trajectory__employee",
+        verbose_name=heading(_("employee")),
+        order_by=("trajectory__employee__last_name",),
+    )
+    partner = tables.Column(
+        accessor="trajectory__partner", verbose_name=heading(_("partner")), order_by=("trajectory__partner__name",)
+    )
     host = tables.Column(order_by=("host__name",))
     end_date = tables.DateColumn(format="d/m/Y")
 

@@ -49,11 +49,15 @@ class TrajectoryListView(CaseListView):
         # A correlated subquery per shown row, not a GROUP BY over every trajectory joined with its
         # internships: the page then reads 25 rows from the start_date index and counts without a join.
         internships = (
-            Internship.objects.filter(trajectory_id=OuterRef("pk")).order_by().values("trajectory_id")
-            .annotate(n=Count("id")).values("n")
+            Internship.objects.filter(trajectory_id=OuterRef("pk"))
+            .order_by()
+            .values("trajectory_id")
+            .annotate(n=Count("id"))
+            .values("n")
         )
         return (
-            super().get_queryset()
+            super()
+            .get_queryset()
             .annotate(internship_count=Coalesce(Subquery(internships), 0))
             .order_by("-start_date", "-id")
         )
@@ -211,10 +215,15 @@ def withdraw_access(request, pk):
     """An administrator withdraws a partner's access to a person through one trajectory (recorded who, when)."""
     if not access.sees_everything(request.user):
         raise Http404
-    trajectory = get_object_or_404(Trajectory.objects.visible_to(request.user).select_related("employee", "partner"), pk=pk)
+    trajectory = get_object_or_404(
+        Trajectory.objects.visible_to(request.user).select_related("employee", "partner"), pk=pk
+    )
     if services.withdraw_access(trajectory=trajectory, by=request.user):
-        messages.success(request, gettext("%(partner)s no longer reaches %(person)s through this trajectory.") % {
-            "partner": trajectory.partner, "person": trajectory.employee})
+        messages.success(
+            request,
+            gettext("%(partner)s no longer reaches %(person)s through this trajectory.")
+            % {"partner": trajectory.partner, "person": trajectory.employee},
+        )
     else:
         messages.info(request, gettext("The access through this trajectory was already withdrawn."))
     return redirect("trajectories:access_review")
@@ -286,7 +295,8 @@ class InternshipCreateView(CaseCreateView):
     def get_trajectory(self):
         if not hasattr(self, "_trajectory"):
             self._trajectory = get_object_or_404(
-                Trajectory.objects.visible_to(self.request.user).select_related("employee"), pk=self.kwargs["trajectory_pk"]
+                Trajectory.objects.visible_to(self.request.user).select_related("employee"),
+                pk=self.kwargs["trajectory_pk"],
             )
         return self._trajectory
 

@@ -40,8 +40,9 @@ class AnswerRecords(Fates):
         """One spec per trajectory of demo/answer.py, with the year and instrument of its ready advice."""
         specs = []
         for partner, year, province, band, fate, n in ans.TRAJECTORY_GROUPS:
-            specs += [{"partner": partner, "year": year, "province": province, "band": band, "fate": fate}
-                      for _ in range(n)]
+            specs += [
+                {"partner": partner, "year": year, "province": province, "band": band, "fate": fate} for _ in range(n)
+            ]
         early = dict(ans.STARTS_2019_FROM_2018_ADVICE)
         for s in specs:
             s["advice_year"] = s["year"]
@@ -58,7 +59,8 @@ class AnswerRecords(Fates):
         fate, year = s["fate"], s["year"]
         if year == 2018:
             start = {"noint18": self.day(D(2018, 6, 1), 0, 40), "noint": self.day(D(2018, 9, 1), 0, 70)}.get(
-                fate) or self.day(D(2018, 6, 1), 0, 90)
+                fate
+            ) or self.day(D(2018, 6, 1), 0, 90)
         elif s["advice_year"] == 2018:
             start = self.day(D(2019, 1, 7), 0, 60)
         elif fate in ("int_work", "run_work"):
@@ -97,8 +99,9 @@ class AnswerRecords(Fates):
             elif fate == "noint" and year == 2019 and health < 2:
                 health += 1
                 fate = "noint_health"
-            person = self.new_person(band=s["band"], province=s["province"], instrument=s["instrument"],
-                                     job_from=advised, role="trajectory")
+            person = self.new_person(
+                band=s["band"], province=s["province"], instrument=s["instrument"], job_from=advised, role="trajectory"
+            )
             ev = self.evaluation(person, advised, "ready")
             t = self.trajectory(person, s["partner"], start, evaluation=ev)
             self.answer_trajectories.append(t)
@@ -108,8 +111,12 @@ class AnswerRecords(Fates):
     def build_ready_without_trajectory(self, specs, cap_p, cap_b):
         """The rest of the 206: persons advised ready without a trajectory by November 2019."""
         self.residual = []
-        known_2018 = {p: ans.Q3_BY_PROVINCE[2018][p] - ans.Q3_NOT_READY_2018[p] - sum(
-            1 for s in specs if s["advice_year"] == 2018 and s["province"] == p) for p in PROVINCES}
+        known_2018 = {
+            p: ans.Q3_BY_PROVINCE[2018][p]
+            - ans.Q3_NOT_READY_2018[p]
+            - sum(1 for s in specs if s["advice_year"] == 2018 and s["province"] == p)
+            for p in PROVINCES
+        }
         for (instrument, year), provinces in cap_p.items():
             for province, band, n in northwest_corner(provinces, cap_b[(instrument, year)]):
                 for _ in range(n):
@@ -127,9 +134,13 @@ class AnswerRecords(Fates):
                     else:
                         when = None
                         registered = self.day(D(2018, 9, 1), 0, 430)
-                    person = self.new_person(band=band, province=province, instrument=instrument,
-                                             job_from=min(when or D(2018, 6, 1), D(2018, 12, 1)),
-                                             role=f"ready{year}")
+                    person = self.new_person(
+                        band=band,
+                        province=province,
+                        instrument=instrument,
+                        job_from=min(when or D(2018, 6, 1), D(2018, 12, 1)),
+                        role=f"ready{year}",
+                    )
                     ev = self.evaluation(person, when, "ready", registered=registered)
                     self.residual.append((person, ev))
         assert not any(known_2018.values())
@@ -144,13 +155,19 @@ class AnswerRecords(Fates):
         # Only the answer's trajectories have a fate other than "same" yet.
         other_needed = ans.Q1_AT_WORK["at_work_other_employer"] - sum(p.fate == "other" for p in self.persons)
         none_needed = (ans.Q1_AT_WORK["advised_ready"] - ans.Q1_AT_WORK["at_work"]) - sum(
-            p.fate == "none" for p in self.persons)
-        order = sorted(self.residual, key=lambda pe: (band_of(age_in_years(pe[0].employee.birth_date, D2)) != "55+",
-                                                       pe[1].evaluation_date or D(2018, 1, 1)))
+            p.fate == "none" for p in self.persons
+        )
+        order = sorted(
+            self.residual,
+            key=lambda pe: (
+                band_of(age_in_years(pe[0].employee.birth_date, D2)) != "55+",
+                pe[1].evaluation_date or D(2018, 1, 1),
+            ),
+        )
         for person, ev in order[:none_needed]:
             self.leave_se(person, self.between_answers(ev, 10, 200))
             person.fate = "none"
-        for k, (person, ev) in enumerate(order[none_needed:none_needed + other_needed]):
+        for k, (person, ev) in enumerate(order[none_needed : none_needed + other_needed]):
             start = self.between_answers(ev, 20, 200)
             if k == 0:  # moved to another social-economy employer
                 self.leave_se(person, start - datetime.timedelta(days=1))
@@ -158,17 +175,22 @@ class AnswerRecords(Fates):
                 others = [e for e in self.se_employers[(person.province, kind)] if e is not person.employer]
                 self.spell(person, self.rng.choice(others), person.instrument, start)
             else:  # found a regular job on their own
-                self.hire(person, self.rng.choice(self.regular[person.province])[0], start,
-                          wop=k == 1)
+                self.hire(person, self.rng.choice(self.regular[person.province])[0], start, wop=k == 1)
             person.fate = "other"
 
     def build_ready_trajectories(self):
         """Trajectories after November 2019 for some of them; one started before but was registered late."""
         same = [(person, ev) for person, ev in self.residual if person.fate == "same"]
-        late = next((person, ev) for person, ev in same
-                    if ev.evaluation_date and D(2019, 6, 1) <= ev.evaluation_date <= D(2019, 10, 31))
-        again = [(person, ev) for person, ev in same
-                 if ev.evaluation_date and ev.evaluation_date.year == 2019 and person is not late[0]][:4]
+        late = next(
+            (person, ev)
+            for person, ev in same
+            if ev.evaluation_date and D(2019, 6, 1) <= ev.evaluation_date <= D(2019, 10, 31)
+        )
+        again = [
+            (person, ev)
+            for person, ev in same
+            if ev.evaluation_date and ev.evaluation_date.year == 2019 and person is not late[0]
+        ][:4]
         for person, ev in again:
             # Advised ready again in 2020: the reference evaluation stays the earliest.
             self.evaluation(person, self.day(D(2020, 2, 1), 0, 200), "ready")
@@ -187,8 +209,14 @@ class AnswerRecords(Fates):
                     partner = self.rng.choice(PARTNERS_BY_PROVINCE[person.province])
                     registered = self.day(ev.registered_on, 1, 20)
                     status = ReferralStatus.WAITING if registered > D(2020, 6, 1) else ReferralStatus.WITHDRAWN
-                    ref = Referral(evaluation=ev, employee=person.employee, partner=self.partners[partner],
-                                   referred_by=ev.evaluator, status=status, registered_on=registered)
+                    ref = Referral(
+                        evaluation=ev,
+                        employee=person.employee,
+                        partner=self.partners[partner],
+                        referred_by=ev.evaluator,
+                        status=status,
+                        registered_on=registered,
+                    )
                     ref._history_date = moment(registered)
                     self.referrals.append(ref)
                 continue
@@ -221,17 +249,25 @@ class AnswerRecords(Fates):
                         when, advice = self.day(D(2018, 4, 1), 0, 200), "not_ready"
                     elif year == 2019:
                         when = self.day(D(2019, 1, 5), 0, 310)
-                        advice = self.rng.choice(["not_ready", "not_ready", "not_ready", "internal_transition",
-                                                  "internal_transition"])
+                        advice = self.rng.choice(
+                            ["not_ready", "not_ready", "not_ready", "internal_transition", "internal_transition"]
+                        )
                     else:
                         when, advice = None, self.rng.choice(["not_ready", "not_ready", "internal_transition"])
                     if year is None and (province, band) == (OV, "25-54") and undated_again < 2:
                         # An undated ready advice of a person who also has a dated one: q1 takes the dated one.
                         undated_again += 1
-                        person = next(p for p in self.persons if p.role == "trajectory" and p.province == OV
-                                      and p.fate == "same" and band_of(age_in_years(p.employee.birth_date, D1)) == band
-                                      and not any(e.employee is p.employee and e.evaluation_date is None
-                                                  for e in self.evaluations))
+                        person = next(
+                            p
+                            for p in self.persons
+                            if p.role == "trajectory"
+                            and p.province == OV
+                            and p.fate == "same"
+                            and band_of(age_in_years(p.employee.birth_date, D1)) == band
+                            and not any(
+                                e.employee is p.employee and e.evaluation_date is None for e in self.evaluations
+                            )
+                        )
                         self.evaluation(person, None, "ready", registered=self.day(D(2019, 6, 1), 0, 150))
                         continue
                     pool = reusable.get((province, band))
@@ -241,8 +277,13 @@ class AnswerRecords(Fates):
                         when = min(when, later.evaluation_date - datetime.timedelta(days=120))
                         self.evaluation(person, when, "not_ready")
                         continue
-                    person = self.new_person(band=band, province=province, instrument=self.rng.choice([CM, LDE]),
-                                             job_from=when or D(2018, 6, 1), role="evaluated")
+                    person = self.new_person(
+                        band=band,
+                        province=province,
+                        instrument=self.rng.choice([CM, LDE]),
+                        job_from=when or D(2018, 6, 1),
+                        role="evaluated",
+                    )
                     registered = None if when else self.day(D(2018, 6, 1), 0, 500)
                     ev = self.evaluation(person, when, advice, registered=registered)
                     self.fill_persons.append((person, ev))
@@ -252,6 +293,6 @@ class AnswerRecords(Fates):
         # Two undated evaluations get their date in 2021: today's figures for 2019 differ from the answer's.
         undated = [ev for _, ev in self.fill_persons if ev.evaluation_date is None and ev.employer.province == OV]
         for ev in undated[:2]:
-            self.changes.append((ev, self.day(D(2021, 3, 1), 0, 60),
-                                 {"evaluation_date": self.day(D(2019, 2, 1), 0, 200)}))
-
+            self.changes.append(
+                (ev, self.day(D(2021, 3, 1), 0, 60), {"evaluation_date": self.day(D(2019, 2, 1), 0, 200)})
+            )

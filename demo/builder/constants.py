@@ -41,38 +41,88 @@ PARTNERS = [
 # Partners that take referrals from each province after the answer.
 PARTNERS_BY_PROVINCE = {
     A: ["Levanto", "Vzw Web", "Buurtservice vzw", "Emino vzw"],
-    L: ["Loca Consult", "GOB Arbeidskansen", "Synkroon", "Compaan – Job & Co opleidingen", "Jomi",
-        "De Wroeter – Opleidingscentrum vzw", "In-Z"],
+    L: [
+        "Loca Consult",
+        "GOB Arbeidskansen",
+        "Synkroon",
+        "Compaan – Job & Co opleidingen",
+        "Jomi",
+        "De Wroeter – Opleidingscentrum vzw",
+        "In-Z",
+    ],
     OV: ["Argos", "BLM", ans.GENT, ans.GENT, "In-Z"],
     VB: ["Mentor vzw", "Groep Intro vzw", "Televil vzw", "In-Z"],
     WV: ["Vzw Werkmaat", "Emino vzw", "Emino vzw"],
 }
 # Call 432's budget in trajectories at EUR 4,200 per partner (480 in all: EUR 2,016,000).
 CALL_432_UNITS = {
-    "Levanto": 12, "Argos": 12, "Vzw Web": 24, "Loca Consult": 12, "Buurtservice vzw": 40, "BLM": 12,
-    "Mentor vzw": 18, "GOB Arbeidskansen": 12, "Synkroon": 12, "Compaan – Job & Co opleidingen": 18,
-    "Groep Intro vzw": 30, ans.GENT: 80, "In-Z": 66, "Televil vzw": 18, "Jomi": 12,
-    "De Wroeter – Opleidingscentrum vzw": 24, "Vzw Werkmaat": 12, "Emino vzw": 66,
+    "Levanto": 12,
+    "Argos": 12,
+    "Vzw Web": 24,
+    "Loca Consult": 12,
+    "Buurtservice vzw": 40,
+    "BLM": 12,
+    "Mentor vzw": 18,
+    "GOB Arbeidskansen": 12,
+    "Synkroon": 12,
+    "Compaan – Job & Co opleidingen": 18,
+    "Groep Intro vzw": 30,
+    ans.GENT: 80,
+    "In-Z": 66,
+    "Televil vzw": 18,
+    "Jomi": 12,
+    "De Wroeter – Opleidingscentrum vzw": 24,
+    "Vzw Werkmaat": 12,
+    "Emino vzw": 66,
 }
 CALL_432_YEAR_SHARES = {2018: 0.10, 2019: 0.25, 2020: 0.25, 2021: 0.25, 2022: 0.15}
 
 # Towns (postcode, name) of the fictitious employers, per province.
 TOWNS = {
-    A: [(2000, "Antwerpen"), (2300, "Turnhout"), (2800, "Mechelen"), (2200, "Herentals"), (2400, "Mol"),
-        (2500, "Lier")],
-    L: [(3500, "Hasselt"), (3600, "Genk"), (3800, "Sint-Truiden"), (3900, "Pelt"), (3700, "Tongeren"),
-        (3580, "Beringen")],
-    OV: [(9000, "Gent"), (9300, "Aalst"), (9100, "Sint-Niklaas"), (9200, "Dendermonde"), (9700, "Oudenaarde"),
-         (9900, "Eeklo")],
-    VB: [(3000, "Leuven"), (1800, "Vilvoorde"), (3300, "Tienen"), (1500, "Halle"), (3290, "Diest"),
-         (1700, "Dilbeek")],
-    WV: [(8000, "Brugge"), (8500, "Kortrijk"), (8800, "Roeselare"), (8400, "Oostende"), (8900, "Ieper"),
-         (8600, "Diksmuide")],
+    A: [
+        (2000, "Antwerpen"),
+        (2300, "Turnhout"),
+        (2800, "Mechelen"),
+        (2200, "Herentals"),
+        (2400, "Mol"),
+        (2500, "Lier"),
+    ],
+    L: [
+        (3500, "Hasselt"),
+        (3600, "Genk"),
+        (3800, "Sint-Truiden"),
+        (3900, "Pelt"),
+        (3700, "Tongeren"),
+        (3580, "Beringen"),
+    ],
+    OV: [
+        (9000, "Gent"),
+        (9300, "Aalst"),
+        (9100, "Sint-Niklaas"),
+        (9200, "Dendermonde"),
+        (9700, "Oudenaarde"),
+        (9900, "Eeklo"),
+    ],
+    VB: [(3000, "Leuven"), (1800, "Vilvoorde"), (3300, "Tienen"), (1500, "Halle"), (3290, "Diest"), (1700, "Dilbeek")],
+    WV: [
+        (8000, "Brugge"),
+        (8500, "Kortrijk"),
+        (8800, "Roeselare"),
+        (8400, "Oostende"),
+        (8900, "Ieper"),
+        (8600, "Diksmuide"),
+    ],
 }
 VDAB_OFFICES = {A: "VDAB Antwerpen", L: "VDAB Hasselt", OV: "VDAB Gent", VB: "VDAB Leuven", WV: "VDAB Brugge"}
 SECTORS = {
-    "retail": "Retail", "zorg": "Zorg", "logistiek": "Logistics", "schoonmaak": "Facility Services",
-    "horeca": "Catering", "bouw": "Bouw", "groenonderhoud": "Groen", "productie": "Productie",
+    "retail": "Retail",
+    "zorg": "Zorg",
+    "logistiek": "Logistics",
+    "schoonmaak": "Facility Services",
+    "horeca": "Catering",
+    "bouw": "Bouw",
+    "groenonderhoud": "Groen",
+    "productie": "Productie",
 }
 LEGACY_INSTRUMENTS = ["sociale-werkplaats", "beschutte-werkplaats", "invoegbedrijf"]
 

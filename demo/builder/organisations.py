@@ -40,8 +40,9 @@ class Organisations(Records):
                 label = f"Maatwerkbedrijf {name} ({town})" if kind == CM else f"Buurtdiensten {name} vzw ({town})"
                 self.se_employers[(province, kind)].append(self.org(label, OrganisationKind.SE_EMPLOYER, postcode))
         # One employer whose postcode was never recorded: its records fall in 'onbekend'.
-        self.unknown_se_employer = self.org(f"Maatwerkbedrijf {self.fake.last_name()}",
-                                            OrganisationKind.SE_EMPLOYER, None)
+        self.unknown_se_employer = self.org(
+            f"Maatwerkbedrijf {self.fake.last_name()}", OrganisationKind.SE_EMPLOYER, None
+        )
         self.regular = defaultdict(list)  # province -> [(employer, sector)]
         sectors = list(SECTORS)
         for province in PROVINCES:
@@ -52,18 +53,20 @@ class Organisations(Records):
                 label = f"{name} {SECTORS[sector]} {suffix}"
                 if sector == "zorg":
                     label = f"Woonzorgcentrum {name} ({town})"
-                self.regular[province].append(
-                    (self.org(label, OrganisationKind.REGULAR_EMPLOYER, postcode), sector)
-                )
+                self.regular[province].append((self.org(label, OrganisationKind.REGULAR_EMPLOYER, postcode), sector))
         # Two big retailers, care homes, a cleaning company and a parcel firm of the 2017-2018 pilots.
         R = OrganisationKind.REGULAR_EMPLOYER
         last = self.fake.last_name
         self.pilot_hosts = {
             "retail": [self.org(f"Supermarkten {last()} NV", R, 1930), self.org(f"Modehuis {last()} NV", R, 9051)],
-            "zorg": [self.org(f"Woonzorgcentrum {last()} (OCMW)", R, 8310),
-                     self.org(f"Woonzorggroep {last()} vzw", R, 2610)],
-            "logistiek": [self.org(f"Schoonmaakgroep {last()} NV", R, 1731),
-                          self.org(f"Pakjesdienst {last()} NV", R, 3520)],
+            "zorg": [
+                self.org(f"Woonzorgcentrum {last()} (OCMW)", R, 8310),
+                self.org(f"Woonzorggroep {last()} vzw", R, 2610),
+            ],
+            "logistiek": [
+                self.org(f"Schoonmaakgroep {last()} NV", R, 1731),
+                self.org(f"Pakjesdienst {last()} NV", R, 3520),
+            ],
         }
         for sector, hosts in self.pilot_hosts.items():
             for host in hosts:
@@ -78,14 +81,19 @@ class Organisations(Records):
             for n in (1, 2):
                 user = User(
                     username=f"vdab.{office.split()[-1].lower()}{n}",
-                    first_name=self.fake.first_name(), last_name=self.fake.last_name(), office=office,
+                    first_name=self.fake.first_name(),
+                    last_name=self.fake.last_name(),
+                    office=office,
                 )
                 user.set_unusable_password()
                 self.evaluators[province].append(user)
         self.caseworkers = {}
         for i, name in enumerate(self.partners):
-            user = User(username=f"trajectbegeleider{i + 1:02d}", first_name=self.fake.first_name(),
-                        last_name=self.fake.last_name())
+            user = User(
+                username=f"trajectbegeleider{i + 1:02d}",
+                first_name=self.fake.first_name(),
+                last_name=self.fake.last_name(),
+            )
             user.set_unusable_password()
             self.caseworkers[name] = user
         users = [u for us in self.evaluators.values() for u in us] + list(self.caseworkers.values())
@@ -106,9 +114,15 @@ class Organisations(Records):
     def build_calls_and_grants(self):
         self.call_432 = Call.objects.get(number="432")
         self.call_esf_plus, _ = Call.objects.get_or_create(
-            number="ESF+ 2023", defaults={"name": "Doorstroom sociale economie ESF+ (fictief, demo)",
-                                          "standard_cost": Decimal("4400.00"), "esf_share": Decimal("0.40"),
-                                          "start_date": D(2023, 1, 1), "end_date": D(2027, 12, 31)})
+            number="ESF+ 2023",
+            defaults={
+                "name": "Doorstroom sociale economie ESF+ (fictief, demo)",
+                "standard_cost": Decimal("4400.00"),
+                "esf_share": Decimal("0.40"),
+                "start_date": D(2023, 1, 1),
+                "end_date": D(2027, 12, 31),
+            },
+        )
         if not self.call_432.start_date:
             self.call_432.start_date, self.call_432.end_date = D(2018, 5, 1), D(2022, 12, 31)
             self.call_432.save()
@@ -138,17 +152,40 @@ class Organisations(Records):
     def build_pilots(self):
         se = [e for es in self.se_employers.values() for e in es]
         self.pilots = [
-            ("Proeftuin doorstroom retail", "retail", D(2017, 3, 1), D(2018, 12, 31),
-             "Bij twee grote bedrijven werden doelgroepmedewerkers als winkelmedewerker ingeschakeld op de "
-             "werkvloer.", self.pilot_hosts["retail"] + se[0:3]),
-            ("Proeftuin doorstroom zorg", "zorg", D(2017, 3, 1), D(2018, 12, 31),
-             "Goede trajecten met doelgroepmedewerkers als polyvalent medewerker in publieke en private "
-             "woonzorgcentra.", self.pilot_hosts["zorg"] + se[5:8]),
-            ("Proeftuin doorstroom logistiek", "logistiek", D(2017, 5, 1), D(2018, 12, 31),
-             "Onder meer een stage als magazijnmedewerker in een groot schoonmaakbedrijf en een stageplek bij "
-             "Bpost.", self.pilot_hosts["logistiek"] + se[10:13]),
-            ("Doorstroom met zorg", "zorg", D(2019, 9, 1), D(2020, 12, 31),
-             "Overheidsopdracht om de proeftuinen te herhalen in woon- en zorgcentra en de ziekenhuissector, en "
-             "de drempels naar de sector in kaart te brengen.", self.pilot_hosts["zorg"] + se[15:17]),
+            (
+                "Proeftuin doorstroom retail",
+                "retail",
+                D(2017, 3, 1),
+                D(2018, 12, 31),
+                "Bij twee grote bedrijven werden doelgroepmedewerkers als winkelmedewerker ingeschakeld op de "
+                "werkvloer.",
+                self.pilot_hosts["retail"] + se[0:3],
+            ),
+            (
+                "Proeftuin doorstroom zorg",
+                "zorg",
+                D(2017, 3, 1),
+                D(2018, 12, 31),
+                "Goede trajecten met doelgroepmedewerkers als polyvalent medewerker in publieke en private "
+                "woonzorgcentra.",
+                self.pilot_hosts["zorg"] + se[5:8],
+            ),
+            (
+                "Proeftuin doorstroom logistiek",
+                "logistiek",
+                D(2017, 5, 1),
+                D(2018, 12, 31),
+                "Onder meer een stage als magazijnmedewerker in een groot schoonmaakbedrijf en een stageplek bij "
+                "Bpost.",
+                self.pilot_hosts["logistiek"] + se[10:13],
+            ),
+            (
+                "Doorstroom met zorg",
+                "zorg",
+                D(2019, 9, 1),
+                D(2020, 12, 31),
+                "Overheidsopdracht om de proeftuinen te herhalen in woon- en zorgcentra en de ziekenhuissector, en "
+                "de drempels naar de sector in kaart te brengen.",
+                self.pilot_hosts["zorg"] + se[15:17],
+            ),
         ]
-

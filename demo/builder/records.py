@@ -68,8 +68,11 @@ class Records:
         if band is None:
             return None
         if on is None:
-            low, high = {"<25": (D(1996, 6, 1), D(2000, 12, 31)), "25-54": (D(1968, 1, 1), D(1990, 12, 31)),
-                         "55+": (D(1955, 1, 1), D(1962, 10, 31))}[band]
+            low, high = {
+                "<25": (D(1996, 6, 1), D(2000, 12, 31)),
+                "25-54": (D(1968, 1, 1), D(1990, 12, 31)),
+                "55+": (D(1955, 1, 1), D(1962, 10, 31)),
+            }[band]
         else:
             young, old = {"<25": (19, 23), "25-54": (27, 52), "55+": (56, 62)}[band]
             low, high = D(on.year - old - 1, on.month, 1), D(on.year - young - 1, on.month, 1)
@@ -83,8 +86,13 @@ class Records:
         self.serials[key] += 1
         serial = self.serials[key] * 2 - (1 if gender == "m" else 0)
         first = self.fake.first_name_male() if gender == "m" else self.fake.first_name_female()
-        employee = Employee(insz=make_insz(birth, serial), first_name=first, last_name=self.fake.last_name(),
-                            birth_date=birth, gender=gender)
+        employee = Employee(
+            insz=make_insz(birth, serial),
+            first_name=first,
+            last_name=self.fake.last_name(),
+            birth_date=birth,
+            gender=gender,
+        )
         kind = CM if instrument == CM else LDE
         employer = employer or self.rng.choice(self.se_employers[(province, kind)])
         person = Person(employee, province, instrument, employer, role=role)
@@ -96,8 +104,13 @@ class Records:
         if self.rng.random() < 0.25 and start.year >= 2016:
             # An earlier job in a sociale werkplaats before this one.
             legacy_start = self.day(D(2010, 1, 1), 0, 1500)
-            self.spell(person, self.rng.choice(self.se_employers[(province, CM)]), self.rng.choice(LEGACY_INSTRUMENTS),
-                       legacy_start, min(D(2015, 3, 31), start - datetime.timedelta(days=30)))
+            self.spell(
+                person,
+                self.rng.choice(self.se_employers[(province, CM)]),
+                self.rng.choice(LEGACY_INSTRUMENTS),
+                legacy_start,
+                min(D(2015, 3, 31), start - datetime.timedelta(days=30)),
+            )
         self.spell(person, employer, LDE if instrument == IM and start <= LDE_END else instrument, start)
         employee.registered_on = min(s.start_date for s in person.spells)
         employee._history_date = moment(employee.registered_on)
@@ -105,10 +118,15 @@ class Records:
         return person
 
     def spell(self, person, employer, instrument, start, end=None, wop=False):
-        spell = Employment(employee=person.employee, employer=employer,
-                           instrument=self.instruments[instrument] if instrument else None,
-                           start_date=start, end_date=end, with_support_package=wop,
-                           registered_on=min(self.day(start, 0, 4), LAST_DAY))
+        spell = Employment(
+            employee=person.employee,
+            employer=employer,
+            instrument=self.instruments[instrument] if instrument else None,
+            start_date=start,
+            end_date=end,
+            with_support_package=wop,
+            registered_on=min(self.day(start, 0, 4), LAST_DAY),
+        )
         spell._history_date = moment(spell.registered_on)
         person.spells.append(spell)
         self.employments.append(spell)
@@ -134,10 +152,16 @@ class Records:
         if instrument is None:
             se = self.se_spell_at(person, when) if when else None
             instrument = se.instrument.code if se else person.instrument
-        ev = Evaluation(employee=person.employee, evaluation_date=when, advice=self.advices[advice],
-                        employer=employer, instrument=self.instruments[instrument_on(instrument, when)],
-                        evaluator=self.rng.choice(self.evaluators[province]) if province in self.evaluators else None,
-                        office=VDAB_OFFICES.get(province, ""), registered_on=registered)
+        ev = Evaluation(
+            employee=person.employee,
+            evaluation_date=when,
+            advice=self.advices[advice],
+            employer=employer,
+            instrument=self.instruments[instrument_on(instrument, when)],
+            evaluator=self.rng.choice(self.evaluators[province]) if province in self.evaluators else None,
+            office=VDAB_OFFICES.get(province, ""),
+            registered_on=registered,
+        )
         ev.refresh_derived()
         ev._history_date = moment(registered)
         self.evaluations.append(ev)
@@ -145,21 +169,31 @@ class Records:
 
     def trajectory(self, person, partner, start, *, registered=None, call=None, evaluation=None):
         se = self.se_spell_at(person, start)
-        t = Trajectory(employee=person.employee, partner=self.partners[partner], call=call or self.call_for(start),
-                       se_employer=se.employer if se else person.employer,
-                       instrument=self.instruments[instrument_on(se.instrument.code if se else person.instrument,
-                                                                 start)],
-                       start_date=start, voortraject_start=start,
-                       jobmatching_start=self.day(start, 20, 31),
-                       caseworker=self.caseworkers[partner],
-                       registered_on=registered or self.day(start, 0, 6))
+        t = Trajectory(
+            employee=person.employee,
+            partner=self.partners[partner],
+            call=call or self.call_for(start),
+            se_employer=se.employer if se else person.employer,
+            instrument=self.instruments[instrument_on(se.instrument.code if se else person.instrument, start)],
+            start_date=start,
+            voortraject_start=start,
+            jobmatching_start=self.day(start, 20, 31),
+            caseworker=self.caseworkers[partner],
+            registered_on=registered or self.day(start, 0, 6),
+        )
         t.refresh_derived()
         t._history_date = moment(t.registered_on)
         self.trajectories.append(t)
         if evaluation is not None:
-            ref = Referral(evaluation=evaluation, employee=person.employee, partner=self.partners[partner],
-                           referred_by=evaluation.evaluator, status=ReferralStatus.STARTED, trajectory=t,
-                           registered_on=min(self.day(evaluation.registered_on, 1, 10), t.registered_on))
+            ref = Referral(
+                evaluation=evaluation,
+                employee=person.employee,
+                partner=self.partners[partner],
+                referred_by=evaluation.evaluator,
+                status=ReferralStatus.STARTED,
+                trajectory=t,
+                registered_on=min(self.day(evaluation.registered_on, 1, 10), t.registered_on),
+            )
             ref._history_date = moment(ref.registered_on)
             self.referrals.append(ref)
         return t
@@ -175,9 +209,15 @@ class Records:
 
     def internship(self, t, person, start, length, outcome, host=None):
         host, sector = host or self.rng.choice(self.regular[person.province])
-        i = Internship(trajectory=t, host=host, sector=sector, start_date=start,
-                       end_date=start + datetime.timedelta(days=length), outcome=outcome,
-                       registered_on=self.day(start, 0, 6))
+        i = Internship(
+            trajectory=t,
+            host=host,
+            sector=sector,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=length),
+            outcome=outcome,
+            registered_on=self.day(start, 0, 6),
+        )
         i._history_date = moment(i.registered_on)
         t.stage_start = start
         self.internships.append(i)
@@ -188,9 +228,7 @@ class Records:
         self.leave_se(person, start - datetime.timedelta(days=1))
         return self.spell(person, employer, None, start, end, wop)
 
-
     def later_instrument(self, person, on):
         if person.instrument in (LDE, IM):
             return IM if on > LDE_END else LDE
         return person.instrument
-

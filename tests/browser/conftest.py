@@ -31,7 +31,9 @@ def chromium():
     if not Path(CHROMIUM).exists():
         if _in_ci():
             pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs Debian's chromium package")
-        pytest.skip(f"no browser at {CHROMIUM} and not in CI (CI is not 'true'): install Debian's chromium to run these")
+        pytest.skip(
+            f"no browser at {CHROMIUM} and not in CI (CI is not 'true'): install Debian's chromium to run these"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -42,8 +44,9 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, accept_downloads=True, locale="nl-BE",
-                                   viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(
+        base_url=live_server.url, accept_downloads=True, locale="nl-BE", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

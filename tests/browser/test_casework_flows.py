@@ -28,8 +28,12 @@ def cast():
     partner = factories.PartnerFactory(name="Trajectwerk vzw")
     other = factories.PartnerFactory(name="Andere Partner vzw")
     employer = factories.OrganisationFactory(name="Maatwerkbedrijf De Schakel", postcode=9000)
-    spell = factories.EmploymentFactory(employer=employer, start_date=datetime.date(2018, 1, 1),
-                                        employee__first_name="Lotte", employee__last_name="Verhulst")
+    spell = factories.EmploymentFactory(
+        employer=employer,
+        start_date=datetime.date(2018, 1, 1),
+        employee__first_name="Lotte",
+        employee__last_name="Verhulst",
+    )
     return {
         "partner": partner,
         "other": other,

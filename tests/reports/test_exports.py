@@ -81,9 +81,13 @@ def test_json_export_gives_money_as_strings_with_two_decimals(tmp_path):
 def test_export_reads_the_register_at_known_at(tmp_path):
     factories.TrajectoryFactory(start_date=D(2019, 4, 1), registered_on=D(2019, 12, 10))
 
-    then = json.loads(_export("q2c_ended", "--as-of", "2019-11-30", "--known-at", "2019-11-30", tmp_path=tmp_path).read_text())
+    then = json.loads(
+        _export("q2c_ended", "--as-of", "2019-11-30", "--known-at", "2019-11-30", tmp_path=tmp_path).read_text()
+    )
     now_path = tmp_path / "now.json"
-    call_command("export_report", "q2b_trajectories_by_province_year", "--as-of", "2019-11-30", "--output", str(now_path))
+    call_command(
+        "export_report", "q2b_trajectories_by_province_year", "--as-of", "2019-11-30", "--output", str(now_path)
+    )
     now = json.loads(now_path.read_text())
 
     assert then["rows"][0] == {"status": "ended", "value": 0}

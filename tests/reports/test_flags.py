@@ -25,7 +25,9 @@ FLAGGED = ["ready", "at_work", "lasting_work", "employment_after_exit"]
 
 def _mover(regular_start, *, regular_end=None, back_on=None, with_support_package=False):
     person = factories.EmployeeFactory()
-    factories.EmploymentFactory(employee=person, start_date=D(2015, 1, 1), end_date=regular_start - datetime.timedelta(days=1))
+    factories.EmploymentFactory(
+        employee=person, start_date=D(2015, 1, 1), end_date=regular_start - datetime.timedelta(days=1)
+    )
     factories.EmploymentFactory(
         employee=person,
         regular=True,

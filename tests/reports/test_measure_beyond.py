@@ -76,7 +76,9 @@ def test_lasting_work_age_band_is_the_age_at_the_move():
 def test_regular_work_in_the_second_and_fourth_quarter_after_exit():
     trajectory = factories.TrajectoryFactory(start_date=D(2018, 4, 1), end_date=D(2018, 5, 15))
     # Exit quarter Q2 2018: the 2nd quarter after is Q4 2018, the 4th is Q2 2019.
-    factories.EmploymentFactory(employee=trajectory.employee, regular=True, start_date=D(2018, 12, 20), end_date=D(2019, 1, 15))
+    factories.EmploymentFactory(
+        employee=trajectory.employee, regular=True, start_date=D(2018, 12, 20), end_date=D(2019, 1, 15)
+    )
     other = factories.TrajectoryFactory(start_date=D(2018, 4, 1), end_date=D(2018, 5, 15))
     factories.EmploymentFactory(employee=other.employee, regular=True, start_date=D(2019, 5, 1))
 
@@ -125,9 +127,19 @@ def test_money_of_another_call_is_left_out_by_the_call_filter():
     factories.GrantFactory()
     factories.GrantFactory(call=factories.CallFactory(number="380"))
 
-    result = cells("money", ["source"], as_of=D(2019, 11, 30), filters={"call": ["432"]}, fixed={"source": ["total", "esf", "flemish_cofinancing"]})
+    result = cells(
+        "money",
+        ["source"],
+        as_of=D(2019, 11, 30),
+        filters={"call": ["432"]},
+        fixed={"source": ["total", "esf", "flemish_cofinancing"]},
+    )
 
-    assert result == {"total": Decimal("42000.00"), "esf": Decimal("16800.00"), "flemish_cofinancing": Decimal("25200.00")}
+    assert result == {
+        "total": Decimal("42000.00"),
+        "esf": Decimal("16800.00"),
+        "flemish_cofinancing": Decimal("25200.00"),
+    }
 
 
 def test_a_grant_created_today_counts_on_an_earlier_known_at():

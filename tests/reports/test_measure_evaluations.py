@@ -18,7 +18,9 @@ def _se_employer(postcode=2000):
 
 def test_evaluations_count_by_employer_province_and_year_with_unknown_dates_in_onbekend():
     antwerp, ghent = _se_employer(2000), _se_employer(9000)
-    factories.EvaluationFactory(employer=antwerp, evaluation_date=D(2018, 5, 1), advice=factories.advice(ADVICE_NOT_READY))
+    factories.EvaluationFactory(
+        employer=antwerp, evaluation_date=D(2018, 5, 1), advice=factories.advice(ADVICE_NOT_READY)
+    )
     factories.EvaluationFactory(employer=antwerp, evaluation_date=D(2019, 5, 1))
     factories.EvaluationFactory(employer=ghent, undated=True, registered_on=D(2019, 2, 1))
 
@@ -115,7 +117,9 @@ def test_age_band_of_an_undated_evaluation_is_the_age_on_the_reference_date():
 
 
 def test_esf_plus_age_bands_are_configurable():
-    factories.EvaluationFactory(employee=factories.EmployeeFactory(birth_date=D(2000, 1, 1)), evaluation_date=D(2019, 3, 1))
+    factories.EvaluationFactory(
+        employee=factories.EmployeeFactory(birth_date=D(2000, 1, 1)), evaluation_date=D(2019, 3, 1)
+    )
 
     result = cells("evaluations", ["age_band"], as_of=D(2019, 11, 30), age_bands="esfplus")
 
@@ -133,7 +137,9 @@ def test_filters_keep_only_the_labels_asked_for():
     factories.EvaluationFactory(instrument=factories.instrument("lokale-diensteneconomie"))
     factories.EvaluationFactory(instrument=factories.instrument("collectief-maatwerk"))
 
-    result = cells("evaluations", ["instrument"], as_of=D(2019, 11, 30), filters={"instrument": ["collectief maatwerk"]})
+    result = cells(
+        "evaluations", ["instrument"], as_of=D(2019, 11, 30), filters={"instrument": ["collectief maatwerk"]}
+    )
 
     assert result == {"collectief maatwerk": 1}
 
@@ -172,7 +178,10 @@ def test_of_two_ready_advices_on_the_same_day_the_first_recorded_is_the_referenc
     """Ties on the date go to the lowest id, dated or undated (PostgreSQL: DISTINCT ON in index order;
     SQLite: the anti-join; both must agree)."""
     person = factories.EmployeeFactory()
-    first_instrument, second_instrument = factories.instrument("collectief-maatwerk"), factories.instrument("lokale-diensteneconomie")
+    first_instrument, second_instrument = (
+        factories.instrument("collectief-maatwerk"),
+        factories.instrument("lokale-diensteneconomie"),
+    )
     factories.EvaluationFactory(employee=person, evaluation_date=D(2019, 6, 1), instrument=first_instrument)
     factories.EvaluationFactory(employee=person, evaluation_date=D(2019, 6, 1), instrument=second_instrument)
     undated = factories.EmployeeFactory()

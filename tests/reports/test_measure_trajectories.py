@@ -108,7 +108,9 @@ def test_ended_after_the_reference_date_is_not_ended():
 
 
 def test_ended_by_year_of_the_end_date_and_end_reason():
-    factories.TrajectoryFactory(start_date=D(2018, 10, 1), end_date=D(2018, 12, 1), end_reason=EndReason.objects.get(code="health"))
+    factories.TrajectoryFactory(
+        start_date=D(2018, 10, 1), end_date=D(2018, 12, 1), end_reason=EndReason.objects.get(code="health")
+    )
     factories.TrajectoryFactory(ended=True)
 
     result = cells("ended", ["end_reason", "year"], as_of=D(2019, 11, 30), population="ended_without_internship")
@@ -148,9 +150,15 @@ def test_of_two_trajectories_started_the_same_day_the_last_recorded_is_the_lates
     """Ties on the start date go to the highest id (PostgreSQL: DISTINCT ON; SQLite: the anti-join),
     and a trajectory started after the reference date is not the latest yet."""
     person = factories.EmployeeFactory()
-    factories.TrajectoryFactory(employee=person, partner=factories.PartnerFactory(name="Argos"), start_date=D(2019, 4, 1))
-    factories.TrajectoryFactory(employee=person, partner=factories.PartnerFactory(name="In-Z"), start_date=D(2019, 4, 1))
-    factories.TrajectoryFactory(employee=person, partner=factories.PartnerFactory(name="Later"), start_date=D(2020, 1, 1))
+    factories.TrajectoryFactory(
+        employee=person, partner=factories.PartnerFactory(name="Argos"), start_date=D(2019, 4, 1)
+    )
+    factories.TrajectoryFactory(
+        employee=person, partner=factories.PartnerFactory(name="In-Z"), start_date=D(2019, 4, 1)
+    )
+    factories.TrajectoryFactory(
+        employee=person, partner=factories.PartnerFactory(name="Later"), start_date=D(2020, 1, 1)
+    )
 
     by_partner = cells("at_work", ["partner"], as_of=D(2019, 11, 30), population="persons")
 

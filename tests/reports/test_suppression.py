@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def report():
     return SavedReport.objects.create(
-        name="Trajecten", slug="trajecten", measure="trajectories", row_dimensions=["partner"],
-        column_dimension="year", suppress_small_cells=True, as_of=D(2019, 11, 30),
+        name="Trajecten",
+        slug="trajecten",
+        measure="trajectories",
+        row_dimensions=["partner"],
+        column_dimension="year",
+        suppress_small_cells=True,
+        as_of=D(2019, 11, 30),
     )
 
 

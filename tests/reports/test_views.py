@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def report(db):
     return SavedReport.objects.create(
-        name="Trajecten per partner", slug="trajecten-per-partner", measure="trajectories",
-        row_dimensions=["partner"], column_dimension="year",
+        name="Trajecten per partner",
+        slug="trajecten-per-partner",
+        measure="trajectories",
+        row_dimensions=["partner"],
+        column_dimension="year",
     )
 
 
@@ -93,7 +96,9 @@ def test_analyst_cannot_open_the_records_behind_a_cell(client, analyst, report, 
 
 
 def test_administrator_opens_the_records_behind_a_cell(client, administrator, report, some_records):
-    run_html = _get(client, administrator, reverse("reports:run", args=[report.slug]) + "?as_of=2019-11-30").content.decode()
+    run_html = _get(
+        client, administrator, reverse("reports:run", args=[report.slug]) + "?as_of=2019-11-30"
+    ).content.decode()
     url = reverse("reports:cell", args=[report.slug]) + "?as_of=2019-11-30&partner=Levanto&year=2019"
 
     response = client.get(url)
@@ -208,7 +213,10 @@ def test_filters_in_a_wrong_format_are_refused_naming_the_field(client, administ
 def test_administrator_edits_copies_and_deletes(client, administrator, report):
     client.force_login(administrator)
 
-    client.post(reverse("reports:update", args=[report.slug]), _form_data(name="Nieuwe naam", slug=report.slug, measure="trajectories", row_dimension_1="partner"))
+    client.post(
+        reverse("reports:update", args=[report.slug]),
+        _form_data(name="Nieuwe naam", slug=report.slug, measure="trajectories", row_dimension_1="partner"),
+    )
     copy_response = client.post(reverse("reports:copy", args=[report.slug]))
     delete_response = client.post(reverse("reports:delete", args=[report.slug]))
 
@@ -237,7 +245,9 @@ def test_the_pack_downloads_as_one_workbook_with_a_sheet_per_table(client, analy
     assert "q2c_ended" in workbook.sheetnames
 
 
-def test_the_run_page_query_count_does_not_grow_with_the_records(client, administrator, report, django_assert_max_num_queries):
+def test_the_run_page_query_count_does_not_grow_with_the_records(
+    client, administrator, report, django_assert_max_num_queries
+):
     client.force_login(administrator)
     url = reverse("reports:run", args=[report.slug]) + "?as_of=2019-11-30"
     client.get(url)
@@ -269,19 +279,25 @@ def test_a_malformed_date_is_reported_on_the_field(client, analyst, report):
 
 def test_records_behind_a_figure_of_the_status_dimension(client, administrator):
     report = SavedReport.objects.get(slug="q2d_at_work")
-    working = factories.TrajectoryFactory(employee=factories.EmployeeFactory(last_name="Werkt"), start_date=D(2019, 4, 1))
+    working = factories.TrajectoryFactory(
+        employee=factories.EmployeeFactory(last_name="Werkt"), start_date=D(2019, 4, 1)
+    )
     factories.EmploymentFactory(employee=working.employee, regular=True, start_date=D(2019, 9, 1))
     factories.TrajectoryFactory(employee=factories.EmployeeFactory(last_name="Zoekt"), start_date=D(2019, 4, 1))
     url = reverse("reports:cell", args=[report.slug])
 
-    figure = _get(client, administrator, url + "?as_of=2019-11-30&status=at_work_without_support_package").content.decode()
+    figure = _get(
+        client, administrator, url + "?as_of=2019-11-30&status=at_work_without_support_package"
+    ).content.decode()
     everyone = client.get(url + "?as_of=2019-11-30&status=trajectories").content.decode()
 
     assert "Werkt" in figure and "Zoekt" not in figure
     assert "Werkt" in everyone and "Zoekt" in everyone
 
 
-def test_records_behind_a_cell_of_a_label_the_report_does_not_have_are_not_found(client, administrator, report, some_records):
+def test_records_behind_a_cell_of_a_label_the_report_does_not_have_are_not_found(
+    client, administrator, report, some_records
+):
     url = reverse("reports:cell", args=[report.slug]) + "?as_of=2019-11-30&partner=Onbestaand&year=2019"
 
     assert _get(client, administrator, url).status_code == 404
@@ -293,7 +309,9 @@ def test_records_behind_a_lasting_work_cell_are_the_moving_jobs(client, administ
     factories.EmploymentFactory(employee=person, start_date=D(2016, 1, 1), end_date=D(2018, 1, 31))
     factories.EmploymentFactory(employee=person, regular=True, start_date=D(2018, 2, 1))
 
-    response = _get(client, administrator, reverse("reports:cell", args=[report.slug]) + "?as_of=2019-11-30&status=moved&year=2018")
+    response = _get(
+        client, administrator, reverse("reports:cell", args=[report.slug]) + "?as_of=2019-11-30&status=moved&year=2018"
+    )
 
     assert response.status_code == 200
     assert "Doorstromer" in response.content.decode()

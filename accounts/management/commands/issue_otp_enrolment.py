@@ -22,12 +22,20 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(_("No active user with the username %(username)s.") % {"username": username})
         if not needs_second_factor(user):
-            raise CommandError(_("%(username)s is not an administrator and needs no authenticator app.")
-                               % {"username": username})
+            raise CommandError(
+                _("%(username)s is not an administrator and needs no authenticator app.") % {"username": username}
+            )
         if confirmed_device(user) is not None:
-            self.stderr.write(_("%(username)s already has a linked app: the code works only once that device is "
-                                "deleted in the administration.") % {"username": username})
+            self.stderr.write(
+                _(
+                    "%(username)s already has a linked app: the code works only once that device is "
+                    "deleted in the administration."
+                )
+                % {"username": username}
+            )
         code = issue_enrolment_code(user)
-        self.stdout.write(_("Enrolment code for %(username)s, valid for %(hours)s hours and for one use:")
-                          % {"username": username, "hours": ENROLMENT_VALID_HOURS})
+        self.stdout.write(
+            _("Enrolment code for %(username)s, valid for %(hours)s hours and for one use:")
+            % {"username": username, "hours": ENROLMENT_VALID_HOURS}
+        )
         self.stdout.write(code)

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ImportKind.values)
         parser.add_argument("file")
-        parser.add_argument("--user", help="Username recorded as the importer (default: none, acting as administrator).")
+        parser.add_argument(
+            "--user", help="Username recorded as the importer (default: none, acting as administrator)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report, without writing.")
 
     def handle(self, *args, kind, file, user=None, dry_run=False, **options):
@@ -48,9 +50,16 @@ class Command(BaseCommand):
                     _("More than %(count)s errors: nothing was imported.") % {"count": len(result.errors)}
                 )
             raise CommandError(_("%(count)s error(s): nothing was imported.") % {"count": len(result.errors)})
-        counts = {"total": result.total, "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        counts = {
+            "total": result.total,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
         if dry_run:
-            message = _("%(total)s rows checked, nothing written: %(created)s would be new, %(updated)s updated, %(unchanged)s unchanged.")
+            message = _(
+                "%(total)s rows checked, nothing written: %(created)s would be new, %(updated)s updated, %(unchanged)s unchanged."
+            )
         else:
             message = _("%(total)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
         self.stdout.write(message % counts)

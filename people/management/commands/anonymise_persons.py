@@ -27,8 +27,9 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             years = self._years(options["years"])
             today = self._today(options["today"])
-            result = persons_anonymise(years=years, today=today, run_by="manage.py anonymise_persons",
-                                       dry_run=options["dry_run"])
+            result = persons_anonymise(
+                years=years, today=today, run_by="manage.py anonymise_persons", dry_run=options["dry_run"]
+            )
             values = {"count": result.persons, "cutoff": result.cutoff.strftime("%d/%m/%Y")}
             if options["dry_run"]:
                 message = _("Dry run: %(count)s persons have no record since %(cutoff)s; nothing was changed.")
@@ -39,8 +40,10 @@ class Command(BaseCommand):
                 days = settings.DOORSTROOM_IMPORT_FILE_DAYS
                 moment = timezone.make_aware(datetime.datetime.combine(today or timezone.localdate(), datetime.time()))
                 emptied = purge_kept_files(before=moment - datetime.timedelta(days=days))
-                self.stdout.write(_("%(count)s kept import files older than %(days)s days were emptied.")
-                                  % {"count": emptied, "days": days})
+                self.stdout.write(
+                    _("%(count)s kept import files older than %(days)s days were emptied.")
+                    % {"count": emptied, "days": days}
+                )
 
     def _years(self, value):
         if value is None:
@@ -50,8 +53,10 @@ class Command(BaseCommand):
         except (TypeError, ValueError):
             years = 0
         if not 1 <= years <= 150:
-            raise CommandError(_("The retention must be a whole number of years, between 1 and 150 (got %(value)s).")
-                               % {"value": value})
+            raise CommandError(
+                _("The retention must be a whole number of years, between 1 and 150 (got %(value)s).")
+                % {"value": value}
+            )
         return years
 
     def _today(self, value):

@@ -47,7 +47,9 @@ class Command(BaseCommand):
             # must keep the person's new token rather than be rotated again.
             for model in (Employee.history.model, AccessEvent, Employee):
                 count = self._rotate(model, fernet, new_hash_key.encode() if new_hash_key else None)
-                self.stdout.write(f"{model._meta.label}: {count} INSZ numbers re-encrypted" + (" and rehashed" if rehash else ""))
+                self.stdout.write(
+                    f"{model._meta.label}: {count} INSZ numbers re-encrypted" + (" and rehashed" if rehash else "")
+                )
             self.stdout.write(f"imports.ImportRun: {self._rotate_import_files(fernet)} kept files re-encrypted")
         if rehash:
             self.stdout.write("Now make DOORSTROOM_INSZ_NEW_HASH_KEY the DOORSTROOM_INSZ_HASH_KEY and restart.")
@@ -63,7 +65,9 @@ class Command(BaseCommand):
     def _rotate(self, model, fernet, new_hash_key) -> int:
         pk = model._meta.pk.attname
         fields = ["insz_encrypted", "insz_digest"] if new_hash_key else ["insz_encrypted"]
-        queryset = model.objects.filter(insz_encrypted__isnull=False).order_by(pk).only(pk, "insz_encrypted", "insz_digest")
+        queryset = (
+            model.objects.filter(insz_encrypted__isnull=False).order_by(pk).only(pk, "insz_encrypted", "insz_digest")
+        )
         batch, count = [], 0
         for record in queryset.iterator(chunk_size=CHUNK):
             if new_hash_key:

@@ -42,11 +42,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", action="append", dest="dates", metavar="YYYY-MM-DD",
-                            help="A reference date (repeat for several); default: 31 December of every year since "
-                                 f"{FIRST_YEAR}, and today.")
+        parser.add_argument(
+            "--as-of",
+            action="append",
+            dest="dates",
+            metavar="YYYY-MM-DD",
+            help="A reference date (repeat for several); default: 31 December of every year since "
+            f"{FIRST_YEAR}, and today.",
+        )
         parser.add_argument("--output", help="File to write; standard output when absent.")
-        parser.add_argument("--snapshot", help="PostgreSQL: read the data as of this exported snapshot (pg_export_snapshot()).")
+        parser.add_argument(
+            "--snapshot", help="PostgreSQL: read the data as of this exported snapshot (pg_export_snapshot())."
+        )
 
     def handle(self, *args, dates=None, output=None, snapshot=None, **options):
         try:
@@ -60,8 +67,12 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                     cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-            content = json.dumps({"dates": [d.isoformat() for d in days], "reports": figures(days)},
-                                 ensure_ascii=False, sort_keys=True, indent=1)
+            content = json.dumps(
+                {"dates": [d.isoformat() for d in days], "reports": figures(days)},
+                ensure_ascii=False,
+                sort_keys=True,
+                indent=1,
+            )
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(content + "\n")

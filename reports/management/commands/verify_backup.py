@@ -39,14 +39,42 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dump", help="Keep the dump in this file (default: a temporary file, removed afterwards).")
+        parser.add_argument(
+            "--dump", help="Keep the dump in this file (default: a temporary file, removed afterwards)."
+        )
         parser.add_argument("--restore-into", help="Name of the fresh database (default: <database>_restore_check).")
         parser.add_argument("--keep-restored", action="store_true", help="Leave the restored database in place.")
-        parser.add_argument("--as-of", action="append", dest="dates", metavar="YYYY-MM-DD",
-                            help="Compare the figures at this reference date (repeatable); default: every year end "
-                                 "since 2014, and today.")
+        parser.add_argument(
+            "--as-of",
+            action="append",
+            dest="dates",
+            metavar="YYYY-MM-DD",
+            help="Compare the figures at this reference date (repeatable); default: every year end "
+            "since 2014, and today.",
+        )
         # For the test that proves the check can fail: SQL run on the restored copy before the comparison.
         parser.add_argument("--tamper-sql", help=argparse.SUPPRESS)
+
+    @staticmethod
+    def _client_tools(db):
+        """The connection arguments of PostgreSQL's client programs, and a runner that fails loudly."""
+        server = [
+            "--host",
+            db["HOST"] or "127.0.0.1",
+            "--port",
+            str(db["PORT"] or 5432),
+            "--username",
+            db["USER"] or "postgres",
+        ]
+        env = {**os.environ, **({"PGPASSWORD": db["PASSWORD"]} if db.get("PASSWORD") else {})}
+
+        def run(*command):
+            result = subprocess.run(command, env=env, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise CommandError(f"{command[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
+            return result
+
+        return server, run
 
     def handle(self, *args, dump=None, restore_into=None, keep_restored=False, dates=None, tamper_sql=None, **options):
         if connection.vendor != "postgresql":
@@ -57,15 +85,7 @@ class Command(BaseCommand):
         if target == source:
             raise CommandError("The restored copy needs a name of its own.")
         dates = dates or [d.isoformat() for d in default_dates()]
-        server = ["--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432), "--username", db["USER"] or "postgres"]
-        env = {**os.environ, **({"PGPASSWORD": db["PASSWORD"]} if db.get("PASSWORD") else {})}
-
-        def run(*command):
-            result = subprocess.run(command, env=env, capture_output=True, text=True)
-            if result.returncode != 0:
-                raise CommandError(f"{command[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
-            return result
-
+        server, run = self._client_tools(db)
         workdir = Path(tempfile.mkdtemp(prefix="verify-backup-"))
         dump_path = Path(dump) if dump else workdir / f"{source}.dump"
         snapshot_conn = self._connect(db, source)
@@ -128,8 +148,12 @@ class Command(BaseCommand):
     def _connect(db, name, autocommit=False):
 
         return psycopg.connect(
-            dbname=name, host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"] or "postgres",
-            password=db.get("PASSWORD") or None, autocommit=autocommit,
+            dbname=name,
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            user=db["USER"] or "postgres",
+            password=db.get("PASSWORD") or None,
+            autocommit=autocommit,
         )
 
     @staticmethod
@@ -142,13 +166,19 @@ class Command(BaseCommand):
         output = workdir / f"{name}-figures.json"
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
         url = f"postgres://{db['USER'] or 'postgres'}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "ministerial_figures", "--output", str(output)]
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "ministerial_figures",
+            "--output",
+            str(output),
+        ]
         command += [f"--as-of={day}" for day in dates]
         if snapshot:
             command.append(f"--snapshot={snapshot}")
-        result = subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
-                                cwd=settings.BASE_DIR)
+        result = subprocess.run(
+            command, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True, cwd=settings.BASE_DIR
+        )
         if result.returncode != 0:
             raise CommandError(f"ministerial_figures failed on {name}: {result.stderr.strip()}")
         return json.loads(output.read_text(encoding="utf-8"))["reports"]
-
