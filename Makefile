@@ -47,7 +47,12 @@ serve: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Lint (ruff: pyflakes, pycodestyle, isort, pyupgrade), formatting, the layers of the apps
+# (import-linter, .importlinter; docs/architecture.md), Django's checks and missing migrations.
 check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
