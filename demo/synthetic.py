@@ -25,6 +25,10 @@ from common.dates import age_in_years
 from common.history import write_history
 from common.identifiers import make_insz, make_kbo
 from common.provinces import Province
+from employees.models import Employee, Employment, Instrument
+from evaluations.models import Advice, Evaluation, Referral
+from partners.models import Call, Grant, Organisation
+from trajectories.models import EndReason, Internship, Trajectory
 
 BATCH = 5000
 START = datetime.date(2014, 1, 1)
@@ -231,10 +235,6 @@ class _Generator:
     """One run of generate(): one seeded random generator, the lookups, and the rows of each model."""
 
     def __init__(self, *, seed: int, today: datetime.date | None):
-        from employees.models import Employee, Employment, Instrument
-        from evaluations.models import Advice, Evaluation, Referral
-        from partners.models import Call, Grant, Organisation
-        from trajectories.models import EndReason, Internship, Trajectory
 
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()

@@ -67,3 +67,49 @@ def test_no_module_is_over_800_lines():
         f"{len(offenders)} module(s) over {MAX_MODULE_LINES} lines (issue 13, 'Smaller pieces'); split each into "
         "cohesive modules:\n  " + "\n  ".join(offenders)
     )
+
+
+# The apps' own packages; an import of one inside a function hides a dependency from the reader and from
+# import-linter (docs/architecture.md). bench/ scripts set Django up before importing the apps, and an
+# AppConfig.ready() imports what it connects: both are outside the apps' layers.
+PROJECT_PACKAGES = {
+    "accounts",
+    "audit",
+    "casework",
+    "common",
+    "config",
+    "demo",
+    "employees",
+    "evaluations",
+    "imports",
+    "partners",
+    "people",
+    "reports",
+    "trajectories",
+}
+
+
+def function_level_project_imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            found += [(node.lineno, name) for name in names if name.split(".")[0] in PROJECT_PACKAGES]
+    return found
+
+
+def test_no_app_imports_another_module_of_the_project_inside_a_function():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in project_modules()
+        if path.relative_to(ROOT).parts[0] != "bench" and path.name not in {"apps.py", "manage.py"}
+        for line, name in function_level_project_imports(path)
+    ]
+    assert offenders == [], "import at the top of the module instead:\n" + "\n".join(offenders)
