@@ -59,7 +59,7 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
     page.select_option("#id_advice", value=str(Advice.objects.get(code=ADVICE_READY).pk))
     shot("evaluation-form")
     page.click("form.case-form button[type=submit]")
-    page.wait_for_url("**/refer/")
+    page.wait_for_url("**/doorverwijzen/")
     page.fill("#id_partner", "Trajectwerk")
     shot("referral-form")
     page.click("form.case-form button[type=submit]")
