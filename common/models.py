@@ -117,6 +117,28 @@ class RegisteredModel(TimeStampedModel):
         abstract = True
 
 
+def source_id_field():
+    """The record's own identifier in the system it was imported from (the `source_id` column of every
+    import file): a re-imported row with it updates that record, whatever else the row corrects."""
+    return models.CharField(
+        _("source identifier"),
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("The record's own identifier in the system it was imported from; empty when not known."),
+    )
+
+
+def source_id_unique(app_model: str):
+    """At most one record per source identifier; records without one are not compared."""
+    return models.UniqueConstraint(
+        fields=["source_id"],
+        condition=~Q(source_id=""),
+        name=f"{app_model}_source_id_unique",
+        violation_error_message=_("Another record already has this source identifier."),
+    )
+
+
 class ManagedListItem(models.Model):
     """An entry of a list that administrators manage (advices, end reasons...).
 

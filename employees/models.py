@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.insz import DIGEST_REGEX, INSZMixin
-from common.models import RegisteredModel, TimeStampedModel
+from common.models import RegisteredModel, TimeStampedModel, source_id_field, source_id_unique
 from common.validators import insz_birth_date, validate_insz, validate_not_future
 from employees.constants import Gender
 from employees.querysets import EmployeeQuerySet, EmploymentQuerySet
@@ -73,6 +73,7 @@ class Employee(INSZMixin, RegisteredModel):
     birth_date = models.DateField(_("birth date"), null=True, blank=True, validators=[validate_not_future])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
 
+    source_id = source_id_field()
     objects = EmployeeQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -81,6 +82,7 @@ class Employee(INSZMixin, RegisteredModel):
         verbose_name_plural = _("employees")
         ordering = ["last_name", "first_name"]
         constraints = [
+            source_id_unique("employees_employee"),
             models.CheckConstraint(
                 condition=Q(gender__in=["", *Gender.values]),
                 name="employees_employee_gender_valid",
@@ -222,6 +224,7 @@ class Employment(RegisteredModel):
         help_text=_("Whether the job comes with a werkondersteuningspakket (wage and coaching premium)."),
     )
 
+    source_id = source_id_field()
     objects = EmploymentQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -230,6 +233,7 @@ class Employment(RegisteredModel):
         verbose_name_plural = _("employment spells")
         ordering = ["employee", "start_date"]
         constraints = [
+            source_id_unique("employees_employment"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="employees_employment_end_after_start",

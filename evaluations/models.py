@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from common.dates import age_in_years, check_not_before_birth
 from common.history import set_null_with_history
-from common.models import ManagedListItem, RegisteredModel
+from common.models import ManagedListItem, RegisteredModel, source_id_field, source_id_unique
 from common.validators import validate_not_future
 from evaluations.constants import ADVICE_READY, ReferralStatus
 from evaluations.querysets import EvaluationQuerySet, ReferralQuerySet
@@ -69,6 +69,7 @@ class Evaluation(RegisteredModel):
     notes = models.TextField(_("notes"), blank=True)
     # Stored when saved, so that reports group by it without deriving it per row.
     age_years = models.PositiveSmallIntegerField(_("age at evaluation"), null=True, blank=True, editable=False)
+    source_id = source_id_field()
 
     objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -77,6 +78,7 @@ class Evaluation(RegisteredModel):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["-evaluation_date", "-id"]
+        constraints = [source_id_unique("evaluations_evaluation")]
         indexes = [
             models.Index(fields=["evaluation_date"], name="evaluations_eval_date_idx"),
             models.Index(fields=["employee", "evaluation_date"], name="evaluations_eval_employee_idx"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.models import TimeStampedModel
+from common.models import TimeStampedModel, source_id_field, source_id_unique
 from common.provinces import Province, province_for_postcode
 from common.validators import normalise_kbo, validate_kbo, validate_postcode
 from partners.constants import OrganisationKind
@@ -34,6 +34,7 @@ class Organisation(TimeStampedModel):
     # Stored when saved, so that reports group by it without deriving it per row.
     province = models.CharField(_("province"), max_length=3, choices=Province.choices, blank=True, editable=False)
 
+    source_id = source_id_field()
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -42,6 +43,7 @@ class Organisation(TimeStampedModel):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
+            source_id_unique("partners_organisation"),
             models.CheckConstraint(
                 condition=Q(postcode__isnull=True) | Q(postcode__gte=1000, postcode__lte=9999),
                 name="partners_organisation_postcode_range",
@@ -158,6 +160,7 @@ class Grant(TimeStampedModel):
         help_text=_("Leave empty while the spending is not known yet."),
     )
 
+    source_id = source_id_field()
     objects = GrantQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -166,6 +169,7 @@ class Grant(TimeStampedModel):
         verbose_name_plural = _("grants")
         ordering = ["call", "partner__name", "year"]
         constraints = [
+            source_id_unique("partners_grant"),
             models.UniqueConstraint(
                 fields=["call", "partner", "year"],
                 name="partners_grant_unique_call_partner_year",

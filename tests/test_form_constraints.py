@@ -150,7 +150,12 @@ def _existing(model):
         SavedReport: lambda: SavedReport.objects.order_by("pk").first(),
     }
     assert model in made, f"{model.__name__} has a ModelForm: give it a record here to walk its unique rules"
-    return made[model]()
+    record = made[model]()
+    if hasattr(record, "source_id"):
+        # The source identifier is unique only where given: give it one, so that its rule is walked too.
+        record.source_id = f"SRC-{model.__name__}-{record.pk}"
+        record.save()
+    return record
 
 
 def _model_forms():

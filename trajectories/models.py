@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from common.dates import age_in_years, check_not_before_birth
 from common.history import set_null_with_history
-from common.models import ManagedListItem, RegisteredModel
+from common.models import ManagedListItem, RegisteredModel, source_id_field, source_id_unique
 from common.validators import validate_not_future
 from partners.constants import OrganisationKind
 from trajectories.constants import PHASES, InternshipOutcome
@@ -110,6 +110,7 @@ class Trajectory(RegisteredModel):
     # Stored when saved, so that reports group by it without deriving it per row.
     age_years = models.PositiveSmallIntegerField(_("age at start"), null=True, blank=True, editable=False)
 
+    source_id = source_id_field()
     objects = TrajectoryQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -118,6 +119,7 @@ class Trajectory(RegisteredModel):
         verbose_name_plural = _("trajectories")
         ordering = ["-start_date", "-id"]
         constraints = [
+            source_id_unique("trajectories_trajectory"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="trajectories_trajectory_end_after_start",
@@ -204,6 +206,7 @@ class Internship(RegisteredModel):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=InternshipOutcome.choices, blank=True)
 
+    source_id = source_id_field()
     objects = InternshipQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -212,6 +215,7 @@ class Internship(RegisteredModel):
         verbose_name_plural = _("internships")
         ordering = ["-start_date", "-id"]
         constraints = [
+            source_id_unique("trajectories_internship"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="trajectories_internship_end_after_start",
