@@ -75,6 +75,8 @@ class Context:
 
 
 REGISTERED_ON = Column("registered_on", cells.date, required=False)
+# The record's own identifier in the source system: when given, it finds the record a row corrects.
+SOURCE_ID = Column("source_id", cells.text, required=False)
 
 
 def _unique_values(rows, column):
@@ -120,6 +122,10 @@ class Kind:
     derived_fields: list[str] = []
     # The natural key, as stored columns (attnames), in the order resolve() builds the key.
     key_fields: list[str] = []
+    # Whether the database holds the natural key unique (an evaluation's is not: the source may tell two apart).
+    unique_key: bool = True
+    # Fields of the natural key a row may correct when its source_id finds the record (model field names).
+    rekey_fields: list[str] = []
     # Fields whose cell was read with the field's own validator already (a second check would only cost time).
     validated_on_read: list[str] = []
 
@@ -148,19 +154,38 @@ class Kind:
     def update_attnames(self):
         return {name: self.model._meta.get_field(name).attname for name in self.update_fields}
 
-    def existing_values(self, queryset) -> dict:
-        """The stored values of existing records by natural key, as plain tuples: comparing a row with
-        them costs no model instance; only the records that change are loaded whole."""
-        attnames = list(self.update_attnames.values())
-        existing = {}
+    @cached_property
+    def rekey_attnames(self):
+        return {name: self.model._meta.get_field(name).attname for name in self.rekey_fields}
+
+    def _stored(self, queryset) -> list[dict]:
+        """The stored values of records as plain dicts (natural key as "key", pk, key and update columns),
+        oldest first: comparing a row with them costs no model instance."""
+        attnames = list(dict.fromkeys([*self.key_fields, *self.update_attnames.values()]))
         width = len(self.key_fields)
         # Sorted here rather than by the database: an ORDER BY pk would make it scan the whole table.
-        rows = sorted(queryset.order_by().values_list(*self.key_fields, "pk", *attnames), key=lambda v: v[width])
+        rows = sorted(queryset.order_by().values_list("pk", *attnames), key=lambda v: v[0])
+        stored = []
         for values in rows:
-            key = values[0] if width == 1 else values[:width]
+            record = dict(zip(["pk", *attnames], values))
+            keys = values[1 : width + 1]
+            record["key"] = keys[0] if width == 1 else keys
+            stored.append(record)
+        return stored
+
+    def existing_values(self, queryset) -> dict:
+        """The stored values of existing records by natural key; only the records that change are loaded whole."""
+        existing = {}
+        for record in self._stored(queryset):
             # Evaluations have no unique key: the oldest record with the key is the one a row updates.
-            existing.setdefault(key, dict(zip(["pk", *attnames], values[width:])))
+            existing.setdefault(record["key"], record)
         return existing
+
+    def by_source_id(self, source_ids) -> dict:
+        """The stored values of the records with these source identifiers (of all records: each is unique)."""
+        if not source_ids:
+            return {}
+        return {r["source_id"]: r for r in self._stored(self.model.objects.filter(source_id__in=source_ids))}
 
     def prefetch(self, context, rows) -> dict:
         raise NotImplementedError
@@ -249,10 +274,12 @@ class OrganisationKindSpec(Kind):
         Column("kind", cells.text),
         Column("postcode", cells.integer, required=False),
         REGISTERED_ON,
+        SOURCE_ID,
     ]
-    update_fields = ["name", "kind", "postcode"]
+    update_fields = ["name", "kind", "postcode", "source_id"]
     derived_fields = ["province"]
     key_fields = ["kbo_number"]
+    rekey_fields = ["kbo_number"]
     validated_on_read = ["kbo_number"]
     field_columns = {"kbo_number": "kbo_number", "name": "name", "kind": "kind", "postcode": "postcode"}
 
@@ -270,7 +297,7 @@ class OrganisationKindSpec(Kind):
 
     def export_rows(self):
         for o in Organisation.objects.order_by("kbo_number"):
-            yield [o.kbo_number, o.name, o.kind, o.postcode or "", ""]
+            yield [o.kbo_number, o.name, o.kind, o.postcode or "", "", o.source_id]
 
 
 class EmployeeKindSpec(Kind):
@@ -283,8 +310,9 @@ class EmployeeKindSpec(Kind):
         Column("birth_date", cells.date, required=False),
         Column("gender", lambda v: cells.text(v).lower(), required=False),
         REGISTERED_ON,
+        SOURCE_ID,
     ]
-    update_fields = ["first_name", "last_name", "birth_date", "gender", "registered_on"]
+    update_fields = ["first_name", "last_name", "birth_date", "gender", "registered_on", "source_id"]
     # The natural key is the INSZ's keyed hash: the number itself is stored encrypted (common/crypto.py).
     key_fields = ["insz_digest"]
     validated_on_read = ["insz_encrypted", "insz_digest"]
@@ -314,7 +342,7 @@ class EmployeeKindSpec(Kind):
     def export_rows(self):
         # In the order of the keyed hash: stable, and says nothing about the numbers.
         for e in Employee.objects.filter(insz_digest__isnull=False).order_by("insz_digest"):
-            yield [e.insz, e.first_name, e.last_name, _d(e.birth_date), e.gender, _d(e.registered_on)]
+            yield [e.insz, e.first_name, e.last_name, _d(e.birth_date), e.gender, _d(e.registered_on), e.source_id]
 
 
 class EmploymentKindSpec(Kind):
@@ -328,9 +356,11 @@ class EmploymentKindSpec(Kind):
         Column("end_date", cells.date, required=False),
         Column("support_package", cells.yes_no, required=False),
         REGISTERED_ON,
+        SOURCE_ID,
     ]
-    update_fields = ["instrument", "end_date", "with_support_package", "registered_on"]
+    update_fields = ["instrument", "end_date", "with_support_package", "registered_on", "source_id"]
     key_fields = ["employee_id", "employer_id", "start_date"]
+    rekey_fields = ["employer", "start_date"]
     field_columns = {
         "employee": "insz",
         "employer": "employer_kbo",
@@ -380,6 +410,7 @@ class EmploymentKindSpec(Kind):
                 _d(s.end_date),
                 "yes" if s.with_support_package else "no",
                 _d(s.registered_on),
+                s.source_id,
             ]
 
 
@@ -393,10 +424,15 @@ class EvaluationKindSpec(Kind):
         Column("employer_kbo", cells.kbo, required=False),
         Column("instrument", cells.text, required=False),
         REGISTERED_ON,
+        SOURCE_ID,
     ]
-    update_fields = ["employer", "instrument", "registered_on"]
+    update_fields = ["advice", "employer", "instrument", "registered_on", "source_id"]
     derived_fields = ["age_years"]
-    key_fields = ["employee_id", "evaluation_date", "advice_id"]
+    # One evaluation per person per day (an undated one among the person's undated ones): a corrected
+    # advice updates the evaluation. The source's identifier, when given, tells two of one day apart.
+    key_fields = ["employee_id", "evaluation_date"]
+    unique_key = False
+    rekey_fields = ["evaluation_date"]
     field_columns = {
         "employee": "insz",
         "evaluation_date": "evaluation_date",
@@ -452,7 +488,7 @@ class EvaluationKindSpec(Kind):
             "instrument": instrument,
         }
         self._registered_on(row, fields)
-        return (employee.pk, when, advice.pk), fields
+        return (employee.pk, when), fields
 
     def export_rows(self):
         evaluations = Evaluation.objects.select_related("employee", "advice", "employer", "instrument")
@@ -464,6 +500,7 @@ class EvaluationKindSpec(Kind):
                 e.employer.kbo_number if e.employer else "",
                 e.instrument.name if e.instrument else "",
                 _d(e.registered_on),
+                e.source_id,
             ]
 
 
@@ -479,10 +516,12 @@ class TrajectoryKindSpec(Kind):
         Column("end_reason", cells.text, required=False),
         Column("se_employer_kbo", cells.kbo, required=False),
         REGISTERED_ON,
+        SOURCE_ID,
     ]
-    update_fields = ["call", "se_employer", "instrument", "end_date", "end_reason", "registered_on"]
+    update_fields = ["call", "se_employer", "instrument", "end_date", "end_reason", "registered_on", "source_id"]
     derived_fields = ["age_years"]
     key_fields = ["employee_id", "partner_id", "start_date"]
+    rekey_fields = ["start_date"]
     field_columns = {
         "employee": "insz",
         "partner": "partner_kbo",
@@ -555,6 +594,7 @@ class TrajectoryKindSpec(Kind):
                 t.end_reason.code if t.end_reason else "",
                 t.se_employer.kbo_number if t.se_employer else "",
                 _d(t.registered_on),
+                t.source_id,
             ]
 
 
@@ -570,9 +610,11 @@ class InternshipKindSpec(Kind):
         Column("start_date", cells.date),
         Column("end_date", cells.date, required=False),
         REGISTERED_ON,
+        SOURCE_ID,
     ]
-    update_fields = ["sector", "end_date", "registered_on"]
+    update_fields = ["sector", "end_date", "registered_on", "source_id"]
     key_fields = ["trajectory_id", "host_id", "start_date"]
+    rekey_fields = ["host", "start_date"]
     field_columns = {
         "trajectory": "trajectory_start_date",
         "host": "host_kbo",
@@ -644,6 +686,7 @@ class InternshipKindSpec(Kind):
                 _d(i.start_date),
                 _d(i.end_date),
                 _d(i.registered_on),
+                i.source_id,
             ]
 
 
@@ -658,8 +701,9 @@ class GrantKindSpec(Kind):
         Column("flemish_amount", cells.amount),
         Column("spent_amount", cells.amount, required=False),
         REGISTERED_ON,
+        SOURCE_ID,
     ]
-    update_fields = ["esf_amount", "flemish_amount", "spent_amount"]
+    update_fields = ["esf_amount", "flemish_amount", "spent_amount", "source_id"]
     key_fields = ["call_id", "partner_id", "year"]
     field_columns = {
         "call": "call_number",
@@ -704,6 +748,7 @@ class GrantKindSpec(Kind):
                 g.flemish_amount,
                 "" if g.spent_amount is None else g.spent_amount,
                 "",
+                g.source_id,
             ]
 
 

@@ -12,6 +12,9 @@ brackets); the defaults are chosen as follows.
 - MAX_ERRORS (IMPORT_MAX_ERRORS, 1,000): the problems kept and shown. A
   file with more is stopped there: nothing is imported anyway, the first
   thousand problems show what is wrong, and the error report stays small.
+- MAX_CHANGES (IMPORT_MAX_CHANGES, 1,000): the changed values a preview
+  lists (row, column, old and new value), bounded like the errors: the
+  counts say how many records change, the list shows the first ones.
 - MAX_ROWS (IMPORT_MAX_ROWS, 200,000): rows below the header. Excel's own
   sheet limit is 1,048,576 rows, but 100,000 rows already take 12-17 s
   and 190 MB here (docs/benchmarks.md), and what an import keeps per row
@@ -55,6 +58,10 @@ def _setting(name, default):
 
 def max_errors() -> int:
     return _setting("IMPORT_MAX_ERRORS", 1_000)
+
+
+def max_changes() -> int:
+    return _setting("IMPORT_MAX_CHANGES", 1_000)
 
 
 def max_rows() -> int:
@@ -126,6 +133,10 @@ def more_errors_message() -> str:
     return _("Only the first %(count)s problems are listed; the file has more. Nothing was imported.") % {
         "count": _n(max_errors())
     }
+
+
+def more_changes_message() -> str:
+    return _("Only the first %(count)s changes are listed; the file changes more.") % {"count": _n(max_changes())}
 
 
 def too_many_rows_message() -> str:

@@ -41,6 +41,9 @@ class ImportRun(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     # The file had more problems than the errors kept (imports/limits.py MAX_ERRORS): reading stopped there.
     errors_truncated = models.BooleanField(_("more errors than listed"), default=False)
+    # What the file changes in existing records: [{row, column, old, new}], at most MAX_CHANGES of them.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    changes_truncated = models.BooleanField(_("more changes than listed"), default=False)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 

@@ -10,12 +10,14 @@ preview are exactly those of the real import.
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import connection, transaction
 from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from common.crypto import decrypt_bytes, encrypt_bytes
@@ -63,6 +65,9 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     more_errors: bool = False  # the file has more problems than the MAX_ERRORS kept (imports/limits.py)
+    # What the updates change, value by value: {row, column, old, new}, at most MAX_CHANGES of them.
+    changes: list[dict] = field(default_factory=list)
+    more_changes: bool = False
 
     def stored_errors(self) -> list[dict]:
         """The errors as kept with the run, at most MAX_ERRORS of them."""
@@ -321,6 +326,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
 
             parsed.append((number, _parse_row(spec, index, raw_cells, error, memo), error, row_errors))
         lookups = spec.prefetch(context, [row for _n, row, _e, _r in parsed])
+        lookups["by_source"] = spec.by_source_id({r["source_id"] for _n, r, _e, _r in parsed if r.get("source_id")})
         creates, updates, changing = [], [], []
         for number, row, error, row_errors in parsed:
             result.total += 1
@@ -333,15 +339,11 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
             if resolved is None:
                 continue
             key, values = resolved
-            if key in seen_keys:
-                error(
-                    spec.columns[0].name,
-                    _("This row repeats row %(row)s: the same record appears twice in the file.")
-                    % {"row": seen_keys[key]},
-                )
+            if row.get("source_id"):
+                values["source_id"] = row["source_id"]
+            stored = _match(spec, lookups, key, values, number, seen_keys, error)
+            if stored is _REFUSED:
                 continue
-            seen_keys[key] = number
-            stored = lookups["existing"].get(key)
             if stored is None:
                 instance = _new_instance(spec.model, values)
                 if row.get("registered_on") is not None and not hasattr(instance, "registered_on"):
@@ -351,13 +353,12 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
                     creates.append(instance)
                     result.created += 1
                 continue
+            compared = {**spec.update_attnames, **(spec.rekey_attnames if values.get("source_id") else {})}
             changed = [
-                name
-                for name, attname in spec.update_attnames.items()
-                if name in values and stored[attname] != _raw(values[name])
+                name for name, attname in compared.items() if name in values and stored[attname] != _raw(values[name])
             ]
             if changed:
-                changing.append((stored["pk"], values, changed, error, row_errors))
+                changing.append((number, stored["pk"], values, changed, error, row_errors))
             else:
                 result.unchanged += 1
         _plan_updates(spec, changing, updates, result, validated)
@@ -392,15 +393,100 @@ def _new_instance(model, values: dict):
     return instance
 
 
+_REFUSED = object()
+
+
+def _as_tuple(key) -> tuple:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _match(spec: Kind, lookups, key, values, number, seen: dict, error):
+    """The stored record a row updates, None for a new record, or _REFUSED when the row cannot be placed.
+
+    Without a source identifier a row is its natural key. With one, the record with that identifier is
+    the one the row corrects, even in the fields of its natural key the kind lets a row correct
+    (`rekey_fields`); failing such a record, the one with the natural key and no identifier yet takes it.
+    """
+    source = values.get("source_id")
+    marks = [("source_id", source)] if source else []
+    if spec.unique_key or not source:
+        marks.append((spec.columns[0].name, key))
+    for column, mark in marks:
+        if (column, mark) in seen:
+            message = _("This row repeats row %(row)s: the same record appears twice in the file.")
+            error(column, message % {"row": seen[(column, mark)]})
+            return _REFUSED
+    seen.update({mark: number for mark in marks})
+    by_key = lookups["existing"].get(key)
+    if not source:
+        return by_key
+    stored = lookups["by_source"].get(source)
+    if stored is None:
+        if by_key is None or not by_key["source_id"]:
+            return by_key
+        if not spec.unique_key:
+            return None  # another record of the same natural key, told apart by the source
+        error("source_id", _("The record with the same key already has another source identifier."))
+        return _REFUSED
+    moved = {
+        attname for attname, new, old in zip(spec.key_fields, _as_tuple(key), _as_tuple(stored["key"])) if new != old
+    }
+    if moved - set(spec.rekey_attnames.values()) or (
+        moved and spec.unique_key and by_key is not None and by_key["pk"] != stored["pk"]
+    ):
+        error("source_id", _("Another record already has this source identifier."))
+        return _REFUSED
+    return stored
+
+
+def _shown(value) -> str:
+    """A value as the preview lists it: dates dd/mm/yyyy, amounts and yes/no the Dutch way, INSZ hidden."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=2, force_grouping=True)
+    return redact(str(value))
+
+
+def _old_value(record, name, labels: dict):
+    """A field's stored value; a related record by its name, each one read once per import."""
+    model_field = record._meta.get_field(name)
+    if not model_field.is_relation:
+        return getattr(record, name)
+    pk = getattr(record, model_field.attname)
+    if pk is None:
+        return None
+    if (model_field.related_model, pk) not in labels:
+        labels[(model_field.related_model, pk)] = model_field.related_model._default_manager.get(pk=pk)
+    return labels[(model_field.related_model, pk)]
+
+
+def _list_changes(spec: Kind, record, number, values, changed, result, labels) -> None:
+    """Add the row's changes (old and new value per column) to the listed ones, at most MAX_CHANGES."""
+    for name in changed:
+        if len(result.changes) >= limits.max_changes():
+            result.more_changes = True
+            return
+        old, new = _shown(_old_value(record, name, labels)), _shown(values[name])
+        result.changes.append({"row": number, "column": spec.field_columns.get(name, name), "old": old, "new": new})
+
+
 def _plan_updates(spec: Kind, changing, updates, result, validated) -> None:
     """Load whole only the records a row changes (one query per chunk), apply the row and check it."""
     if not changing:
         return
-    records = spec.model.objects.in_bulk([pk for pk, *_rest in changing])
-    for pk, values, changed, error, row_errors in changing:
+    records = spec.model.objects.in_bulk([pk for _number, pk, *_rest in changing])
+    labels = {}
+    for number, pk, values, changed, error, row_errors in changing:
         record = records[pk]
         if "birth_date" in changed:
             record._birth_date_changed = True
+        if not result.more_changes:
+            _list_changes(spec, record, number, values, changed, result, labels)
         for name in changed:
             setattr(record, name, values[name])
         for name, value in values.items():
@@ -435,9 +521,8 @@ def _write(spec: Kind, creates, updates, user, reason, now) -> None:
     if updates:
         for instance in updates:
             instance.updated_at = now
-        bulk_update_with_history(
-            updates, [*spec.update_fields, *derived, "updated_at"], user=user, reason=reason, when=now
-        )
+        fields = [*spec.update_fields, *spec.rekey_fields, *derived, "updated_at"]
+        bulk_update_with_history(updates, fields, user=user, reason=reason, when=now)
         _refresh_ages(updates, user, reason, now)
 
 
@@ -494,6 +579,13 @@ def _kept(content: bytes, result: ImportResult) -> bytes:
     return encrypt_bytes(content) if result.ok else b""
 
 
+def _changes(result: ImportResult) -> dict:
+    """The changes as kept with the run: only of a file without errors (a refused file changes nothing)."""
+    if not result.ok:
+        return {"changes": [], "changes_truncated": False}
+    return {"changes": result.changes, "changes_truncated": result.more_changes}
+
+
 def preview_run(*, kind: str, content: bytes, file_name: str, user) -> ImportRun:
     """Check an uploaded file without writing it, and keep it for the confirmation."""
     result = import_file(kind=kind, content=content, file_name=file_name, user=user, dry_run=True)
@@ -509,6 +601,7 @@ def preview_run(*, kind: str, content: bytes, file_name: str, user) -> ImportRun
         rows_unchanged=result.unchanged,
         errors=result.stored_errors(),
         errors_truncated=result.more_errors,
+        **_changes(result),
     )
 
 
@@ -519,6 +612,7 @@ def confirm_run(*, run: ImportRun, user) -> ImportResult:
     run.rows_updated, run.rows_unchanged = result.updated, result.unchanged
     run.errors = result.stored_errors()
     run.errors_truncated = result.more_errors
+    run.changes, run.changes_truncated = _changes(result).values()
     run.status = ImportStatus.IMPORTED if result.ok else ImportStatus.REJECTED
     if not result.ok:
         run.content = b""
@@ -541,6 +635,7 @@ def record_run(*, kind: str, content: bytes, file_name: str, user, result: Impor
         rows_unchanged=result.unchanged,
         errors=result.stored_errors(),
         errors_truncated=result.more_errors,
+        **_changes(result),
         finished_at=timezone.now() if result.ok else None,
     )
 
@@ -552,6 +647,6 @@ def purge_kept_files(*, before) -> int:
     finished = [ImportStatus.IMPORTED, ImportStatus.REJECTED]
     return (
         ImportRun.objects.filter(created_at__lt=before, status__in=finished)
-        .exclude(content=b"", errors=[])
-        .update(content=b"", errors=[])
+        .exclude(content=b"", errors=[], changes=[])
+        .update(content=b"", errors=[], changes=[])
     )

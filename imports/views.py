@@ -63,6 +63,7 @@ def preview(request, pk):
             "run": run,
             "can_confirm": run.status == ImportStatus.PREVIEWED,
             "more_errors": limits.more_errors_message() if run.errors_truncated else "",
+            "more_changes": limits.more_changes_message() if run.changes_truncated else "",
         },
     )
 
