@@ -4,14 +4,16 @@ These are the marginal tables of `ministerial-figures-2019.json`, written as
 the targets of a small constraint problem (docs/demo-data.md explains the
 plan). Where the source contradicts itself, the consistent value is used and
 the published one is kept beside it in PUBLISHED_DIFFERENCES (the one list
-of those cells; the tests read it, docs/demo-data.md describes it).
+of those cells, in reports/published.py, where the pack page reads it too; the
+tests read it, docs/demo-data.md describes it).
 
 Province keys are the ISO codes of common.provinces.Province; instruments are
 the seeded instrument codes; `None` as a year means "date unknown".
 """
 
 import datetime
-from typing import NamedTuple
+
+from reports.published import PUBLISHED_DIFFERENCES, PublishedDifference  # noqa: F401 (the one list, read here)
 
 D = datetime.date
 
@@ -73,46 +75,6 @@ Q3_NOT_READY_2018 = _prov(0, 0, 0, 1, 0)
 
 # q2e: call 432's budget: 480 trajectories at the standard cost of EUR 4,200.
 CALL_432_UNITS = 480
-
-
-class PublishedDifference(NamedTuple):
-    """A cell where the demo keeps the consistent value instead of the published one, and why."""
-
-    table_id: str
-    cells: tuple[tuple[str, str], ...]  # (dimension, label) pairs, as in the reference file
-    published: int
-    demo: int
-    reason: str
-
-    @property
-    def key(self) -> tuple[str, frozenset]:
-        """(table id, frozenset of cell labels): how demo/checks.compare names a cell."""
-        return self.table_id, frozenset(self.cells)
-
-
-# The cells where the demo differs from the published table: the only ones the
-# tests allow to differ. docs/demo-data.md describes them in prose.
-PUBLISHED_DIFFERENCES = (
-    PublishedDifference(
-        "q2c_stopped_without_internship_by_year",
-        (("year", "2019"),),
-        published=15,
-        demo=16,
-        reason="The answer gives 1 + 15 = 16 trajectories by year of ending, but 17 ended without internship, "
-        "which its province, age and partner tables confirm. Every ended trajectory has an end date "
-        "(docs/measures.md), so the 17th falls in a year: the demo puts it in 2019, where 14 of the 17 "
-        "began and most ended.",
-    ),
-    PublishedDifference(
-        "q3_evaluations_by_age_year",
-        (("age_band", "<25"), ("year", "2018")),
-        published=1,
-        demo=0,
-        reason="The 2018 column sums to 17 (1 + 16 + 0), while the province table and the text give 16. The "
-        "demo keeps the total of 16 with all 16 in 25-54: every other 2018 figure of the answer (the 21 "
-        "persons advised ready, the 9 trajectories) lies in the 25-54 band.",
-    ),
-)
 
 
 def allowed_differences() -> dict[tuple[str, frozenset], tuple[str, str]]:

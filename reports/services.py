@@ -8,9 +8,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.access import sees_identities
+from reports import formatting
 from reports.constants import SMALL_CELL_LIMIT, SUPPRESSED, SUPPRESSED_TOTAL
 from reports.engine import Context, Result, compute
 from reports.measures import MEASURES
+from reports.sources import end_of_day
 
 
 def resolve_dates(
@@ -43,6 +45,10 @@ class Cell:
     labels: dict
     suppressed: bool = False
     href: str = ""
+    kind: str = "count"  # "count", "money" or "share": how the value is written (ReportRun.display_kind)
+    before: object = None  # on a revision: the value as the register stood then
+    was: str | None = None  # on a revision: that value as shown, where it changed
+    note: object = None  # a published figure that differs from this one (reports.published)
 
 
 @dataclass
@@ -62,25 +68,38 @@ class ReportRun:
         return self.result.dimensions
 
     def shown(self, value, kind) -> tuple[str, bool]:
-        """A value as shown and exported, and whether it is suppressed."""
+        """A value as the page shows it (1.234; € 1.234,56; 40 %), and whether it is suppressed.
+
+        `kind` is a display kind (`display_kind`): "count", "money" or "share".
+        """
         if value is None:
             return "", False
         if kind == "count" and self.suppress and 0 < value < SMALL_CELL_LIMIT:
             return SUPPRESSED, True
-        if kind in ("money", "ratio"):
-            return f"{Decimal(value):.2f}", False
-        return str(value), False
+        if kind == "money":
+            return formatting.euro(value), False
+        if kind == "share":
+            return formatting.percent(value), False
+        return formatting.number(value), False
+
+    def display_kind(self, key) -> str:
+        """How a cell is written: "count", "money" (amounts, and ratios of amounts) or "share" (other ratios)."""
+        kind = self.result.kind_of(key)
+        if kind != "ratio":
+            return kind
+        status = self.result.status_dimension
+        code = key[self.dimensions.index(status)] if status in self.dimensions else self.result.population
+        return "money" if MEASURES[self.report.measure].status(code).money else "share"
 
     def export_value(self, value, key):
         """The value of a cell in an export: a number, money as a string with two decimals, or '<5'."""
         kind = self.result.kind_of(key)
-        text, suppressed = self.shown(value, kind)
-        if suppressed:
-            return SUPPRESSED
         if value is None:
             return None
+        if kind == "count" and self.suppress and 0 < value < SMALL_CELL_LIMIT:
+            return SUPPRESSED
         if kind in ("money", "ratio"):
-            return text
+            return f"{Decimal(value):.2f}"
         return value
 
     def rows(self):
@@ -126,32 +145,50 @@ class ReportRun:
                 key = tuple(labels[d] for d in self.dimensions)
                 value = result.value(key)
                 kind = result.kind_of(key)
-                text, suppressed = self.shown(value, kind)
-                cells.append(Cell(value=value, shown=text, labels=labels, suppressed=suppressed))
+                shown_kind = self.display_kind(key)
+                text, suppressed = self.shown(value, shown_kind)
+                cells.append(Cell(value=value, shown=text, labels=labels, suppressed=suppressed, kind=shown_kind))
                 row_values.append((value, kind, suppressed))
                 column_sums[index].append((value, kind, suppressed))
-            total = self._total(row_values) if row_totals_allowed and self.column_dimension else None
+            total, total_value = (None, None)
+            if row_totals_allowed and self.column_dimension:
+                total, total_value = self._total(row_values)
             shown_labels = [self.display(d, label) for d, label in zip(self.row_dimensions, row_key)]
-            body.append({"labels": shown_labels, "cells": cells, "total": total})
+            body.append(
+                {
+                    "labels": shown_labels,
+                    "keys": list(row_key),
+                    "cells": cells,
+                    "total": total,
+                    "total_value": total_value,
+                }
+            )
         totals = None
         if column_totals_allowed:
-            totals = [self._total(values) for values in column_sums]
-            grand = None
+            sums = [self._total(values) for values in column_sums]
+            grand = grand_value = None
             if row_totals_allowed and self.column_dimension:
-                grand = self._total([v for values in column_sums for v in values])
-            totals = {"cells": totals, "total": grand}
+                grand, grand_value = self._total([v for values in column_sums for v in values])
+            totals = {
+                "cells": [text for text, _value in sums],
+                "values": [value for _text, value in sums],
+                "total": grand,
+                "total_value": grand_value,
+            }
         shown_columns = [self.display(self.column_dimension, c) for c in columns] if self.column_dimension else columns
-        return {"columns": shown_columns, "rows": body, "totals": totals}
+        keys = columns if self.column_dimension else []
+        return {"columns": shown_columns, "column_keys": keys, "rows": body, "totals": totals}
 
-    def _total(self, values):
+    def _total(self, values) -> tuple[str, object]:
+        """A total as shown, and as a number (None when there is none or it is suppressed)."""
         kinds = {kind for _v, kind, _s in values}
         if not values or "ratio" in kinds or len(kinds) != 1:
-            return ""
+            return "", None
         if any(suppressed for _v, _k, suppressed in values):
-            return SUPPRESSED_TOTAL
+            return SUPPRESSED_TOTAL, None
         total = sum((v or 0) for v, _k, _s in values)
         text, suppressed = self.shown(total, kinds.pop())
-        return SUPPRESSED_TOTAL if suppressed else text
+        return (SUPPRESSED_TOTAL, None) if suppressed else (text, total)
 
     def chart(self):
         """Bars for the chart: one per row (its total, or its value in a one-column table), scaled to 100."""
@@ -200,15 +237,11 @@ def run_report(report, *, as_of=None, known_at=None) -> ReportRun:
     )
 
 
-def records_behind(report, run: ReportRun, labels: dict, *, user):
-    """The records counted in one cell, limited to what `user` may see (analysts: none)."""
-
+def _units(report, status, ctx, labels: dict):
+    """The units of one figure of a report, limited to its filters and to the cell `labels` (live records
+    when ctx.known_at is None, history versions otherwise)."""
     measure = MEASURES[report.measure]
-    if not sees_identities(user) or measure.model is None:
-        return measure.model.objects.none() if measure.model else []
     sd = measure.status_dimension
-    status = measure.status(labels.get(sd) or report.population or None)
-    ctx = context_for(report, as_of=run.as_of, known_at=run.known_at)
     exprs = status.dimensions or {d.name: d.expr for d in measure.dimensions}
     qs = (status.units or measure.units)(ctx)
     names = [d for d in labels if d != sd and d in exprs] + [f for f in report.filters if f in exprs]
@@ -221,6 +254,87 @@ def records_behind(report, run: ReportRun, labels: dict, *, user):
             qs = qs.filter(**{f"d_{name}__in": list(kept)})
     if status.condition:
         qs = qs.filter(status.condition(ctx))
+    return qs
+
+
+def records_behind(report, run: ReportRun, labels: dict, *, user):
+    """The records counted in one cell, limited to what `user` may see (analysts: none)."""
+
+    measure = MEASURES[report.measure]
+    if not sees_identities(user) or measure.model is None:
+        return measure.model.objects.none() if measure.model else []
+    status = measure.status(labels.get(measure.status_dimension) or report.population or None)
+    ctx = context_for(report, as_of=run.as_of, known_at=run.known_at)
+    qs = _units(report, status, ctx, labels)
     # History versions carry the live record's id; the records are shown as they are now.
     model = getattr(qs.model, "instance_type", qs.model)
     return model.objects.visible_to(user).filter(id__in=qs.values("id"))
+
+
+@dataclass
+class Revision:
+    """A report as the register stood on its date (`then`) beside the same reference date as known today."""
+
+    then: ReportRun
+    now: ReportRun
+    table: dict  # today's cross-table; a cell that changed carries the value of then in `was`
+    changed: int  # cells that changed
+    late: int  # records counted today that were registered after the register date
+    corrected: int  # records counted today, registered by then, changed after it
+
+
+def late_records(report, *, as_of: datetime.date, known_at: datetime.date, figures=None) -> tuple[int, int]:
+    """(registered late, corrected later): the records a report counts today at `as_of` that were registered
+    after `known_at`, and those registered by then whose values changed after it (history after that day).
+
+    `figures`: the status codes the report lists (by default all of its measure's, or its one figure).
+    """
+    measure = MEASURES[report.measure]
+    if measure.status_dimension in report.dimensions:
+        status_codes = figures or [s.code for s in measure.statuses]
+    else:
+        status_codes = [report.population or measure.statuses[0].code]
+    ctx = context_for(report, as_of=as_of, known_at=None)
+    late, corrected = set(), set()
+    for code in status_codes:
+        status = measure.status(code)
+        if status.ratio:
+            continue
+        units = _units(report, status, ctx, {})
+        model = units.model
+        if not hasattr(model, "history"):
+            continue
+        ids = units.values("id")
+        registered = any(f.name == "registered_on" for f in model._meta.get_fields())
+        changed = model.history.filter(id__in=ids, history_type="~", history_date__gt=end_of_day(known_at))
+        if registered:
+            found = model.objects.filter(id__in=ids, registered_on__gt=known_at).values_list("id", flat=True)
+            late.update((model, pk) for pk in found)
+            changed = changed.filter(registered_on__lte=known_at)
+        corrected.update((model, pk) for pk in changed.values_list("id", flat=True).distinct())
+    return len(late), len(corrected)
+
+
+def revise(run: ReportRun) -> Revision | None:
+    """The run read again with today's knowledge of its reference date, the changed cells marked; None when the
+    run already reads today's register."""
+    if run.known_at is None or run.known_at >= timezone.localdate():
+        return None
+    now = run_report(run.report, as_of=run.as_of, known_at=None)
+    table = now.table()
+    changed = 0
+    for row in table["rows"]:
+        for cell in row["cells"]:
+            key = tuple(cell.labels[d] for d in now.dimensions)
+            before = run.result.value(key) if _has_labels(run.result, cell.labels) else None
+            cell.before = before
+            if (before or 0) != (cell.value or 0):
+                cell.was = run.shown(before, cell.kind)[0] or "0"
+                changed += 1
+    figures = now.result.labels.get(now.result.status_dimension)
+    late, corrected = late_records(run.report, as_of=run.as_of, known_at=run.known_at, figures=figures)
+    return Revision(then=run, now=now, table=table, changed=changed, late=late, corrected=corrected)
+
+
+def _has_labels(result: Result, labels: dict) -> bool:
+    return all(label in result.labels.get(dimension, ()) for dimension, label in labels.items())

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import can, sees_identities
 from audit.constants import AccessAction
 from audit.services import filters_as_text, record_access
-from reports import exports
+from reports import exports, workbook
+from reports import pack as answer
 from reports.forms import RunForm, SavedReportForm
 from reports.measures import MEASURES
 from reports.models import SavedReport
@@ -240,32 +241,32 @@ def _log_export(request, list_name, fmt, runs):
     )
 
 
-def _pack_runs(as_of, known_at):
-    reports = SavedReport.objects.filter(in_pack=True).order_by("pack_position", "name")
-    return [run_report(report, as_of=as_of, known_at=known_at) for report in reports]
-
-
 @login_required
 def pack(request):
-    """Parlementaire vraag doorstroom: every report of the pack for a chosen reference date."""
+    """Parlementaire vraag doorstroom: every report of the pack for a chosen reference date, the published
+    contradictions beside their figures, the revisions (as known today) and question 5 (the pilots)."""
     _runner(request)
     form, as_of, known_at = _dates(request)
-    runs = _pack_runs(as_of, known_at)
-    sections = [
-        {"run": run, "report": run.report, "table": run.table(), "dimension_labels": _dimension_labels(run.report)}
-        for run in runs
-    ]
-    return render(request, "reports/pack.html", {"form": form, "sections": sections, "can_drill": False})
+    sections = answer.sections(as_of, known_at)
+    context = {
+        "form": form,
+        "sections": sections,
+        "pilots": answer.pilots(as_of or timezone.localdate()),
+        "question_5": answer.QUESTION_5,
+        "can_drill": False,
+    }
+    return render(request, "reports/pack.html", context)
 
 
 @login_required
 def pack_export(request):
     _runner(request)
     _form, as_of, known_at = _dates(request)
-    runs = _pack_runs(as_of, known_at)
-    content = exports.to_xlsx(runs)
+    sections = answer.sections(as_of, known_at)
+    pilots = answer.pilots(as_of or timezone.localdate())
+    content = workbook.pack_workbook(sections, pilots, answer.QUESTION_5)
     response = HttpResponse(content, content_type=XLSX)
     stamp = (as_of or timezone.localdate()).isoformat()
     response["Content-Disposition"] = f'attachment; filename="parlementaire-vraag-doorstroom-{stamp}.xlsx"'
-    _log_export(request, "reports:pack", "xlsx", runs)
+    _log_export(request, "reports:pack", "xlsx", [section.run for section in sections])
     return response

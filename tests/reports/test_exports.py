@@ -116,8 +116,8 @@ def test_xlsx_export_opens_with_openpyxl(tmp_path):
     sheet = openpyxl.load_workbook(path).active
 
     values = [row[:2] for row in sheet.values]
-    assert ("status", "value") in values
-    assert ("ended", 0) in values
+    assert ("cijfer", "Waarde") in values
+    assert ("beëindigd", 0) in values
 
 
 def test_export_of_an_unknown_slug_fails_clearly():
@@ -164,4 +164,4 @@ def test_xlsx_export_to_stdout_is_a_workbook(capsysbinary):
     call_command("export_report", "q2c_ended", "--format", "xlsx")
 
     workbook = openpyxl.load_workbook(io.BytesIO(capsysbinary.readouterr().out))
-    assert workbook.sheetnames == ["q2c_ended"]
+    assert workbook.sheetnames == ["Beëindigde trajecten"]

@@ -128,7 +128,7 @@ def test_analyst_exports_json_csv_and_xlsx(client, analyst, report, some_records
 
     assert as_json["rows"] == [{"partner": "Levanto", "year": "2019", "value": 1}]
     assert "Levanto,2019,1" in as_csv
-    assert openpyxl.load_workbook(io.BytesIO(as_xlsx)).sheetnames == [report.slug]
+    assert openpyxl.load_workbook(io.BytesIO(as_xlsx)).sheetnames == [report.name]
 
 
 def test_an_unknown_export_format_is_not_found(client, analyst, report):
@@ -241,8 +241,9 @@ def test_the_pack_downloads_as_one_workbook_with_a_sheet_per_table(client, analy
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
 
     assert response.status_code == 200
-    assert len(workbook.sheetnames) == SavedReport.objects.filter(in_pack=True).count()
-    assert "q2c_ended" in workbook.sheetnames
+    # The questions, a sheet per table, question 5 (the pilots) and the revisions.
+    assert len(workbook.sheetnames) == SavedReport.objects.filter(in_pack=True).count() + 3
+    assert "Beëindigde trajecten" in workbook.sheetnames
 
 
 def test_the_run_page_query_count_does_not_grow_with_the_records(
