@@ -439,6 +439,7 @@ def _write(spec: Kind, creates, updates, user, reason, now) -> None:
             updates, [*spec.update_fields, *derived, "updated_at"], user=user, reason=reason, when=now
         )
         _refresh_ages(updates, user, reason, now)
+    spec.after_write([*creates, *updates], user=user, reason=reason, when=now)
 
 
 def insert_records(model, instances, now) -> None:

@@ -376,14 +376,15 @@ FORMS: dict[str, Form] = {
         "partner_staff",
         own("trajectory"),
         cross_target=other("trajectory"),
-        writes=("trajectories.Trajectory", "evaluations.Referral", "employees.Employment"),
-        data=lambda w: {"end_date": "2019-09-30", "end_reason": "1"},
+        writes=("trajectories.Trajectory", "trajectories.Internship", "evaluations.Referral", "employees.Employment"),
+        data=lambda w: {"end_date": "2019-09-30", "end_reason": "1", "job_unknown": "on", "end_internships": "on"},
     ),
     "trajectories:internship_create": Form(
         "partner_staff",
         own("trajectory"),
         cross_target=other("trajectory"),
-        writes=("trajectories.Internship",),
+        # The first internship sets the trajectory's phase "internship".
+        writes=("trajectories.Internship", "trajectories.Trajectory"),
         data=lambda w: {
             "host": w["employer"].kbo_number,
             "sector": "zorg",
@@ -393,7 +394,10 @@ FORMS: dict[str, Form] = {
         },
     ),
     "trajectories:internship_update": Form(
-        "partner_staff", own("internship"), cross_target=other("internship"), writes=("trajectories.Internship",)
+        "partner_staff",
+        own("internship"),
+        cross_target=other("internship"),
+        writes=("trajectories.Internship", "trajectories.Trajectory"),
     ),
     # register: organisations, grants, pilots (administrators)
     "partners:organisation_create": Form(

@@ -48,6 +48,7 @@ EXPECTED = {
     "trajectories:start_from_lookup": ("lookup", {"other_partner_staff"}),
     "trajectories:detail": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:access_review": (None, {"administrator"}),
+    "trajectories:awaiting_job": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "trajectories:withdraw_access": ("trajectory", {"administrator"}),
     "trajectories:update": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:end": ("trajectory", {"other_partner_staff", "administrator"}),
