@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -38,6 +39,17 @@ from trajectories.filters import InternshipFilter, TrajectoryFilter
 from trajectories.forms import InternshipForm, TrajectoryEndForm, TrajectoryForm, TrajectoryStartForm
 from trajectories.models import Internship, Trajectory
 from trajectories.tables import InternshipTable, TrajectoryTable
+
+
+class ProposesOrganisations:
+    """A form with an organisation field: link to the page where a partner adds one not found."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["propose_organisation_url"] = (
+            f"{reverse('partners:organisation_propose')}?{urlencode({'next': self.request.path})}"
+        )
+        return context
 
 
 class TrajectoryListView(CaseListView):
@@ -244,7 +256,7 @@ class TrajectoryUpdateView(CaseUpdateView):
         return reverse("trajectories:detail", args=[self.object.pk])
 
 
-class TrajectoryEndView(CaseUpdateView):
+class TrajectoryEndView(ProposesOrganisations, CaseUpdateView):
     """End a trajectory with its reason, and record the job that followed when there is one."""
 
     model = Trajectory
@@ -328,7 +340,7 @@ class InternshipListView(CaseListView):
     filterset_class = InternshipFilter
 
 
-class InternshipCreateView(CaseCreateView):
+class InternshipCreateView(ProposesOrganisations, CaseCreateView):
     model = Internship
     roles = TRAJECTORY_USERS
     form_class = InternshipForm
@@ -379,7 +391,7 @@ class InternshipCreateView(CaseCreateView):
         return reverse("trajectories:detail", args=[self.get_trajectory().pk])
 
 
-class InternshipUpdateView(CaseUpdateView):
+class InternshipUpdateView(ProposesOrganisations, CaseUpdateView):
     model = Internship
     roles = TRAJECTORY_USERS
     form_class = InternshipForm
