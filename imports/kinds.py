@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_of
@@ -22,6 +23,7 @@ from imports.constants import ImportKind
 from partners.constants import OrganisationKind
 from partners.models import Call, Grant, Organisation
 from trajectories.models import EndReason, Internship, Trajectory
+from trajectories.services import end_running_internships, follow_internship_phase
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,9 @@ class Kind:
 
     def export_rows(self):
         raise NotImplementedError
+
+    def after_write(self, records, *, user, reason, when) -> None:
+        """What the records just written imply for others (the rules of trajectories.services)."""
 
     # Helpers shared by the kinds.
 
@@ -540,6 +545,12 @@ class TrajectoryKindSpec(Kind):
         ids = [e.pk for e in employees.values()]
         existing = self.existing_values(Trajectory.objects.filter(employee_id__in=ids))
         spells, spell_employers = _spells_by_employee(ids)
+        last_internships = (
+            Internship.objects.filter(trajectory__employee_id__in=ids)
+            .order_by()
+            .values_list("trajectory__employee_id", "trajectory__partner_id", "trajectory__start_date")
+            .annotate(last=Max("start_date"))
+        )
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(
@@ -548,6 +559,7 @@ class TrajectoryKindSpec(Kind):
             "existing": existing,
             "spells": spells,
             "spell_employers": spell_employers,
+            "last_internship": {(e, p, s): last for e, p, s, last in last_internships},
         }
 
     def resolve(self, context, lookups, row, error):
@@ -566,6 +578,14 @@ class TrajectoryKindSpec(Kind):
         if partner is None or employee is None or call is None or row.get("start_date") is None:
             return None
         start = row["start_date"]
+        last_internship = lookups["last_internship"].get((employee.pk, partner.pk, start))
+        if row.get("end_date") and last_internship and last_internship > row["end_date"]:
+            error(
+                "end_date",
+                _("An internship of this trajectory starts on %(start)s, after this end date.")
+                % {"start": last_internship.strftime("%d/%m/%Y")},
+            )
+            return None
         spell = se_spell_on(lookups["spells"][employee.pk], start, se_employer)
         if spell is not None:
             se_employer = se_employer or lookups["spell_employers"][spell.employer_id]
@@ -581,6 +601,10 @@ class TrajectoryKindSpec(Kind):
         }
         self._registered_on(row, fields)
         return (employee.pk, partner.pk, start), fields
+
+    def after_write(self, records, *, user, reason, when):
+        # Ending a trajectory ends its internships still running on that day, in the same step.
+        end_running_internships([t for t in records if t.end_date], user=user, reason=reason, when=when)
 
     def export_rows(self):
         trajectories = Trajectory.objects.select_related("employee", "partner", "call", "end_reason", "se_employer")
@@ -632,7 +656,7 @@ class InternshipKindSpec(Kind):
             (t.employee_id, t.partner_id, t.start_date): t
             for t in context.trajectories()
             .filter(employee_id__in=ids)
-            .only("pk", "employee_id", "partner_id", "start_date")
+            .only("pk", "employee_id", "partner_id", "start_date", "end_date")
         }
         existing = self.existing_values(
             Internship.objects.filter(trajectory_id__in=[t.pk for t in trajectories.values()])
@@ -667,6 +691,10 @@ class InternshipKindSpec(Kind):
         }
         self._registered_on(row, fields)
         return (trajectory.pk, host.pk, row["start_date"]), fields
+
+    def after_write(self, records, *, user, reason, when):
+        # The first internship of a trajectory sets the start of its phase "internship".
+        follow_internship_phase({i.trajectory_id for i in records}, user=user, reason=reason, when=when)
 
     def export_rows(self):
         internships = Internship.objects.select_related("trajectory__employee", "trajectory__partner", "host")

@@ -524,6 +524,7 @@ def _write(spec: Kind, creates, updates, user, reason, now) -> None:
         fields = [*spec.update_fields, *spec.rekey_fields, *derived, "updated_at"]
         bulk_update_with_history(updates, fields, user=user, reason=reason, when=now)
         _refresh_ages(updates, user, reason, now)
+    spec.after_write([*creates, *updates], user=user, reason=reason, when=now)
 
 
 def insert_records(model, instances, now) -> None:

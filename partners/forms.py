@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import CheckedModelForm, DateInput
+from common.forms import CheckedModelForm, DateInput, KBOFormField
 from common.validators import normalise_kbo
 from partners.constants import OrganisationKind
 from partners.models import Grant, Organisation, Pilot
@@ -52,7 +52,10 @@ class OrganisationField(forms.CharField):
             return matches[0]
         if not matches:
             raise ValidationError(
-                _("No organisation found for “%(value)s”. Check the name or type the KBO number."),
+                _(
+                    "No organisation found for “%(value)s”. Check the name or type the KBO number; not in the "
+                    "register yet? Propose it (the link below the form)."
+                ),
                 params={"value": value},
                 code="not_found",
             )
@@ -83,3 +86,31 @@ class PilotForm(CheckedModelForm):
         model = Pilot
         fields = ["name", "sector", "start_date", "end_date", "results"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class OrganisationProposalForm(CheckedModelForm):
+    """A partner adds an organisation not found in the register (partners.services.organisation_propose)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["kbo_number", "name", "postcode", "kind"]
+        field_classes = {"kbo_number": KBOFormField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (OrganisationKind.REGULAR_EMPLOYER, OrganisationKind.REGULAR_EMPLOYER.label),
+            (OrganisationKind.SE_EMPLOYER, OrganisationKind.SE_EMPLOYER.label),
+        ]
+        self.fields["kind"].initial = OrganisationKind.REGULAR_EMPLOYER
+        self.fields["postcode"].required = True
+        self.fields["kbo_number"].help_text = _(
+            "The enterprise number from the KBO (kbopub.economie.fgov.be): 10 digits, the last two a check number."
+        )
+
+
+class OrganisationMergeForm(forms.Form):
+    into = OrganisationField(
+        label=_("merge into"),
+        help_text=_("The existing organisation that replaces the proposed one: its KBO number or its name."),
+    )

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -9,10 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.history import set_null_with_history
 from common.models import TimeStampedModel, source_id_field, source_id_unique
 from common.provinces import Province, province_for_postcode
 from common.validators import normalise_kbo, validate_kbo, validate_postcode
-from partners.constants import OrganisationKind
+from partners.constants import OrganisationKind, OrganisationStatus
 from partners.querysets import GrantQuerySet, OrganisationQuerySet, PilotQuerySet
 
 ZERO = Decimal("0")
@@ -33,6 +35,23 @@ class Organisation(TimeStampedModel):
     postcode = models.PositiveSmallIntegerField(_("postcode"), null=True, blank=True, validators=[validate_postcode])
     # Stored when saved, so that reports group by it without deriving it per row.
     province = models.CharField(_("province"), max_length=3, choices=Province.choices, blank=True, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.CONFIRMED,
+        editable=False,
+        help_text=_("Proposed: added by a partner, to be confirmed or merged by an administrator."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=set_null_with_history,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     source_id = source_id_field()
     objects = OrganisationQuerySet.as_manager()
@@ -53,6 +72,10 @@ class Organisation(TimeStampedModel):
                 condition=Q(kind__in=OrganisationKind.values),
                 name="partners_organisation_kind_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=OrganisationStatus.values),
+                name="partners_organisation_status_valid",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "name"], name="partners_org_kind_name_idx")]
 
@@ -63,6 +86,10 @@ class Organisation(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == OrganisationStatus.PROPOSED
 
     def save(self, *args, **kwargs):
         self.refresh_derived()

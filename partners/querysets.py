@@ -3,7 +3,7 @@
 from accounts.access import Scope, ScopedQuerySet
 from accounts.roles import ALL_ROLES
 from common.history import HistoryQuerySet
-from partners.constants import OrganisationKind
+from partners.constants import OrganisationKind, OrganisationStatus
 
 
 class OrganisationQuerySet(ScopedQuerySet, HistoryQuerySet):
@@ -13,6 +13,10 @@ class OrganisationQuerySet(ScopedQuerySet, HistoryQuerySet):
     def partners(self):
 
         return self.filter(kind=OrganisationKind.PARTNER)
+
+    def proposed(self):
+        """Added by partners, waiting for an administrator to confirm or merge them."""
+        return self.filter(status=OrganisationStatus.PROPOSED)
 
 
 class GrantQuerySet(ScopedQuerySet, HistoryQuerySet):

@@ -12,7 +12,7 @@ class OrganisationTable(tables.Table):
 
     class Meta:
         model = Organisation
-        fields = ("name", "kbo_number", "kind", "postcode", "province")
+        fields = ("name", "kbo_number", "kind", "postcode", "province", "status")
         attrs = {"class": "table table-striped table-hover"}
 
 

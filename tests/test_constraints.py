@@ -108,6 +108,7 @@ def _end_reason():
 CHECK_CASES = {
     "partners_organisation_postcode_range": ([{"postcode": 999}, {"postcode": 10000}], {"postcode": 1000}),
     "partners_organisation_kind_valid": ([{"kind": "bank"}], {"kind": "partner"}),
+    "partners_organisation_status_valid": ([{"status": "maybe"}], {"status": "proposed"}),
     "partners_call_end_after_start": ([{"end_date": D(2018, 12, 31)}], {"end_date": D(2019, 1, 1)}),
     "partners_call_standard_cost_not_negative": ([{"standard_cost": Decimal("-0.01")}], {"standard_cost": 0}),
     "partners_call_esf_share_fraction": (

@@ -159,6 +159,7 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
             "own": own,
             "other": other,
             "employer": employer,
+            "proposed": factories.RegularEmployerFactory(name="Voorgesteld bv", status="proposed"),
             "pilot": factories.PilotFactory(),
             "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
             "users": {
@@ -376,14 +377,15 @@ FORMS: dict[str, Form] = {
         "partner_staff",
         own("trajectory"),
         cross_target=other("trajectory"),
-        writes=("trajectories.Trajectory", "evaluations.Referral", "employees.Employment"),
-        data=lambda w: {"end_date": "2019-09-30", "end_reason": "1"},
+        writes=("trajectories.Trajectory", "trajectories.Internship", "evaluations.Referral", "employees.Employment"),
+        data=lambda w: {"end_date": "2019-09-30", "end_reason": "1", "job_unknown": "on", "end_internships": "on"},
     ),
     "trajectories:internship_create": Form(
         "partner_staff",
         own("trajectory"),
         cross_target=other("trajectory"),
-        writes=("trajectories.Internship",),
+        # The first internship sets the trajectory's phase "internship".
+        writes=("trajectories.Internship", "trajectories.Trajectory"),
         data=lambda w: {
             "host": w["employer"].kbo_number,
             "sector": "zorg",
@@ -393,7 +395,10 @@ FORMS: dict[str, Form] = {
         },
     ),
     "trajectories:internship_update": Form(
-        "partner_staff", own("internship"), cross_target=other("internship"), writes=("trajectories.Internship",)
+        "partner_staff",
+        own("internship"),
+        cross_target=other("internship"),
+        writes=("trajectories.Internship", "trajectories.Trajectory"),
     ),
     # register: organisations, grants, pilots (administrators)
     "partners:organisation_create": Form(
@@ -402,6 +407,26 @@ FORMS: dict[str, Form] = {
         data=lambda w: {"name": "Nieuw vzw", "kbo_number": "0403170701", "kind": "se_employer", "postcode": "9000"},
     ),
     "partners:organisation_update": Form("administrator", own("partner"), writes=("partners.Organisation",)),
+    "partners:organisation_propose": Form(
+        "partner_staff",
+        writes=("partners.Organisation",),
+        data=lambda w: {"name": "Colruyt", "kbo_number": "0400378485", "kind": "regular_employer", "postcode": "1500"},
+    ),
+    "partners:organisation_confirm": Form(
+        "administrator", lambda w: w["proposed"], writes=("partners.Organisation",), take_initial=False
+    ),
+    "partners:organisation_merge": Form(
+        "administrator",
+        lambda w: w["proposed"],
+        writes=(
+            "partners.Organisation",
+            "employees.Employment",
+            "evaluations.Evaluation",
+            "trajectories.Trajectory",
+            "trajectories.Internship",
+        ),
+        data=lambda w: {"into": w["employer"].kbo_number},
+    ),
     "partners:grant_create": Form(
         "administrator",
         writes=("partners.Grant",),

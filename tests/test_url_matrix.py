@@ -48,6 +48,7 @@ EXPECTED = {
     "trajectories:start_from_lookup": ("lookup", {"other_partner_staff"}),
     "trajectories:detail": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:access_review": (None, {"administrator"}),
+    "trajectories:awaiting_job": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "trajectories:withdraw_access": ("trajectory", {"administrator"}),
     "trajectories:update": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:end": ("trajectory", {"other_partner_staff", "administrator"}),
@@ -62,6 +63,10 @@ EXPECTED = {
         {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"},
     ),
     "partners:organisation_create": (None, {"administrator"}),
+    "partners:organisation_propose": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "partners:organisation_proposed": (None, {"administrator"}),
+    "partners:organisation_confirm": ("proposed_organisation", {"administrator"}),
+    "partners:organisation_merge": ("proposed_organisation", {"administrator"}),
     "partners:organisation_detail": (
         "organisation",
         {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"},
@@ -104,7 +109,7 @@ EXPECTED = {
 EXTRA_KWARGS = {"reports:export": {"fmt": "json"}}
 
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
-POST_ONLY = {"reports:copy", "imports:confirm", "trajectories:withdraw_access"}
+POST_ONLY = {"reports:copy", "imports:confirm", "trajectories:withdraw_access", "partners:organisation_confirm"}
 
 # URLs whose access is not row-level casework: tested elsewhere or provided by Django.
 NOT_CASEWORK_PREFIXES = ("admin:", "accounts:", "set_language")
@@ -137,6 +142,7 @@ def world(other_partner, other_partner_staff):
     return {
         **factories.partner_case(other_partner, other_partner_staff),
         "organisation": factories.OrganisationFactory(),
+        "proposed_organisation": factories.RegularEmployerFactory(status="proposed"),
         "pilot": factories.PilotFactory(),
         "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
         "administrator_without_device": _administrator_without_device(),

@@ -17,3 +17,6 @@ PHASES = [
     ("stage_start", _("internship")),
     ("nazorg_start", _("aftercare")),
 ]
+
+# The end reason "werk gevonden in het NEC": ending with it asks for the job (trajectories.services).
+JOB_FOUND = "job_regular"

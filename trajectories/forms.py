@@ -88,17 +88,38 @@ class TrajectoryEndForm(CheckedModelForm):
         empty_label=_("none: a job in the regular economy"),
     )
     job_with_support_package = forms.BooleanField(label=_("with work-support package"), required=False)
+    job_unknown = forms.BooleanField(
+        label=_("the employer of the job is not known yet"),
+        required=False,
+        help_text=_("The trajectory then stays on your follow-up list until the job is recorded."),
+    )
+    end_internships = forms.BooleanField(
+        label=_("end the running internships on the same day"),
+        required=False,
+    )
 
     class Meta:
         model = Trajectory
         fields = ["end_date", "end_reason"]
         widgets = {"end_date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, running_internships: str = "", **kwargs):
+        """`running_internships`: the internships still running, described; without any, the form does
+        not ask to end them."""
         super().__init__(*args, **kwargs)
         self.fields["end_date"].required = True
         self.fields["end_reason"].required = True
         self.fields["end_reason"].queryset = EndReason.objects.filter(active=True)
+        self.fields["end_reason"].help_text = _(
+            "“Found a job in the regular economy” asks for the job below (employer, start, regular or "
+            "social economy, support package)."
+        )
+        if running_internships:
+            self.fields["end_internships"].help_text = _("Still running: %(internships)s.") % {
+                "internships": running_internships
+            }
+        elif not self.instance.internships.exists():
+            del self.fields["end_internships"]
 
     def clean(self):
         cleaned = super().clean()
@@ -107,6 +128,8 @@ class TrajectoryEndForm(CheckedModelForm):
             self.add_error("job_start_date", _("Give the start date of the next job."))
         if start and not employer and "job_employer" not in self.errors:
             self.add_error("job_employer", _("Give the employer of the next job."))
+        if employer and cleaned.get("job_unknown"):
+            self.add_error("job_unknown", _("The employer is given: leave this box empty."))
         return cleaned
 
     def next_job(self) -> dict | None:

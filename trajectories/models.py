@@ -240,5 +240,15 @@ class Internship(RegisteredModel):
 
     def clean(self):
         super().clean()
-        if self.trajectory_id and self.start_date and self.start_date < self.trajectory.start_date:
+        if not self.trajectory_id or not self.start_date:
+            return
+        trajectory = self.trajectory
+        if self.start_date < trajectory.start_date:
             raise ValidationError({"start_date": _("An internship cannot start before its trajectory.")})
+        if trajectory.end_date and self.start_date > trajectory.end_date:
+            raise ValidationError(
+                {
+                    "start_date": _("An internship cannot start after its trajectory ended (%(end)s).")
+                    % {"end": trajectory.end_date.strftime("%d/%m/%Y")}
+                }
+            )

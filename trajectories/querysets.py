@@ -1,7 +1,11 @@
 """Querysets for trajectories and internships, scoped to the user who asks."""
 
+from django.db.models import Exists, OuterRef
+
 from accounts.access import Scope, ScopedQuerySet
 from common.history import HistoryQuerySet
+from employees.models import Employment
+from trajectories.constants import JOB_FOUND
 
 
 class TrajectoryQuerySet(ScopedQuerySet, HistoryQuerySet):
@@ -15,6 +19,13 @@ class TrajectoryQuerySet(ScopedQuerySet, HistoryQuerySet):
 
     def ended(self):
         return self.filter(end_date__isnull=False)
+
+    def awaiting_job(self):
+        """Ended with "found a job" while the job is not recorded yet (its employer was not known): no
+        employment spell of the person starts on or after the trajectory's start. They leave this list
+        as soon as the job is recorded, by a form or an import."""
+        job = Employment.objects.filter(employee_id=OuterRef("employee_id"), start_date__gte=OuterRef("start_date"))
+        return self.filter(end_reason__code=JOB_FOUND, end_date__isnull=False).exclude(Exists(job))
 
 
 class InternshipQuerySet(ScopedQuerySet, HistoryQuerySet):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,8 +15,9 @@ from employees.models import Employee, Employment
 from employees.services import employment_record, social_economy_job_on
 from evaluations.constants import ReferralStatus
 from evaluations.models import Referral
+from trajectories.constants import JOB_FOUND
 from trajectories.forms import REASON_REQUIRED
-from trajectories.models import Trajectory
+from trajectories.models import Internship, Trajectory
 
 
 def trajectory_start(
@@ -95,20 +98,137 @@ def withdraw_access(*, trajectory: Trajectory, by) -> bool:
     return True
 
 
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def running_internships(trajectory: Trajectory, end_date: datetime.date | None = None):
+    """The trajectory's internships still running on its end date: without an end, or ending after it
+    (without an end date given, those without an end)."""
+    running = Q(end_date__isnull=True)
+    if end_date is not None:
+        running |= Q(end_date__gt=end_date, start_date__lte=end_date)
+    return trajectory.internships.filter(running).select_related("host").order_by("start_date", "pk")
+
+
 def trajectory_end(
     *,
     trajectory: Trajectory,
     end_date: datetime.date,
     end_reason,
     next_job: dict | None = None,
+    job_unknown: bool = False,
+    end_internships: bool = False,
 ) -> tuple[Trajectory, Employment | None]:
-    """End a trajectory with its reason and, when known, record the job that followed as an employment spell."""
+    """End a trajectory with its reason and, when known, record the job that followed as an employment spell.
+
+    The rules every way in shares (form, import, API): no internship may start after the end; the
+    internships still running on the end date end that day, in the same step, once the caller confirmed
+    it (`end_internships`, after saying so); the end reason "found a job" asks for the job, or for
+    `job_unknown`: the trajectory then stays on the partner's follow-up list (`awaiting_job`) until a
+    job is recorded."""
+    errors = {}
+    late = trajectory.internships.filter(start_date__gt=end_date).select_related("host").order_by("start_date")
+    for internship in late[:1]:
+        errors["end_date"] = _(
+            "The internship at %(host)s starts on %(start)s, after this end date. Correct the internship first."
+        ) % {"host": internship.host, "start": _day(internship.start_date)}
+    running = list(running_internships(trajectory, end_date))
+    if running and not end_internships and not errors:
+        errors["end_internships"] = _(
+            "Still running: %(internships)s. Confirm that they end on %(end)s together with the trajectory."
+        ) % {"internships": describe_internships(running), "end": _day(end_date)}
+    if getattr(end_reason, "code", None) == JOB_FOUND and not next_job and not job_unknown:
+        errors["job_employer"] = _(
+            "The trajectory ends with a job: give the employer and the start of the job, or tick that the "
+            "employer is not known yet."
+        )
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         trajectory.end_date = end_date
         trajectory.end_reason = end_reason
         trajectory.full_clean()
         trajectory.save()
+        if running:
+            end_running_internships([trajectory])
         spell = None
         if next_job:
             spell = employment_record(employee=trajectory.employee, **next_job)
     return trajectory, spell
+
+
+def end_running_internships(trajectories, *, user=None, reason: str = "", when=None) -> int:
+    """End, on their trajectory's end date, the internships still running then (with history); the
+    number ended. The form's step and the import share it."""
+    by_day = defaultdict(list)
+    for trajectory in trajectories:
+        by_day[trajectory.end_date].append(trajectory.pk)
+    ended = 0
+    for day, ids in by_day.items():
+        running = Q(end_date__isnull=True) | Q(end_date__gt=day)
+        ended += (
+            Internship.objects.filter(trajectory_id__in=ids, start_date__lte=day)
+            .filter(running)
+            .update_with_history(reason=reason or _("ended with its trajectory"), user=user, when=when, end_date=day)
+        )
+    return ended
+
+
+def describe_internships(internships) -> str:
+    return ", ".join(
+        _("the internship at %(host)s since %(start)s") % {"host": i.host, "start": _day(i.start_date)}
+        for i in internships
+    )
+
+
+def internship_save(internship: Internship) -> Internship:
+    """Record an internship, new or changed, and let the trajectory's phase dates follow.
+
+    A new internship cannot be added to an ended trajectory; none may start after its trajectory's end
+    (Internship.clean, which the import shares). The first internship sets the start of the phase
+    "internship" (`follow_internship_phase`, which the import shares too)."""
+    with transaction.atomic():
+        trajectory = Trajectory.objects.select_for_update().get(pk=internship.trajectory_id)
+        if internship.pk is None and trajectory.end_date is not None:
+            raise ValidationError(
+                _("This trajectory ended on %(end)s: no internship can be added to it any more.")
+                % {"end": _day(trajectory.end_date)}
+            )
+        internship.trajectory = trajectory
+        internship.full_clean()
+        internship.save()
+        follow_internship_phase([trajectory.pk])
+    return internship
+
+
+def follow_internship_phase(trajectory_ids, *, user=None, reason: str = "", when=None) -> int:
+    """Set the start of the phase "internship" of these trajectories to the start of their first
+    internship, when it is empty or later, and the other phases and the end leave room for it
+    (a phase order a person set by hand is not overturned). The number of trajectories changed."""
+    firsts = (
+        Internship.objects.filter(trajectory_id__in=list(trajectory_ids))
+        .order_by()
+        .values("trajectory_id")
+        .annotate(first=Min("start_date"))
+    )
+    by_day = defaultdict(list)
+    for row in firsts:
+        by_day[row["first"]].append(row["trajectory_id"])
+    changed = 0
+    for day, ids in by_day.items():
+        fits = (
+            (Q(stage_start__isnull=True) | Q(stage_start__gt=day))
+            & (Q(voortraject_start__isnull=True) | Q(voortraject_start__lte=day))
+            & (Q(jobmatching_start__isnull=True) | Q(jobmatching_start__lte=day))
+            & (Q(nazorg_start__isnull=True) | Q(nazorg_start__gte=day))
+            & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+        )
+        changed += (
+            Trajectory.objects.filter(pk__in=ids)
+            .filter(fits)
+            .update_with_history(
+                reason=reason or _("the phase follows the first internship"), user=user, when=when, stage_start=day
+            )
+        )
+    return changed

@@ -2,12 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -36,6 +39,17 @@ from trajectories.filters import InternshipFilter, TrajectoryFilter
 from trajectories.forms import InternshipForm, TrajectoryEndForm, TrajectoryForm, TrajectoryStartForm
 from trajectories.models import Internship, Trajectory
 from trajectories.tables import InternshipTable, TrajectoryTable
+
+
+class ProposesOrganisations:
+    """A form with an organisation field: link to the page where a partner adds one not found."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["propose_organisation_url"] = (
+            f"{reverse('partners:organisation_propose')}?{urlencode({'next': self.request.path})}"
+        )
+        return context
 
 
 class TrajectoryListView(CaseListView):
@@ -72,6 +86,9 @@ class TrajectoryDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["internships"] = self.object.internships.select_related("host")
+        context["awaiting_job"] = (
+            self.object.end_date is not None and Trajectory.objects.filter(pk=self.object.pk).awaiting_job().exists()
+        )
         return context
 
 
@@ -239,7 +256,7 @@ class TrajectoryUpdateView(CaseUpdateView):
         return reverse("trajectories:detail", args=[self.object.pk])
 
 
-class TrajectoryEndView(CaseUpdateView):
+class TrajectoryEndView(ProposesOrganisations, CaseUpdateView):
     """End a trajectory with its reason, and record the job that followed when there is one."""
 
     model = Trajectory
@@ -254,6 +271,12 @@ class TrajectoryEndView(CaseUpdateView):
             initial["end_date"] = timezone.localdate()
         return initial
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        running = list(services.running_internships(self.object, self.object.end_date))
+        kwargs["running_internships"] = services.describe_internships(running) if running else ""
+        return kwargs
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = gettext("End the trajectory of %(person)s") % {"person": self.object.employee}
@@ -261,16 +284,47 @@ class TrajectoryEndView(CaseUpdateView):
         return context
 
     def save_form(self, form):
-        services.trajectory_end(
+        data = form.cleaned_data
+        _trajectory, spell = services.trajectory_end(
             trajectory=form.instance,
-            end_date=form.cleaned_data["end_date"],
-            end_reason=form.cleaned_data["end_reason"],
+            end_date=data["end_date"],
+            end_reason=data["end_reason"],
             next_job=form.next_job(),
+            job_unknown=data.get("job_unknown", False),
+            end_internships=data.get("end_internships", False),
         )
+        if data.get("job_unknown") and spell is None:
+            messages.info(
+                self.request,
+                gettext("The trajectory is on your follow-up list until the job is recorded."),
+            )
         return redirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse("trajectories:detail", args=[self.object.pk])
+
+
+class AwaitingJobView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
+    """Trajectories ended with "found a job" whose job is not recorded yet, oldest end first: the
+    partner's follow-up list (question 4 of the reports counts these jobs)."""
+
+    roles = TRAJECTORY_USERS
+    template_name = "trajectories/awaiting_job.html"
+    paginate_by = 50
+    context_object_name = "trajectories"
+
+    def get_queryset(self):
+        return (
+            Trajectory.objects.visible_to(self.request.user)
+            .awaiting_job()
+            .select_related("employee", "partner")
+            .order_by("end_date", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Jobs to record")
+        return context
 
 
 class TrajectoryHistoryView(HistoryView):
@@ -286,7 +340,7 @@ class InternshipListView(CaseListView):
     filterset_class = InternshipFilter
 
 
-class InternshipCreateView(CaseCreateView):
+class InternshipCreateView(ProposesOrganisations, CaseCreateView):
     model = Internship
     roles = TRAJECTORY_USERS
     form_class = InternshipForm
@@ -300,10 +354,32 @@ class InternshipCreateView(CaseCreateView):
             )
         return self._trajectory
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) in self.roles:
+            trajectory = self.get_trajectory()
+            if trajectory.end_date is not None:
+                messages.error(
+                    request,
+                    gettext("This trajectory ended on %(end)s: no internship can be added to it any more.")
+                    % {"end": trajectory.end_date.strftime("%d/%m/%Y")},
+                )
+                return redirect("trajectories:detail", pk=trajectory.pk)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.instance.trajectory = self.get_trajectory()
         return form
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = services.internship_save(form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -315,11 +391,15 @@ class InternshipCreateView(CaseCreateView):
         return reverse("trajectories:detail", args=[self.get_trajectory().pk])
 
 
-class InternshipUpdateView(CaseUpdateView):
+class InternshipUpdateView(ProposesOrganisations, CaseUpdateView):
     model = Internship
     roles = TRAJECTORY_USERS
     form_class = InternshipForm
     select_related = ("trajectory__employee", "host")
+
+    def save_form(self, form):
+        services.internship_save(form.instance)
+        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse("trajectories:detail", args=[self.object.trajectory_id])
