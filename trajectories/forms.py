@@ -118,7 +118,7 @@ class TrajectoryEndForm(CheckedModelForm):
             self.fields["end_internships"].help_text = _("Still running: %(internships)s.") % {
                 "internships": running_internships
             }
-        elif not self.instance.internships.exists():
+        elif self.instance.pk is None or not self.instance.internships.exists():
             del self.fields["end_internships"]
 
     def clean(self):

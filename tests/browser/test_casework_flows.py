@@ -117,7 +117,7 @@ def test_a_form_error_is_shown_next_to_its_field_in_the_browser(page, login, cas
 
 
 def test_partner_staff_cannot_open_another_partners_trajectory_by_url(page, login, cast):
-    theirs = factories.TrajectoryFactory(partner=cast["other"])
+    theirs = factories.TrajectoryFactory(partner=cast["other"], employee__last_name="Vandeanderepartner")
     login(cast["staff"])
     response = page.goto(f"/trajecten/{theirs.pk}/")
     assert response.status == 404
