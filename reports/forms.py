@@ -39,7 +39,7 @@ class LabelsField(forms.MultipleChoiceField):
     """Labels of one dimension, several at once; a label typed (or sent) in another case is the same label."""
 
     def __init__(self, **kwargs):
-        super().__init__(widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), **kwargs)
+        super().__init__(widget=forms.CheckboxSelectMultiple(attrs={"class": "report-label"}), **kwargs)
 
     def to_python(self, value):
         by_lower = {str(key).lower(): key for key, _text in self.choices}
@@ -103,7 +103,7 @@ class SavedReportForm(CheckedModelForm):
         super().__init__(*args, **kwargs)
         self.preview = preview
         code = self.data.get("measure") if self.is_bound else (self.initial.get("measure") or self.instance.measure)
-        self.measure = MEASURES.get(code)
+        self.chosen_measure = MEASURES.get(code)
         self.fields["measure"].choices = [("", _("choose a measure")), *measure_choices()]
         self.fields["name"].required = not preview
         if preview and self.is_bound:
@@ -118,7 +118,7 @@ class SavedReportForm(CheckedModelForm):
 
     def _offer_the_measures_choices(self):
         none = [("", _("(none)"))]
-        measure = self.measure
+        measure = self.chosen_measure
         dimensions = dimension_choices(measure) if measure else []
         for name in DIMENSION_FIELDS:
             self.fields[name].choices = none + dimensions
@@ -138,7 +138,7 @@ class SavedReportForm(CheckedModelForm):
             labels = labels_found(measure, dim.name)
             labels += [label for label in saved.get(dim.name, []) if label not in labels]
             self.fields[FILTER_PREFIX + dim.name] = LabelsField(
-                label=_("Only %(dimension)s") % {"dimension": dim.label},
+                label=_("Filter on %(dimension)s") % {"dimension": dim.label},
                 required=False,
                 choices=[(label, texts.get(label, label)) for label in labels],
                 error_messages={
@@ -150,11 +150,11 @@ class SavedReportForm(CheckedModelForm):
 
     def _drop_choices_of_another_measure(self):
         data = self.data.copy()
-        allowed = set(self.measure.dimension_names) if self.measure else set()
+        allowed = set(self.chosen_measure.dimension_names) if self.chosen_measure else set()
         for name in DIMENSION_FIELDS:
             if data.get(name) and data[name] not in allowed:
                 data[name] = ""
-        statuses = {s.code for s in self.measure.statuses} if self.measure else set()
+        statuses = {s.code for s in self.chosen_measure.statuses} if self.chosen_measure else set()
         if data.get("population") and data["population"] not in statuses:
             data["population"] = ""
         self.data = data
@@ -165,8 +165,8 @@ class SavedReportForm(CheckedModelForm):
         self.initial.setdefault("row_dimension_1", rows[0] if rows else "")
         self.initial.setdefault("row_dimension_2", rows[1] if len(rows) > 1 else "")
         self.initial.setdefault("column", instance.column_dimension)
-        if self.measure:
-            self.initial.setdefault("population", instance.population or self.measure.statuses[0].code)
+        if self.chosen_measure:
+            self.initial.setdefault("population", instance.population or self.chosen_measure.statuses[0].code)
             self.initial.setdefault("fixed_label_lines", self._format_fixed(instance.fixed_labels))
         for name, labels in (instance.filters or {}).items():
             self.initial.setdefault(FILTER_PREFIX + name, labels)
@@ -191,13 +191,13 @@ class SavedReportForm(CheckedModelForm):
 
     def _texts(self, dimension):
         """{label: text} of a dimension's labels as offered (figures by their names)."""
-        if dimension == self.measure.status_dimension:
-            return dict(figure_choices(self.measure))
+        if dimension == self.chosen_measure.status_dimension:
+            return dict(figure_choices(self.chosen_measure))
         field = self.fields.get(FILTER_PREFIX + dimension)
         return dict(field.choices) if field else label_texts(dimension)
 
     def _format_fixed(self, fixed: dict) -> str:
-        names = dict(dimension_choices(self.measure))
+        names = dict(dimension_choices(self.chosen_measure))
         lines = []
         for name, labels in (fixed or {}).items():
             texts = self._texts(name)
@@ -206,11 +206,11 @@ class SavedReportForm(CheckedModelForm):
 
     def clean_fixed_label_lines(self):
         text = self.cleaned_data["fixed_label_lines"]
-        if not self.measure:
+        if not self.chosen_measure:
             return {}
         field = self.fields["fixed_label_lines"].label
         names = {}
-        for name, shown in dimension_choices(self.measure):
+        for name, shown in dimension_choices(self.chosen_measure):
             names[name.lower()] = names[str(shown).lower()] = name
         parsed = {}
         for number, line in enumerate(text.splitlines(), start=1):
@@ -231,8 +231,8 @@ class SavedReportForm(CheckedModelForm):
                         "number": number,
                         "field": field,
                         "name": typed.strip(),
-                        "measure": self.measure.label,
-                        "names": ", ".join(str(shown) for _n, shown in dimension_choices(self.measure)),
+                        "measure": self.chosen_measure.label,
+                        "names": ", ".join(str(shown) for _n, shown in dimension_choices(self.chosen_measure)),
                     }
                 )
             known = {}

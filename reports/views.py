@@ -167,7 +167,7 @@ def report_cell(request, slug):
 
 def _preview(form):
     """Run the report being built, without saving it, when the form is complete enough."""
-    if form.measure is None or not form.is_valid():
+    if form.chosen_measure is None or not form.is_valid():
         return None
     return run_report(form.instance)
 

@@ -40,10 +40,20 @@
       });
   }
 
+  // The name and description change nothing in the table: no request for them (a save click
+  // right after typing the name would otherwise race a preview).
+  var NOT_IN_TABLE = ["name", "description"];
+
   document.addEventListener("change", function (event) {
     var form = event.target.form;
-    if (form && form.id === "report-builder-form") {
+    if (form && form.id === "report-builder-form" && NOT_IN_TABLE.indexOf(event.target.name) < 0) {
       refresh(form, event.target);
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    if (event.target.id === "report-builder-form" && pending) {
+      pending.abort();
     }
   });
 })();
