@@ -51,12 +51,17 @@ def _dates(request):
 
 @login_required
 def report_list(request):
+    """The parliamentary pack (by question) and the administrators' own reports, by their titles."""
     _runner(request)
-    reports = SavedReport.objects.visible_to(request.user)
+    reports = list(SavedReport.objects.visible_to(request.user))
     return render(
         request,
         "reports/savedreport_list.html",
-        {"reports": reports, "can_build": can(request.user, "administer")},
+        {
+            "pack_reports": [r for r in reports if r.in_pack],
+            "own_reports": sorted((r for r in reports if not r.in_pack), key=lambda r: r.name.lower()),
+            "can_build": can(request.user, "administer"),
+        },
     )
 
 
@@ -162,8 +167,8 @@ def report_cell(request, slug):
 
 
 def _preview(form):
-    """Run the report being built, without saving it, when the form is valid."""
-    if not form.is_valid():
+    """Run the report being built, without saving it, when the form is complete enough."""
+    if form.chosen_measure is None or not form.is_valid():
         return None
     return run_report(form.instance)
 
@@ -180,20 +185,31 @@ def report_update(request, slug):
     return _edit(request, get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug), created=False)
 
 
+def _export_addresses(report):
+    if not report.pk:
+        return []
+    return [(fmt, reverse("reports:export", args=[report.slug, fmt])) for fmt in ("xlsx", "csv", "json")]
+
+
 def _edit(request, report, *, created):
-    form = SavedReportForm(request.POST or None, instance=report)
+    """The builder: the preview on top, refreshed as choices change (static/js/report-builder.js posts
+    the form with `preview`), the choices of the chosen measure below it."""
+    preview = request.method == "POST" and "preview" in request.POST
+    form = SavedReportForm(request.POST or None, instance=report, preview=preview)
     run = None
-    if request.method == "POST":
-        if "preview" in request.POST:
-            run = _preview(form)
-        elif form.is_valid():
+    if preview:
+        run = _preview(form)
+    elif request.method == "POST":
+        if form.is_valid():
             with transaction.atomic():
                 report = form.save()
             messages.success(request, _("The report %(name)s was saved.") % {"name": report.name})
             return redirect(report)
-    context = {"form": form, "report": report, "created": created, "run": run, "measures": MEASURES.values()}
+    elif report.pk:
+        run = run_report(report)
+    context = {"form": form, "report": report, "created": created, "run": run, "exports": _export_addresses(report)}
     if run is not None:
-        context.update(table=run.table(), chart=run.chart(), dimension_labels=_dimension_labels(form.instance))
+        context.update(table=run.table(), chart=run.chart(), dimension_labels=_dimension_labels(run.report))
     return render(request, "reports/savedreport_form.html", context)
 
 
@@ -219,8 +235,16 @@ def report_copy(request, slug):
 
 @login_required
 def report_delete(request, slug):
+    """Administrators delete their own reports; the parliamentary pack's are copied, never deleted."""
     _builder(request)
     report = get_object_or_404(SavedReport.objects.visible_to(request.user), slug=slug)
+    if report.in_pack:
+        messages.error(
+            request,
+            _("%(name)s belongs to the parliamentary question and cannot be deleted; copy it to adapt it.")
+            % {"name": report.name},
+        )
+        return redirect("reports:list")
     if request.method == "POST":
         report.delete()
         messages.success(request, _("The report %(name)s was deleted.") % {"name": report.name})

@@ -162,6 +162,10 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
             "proposed": factories.RegularEmployerFactory(name="Voorgesteld bv", status="proposed"),
             "pilot": factories.PilotFactory(),
             "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
+            # The pack's reports are not deleted: the delete form is that of an administrator's own report.
+            "own_report": SavedReport.objects.create(
+                name="Eigen rapport", slug="eigen-rapport", measure="trajectories"
+            ),
             "users": {
                 "partner_staff": partner_staff,
                 "other_partner_staff": other_partner_staff,
@@ -458,18 +462,18 @@ FORMS: dict[str, Form] = {
         writes=("reports.SavedReport",),
         data=lambda w: {
             "name": "Trajecten per partner",
-            "slug": "",
             "measure": w["report"].measure,
             "row_dimension_1": "",
             "row_dimension_2": "",
             "column": "",
-            "filter_lines": "",
             "fixed_label_lines": "",
         },
     ),
     "reports:update": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",)),
     "reports:copy": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",), take_initial=False),
-    "reports:delete": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",), take_initial=False),
+    "reports:delete": Form(
+        "administrator", lambda w: w["own_report"], writes=("reports.SavedReport",), take_initial=False
+    ),
     # imports (the file itself: test_hostile_import_files below)
     "imports:upload": Form("partner_staff", writes=("imports.ImportRun",), data=lambda w: {"kind": "trajectories"}),
     "imports:confirm": Form(

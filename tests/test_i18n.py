@@ -170,9 +170,9 @@ HOME_TEXTS = [
     ),
     (
         "analyst",
-        "De bewaarde rapporten uitvoeren en exporteren",
+        "Een rapport uitvoeren voor een peildatum en een stand van het register",
         "Analist",
-        "Run the saved reports and export them",
+        "Run a report for a reference date and a state of the register",
         "Analyst",
     ),
 ]

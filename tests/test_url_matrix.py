@@ -95,7 +95,7 @@ EXPECTED = {
     "reports:create": (None, {"administrator"}),
     "reports:update": ("report", {"administrator"}),
     "reports:copy": ("report", {"administrator"}),
-    "reports:delete": ("report", {"administrator"}),
+    "reports:delete": ("own_report", {"administrator"}),  # the pack's reports are not deleted
     # imports: a run is seen by the one who uploaded it and by administrators
     "imports:upload": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
     "imports:preview": ("import_run", {"other_partner_staff", "administrator"}),
@@ -145,6 +145,7 @@ def world(other_partner, other_partner_staff):
         "proposed_organisation": factories.RegularEmployerFactory(status="proposed"),
         "pilot": factories.PilotFactory(),
         "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
+        "own_report": SavedReport.objects.create(name="Eigen rapport", slug="eigen-rapport", measure="trajectories"),
         "administrator_without_device": _administrator_without_device(),
     }
 

@@ -148,13 +148,11 @@ def test_analyst_cannot_build_edit_copy_or_delete(client, analyst, report):
 def _form_data(**overrides):
     data = {
         "name": "Evaluaties per provincie",
-        "slug": "",
         "measure": "evaluations",
         "population": "",
         "row_dimension_1": "province",
         "row_dimension_2": "",
         "column": "year",
-        "filter_lines": "",
         "fixed_label_lines": "",
         "age_bands": "esfplus",
         "as_of": "",
@@ -200,14 +198,14 @@ def test_a_dimension_the_measure_does_not_have_is_refused_with_a_message(client,
     assert not SavedReport.objects.filter(slug="evaluaties-per-provincie").exists()
 
 
-def test_filters_in_a_wrong_format_are_refused_naming_the_field(client, administrator):
+def test_labels_always_listed_in_a_wrong_format_are_refused_naming_the_field(client, administrator):
     client.force_login(administrator)
 
-    response = client.post(reverse("reports:create"), _form_data(filter_lines="province Limburg"))
+    response = client.post(reverse("reports:create"), _form_data(fixed_label_lines="provincie Limburg"))
 
     assert response.status_code == 200
-    assert "Filters" in response.content.decode()
-    assert "province Limburg" in response.content.decode()
+    assert "Regel 1 van Labels die altijd getoond worden" in response.content.decode()
+    assert "provincie Limburg" in response.content.decode()
 
 
 def test_administrator_edits_copies_and_deletes(client, administrator, report):
@@ -215,7 +213,7 @@ def test_administrator_edits_copies_and_deletes(client, administrator, report):
 
     client.post(
         reverse("reports:update", args=[report.slug]),
-        _form_data(name="Nieuwe naam", slug=report.slug, measure="trajectories", row_dimension_1="partner"),
+        _form_data(name="Nieuwe naam", measure="trajectories", row_dimension_1="partner"),
     )
     copy_response = client.post(reverse("reports:copy", args=[report.slug]))
     delete_response = client.post(reverse("reports:delete", args=[report.slug]))
