@@ -10,3 +10,4 @@ class AccessAction(models.TextChoices):
     INSZ_LOOKUP = "insz_lookup", _("looked up by INSZ")
     INSZ_LOOKUP_REFUSED = "insz_lookup_refused", _("look-up by INSZ refused (limit reached)")
     HISTORY_VIEWED = "history_viewed", _("change history of the person opened")
+    REPORT_CELL_OPENED = "report_cell_opened", _("report cell opened (records behind it)")

@@ -78,7 +78,9 @@ class Register:
         self.employments = known_at(Employment, k)
         self.trajectories = known_at(Trajectory, k)
         self.internships = known_at(Internship, k)
-        self.grants = known_at(Grant, k)
+        # A grant counts once it and its partner were registered (docs/measures.md, q2e).
+        registered = dict(Organisation.objects.values_list("pk", "registered_on"))
+        self.grants = [g for g in known_at(Grant, k) if registered[g.partner_id] <= k]
 
     def age_band(self, employee_id, on):
         return band(age_in_years(self.birth.get(employee_id), on))

@@ -282,6 +282,7 @@ class _Generator:
             kind=kind,
             postcode=self.rng.randint(first, last),
             province=province.value,
+            registered_on=START,
         )
 
     def make_persons(self, persons: int):
@@ -459,7 +460,8 @@ class _Generator:
         )
 
     def make_grants(self, persons: int):
-        """A grant per partner and year of the call: the standard cost per expected trajectory."""
+        """A grant per partner and year of the call: the standard cost per expected trajectory, registered
+        on 1 December of the year before (so the register of 30 November 2019 lacks the grants of 2020)."""
         partner_ids = [pk for local in self.by_province.values() for pk in local["partner"]]
         per_partner = max(1, (persons * 30 // 100 * 35 // 100 * 75 // 100 * 7 // 10) // max(1, len(partner_ids)) // 12)
         for partner_id in partner_ids:
@@ -470,6 +472,7 @@ class _Generator:
                     call_id=self.call.id,
                     partner_id=partner_id,
                     year=year,
+                    registered_on=min(self.today, datetime.date(year - 1, 12, 1)),
                     esf_amount=(cost * Decimal("0.40")).quantize(Decimal("0.01")),
                     flemish_amount=(cost * Decimal("0.60")).quantize(Decimal("0.01")),
                     spent_amount=None

@@ -281,12 +281,12 @@ class OrganisationKindSpec(Kind):
         REGISTERED_ON,
         SOURCE_ID,
     ]
-    update_fields = ["name", "kind", "postcode", "source_id"]
+    update_fields = ["name", "kind", "postcode", "registered_on", "source_id"]
     derived_fields = ["province"]
     key_fields = ["kbo_number"]
     rekey_fields = ["kbo_number"]
     validated_on_read = ["kbo_number"]
-    field_columns = {"kbo_number": "kbo_number", "name": "name", "kind": "kind", "postcode": "postcode"}
+    field_columns = {c: c for c in ["kbo_number", "name", "kind", "postcode", "registered_on"]}
 
     def prefetch(self, context, rows):
         numbers = _unique_values(rows, "kbo_number")
@@ -298,11 +298,12 @@ class OrganisationKindSpec(Kind):
         fields = {"kbo_number": row["kbo_number"], "name": row["name"], "kind": row["kind"]}
         if "postcode" in row:
             fields["postcode"] = row["postcode"]
+        self._registered_on(row, fields)
         return row["kbo_number"], fields
 
     def export_rows(self):
         for o in Organisation.objects.order_by("kbo_number"):
-            yield [o.kbo_number, o.name, o.kind, o.postcode or "", "", o.source_id]
+            yield [o.kbo_number, o.name, o.kind, o.postcode or "", _d(o.registered_on), o.source_id]
 
 
 class EmployeeKindSpec(Kind):
@@ -731,7 +732,7 @@ class GrantKindSpec(Kind):
         REGISTERED_ON,
         SOURCE_ID,
     ]
-    update_fields = ["esf_amount", "flemish_amount", "spent_amount", "source_id"]
+    update_fields = ["esf_amount", "flemish_amount", "spent_amount", "registered_on", "source_id"]
     key_fields = ["call_id", "partner_id", "year"]
     field_columns = {
         "call": "call_number",
@@ -740,6 +741,7 @@ class GrantKindSpec(Kind):
         "esf_amount": "esf_amount",
         "flemish_amount": "flemish_amount",
         "spent_amount": "spent_amount",
+        "registered_on": "registered_on",
     }
 
     def prefetch(self, context, rows):
@@ -762,6 +764,7 @@ class GrantKindSpec(Kind):
         }
         if "spent_amount" in row:
             fields["spent_amount"] = row["spent_amount"]
+        self._registered_on(row, fields)
         return (call.pk, partner.pk, row["year"]), fields
 
     def export_rows(self):
@@ -775,7 +778,7 @@ class GrantKindSpec(Kind):
                 g.esf_amount,
                 g.flemish_amount,
                 "" if g.spent_amount is None else g.spent_amount,
-                "",
+                _d(g.registered_on),
                 g.source_id,
             ]
 

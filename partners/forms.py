@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CheckedModelForm, DateInput, KBOFormField
@@ -67,18 +68,37 @@ class OrganisationField(forms.CharField):
         )
 
 
-class OrganisationForm(CheckedModelForm):
+class RegisteredOnForm(CheckedModelForm):
+    """The registration date may be given (an organisation or grant registered earlier, elsewhere); left
+    empty, it is today for a new record and stays as it was for an existing one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["registered_on"]
+        field.required = False
+        field.help_text = _("The day the register first held it. Left empty: today for a new record.")
+
+    def clean_registered_on(self):
+        given = self.cleaned_data.get("registered_on")
+        if given is not None:
+            return given
+        return self.instance.registered_on if self.instance.pk else timezone.localdate()
+
+
+class OrganisationForm(RegisteredOnForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kbo_number", "kind", "postcode"]
+        fields = ["name", "kbo_number", "kind", "postcode", "registered_on"]
+        widgets = {"registered_on": DateInput()}
 
 
-class GrantForm(CheckedModelForm):
+class GrantForm(RegisteredOnForm):
     partner = OrganisationField(label=_("partner"), kinds=[OrganisationKind.PARTNER])
 
     class Meta:
         model = Grant
-        fields = ["call", "partner", "year", "esf_amount", "flemish_amount", "spent_amount"]
+        fields = ["call", "partner", "year", "esf_amount", "flemish_amount", "spent_amount", "registered_on"]
+        widgets = {"registered_on": DateInput()}
 
 
 class PilotForm(CheckedModelForm):

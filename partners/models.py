@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.history import set_null_with_history
-from common.models import TimeStampedModel, source_id_field, source_id_unique
+from common.models import RegisteredModel, TimeStampedModel, source_id_field, source_id_unique
 from common.provinces import Province, province_for_postcode
 from common.validators import normalise_kbo, validate_kbo, validate_postcode
 from partners.constants import OrganisationKind, OrganisationStatus
@@ -20,8 +20,12 @@ from partners.querysets import GrantQuerySet, OrganisationQuerySet, PilotQuerySe
 ZERO = Decimal("0")
 
 
-class Organisation(TimeStampedModel):
-    """A social-economy employer, an ESF transition partner or a regular employer."""
+class Organisation(RegisteredModel):
+    """A social-economy employer, an ESF transition partner or a regular employer.
+
+    Its registration date (`registered_on`) says from which day the register knew it: read as the
+    register stood before that day (`known_at`), the money of its grants is left out (docs/measures.md).
+    """
 
     name = models.CharField(_("name"), max_length=200)
     kbo_number = models.CharField(
@@ -159,8 +163,12 @@ class Call(TimeStampedModel):
         return _("Call %(number)s") % {"number": self.number} + (f" – {self.name}" if self.name else "")
 
 
-class Grant(TimeStampedModel):
-    """The money granted to one partner for one year of a call, and what it spent."""
+class Grant(RegisteredModel):
+    """The money granted to one partner for one year of a call, and what it spent.
+
+    Counted by the reports from its registration date (`registered_on`) on, when its partner was
+    registered by then too (docs/measures.md, q2e).
+    """
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="grants")
     partner = models.ForeignKey(

@@ -535,7 +535,12 @@ EMPLOYMENT_AFTER_EXIT = Measure(
 
 
 def grant_units(ctx: Context):
-    return ctx.records(Grant, registered=False)
+    """Grants registered by K whose partner was registered by K too (docs/measures.md, q2e), with the
+    amounts of their version at K."""
+    grants = ctx.records(Grant)
+    if ctx.known_at is not None:
+        grants = grants.filter(partner__registered_on__lte=ctx.known_at)
+    return grants
 
 
 _TRAJECTORY_MONEY_DIMS = {

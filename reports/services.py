@@ -5,6 +5,8 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import sees_identities
@@ -338,3 +340,59 @@ def revise(run: ReportRun) -> Revision | None:
 
 def _has_labels(result: Result, labels: dict) -> bool:
     return all(label in result.labels.get(dimension, ()) for dimension, label in labels.items())
+
+
+# What to load with each kind of record behind a cell, so that a page of them costs one query.
+_RELATED = {
+    "Evaluation": ("employee", "advice", "employer"),
+    "Trajectory": ("employee", "partner"),
+    "Internship": ("trajectory__employee", "trajectory__partner", "host"),
+    "Employment": ("employee", "employer"),
+    "Grant": ("call", "partner"),
+}
+# The date each kind of record is counted by, shown beside it.
+_DATE_FIELDS = ("evaluation_date", "start_date")
+
+
+@dataclass
+class RecordLine:
+    """One record behind a cell as the page lists it: the person and the record, each with its own page."""
+
+    kind: str
+    record: object
+    person: object = None
+    person_url: str = ""
+    record_url: str = ""
+    day: datetime.date | None = None
+
+
+def ordered_records(records):
+    """The records behind a cell with what their lines show, in the model's order (ties by id)."""
+    model = records.model
+    ordering = [*(model._meta.ordering or []), "pk"]
+    return records.select_related(*_RELATED.get(model.__name__, ())).order_by(*ordering)
+
+
+def record_line(record) -> RecordLine:
+    """Links to the application's own pages: the person's page and the record's (an internship's is its
+    trajectory's page); never the Django admin. A record without a page of its own is listed unlinked."""
+    person = getattr(record, "employee", None)
+    if person is None and hasattr(record, "trajectory"):
+        person = record.trajectory.employee
+    day = next((getattr(record, name) for name in _DATE_FIELDS if _has(record, name)), None)
+    return RecordLine(
+        kind=str(record._meta.verbose_name),
+        record=record,
+        person=person,
+        person_url=reverse("employees:detail", args=[person.pk]) if person is not None else "",
+        record_url=record.get_absolute_url() if hasattr(record, "get_absolute_url") else "",
+        day=day,
+    )
+
+
+def _has(record, name: str) -> bool:
+    try:
+        record._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,7 @@ from reports import pack as answer
 from reports.forms import RunForm, SavedReportForm
 from reports.measures import MEASURES
 from reports.models import SavedReport
-from reports.services import records_behind, run_report
+from reports.services import ordered_records, record_line, records_behind, run_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -133,9 +134,16 @@ def report_export(request, slug, fmt):
     return response
 
 
+CELL_PAGE_SIZE = 25
+
+
 @login_required
 def report_cell(request, slug):
-    """The records counted in one cell, for the roles that may see persons."""
+    """The records counted in one cell, a page at a time, for the roles that may see persons.
+
+    Each record links to the application's own pages (the person's, the record's), never the admin;
+    every opening is written to the access log: who, which report, which cell (its labels and dates).
+    """
     _runner(request)
     if not sees_identities(request.user):
         raise Http404
@@ -151,17 +159,32 @@ def report_cell(request, slug):
     )
     if status.ratio:
         raise Http404
-    records = records_behind(report, run, labels, user=request.user)
+    paginator = Paginator(ordered_records(records_behind(report, run, labels, user=request.user)), CELL_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404 from error
+    cell = {**labels, "as_of": run.as_of.isoformat()}
+    if run.known_at:
+        cell["known_at"] = run.known_at.isoformat()
+    record_access(
+        user=request.user,
+        action=AccessAction.REPORT_CELL_OPENED,
+        list_name=f"reports:{report.slug}",
+        filters=urlencode(cell),
+        row_count=paginator.count,
+    )
+    names = _dimension_labels(report)
     return render(
         request,
         "reports/savedreport_cell.html",
         {
             "report": report,
             "run": run,
-            "labels": labels,
-            "records": records[:500],
-            "count": records.count(),
-            "dimension_labels": _dimension_labels(report),
+            "cell_labels": [(names.get(d, d), run.display(d, label)) for d, label in labels.items()],
+            "page": page,
+            "lines": [record_line(record) for record in page.object_list],
+            "cell_query": urlencode(cell),
         },
     )
 

@@ -39,6 +39,7 @@ class OrganisationFactory(DjangoModelFactory):
     kbo_number = factory.LazyFunction(lambda: make_kbo(next(_kbo_numbers)))
     kind = OrganisationKind.SE_EMPLOYER
     postcode = 9000
+    registered_on = datetime.date(2014, 1, 1)
 
 
 class PartnerFactory(OrganisationFactory):
@@ -71,6 +72,7 @@ class GrantFactory(DjangoModelFactory):
     year = 2019
     esf_amount = Decimal("16800.00")
     flemish_amount = Decimal("25200.00")
+    registered_on = datetime.date(2018, 5, 15)
 
 
 class PilotFactory(DjangoModelFactory):

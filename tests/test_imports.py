@@ -96,11 +96,11 @@ def test_organisation_with_bad_kbo_checksum_or_kind_is_reported_and_nothing_writ
     assert not Organisation.objects.filter(kbo_number=good).exists()
 
 
-def test_organisations_with_registered_on_date_their_first_history_row(db):
+def test_organisations_with_registered_on_keep_their_registration_date(db):
+    """Organisations have a registration date of their own (issue 14): the column sets it, as for persons."""
     kbo = make_kbo(7_000_004)
     run("organisations", csv("kbo_number,name,kind,registered_on", f"{kbo},Oud,partner,2015-03-01"))
-    first = Organisation.objects.get(kbo_number=kbo).history.earliest()
-    assert timezone.localtime(first.history_date).date() == D(2015, 3, 1)
+    assert Organisation.objects.get(kbo_number=kbo).registered_on == D(2015, 3, 1)
 
 
 # Employees

@@ -141,7 +141,14 @@ class Organisations(Records):
     def grant(self, call, partner, year, units, cost, decided):
         total = cost * units
         esf = (total * call.esf_share).quantize(Decimal("0.01"))
-        g = Grant(call=call, partner=self.partners[partner], year=year, esf_amount=esf, flemish_amount=total - esf)
+        g = Grant(
+            call=call,
+            partner=self.partners[partner],
+            year=year,
+            esf_amount=esf,
+            flemish_amount=total - esf,
+            registered_on=decided,
+        )
         g._history_date = moment(decided)
         self.grants.append(g)
         if year <= 2024:

@@ -56,7 +56,9 @@ class Records:
         return start + datetime.timedelta(days=self.r(low, high))
 
     def org(self, name, kind, postcode, created=D(2014, 1, 1)):
-        o = Organisation(name=name, kind=kind, postcode=postcode, kbo_number=make_kbo(next(self.kbo)))
+        o = Organisation(
+            name=name, kind=kind, postcode=postcode, kbo_number=make_kbo(next(self.kbo)), registered_on=created
+        )
         o.refresh_derived()
         o._history_date = moment(created)
         self.orgs.append(o)
