@@ -133,8 +133,9 @@ def test_the_export_of_grants_and_organisations_carries_their_registration_date(
     organisation_rows = list(KINDS["organisations"].export_rows())
     grant_rows = list(KINDS["grants"].export_rows())
 
-    assert organisation_rows[0][-1] == "2018-01-15"
-    assert grant_rows[0][-1] == "2019-03-01"
+    registered = {kind: KINDS[kind].column_names.index("registered_on") for kind in ("organisations", "grants")}
+    assert organisation_rows[0][registered["organisations"]] == "2018-01-15"
+    assert grant_rows[0][registered["grants"]] == "2019-03-01"
 
 
 def test_a_new_grant_is_registered_today_unless_the_administrator_gives_a_date(client, administrator):
