@@ -28,7 +28,8 @@ from common.validators import validate_not_future
 from evaluations.models import Evaluation
 from imports import cells, limits
 from imports.constants import ImportStatus
-from imports.kinds import KINDS, Context, Kind
+from imports.kind_base import Context, Kind
+from imports.kinds import KINDS
 from imports.models import ImportRun
 from imports.readers import UnreadableFile, read_table
 from trajectories.models import Trajectory
