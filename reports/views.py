@@ -143,7 +143,7 @@ def report_cell(request, slug):
     status = MEASURES[report.measure].status(
         labels.get(MEASURES[report.measure].status_dimension) or report.population or None
     )
-    if status.ratio:
+    if status.kind == "ratio":
         raise Http404
     records = records_behind(report, run, labels, user=request.user)
     return render(
