@@ -55,13 +55,14 @@ class Median(Aggregate):
     function = "PERCENTILE_CONT"
     name = "Median"
     output_field = FloatField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-        return super().as_sql(compiler, connection, template=template, **extra)
+    # Aggregate.as_sql wraps `template` in its FILTER clause itself, so the template is set on the
+    # expression rather than passed as an argument.
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
     def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="doorstroom_median", **extra)
+        plain = self.copy()
+        plain.template = "%(function)s(%(expressions)s)"
+        return super(Median, plain).as_sql(compiler, connection, function="doorstroom_median", **extra)
 
 
 class _SQLiteMedian:
