@@ -22,6 +22,7 @@ MENU = [
     (_("Parliamentary question"), "reports:pack", REPORT_USERS),
     (_("Access log"), "employees:access_log", ADMIN),
     (_("Trajectories without a referral"), "trajectories:access_review", ADMIN),
+    (_("Unanswered referrals"), "evaluations:referral_overdue", ADMIN),
     (_("Administration"), "admin:index", ADMIN),
 ]
 

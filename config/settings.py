@@ -187,6 +187,10 @@ DOORSTROOM_IMPORT_FILE_DAYS = env.int("DOORSTROOM_IMPORT_FILE_DAYS", default=30)
 DOORSTROOM_LOOKUP_LIMIT_PER_HOUR = env.int("DOORSTROOM_LOOKUP_LIMIT_PER_HOUR", default=30)
 DOORSTROOM_LOOKUP_LIMIT_PER_DAY = env.int("DOORSTROOM_LOOKUP_LIMIT_PER_DAY", default=100)
 
+# A referral the partner has not answered (started or declined) this many days after it was sent
+# appears on the administrators' list of unanswered referrals (docs/casework.md).
+DOORSTROOM_REFERRAL_ANSWER_DAYS = env.int("DOORSTROOM_REFERRAL_ANSWER_DAYS", default=14)
+
 # --- Production serving (docs/security.md) -------------------------------------------------
 # Behind a reverse proxy that terminates TLS, set DJANGO_BEHIND_PROXY=true: the proxy's
 # X-Forwarded-Proto then says whether the request was HTTPS, and the proxy's X-Forwarded-For

@@ -5,11 +5,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from casework.admin import INSZSearchAdminMixin
 from common.admin_filters import text_filter
 from common.tables import EstimatedCountPaginator
-from evaluations.models import Advice, Evaluation, Referral
+from evaluations.models import Advice, DeclineReason, Evaluation, Referral
 
 
 @admin.register(Advice)
 class AdviceAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "label_nl", "label_en", "position", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "label_nl", "label_en"]
+
+
+@admin.register(DeclineReason)
+class DeclineReasonAdmin(SimpleHistoryAdmin):
     list_display = ["code", "label_nl", "label_en", "position", "active"]
     list_filter = ["active"]
     search_fields = ["code", "label_nl", "label_en"]
@@ -51,9 +58,10 @@ class ReferralAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     # unfiltered list instead of a COUNT (common.tables.EstimatedCountPaginator).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    list_display = ["employee", "partner", "status", "registered_on", "referred_by", "trajectory"]
+    list_display = ["employee", "partner", "status", "registered_on", "referred_by", "days_to_answer", "trajectory"]
     list_filter = [
         "status",
+        "decline_reason",
         text_filter("partner__name__icontains", _("partner")),
         "registered_on",
         text_filter("evaluation__office__icontains", _("VDAB office")),
@@ -71,5 +79,14 @@ class ReferralAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
         "partner__name",
         "partner__kbo_number",
     ]
-    autocomplete_fields = ["evaluation", "employee", "partner", "referred_by", "trajectory"]
+    autocomplete_fields = [
+        "evaluation",
+        "employee",
+        "partner",
+        "referred_by",
+        "trajectory",
+        "answered_by",
+        "withdrawn_by",
+    ]
+    readonly_fields = ["days_to_answer"]
     date_hierarchy = "registered_on"

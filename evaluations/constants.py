@@ -1,4 +1,4 @@
-"""Codes of the advices the application's rules depend on, and referral states."""
+"""Codes of the advices and decline reasons the application's rules depend on, and referral states."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,4 +13,10 @@ ADVICE_NOT_READY = "not_ready"  # nog ondersteuning nodig
 class ReferralStatus(models.TextChoices):
     WAITING = "waiting", _("waiting")
     STARTED = "started", _("trajectory started")
+    DECLINED = "declined", _("declined")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# The decline reasons the application's rules depend on (seeded by a data migration; administrators
+# may add others and relabel them, the codes stay). "Other" asks for an explanation.
+DECLINE_OTHER = "other"

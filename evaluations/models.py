@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +25,16 @@ class Advice(ManagedListItem):
     class Meta(ManagedListItem.Meta):
         verbose_name = _("advice")
         verbose_name_plural = _("advices")
+
+
+class DeclineReason(ManagedListItem):
+    """Why a partner declines a referral: no capacity, not eligible, person declined, other."""
+
+    history = HistoricalRecords()
+
+    class Meta(ManagedListItem.Meta):
+        verbose_name = _("decline reason")
+        verbose_name_plural = _("decline reasons")
 
 
 class Evaluation(RegisteredModel):
@@ -140,6 +152,38 @@ class Referral(RegisteredModel):
         blank=True,
         related_name="referral",
     )
+    # The partner's answer: a trajectory started (status started) or a decline with its reason.
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=set_null_with_history,
+        null=True,
+        blank=True,
+        related_name="referrals_answered",
+    )
+    decline_reason = models.ForeignKey(
+        DeclineReason,
+        verbose_name=_("reason for declining"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    answer_note = models.TextField(_("explanation"), blank=True)
+    # The evaluator's withdrawal of a referral the partner had not answered yet.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=set_null_with_history,
+        null=True,
+        blank=True,
+        related_name="referrals_withdrawn",
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    # Stored when saved, so that reports take the median without deriving it per row.
+    days_to_answer = models.PositiveIntegerField(_("days to answer"), null=True, blank=True, editable=False)
 
     objects = ReferralQuerySet.as_manager()
     history = HistoricalRecords()
@@ -153,6 +197,12 @@ class Referral(RegisteredModel):
                 condition=models.Q(status__in=ReferralStatus.values),
                 name="evaluations_referral_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(status=ReferralStatus.DECLINED, decline_reason__isnull=False, answered_at__isnull=False)
+                | (~Q(status=ReferralStatus.DECLINED) & Q(decline_reason__isnull=True)),
+                name="evaluations_referral_declined_with_reason",
+                violation_error_message=_("A declined referral has a reason and a date of answer, and only it."),
+            ),
             models.UniqueConstraint(
                 fields=["evaluation", "partner"],
                 name="evaluations_referral_unique_partner",
@@ -163,6 +213,22 @@ class Referral(RegisteredModel):
 
     def __str__(self):
         return f"{self.employee} → {self.partner}"
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self):
+        """Store the days from the referral to the partner's answer; bulk writers call this themselves."""
+        self.days_to_answer = None
+        if self.answered_at is not None and self.registered_on is not None:
+            answered_on = timezone.localdate(self.answered_at)
+            self.days_to_answer = max(0, (answered_on - self.registered_on).days)
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the partner's answer."""
+        return self.status == ReferralStatus.WAITING
 
     def clean(self):
         super().clean()

@@ -47,13 +47,30 @@ class ReferralTable(tables.Table):
     )
     partner = tables.Column(order_by=("partner__name",))
     registered_on = tables.DateColumn(format="d/m/Y", verbose_name=heading(_("referred on")))
+    answer = tables.Column(
+        accessor="decline_reason",
+        verbose_name=heading(_("reason for declining")),
+        order_by=("decline_reason__position",),
+    )
+    days_to_answer = tables.Column(verbose_name=heading(_("days to answer")))
     action = tables.Column(
         empty_values=(), orderable=False, verbose_name=heading(_("action")), exclude_from_export=True
     )
 
     class Meta:
         model = Referral
-        fields = ("employee", "insz", "evaluation_date", "partner", "status", "registered_on")
+        fields = ("employee", "insz", "evaluation_date", "partner", "registered_on", "status", "answer")
+        sequence = (
+            "employee",
+            "insz",
+            "evaluation_date",
+            "partner",
+            "registered_on",
+            "status",
+            "answer",
+            "days_to_answer",
+            "action",
+        )
         attrs = {"class": "table table-striped table-hover"}
         empty_text = _("No referrals match.")
 
@@ -62,36 +79,30 @@ class ReferralTable(tables.Table):
         super().__init__(*args, **kwargs)
 
     def render_action(self, record):
-
-        links = []
-        if record.status == ReferralStatus.WAITING and self.role == Role.PARTNER_STAFF:
-            links.append(
-                format_html(
-                    '<a class="btn btn-sm btn-primary" href="{}">{}</a>',
-                    reverse("trajectories:start_from_referral", args=[record.pk]),
-                    _("Start trajectory"),
-                )
+        links = [_link(reverse("evaluations:referral_detail", args=[record.pk]), _("open"), record)]
+        waiting = record.status == ReferralStatus.WAITING
+        if waiting and self.role == Role.PARTNER_STAFF:
+            links.insert(
+                0, _button(reverse("trajectories:start_from_referral", args=[record.pk]), _("Start trajectory"))
             )
-        if record.status == ReferralStatus.WAITING and self.role == Role.ADMINISTRATOR:
-            links.append(
-                format_html(
-                    '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
-                    reverse("evaluations:referral_reassign", args=[record.pk]),
-                    _("Re-assign"),
-                )
-            )
+            links.insert(1, _link(reverse("evaluations:referral_decline", args=[record.pk]), _("decline"), record))
+        if waiting and self.role == Role.EVALUATOR:
+            links.append(_link(reverse("evaluations:referral_withdraw", args=[record.pk]), _("withdraw"), record))
+        if waiting and self.role == Role.ADMINISTRATOR:
+            links.append(_link(reverse("evaluations:referral_reassign", args=[record.pk]), _("re-assign"), record))
         if self.role == Role.ADMINISTRATOR:
-            links.append(
-                format_html(
-                    '<a href="{}">{}</a>', reverse("evaluations:referral_history", args=[record.pk]), _("history")
-                )
-            )
+            links.append(_link(reverse("evaluations:referral_history", args=[record.pk]), _("history"), record))
         if record.trajectory_id and self.role in (Role.PARTNER_STAFF, Role.ADMINISTRATOR):
             links.append(
-                format_html(
-                    '<a href="{}">{}</a>',
-                    reverse("trajectories:detail", args=[record.trajectory_id]),
-                    _("Open trajectory"),
-                )
+                _link(reverse("trajectories:detail", args=[record.trajectory_id]), _("open trajectory"), record)
             )
-        return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"
+        return format_html(" · ".join(["{}"] * len(links)), *links)
+
+
+def _button(url, label):
+    return format_html('<a class="btn btn-sm btn-primary" href="{}">{}</a>', url, label)
+
+
+def _link(url, label, record):
+    """A link whose text, for a screen reader, names the person it is about."""
+    return format_html('<a href="{}">{}<span class="visually-hidden"> ({})</span></a>', url, label, record.employee)

@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/geschiedenis/", views.EvaluationHistoryView.as_view(), name="history"),
     path("<int:pk>/doorverwijzen/", views.ReferralCreateView.as_view(), name="refer"),
     path("doorverwijzingen/", views.ReferralListView.as_view(), name="referral_list"),
+    path("doorverwijzingen/onbeantwoord/", views.OverdueReferralListView.as_view(), name="referral_overdue"),
+    path("doorverwijzingen/<int:pk>/", views.ReferralDetailView.as_view(), name="referral_detail"),
+    path("doorverwijzingen/<int:pk>/weigeren/", views.ReferralDeclineView.as_view(), name="referral_decline"),
+    path("doorverwijzingen/<int:pk>/intrekken/", views.ReferralWithdrawView.as_view(), name="referral_withdraw"),
     path("doorverwijzingen/<int:pk>/herverdelen/", views.ReferralReassignView.as_view(), name="referral_reassign"),
     path("doorverwijzingen/<int:pk>/geschiedenis/", views.ReferralHistoryView.as_view(), name="referral_history"),
 ]

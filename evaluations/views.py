@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, Role, role_of
+from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS, Role, role_of
 from casework.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
 from employees.models import Employee
 from evaluations import services
 from evaluations.constants import ADVICE_READY, ReferralStatus
 from evaluations.filters import EvaluationFilter, ReferralFilter
-from evaluations.forms import EvaluationForm, PartnerChoiceForm
+from evaluations.forms import DeclineForm, EvaluationForm, PartnerChoiceForm, WithdrawForm
 from evaluations.models import Evaluation, Referral
 from evaluations.tables import EvaluationTable, ReferralTable
 
@@ -36,10 +36,16 @@ class EvaluationDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["referrals"] = (
-            Referral.objects.visible_to(self.request.user).filter(evaluation=self.object).select_related("partner")
+            Referral.objects.visible_to(self.request.user)
+            .filter(evaluation=self.object)
+            .select_related("partner", "decline_reason")
+            .order_by("-registered_on", "-id")
         )
+        pending = Referral.objects.filter(
+            evaluation=self.object, status__in=[ReferralStatus.WAITING, ReferralStatus.STARTED]
+        ).exists()
         context["can_refer"] = (
-            self.object.advice.code == ADVICE_READY and role_of(self.request.user) in EVALUATION_WRITERS
+            self.object.advice.code == ADVICE_READY and role_of(self.request.user) in EVALUATION_WRITERS and not pending
         )
         return context
 
@@ -99,8 +105,25 @@ class EvaluationHistoryView(HistoryView):
     roles = ADMIN
 
 
+class _ReferralFormView(CaseFormView):
+    """A form about one referral the user may see; `waiting_only` answers 404 for one already answered."""
+
+    waiting_only = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) in self.roles:
+            referrals = Referral.objects.visible_to(request.user).select_related("employee", "partner", "evaluation")
+            if self.waiting_only:
+                referrals = referrals.filter(status=ReferralStatus.WAITING)
+            self.referral = get_object_or_404(referrals, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return reverse("evaluations:referral_detail", args=[self.referral.pk])
+
+
 class ReferralCreateView(CaseFormView):
-    """Refer the person of an evaluation advised 'doorstroomklaar' to a partner."""
+    """Refer the person of an evaluation advised 'doorstroomklaar' to a partner with a running grant."""
 
     roles = EVALUATION_WRITERS
     form_class = PartnerChoiceForm
@@ -112,6 +135,12 @@ class ReferralCreateView(CaseFormView):
                 Evaluation.objects.visible_to(request.user).select_related("employee", "advice"), pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # The partners this evaluation was referred to before are not offered again.
+        earlier = Referral.objects.filter(evaluation=self.evaluation).values_list("partner_id", flat=True)
+        return {**kwargs, "on": timezone.localdate(), "exclude": earlier}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -131,15 +160,101 @@ class ReferralCreateView(CaseFormView):
             gettext("%(person)s was referred to %(partner)s.")
             % {"person": referral.employee, "partner": referral.partner},
         )
-        return redirect("evaluations:detail", pk=self.evaluation.pk)
+        return redirect("evaluations:referral_detail", pk=referral.pk)
 
 
-class ReferralListView(CaseListView):
-    """The referrals: for partner staff their work queue, waiting ones first."""
+class ReferralDetailView(CaseDetailView):
+    """One referral from sending to answer: who referred whom to which partner, and what came of it."""
 
     model = Referral
     roles = PERSON_READERS
-    select_related = ("employee", "evaluation", "partner")
+    select_related = (
+        "employee",
+        "evaluation__advice",
+        "partner",
+        "referred_by",
+        "answered_by",
+        "decline_reason",
+        "withdrawn_by",
+        "trajectory",
+    )
+    template_name = "evaluations/referral_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        referral = self.object
+        context["overdue"] = services.overdue_referrals(Referral.objects.filter(pk=referral.pk)).exists()
+        context["answer_days"] = services.answer_days()
+        # Referring elsewhere: once this referral was declined or withdrawn and nothing else is pending.
+        context["may_refer_again"] = (
+            referral.status in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN)
+            and not Referral.objects.filter(
+                evaluation_id=referral.evaluation_id, status__in=[ReferralStatus.WAITING, ReferralStatus.STARTED]
+            ).exists()
+        )
+        return context
+
+
+class ReferralDeclineView(_ReferralFormView):
+    """The partner declines a waiting referral, with a reason from the managed list."""
+
+    roles = TRAJECTORY_USERS
+    form_class = DeclineForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Decline the referral of %(person)s") % {"person": self.referral.employee}
+        context["submit_label"] = gettext("Decline the referral")
+        return context
+
+    def perform(self, form):
+        services.referral_decline(
+            referral=self.referral,
+            reason=form.cleaned_data["decline_reason"],
+            note=form.cleaned_data["answer_note"],
+            by=self.request.user,
+        )
+        messages.success(
+            self.request,
+            gettext("The referral of %(person)s was declined. The evaluator sees your answer.")
+            % {"person": self.referral.employee},
+        )
+        return redirect("evaluations:referral_list")
+
+
+class ReferralWithdrawView(_ReferralFormView):
+    """The evaluator withdraws a referral the partner has not answered yet, with a reason."""
+
+    roles = EVALUATION_WRITERS
+    form_class = WithdrawForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Withdraw the referral of %(person)s to %(partner)s") % {
+            "person": self.referral.employee,
+            "partner": self.referral.partner,
+        }
+        context["submit_label"] = gettext("Withdraw the referral")
+        return context
+
+    def perform(self, form):
+        services.referral_withdraw(
+            referral=self.referral, reason=form.cleaned_data["withdrawal_reason"], by=self.request.user
+        )
+        messages.success(
+            self.request,
+            gettext("The referral was withdrawn. You can refer %(person)s to another partner.")
+            % {"person": self.referral.employee},
+        )
+        return redirect("evaluations:referral_detail", pk=self.referral.pk)
+
+
+class ReferralListView(CaseListView):
+    """The referrals, newest first; for partner staff their work queue, waiting ones first."""
+
+    model = Referral
+    roles = PERSON_READERS
+    select_related = ("employee", "evaluation", "partner", "decline_reason")
     table_class = ReferralTable
     filterset_class = ReferralFilter
     template_name = "evaluations/referral_list.html"
@@ -147,30 +262,57 @@ class ReferralListView(CaseListView):
     def get_table_kwargs(self):
         return {"role": role_of(self.request.user)}
 
+    def waiting_first(self) -> bool:
+        return role_of(self.request.user) == Role.PARTNER_STAFF
+
     def get_queryset(self):
-        # Waiting referrals first, oldest first: the order work is picked up in.
-        waiting_first = Case(When(status=ReferralStatus.WAITING, then=0), default=1)
-        return super().get_queryset().order_by(waiting_first, "registered_on", "id")
+        queryset = super().get_queryset()
+        if self.waiting_first():
+            # The work queue: what waits for an answer first, the newest on top.
+            return queryset.order_by(
+                Case(When(status=ReferralStatus.WAITING, then=0), default=1), "-registered_on", "-id"
+            )
+        return queryset.order_by("-registered_on", "-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if role_of(self.request.user) == Role.PARTNER_STAFF:
             context["title"] = gettext("Work queue")
         context["waiting_count"] = self.model.objects.visible_to(self.request.user).waiting().count()
+        context["order"] = (
+            gettext("Waiting referrals first, then newest first (by date of referral).")
+            if self.waiting_first()
+            else gettext("Newest first (by date of referral).")
+        )
         return context
 
 
-class ReferralReassignView(CaseFormView):
+class OverdueReferralListView(ReferralListView):
+    """Referrals without an answer DOORSTROOM_REFERRAL_ANSWER_DAYS days after they were sent (administrators),
+    the longest waiting first."""
+
+    roles = ADMIN
+
+    def get_queryset(self):
+        return services.overdue_referrals(super().get_queryset()).order_by("registered_on", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        days = services.answer_days()
+        context["title"] = gettext("Referrals unanswered after %(days)s days") % {"days": days}
+        context["order"] = gettext("Longest waiting first (by date of referral).")
+        context["overdue_days"] = days
+        return context
+
+
+class ReferralReassignView(_ReferralFormView):
     roles = ADMIN
     form_class = PartnerChoiceForm
     title = _("Re-assign a referral")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.referral = get_object_or_404(
-                Referral.objects.visible_to(request.user).select_related("employee", "partner"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "on": timezone.localdate(), "exclude": [self.referral.partner_id]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -179,9 +321,6 @@ class ReferralReassignView(CaseFormView):
             "partner": self.referral.partner,
         }
         return context
-
-    def get_cancel_url(self):
-        return reverse("evaluations:referral_list")
 
     def perform(self, form):
         referral = services.referral_reassign(referral=self.referral, partner=form.cleaned_data["partner"])

@@ -20,7 +20,7 @@ from audit.models import AccessEvent
 from audit.services import record_access
 from common.validators import normalise_insz
 from employees.models import Employee, Employment
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, Referral
 from people.work_status import WorkSituation, WorkStatus, work_situation
 from trajectories.models import Internship, Trajectory
 
@@ -173,7 +173,8 @@ def lookups_without_trajectory(events):
 
 
 def timeline(*, employee: Employee, user) -> list[dict]:
-    """One chronological list of the person's jobs, evaluations, trajectories and internships the user may see."""
+    """One chronological list of the person's jobs, evaluations, referrals, trajectories and internships the
+    user may see; a referral is dated by the day it was sent and ends on the day it was answered or withdrawn."""
     events = []
     for spell in Employment.objects.visible_to(user).filter(employee=employee).select_related("employer", "instrument"):
         events.append(
@@ -195,6 +196,19 @@ def timeline(*, employee: Employee, user) -> list[dict]:
                 "kind": "evaluation",
                 "label": _("Evaluation"),
                 "object": evaluation,
+            }
+        )
+    for referral in (
+        Referral.objects.visible_to(user).filter(employee=employee).select_related("partner", "decline_reason")
+    ):
+        answered = referral.answered_at or referral.withdrawn_at
+        events.append(
+            {
+                "date": referral.registered_on,
+                "end": timezone.localdate(answered) if answered else None,
+                "kind": "referral",
+                "label": _("Referral"),
+                "object": referral,
             }
         )
     for trajectory in (

@@ -29,6 +29,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from common import age_bands
 from common.provinces import FLEMISH_PROVINCES, Province
 from reports import statements
+from reports.functions import Median
 from reports.sources import records_at
 
 UNKNOWN = "onbekend"
@@ -216,11 +217,19 @@ class Status:
     label: str
     units: Callable | None = None  # (ctx) -> queryset; None: the measure's units
     condition: Callable | None = None  # (ctx) -> Q on the units
-    aggregate: str = "count"  # "count", "count_persons" or "sum:<expression name>"
+    aggregate: str = "count"  # "count", "count_persons", "sum:<expression name>" or "median:<expression name>"
     money: bool = False
     ratio: tuple[str, str] | None = None  # (numerator, denominator) statuses
     dimensions: dict | None = None  # name -> (ctx) -> expression, for units of another model
     formula: Formula | None = None  # the facts of the measure's Flags that the figure counts
+
+    @property
+    def kind(self) -> str:
+        """How the figure is shown: "count"; "money"; "ratio" (two decimals, never summed nor suppressed),
+        which a median is too."""
+        if self.ratio or self.aggregate.startswith("median:"):
+            return "ratio"
+        return "money" if self.money else "count"
 
 
 @dataclass
@@ -443,8 +452,8 @@ def _count_group(request: _Request, units, members: list[Status], values: dict, 
             seen[d].add(label)
         for status in members:
             value = row[f"s_{status.code}"]
-            if status.money and value is not None:
-                value = Decimal(value).quantize(CENT, ROUND_HALF_UP)
+            if (status.money or status.kind == "ratio") and value is not None:
+                value = Decimal(str(value)).quantize(CENT, ROUND_HALF_UP)
             values[status.code][cell] = value
 
 
@@ -480,7 +489,10 @@ def _aggregate(measure: Measure, ctx: Context, status: Status, single: bool):
         return Count("id", filter=condition)
     if status.aggregate == "count_persons":
         return Count("employee_id", filter=condition, distinct=True)
-    expression = measure.sums[status.aggregate.split(":", 1)[1]](ctx)
+    kind, name = status.aggregate.split(":", 1)
+    expression = measure.sums[name](ctx)
+    if kind == "median":
+        return Median(expression, filter=condition)
     return Sum(expression, filter=condition)
 
 
@@ -527,7 +539,7 @@ def _assemble(request: _Request, values: dict, seen: dict) -> Result:
         dimensions=list(request.dimensions),
         labels=labels,
         cells=cells,
-        kinds={s.code: ("ratio" if s.ratio else "money" if s.money else "count") for s in request.statuses},
+        kinds={s.code: s.kind for s in request.statuses},
         population=request.statuses[0].code,
         status_dimension=sd,
     )

@@ -1,6 +1,8 @@
-"""Date arithmetic the measures need, for SQLite and PostgreSQL."""
+"""Date arithmetic and the median the measures need, for SQLite and PostgreSQL."""
 
-from django.db.models import DateField, Func
+import statistics
+
+from django.db.models import Aggregate, DateField, FloatField, Func
 
 
 class AddMonths(Func):
@@ -42,3 +44,42 @@ class QuarterStart(Func):
 
     def as_sql(self, compiler, connection, **extra):  # pragma: no cover - other databases
         return self.as_postgresql(compiler, connection, **extra)
+
+
+class Median(Aggregate):
+    """The median of a number over the rows of a group (the mean of the two middle values when even).
+
+    PostgreSQL: its ordered-set aggregate `percentile_cont(0.5)`. SQLite has none: the aggregate
+    `doorstroom_median`, registered on each new connection (`register_sqlite_functions`)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    output_field = FloatField()
+    # Aggregate.as_sql wraps `template` in its FILTER clause itself, so the template is set on the
+    # expression rather than passed as an argument.
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        plain = self.copy()
+        plain.template = "%(function)s(%(expressions)s)"
+        return super(Median, plain).as_sql(compiler, connection, function="doorstroom_median", **extra)
+
+
+class _SQLiteMedian:
+    """The median as an SQLite aggregate: the values of the group kept, sorted at the end."""
+
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        return statistics.median(self.values) if self.values else None
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """Give each new SQLite connection the functions the measures use (connected in ReportsConfig.ready)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate("doorstroom_median", 1, _SQLiteMedian)

@@ -9,8 +9,8 @@ from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employment
-from evaluations.constants import ADVICE_READY
-from evaluations.models import Advice, Evaluation
+from evaluations.constants import ADVICE_READY, ReferralStatus
+from evaluations.models import Advice, Evaluation, Referral
 from partners.models import Grant
 from reports.engine import (
     Context,
@@ -28,7 +28,7 @@ from reports.engine import (
     year_of,
 )
 from reports.functions import AddMonths, QuarterStart
-from reports.sources import covering, one_per_person
+from reports.sources import covering, end_of_day, one_per_person
 from trajectories.models import Internship, Trajectory
 
 
@@ -601,9 +601,89 @@ MONEY = Measure(
 )
 
 
+# --- 9. referrals, from sending to answer -------------------------------------------------------
+
+
+def referral_units(ctx: Context):
+    """Referrals sent on or before D (counted date: the day of the referral)."""
+    qs = ctx.records(Referral).filter(registered_on__lte=ctx.as_of)
+    if ctx.period_from:
+        qs = qs.filter(registered_on__gte=ctx.period_from)
+    if ctx.period_to:
+        qs = qs.filter(registered_on__lte=ctx.period_to)
+    return qs
+
+
+def _by_d(field: str, ctx: Context, *, unknown_counts: bool = False) -> Q:
+    """The moment in `field` lies on or before the end of D (an unknown moment counts when told)."""
+    on_time = Q(**{f"{field}__lte": end_of_day(ctx.as_of)})
+    return on_time | Q(**{f"{field}__isnull": True}) if unknown_counts else on_time
+
+
+def _accepted(ctx):
+    # A referral started before answers were dated (no answered_at) counts as accepted whatever D.
+    return Q(status=ReferralStatus.STARTED) & _by_d("answered_at", ctx, unknown_counts=True)
+
+
+def _declined(ctx):
+    return Q(status=ReferralStatus.DECLINED) & _by_d("answered_at", ctx)
+
+
+def _withdrawn(ctx):
+    return Q(status=ReferralStatus.WITHDRAWN) & _by_d("withdrawn_at", ctx, unknown_counts=True)
+
+
+REFERRALS = Measure(
+    code="referrals",
+    label=_("Referrals"),
+    description=_(
+        "Referrals sent on or before the reference date, by the day of the referral, and the partners' answers."
+    ),
+    units=referral_units,
+    model=Referral,
+    dimensions=[
+        _dim("year", _("year"), lambda ctx: year_of("registered_on")),
+        _dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
+        _dim("province", _("province"), lambda ctx: province_of("evaluation__employer__province"), flemish_provinces),
+        *_common_person_dims(age_path=None, date_path="registered_on"),
+        _dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("evaluation__instrument__name")),
+        _dim("decline_reason", _("reason for declining"), lambda ctx: label_or_unknown("decline_reason__code")),
+    ],
+    sums={"days_to_answer": lambda ctx: F("days_to_answer")},
+    statuses=[
+        Status("sent", _("sent")),
+        Status("accepted", _("accepted (trajectory started)"), condition=_accepted),
+        Status("declined", _("declined"), condition=_declined),
+        Status("withdrawn", _("withdrawn"), condition=_withdrawn),
+        Status(
+            "open",
+            _("open (no answer yet)"),
+            condition=lambda ctx: ~(_accepted(ctx) | _declined(ctx) | _withdrawn(ctx)),
+        ),
+        Status(
+            "median_days_to_answer",
+            _("median days to answer"),
+            aggregate="median:days_to_answer",
+            condition=lambda ctx: (_accepted(ctx) | _declined(ctx)) & Q(days_to_answer__isnull=False),
+        ),
+    ],
+)
+
+
 MEASURES = {
     m.code: m
-    for m in (EVALUATIONS, READY, TRAJECTORIES, ENDED, INTERNSHIPS, AT_WORK, LASTING_WORK, EMPLOYMENT_AFTER_EXIT, MONEY)
+    for m in (
+        EVALUATIONS,
+        READY,
+        TRAJECTORIES,
+        ENDED,
+        INTERNSHIPS,
+        AT_WORK,
+        LASTING_WORK,
+        EMPLOYMENT_AFTER_EXIT,
+        MONEY,
+        REFERRALS,
+    )
 }
 
 

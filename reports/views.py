@@ -157,7 +157,7 @@ def report_cell(request, slug):
     status = MEASURES[report.measure].status(
         labels.get(MEASURES[report.measure].status_dimension) or report.population or None
     )
-    if status.ratio:
+    if status.kind == "ratio":
         raise Http404
     paginator = Paginator(ordered_records(records_behind(report, run, labels, user=request.user)), CELL_PAGE_SIZE)
     try:

@@ -153,7 +153,8 @@ def analyst(db):
 
 
 def _seed_reference_data():
-    """Re-create what the data migrations seed (instruments, advices, end reasons, call 432, role groups).
+    """Re-create what the data migrations seed (instruments, advices, decline reasons, end reasons, call 432,
+    role groups).
 
     A transactional test (the browser tests) empties every table when it ends;
     the tests after it still need the reference data the migrations put there.
@@ -167,6 +168,7 @@ def _seed_reference_data():
     for module in (
         "employees.migrations.0002_seed_instruments",
         "evaluations.migrations.0002_seed_advices",
+        "evaluations.migrations.0010_seed_decline_reasons",
         "trajectories.migrations.0002_seed_end_reasons",
         "partners.migrations.0002_seed_call_432",
     ):

@@ -327,7 +327,14 @@ FEW_VALUES = {
     ("partners.Pilot", "sector"),
     ("employees.AnonymisationRun", "retention_years"),
 }
-SHORT_TABLES = {"partners.Call", "employees.Instrument", "evaluations.Advice", "trajectories.EndReason", "auth.Group"}
+SHORT_TABLES = {
+    "partners.Call",
+    "employees.Instrument",
+    "evaluations.Advice",
+    "evaluations.DeclineReason",
+    "trajectories.EndReason",
+    "auth.Group",
+}
 
 
 def _filter_target(model, field_path):

@@ -83,9 +83,10 @@ def test_evaluation_form_with_errors_shows_them_by_their_fields_and_keeps_what_w
 
 
 def test_evaluator_refers_a_person_advised_ready_to_a_partner(client, evaluator, partner):
+    factories.GrantFactory(partner=partner)
     evaluation = factories.EvaluationFactory()
     client.force_login(evaluator)
-    response = client.post(reverse("evaluations:refer", args=[evaluation.pk]), {"partner": partner.name})
+    response = client.post(reverse("evaluations:refer", args=[evaluation.pk]), {"partner": partner.pk})
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert (referral.partner, referral.employee, referral.referred_by) == (partner, evaluation.employee, evaluator)
@@ -93,9 +94,10 @@ def test_evaluator_refers_a_person_advised_ready_to_a_partner(client, evaluator,
 
 
 def test_a_person_not_advised_ready_cannot_be_referred(client, evaluator, partner):
+    factories.GrantFactory(partner=partner)
     evaluation = factories.EvaluationFactory(advice=factories.advice(ADVICE_NOT_READY))
     client.force_login(evaluator)
-    response = client.post(reverse("evaluations:refer", args=[evaluation.pk]), {"partner": partner.kbo_number})
+    response = client.post(reverse("evaluations:refer", args=[evaluation.pk]), {"partner": partner.pk})
     assert response.status_code == 200
     assert "doorstroomklaar" in response.content.decode()
     assert not Referral.objects.exists()
@@ -111,9 +113,10 @@ def test_referral_to_an_organisation_that_is_no_partner_is_refused(client, evalu
 
 
 def test_administrator_reassigns_a_waiting_referral(client, administrator, partner, other_partner):
+    factories.GrantFactory(partner=other_partner)
     referral = _referral(partner)
     client.force_login(administrator)
-    client.post(reverse("evaluations:referral_reassign", args=[referral.pk]), {"partner": other_partner.kbo_number})
+    client.post(reverse("evaluations:referral_reassign", args=[referral.pk]), {"partner": other_partner.pk})
     referral.refresh_from_db()
     assert referral.partner == other_partner
 
@@ -122,11 +125,10 @@ def test_a_started_referral_cannot_be_reassigned(client, administrator, partner,
     referral = _referral(partner)
     referral.status = ReferralStatus.STARTED
     referral.save()
+    factories.GrantFactory(partner=other_partner)
     client.force_login(administrator)
-    response = client.post(
-        reverse("evaluations:referral_reassign", args=[referral.pk]), {"partner": other_partner.kbo_number}
-    )
-    assert response.status_code == 200
+    response = client.post(reverse("evaluations:referral_reassign", args=[referral.pk]), {"partner": other_partner.pk})
+    assert response.status_code == 404  # only a waiting referral has a re-assign page
     referral.refresh_from_db()
     assert referral.partner == partner
 

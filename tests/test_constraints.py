@@ -19,7 +19,7 @@ from audit.models import AccessEvent
 from common.history import recorded_bulk_write
 from common.identifiers import make_insz
 from employees.models import Employee, Instrument
-from evaluations.models import Referral
+from evaluations.models import DeclineReason, Referral
 from imports.models import ImportRun
 from partners.models import Organisation
 from reports.models import SavedReport
@@ -103,6 +103,14 @@ def _end_reason():
     return EndReason.objects.get(code="completed")
 
 
+def _decline_reason():
+    return DeclineReason.objects.get(code="no_capacity")
+
+
+def _noon():
+    return datetime.datetime(2019, 6, 3, 12, tzinfo=datetime.UTC)
+
+
 # For every CheckConstraint: updates that break it, and one that keeps it.
 # Values may be callables, evaluated inside the test's database.
 CHECK_CASES = {
@@ -125,6 +133,16 @@ CHECK_CASES = {
     "employees_employee_gender_valid": ([{"gender": "q"}], {"gender": "x"}),
     "employees_employment_end_after_start": ([{"end_date": D(2015, 12, 31)}], {"end_date": D(2016, 1, 1)}),
     "evaluations_referral_status_valid": ([{"status": "lost"}], {"status": "withdrawn"}),
+    # Declined with a reason and a date of answer; a reason on no other status.
+    "evaluations_referral_declined_with_reason": (
+        [
+            {"status": "declined"},
+            {"status": "declined", "decline_reason": _decline_reason},
+            {"status": "declined", "answered_at": _noon},
+            {"status": "waiting", "decline_reason": _decline_reason},
+        ],
+        {"status": "declined", "decline_reason": _decline_reason, "answered_at": _noon},
+    ),
     "trajectories_trajectory_end_after_start": ([{"end_date": D(2019, 3, 31)}], {"end_date": D(2019, 4, 1)}),
     "trajectories_trajectory_reason_needs_end": (
         [{"end_reason": _end_reason, "end_date": None}],

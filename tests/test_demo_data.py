@@ -22,7 +22,9 @@ from demo.checks import compare, compute_tables, reference_tables
 from demo.data import demo_is_loaded, load_demo
 from employees.models import Employee, Employment
 from evaluations.models import Evaluation
+from evaluations.services import partners_for_referral
 from partners.models import Grant, Organisation
+from tests.reports.conftest import cells as measure_cells
 from trajectories.models import Trajectory
 
 TABLES = reference_tables()
@@ -127,6 +129,14 @@ def test_every_person_advised_ready_was_in_a_social_economy_job_at_the_advice(de
             .covering(ev.evaluation_date)
             .exists()
         ), ev
+
+
+def test_the_demo_referrals_have_their_answers_and_partners_to_refer_to_today(demo, db):
+    """The referrals measure finds days to answer on the demo, and an evaluator finds partners to refer to."""
+    status = measure_cells("referrals", ["status"], as_of=datetime.date(2025, 12, 31))
+    assert status["sent"] == status["accepted"] + status["declined"] + status["withdrawn"] + status["open"]
+    assert status["accepted"] > 100 and status["median_days_to_answer"] is not None
+    assert partners_for_referral(on=datetime.date.today()).exists()
 
 
 def test_demo_partner_account_works_for_a_partner_with_trajectories(demo, db):

@@ -25,7 +25,7 @@ from common.history import (
 )
 from employees.models import Employee, Employment, Instrument
 from evaluations.constants import ReferralStatus
-from evaluations.models import Advice, Evaluation, Referral
+from evaluations.models import Advice, DeclineReason, Evaluation, Referral
 from partners.models import Call, Grant, Organisation
 from tests import factories
 from trajectories.models import EndReason, Internship, Trajectory
@@ -38,6 +38,7 @@ MAKERS = {
     "employees.Employee": lambda: factories.EmployeeFactory(),
     "employees.Employment": lambda: factories.EmploymentFactory(),
     "evaluations.Advice": lambda: Advice.objects.first(),
+    "evaluations.DeclineReason": lambda: DeclineReason.objects.first(),
     "evaluations.Evaluation": lambda: factories.EvaluationFactory(),
     "evaluations.Referral": lambda: _referral(),
     "partners.Organisation": lambda: factories.OrganisationFactory(),
@@ -54,6 +55,7 @@ CHANGES = {
     "employees.Employee": {"last_name": "Bijgewerkt"},
     "employees.Employment": {"end_date": D(2020, 1, 31)},
     "evaluations.Advice": {"label_en": "updated"},
+    "evaluations.DeclineReason": {"label_en": "updated"},
     "evaluations.Evaluation": {"office": "VDAB Brugge"},
     "evaluations.Referral": {"status": ReferralStatus.WITHDRAWN},
     "partners.Organisation": {"name": "Bijgewerkt bv"},

@@ -48,6 +48,7 @@ from accounts.otp import issue_enrolment_code
 from accounts.roles import Role
 from common.identifiers import make_insz
 from common.validators import contains_insz_like
+from evaluations.models import DeclineReason
 from imports.models import ImportRun
 from partners.models import Organisation
 from reports.models import SavedReport
@@ -150,6 +151,8 @@ class World(dict):
 @pytest.fixture
 def world(partner, partner_staff, other_partner, other_partner_staff, evaluator, administrator, analyst):
     own = factories.partner_case(partner, partner_staff)
+    # An evaluation advised ready and not referred yet: the evaluator's referral form can be accepted.
+    own["unreferred_evaluation"] = factories.EvaluationFactory(employee=own["employee"])
     other = factories.partner_case(other_partner, other_partner_staff)
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
     without_device = _administrator_without_device()
@@ -346,15 +349,28 @@ FORMS: dict[str, Form] = {
     "evaluations:update": Form("evaluator", own("evaluation"), writes=("evaluations.Evaluation",)),
     "evaluations:refer": Form(
         "evaluator",
-        own("evaluation"),
+        own("unreferred_evaluation"),
         writes=("evaluations.Referral",),
-        data=lambda w: {"partner": w["own"]["partner"].kbo_number},
+        data=lambda w: {"partner": str(w["own"]["partner"].pk)},
     ),
     "evaluations:referral_reassign": Form(
         "administrator",
         own("waiting_referral"),
         writes=("evaluations.Referral",),
-        data=lambda w: {"partner": w["other"]["partner"].kbo_number},
+        data=lambda w: {"partner": str(w["other"]["partner"].pk)},
+    ),
+    "evaluations:referral_decline": Form(
+        "partner_staff",
+        own("waiting_referral"),
+        cross_target=other("waiting_referral"),
+        writes=("evaluations.Referral",),
+        data=lambda w: {"decline_reason": str(DeclineReason.objects.get(code="no_capacity").pk), "answer_note": "vol"},
+    ),
+    "evaluations:referral_withdraw": Form(
+        "evaluator",
+        own("waiting_referral"),
+        writes=("evaluations.Referral",),
+        data=lambda w: {"withdrawal_reason": "De persoon is verhuisd."},
     ),
     # trajectories and internships
     "trajectories:start_from_referral": Form(
@@ -520,6 +536,7 @@ FORMS: dict[str, Form] = {
     ),
     "evaluations:list": Form("evaluator", search=True, data=_search_for_the_person),
     "evaluations:referral_list": Form("partner_staff", search=True, data=_search_for_the_person),
+    "evaluations:referral_overdue": Form("administrator", search=True, data=_search_for_the_person),
     "trajectories:list": Form("partner_staff", search=True, data=_search_for_the_person),
     "trajectories:internship_list": Form("partner_staff", search=True, data=_search_for_the_person),
     "partners:organisation_list": Form("evaluator", search=True, data=lambda w: {"q": w["own"]["partner"].kbo_number}),
@@ -1176,6 +1193,7 @@ GET_FORMS = [
     "employees:access_log",
     "evaluations:list",
     "evaluations:referral_list",
+    "evaluations:referral_overdue",
     "trajectories:list",
     "trajectories:internship_list",
     "partners:organisation_list",

@@ -40,7 +40,11 @@ EXPECTED = {
     "evaluations:history": ("evaluation", {"administrator"}),
     "evaluations:refer": ("evaluation", {"evaluator", "administrator"}),
     "evaluations:referral_list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
-    "evaluations:referral_reassign": ("referral", {"administrator"}),
+    "evaluations:referral_overdue": (None, {"administrator"}),
+    "evaluations:referral_detail": ("referral", {"evaluator", "other_partner_staff", "administrator"}),
+    "evaluations:referral_decline": ("waiting_referral", {"other_partner_staff", "administrator"}),
+    "evaluations:referral_withdraw": ("waiting_referral", {"evaluator", "administrator"}),
+    "evaluations:referral_reassign": ("waiting_referral", {"administrator"}),
     "evaluations:referral_history": ("referral", {"administrator"}),
     # trajectories
     "trajectories:list": (None, {"partner_staff", "other_partner_staff", "administrator"}),

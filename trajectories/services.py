@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from employees.models import Employee, Employment
 from employees.services import employment_record, social_economy_job_on
-from evaluations.constants import ReferralStatus
 from evaluations.models import Referral
+from evaluations.services import referral_accept
 from trajectories.constants import JOB_FOUND
 from trajectories.forms import REASON_REQUIRED
 from trajectories.models import Internship, Trajectory
@@ -67,12 +67,7 @@ def trajectory_start(
         trajectory.full_clean()
         trajectory.save()
         if referral is not None:
-            locked = Referral.objects.select_for_update().get(pk=referral.pk)
-            if locked.status != ReferralStatus.WAITING or locked.partner_id != partner.pk:
-                raise ValidationError(_("This referral is no longer waiting for your organisation."))
-            locked.status = ReferralStatus.STARTED
-            locked.trajectory = trajectory
-            locked.save()
+            referral_accept(referral=referral, trajectory=trajectory, by=caseworker)
     return trajectory
 
 

@@ -195,6 +195,8 @@ class Records:
                 status=ReferralStatus.STARTED,
                 trajectory=t,
                 registered_on=min(self.day(evaluation.registered_on, 1, 10), t.registered_on),
+                # Accepted the day the trajectory was registered: the reports' days to answer.
+                answered_at=moment(t.registered_on),
             )
             ref._history_date = moment(ref.registered_on)
             self.referrals.append(ref)

@@ -48,7 +48,8 @@ def cast():
 
 def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, login, shot, cast):
     employee = cast["employee"]
-    factories.CallFactory()
+    factories.GrantFactory(partner=cast["partner"])
+    factories.GrantFactory(partner=cast["other"])
 
     # The evaluator records an evaluation with advice doorstroomklaar and refers the person.
     login(cast["evaluator"])
@@ -60,7 +61,10 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
     shot("evaluation-form")
     page.click("form.case-form button[type=submit]")
     page.wait_for_url("**/doorverwijzen/")
-    page.fill("#id_partner", "Trajectwerk")
+    # The partner is chosen from a list, narrowed by typing part of its name.
+    page.fill("input.select-filter", "Trajectwerk")
+    assert page.input_value("#id_partner") == str(cast["partner"].pk)
+    assert page.locator("#id_partner option:not([hidden])").count() == 2  # "— kies —" and the match
     shot("referral-form")
     page.click("form.case-form button[type=submit]")
     page.wait_for_selector(".alert-success")
@@ -102,6 +106,54 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
     trajectory.refresh_from_db()
     assert trajectory.end_reason.code == "completed" and trajectory.end_date == datetime.date.today()
     assert str(trajectory.end_reason) in page.inner_text("#end-reason")
+
+
+def test_partner_declines_a_referral_and_the_evaluator_refers_the_person_elsewhere(page, login, shot, cast):
+    factories.GrantFactory(partner=cast["partner"])
+    factories.GrantFactory(partner=cast["other"])
+    evaluation = factories.EvaluationFactory(employee=cast["employee"])
+    referral = Referral.objects.create(
+        evaluation=evaluation, employee=evaluation.employee, partner=cast["partner"], referred_by=cast["evaluator"]
+    )
+
+    # The partner declines from the work queue, with a reason from the list.
+    login(cast["staff"])
+    page.goto("/evaluaties/doorverwijzingen/")
+    page.click(f"a[href='/evaluaties/doorverwijzingen/{referral.pk}/weigeren/']")
+    page.select_option("#id_decline_reason", label="geen capaciteit")
+    page.fill("#id_answer_note", "Volzet tot maart.")
+    shot("referral-decline-form")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DECLINED and referral.decline_reason.code == "no_capacity"
+
+    # The evaluator sees the answer on the referral's page and refers the person to another partner.
+    login(cast["evaluator"])
+    page.goto(f"/evaluaties/doorverwijzingen/{referral.pk}/")
+    assert "geen capaciteit: Volzet tot maart." in page.inner_text(".referral-decline-reason")
+    assert "geweigerd" in page.inner_text(".referral-status")
+    shot("referral-answer")
+    page.click(f"a[href='/evaluaties/{evaluation.pk}/doorverwijzen/']")
+    options = page.locator("#id_partner option").all_inner_texts()
+    assert "Trajectwerk vzw" not in options and "Andere Partner vzw" in options
+    page.select_option("#id_partner", label="Andere Partner vzw")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    again = Referral.objects.get(partner=cast["other"])
+    assert again.status == ReferralStatus.WAITING and again.evaluation == evaluation
+
+    # ... and, the person having moved, withdraws it with a reason.
+    page.click(f"a[href='/evaluaties/doorverwijzingen/{again.pk}/intrekken/']")
+    page.fill("#id_withdrawal_reason", "De persoon is verhuisd.")
+    page.click("form.case-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    again.refresh_from_db()
+    assert again.status == ReferralStatus.WITHDRAWN and again.withdrawal_reason == "De persoon is verhuisd."
+
+    # Both referrals are on the person's timeline.
+    page.goto(f"/personen/{evaluation.employee_id}/")
+    assert page.locator(".timeline-referral").count() == 2
 
 
 def test_a_form_error_is_shown_next_to_its_field_in_the_browser(page, login, cast):
