@@ -1,5 +1,6 @@
 """Users of Doorstroom: VDAB evaluators, partner staff, administrators, analysts."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,6 +26,13 @@ class User(AbstractUser):
         max_length=100,
         blank=True,
         help_text=_("For VDAB evaluators: the VDAB office they work from."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the interface, chosen with the language switch. Empty: Dutch."),
     )
 
     class Meta(AbstractUser.Meta):
