@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from common.validators import normalise_insz, normalise_kbo
 
@@ -51,22 +52,61 @@ class KBOFormField(NormalisedCharField):
 
 
 class DateInput(forms.DateInput):
-    """The browser's own date picker, keyboard-accessible, ISO value."""
+    """The browser's own date picker, keyboard-accessible, ISO value.
+
+    The field behind it also reads a date typed by hand as dd/mm/yyyy (DATE_INPUT_FORMATS in
+    config/formats/), as a browser without a date picker or a script sends it; such a date comes
+    back in the ISO form the picker shows when the form has an error elsewhere.
+    """
 
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
+    def format_value(self, value):
+        if isinstance(value, str) and value:
+            try:
+                value = forms.DateField().to_python(value.strip())
+            except ValidationError:
+                return value
+        return super().format_value(value)
+
+
+# The empty choice of every select, instead of Django's "---------" (settings.FILTERS_EMPTY_CHOICE_LABEL
+# says the same for the filters).
+EMPTY_LABEL = _("— choose —")
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def _name_the_empty_choice(field):
+    """Replace Django's "---------" by EMPTY_LABEL, in a model choice field and in a field with choices."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_LABEL:
+            field.empty_label = EMPTY_LABEL
+        return
+    choices = getattr(field, "choices", None)
+    if isinstance(field, forms.ChoiceField) and choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
+        field.choices = [("", EMPTY_LABEL), *choices[1:]]
+
 
 def style_form(form):
-    """Give widgets Bootstrap classes and mark invalid fields for assistive technology."""
+    """Give widgets Bootstrap classes and mark invalid fields for assistive technology.
+
+    Labels start with a capital, also on a form that comes back with errors: validating it made
+    its bound fields (which copy the label) before this ran, so they get the new label too.
+    """
+    bound_fields = getattr(form, "_bound_fields_cache", {})
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue
         if field.label:
             field.label = capfirst(field.label)
+            if name in bound_fields:
+                bound_fields[name].label = field.label
+        _name_the_empty_choice(field)
+        widget = field.widget
         if isinstance(widget, (forms.CheckboxInput,)):
             css = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
