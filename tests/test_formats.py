@@ -266,3 +266,13 @@ def test_the_confirmation_comes_before_the_suggested_next_step(client, evaluator
 
 def test_the_default_language_is_dutch():
     assert settings.LANGUAGE_CODE == "nl"
+
+
+def test_the_phase_dates_say_what_they_mean(client, partner_staff):
+    trajectory = factories.TrajectoryFactory(partner=partner_staff.organisation)
+    client.force_login(partner_staff)
+    page = client.get(reverse("trajectories:update", args=[trajectory.pk])).content.decode()
+    for name in ("voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"):
+        assert f'aria-describedby="id_{name}_help"' in page, name
+        assert f'id="id_{name}_help"' in page, name
+    assert "De dag waarop het voortraject begon" in page
