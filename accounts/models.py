@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_of
@@ -98,4 +99,4 @@ class OTPEnrolmentCode(models.Model):
         indexes = [models.Index(fields=["user", "code_hash"])]
 
     def __str__(self):
-        return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {timezone.localtime(self.issued_at):%d/%m/%Y %H:%M}"

@@ -122,12 +122,16 @@ def style_form(form):
         existing = widget.attrs.get("class", "")
         if css and css not in existing:
             widget.attrs["class"] = f"{existing} {css}".strip()
+        # The ids casework/_form_fields.html gives the errors and the help text (Django's own suffix
+        # for the help, which it also names by itself where no description is set).
+        field_id = form.auto_id % name if form.auto_id else name
+        described_by = [f"{field_id}_helptext"] if field.help_text else []
         if form.is_bound and name in form.errors:
             widget.attrs["class"] += " is-invalid"
             widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = f"{form.auto_id % name if form.auto_id else name}_errors"
-        elif field.help_text:
-            widget.attrs["aria-describedby"] = f"{form.auto_id % name if form.auto_id else name}_help"
+            described_by.insert(0, f"{field_id}_errors")
+        if described_by:
+            widget.attrs["aria-describedby"] = " ".join(described_by)
     return form
 
 

@@ -273,6 +273,6 @@ def test_the_phase_dates_say_what_they_mean(client, partner_staff):
     client.force_login(partner_staff)
     page = client.get(reverse("trajectories:update", args=[trajectory.pk])).content.decode()
     for name in ("voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"):
-        assert f'aria-describedby="id_{name}_help"' in page, name
-        assert f'id="id_{name}_help"' in page, name
+        assert f'aria-describedby="id_{name}_helptext"' in page, name
+        assert f'id="id_{name}_helptext"' in page, name
     assert "De dag waarop het voortraject begon" in page
