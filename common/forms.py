@@ -52,25 +52,21 @@ class KBOFormField(NormalisedCharField):
 
 
 class DateInput(forms.DateInput):
-    """The browser's own date picker, keyboard-accessible, ISO value.
+    """A date written dd/mm/yyyy, as a Belgian writes it, whatever the browser's language.
 
-    The field behind it also reads a date typed by hand as dd/mm/yyyy (DATE_INPUT_FORMATS in
-    config/formats/), as a browser without a date picker or a script sends it; such a date comes
-    back in the ISO form the picker shows when the form has an error elsewhere.
+    The browser's own date picker (type="date") follows the browser's language, not the page's:
+    in an English browser it shows and takes dates month first (02/11/2015 for 11 February), and
+    typing 06071984 into it in Chromium gave 7 June (issue 15). A plain text field shows the date
+    dd/mm/yyyy, says the order in its placeholder and reads what was typed by DATE_INPUT_FORMATS
+    (config/formats/: dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd). It is a text
+    field for every assistive technology, with its label and, when wrong, its message.
     """
 
-    input_type = "date"
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-    def format_value(self, value):
-        if isinstance(value, str) and value:
-            try:
-                value = forms.DateField().to_python(value.strip())
-            except ValidationError:
-                return value
-        return super().format_value(value)
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "placeholder": _("dd/mm/yyyy"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
 
 
 # The empty choice of every select, instead of Django's "---------" (settings.FILTERS_EMPTY_CHOICE_LABEL

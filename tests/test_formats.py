@@ -126,14 +126,26 @@ def test_a_person_typed_with_a_hand_written_date_in_english_is_saved_day_first(c
     assert employee.birth_date == datetime.date(1984, 7, 6)
 
 
-def test_a_hand_written_date_comes_back_in_the_date_picker_when_another_field_is_wrong(client, evaluator):
+def test_date_fields_show_and_ask_dd_mm_yyyy_whatever_the_browser(client, evaluator):
+    """The browser's date picker follows the browser's language (month first in English): a text field."""
+    employee = factories.EmployeeFactory(birth_date=datetime.date(1984, 7, 6))
+    client.force_login(evaluator)
+    page = client.get(reverse("employees:update", args=[employee.pk]), **ENGLISH_BROWSER).content.decode()
+    field = re.search(r'<input[^>]*name="birth_date"[^>]*>', page).group(0)
+    assert 'type="text"' in field and 'value="06/07/1984"' in field
+    assert 'placeholder="dd/mm/jjjj"' in field and 'inputmode="numeric"' in field
+
+
+def test_a_date_that_cannot_be_read_says_how_to_write_it(client, evaluator):
     client.force_login(evaluator)
     response = client.post(
         reverse("employees:create"),
-        {"insz": "123", "first_name": "Lotte", "last_name": "Verhulst", "birth_date": "06/07/1984", "gender": "f"},
+        {"insz": "123", "first_name": "Lotte", "last_name": "Verhulst", "birth_date": "31/31/1984", "gender": "f"},
     )
+    page = response.content.decode()
     assert response.status_code == 200
-    assert 'value="1984-07-06"' in response.content.decode()
+    assert "Schrijf de datum als dd/mm/jjjj, bijvoorbeeld 06/07/1984." in page
+    assert 'value="31/31/1984"' in page  # what was typed comes back to be corrected
 
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
