@@ -114,7 +114,8 @@ def style_form(form):
         else:
             css = "form-control"
         if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
-            field.widget = widget = DateInput(attrs=widget.attrs)
+            attrs = {key: value for key, value in widget.attrs.items() if key != "type"}
+            field.widget = widget = DateInput(attrs=attrs)
         existing = widget.attrs.get("class", "")
         if css and css not in existing:
             widget.attrs["class"] = f"{existing} {css}".strip()

@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from common.forms import style_form
 from common.identifiers import make_insz
 from common.numbers import amount, number
 from employees.models import Employee
@@ -288,3 +289,13 @@ def test_the_phase_dates_say_what_they_mean(client, partner_staff):
         assert f'aria-describedby="id_{name}_helptext"' in page, name
         assert f'id="id_{name}_helptext"' in page, name
     assert "De dag waarop het voortraject begon" in page
+
+
+def test_a_date_picker_of_an_app_form_becomes_the_dd_mm_yyyy_field():
+    class Dates(forms.Form):
+        as_of = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    form = style_form(Dates(initial={"as_of": datetime.date(2015, 2, 11)}))
+    html = str(form["as_of"])
+    assert html.count("type=") == 1 and 'type="text"' in html
+    assert 'value="11/02/2015"' in html
