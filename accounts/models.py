@@ -1,8 +1,10 @@
 """Users of Doorstroom: VDAB evaluators, partner staff, administrators, analysts."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_of
@@ -25,6 +27,16 @@ class User(AbstractUser):
         max_length=100,
         blank=True,
         help_text=_("For VDAB evaluators: the VDAB office they work from."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        # Also a default in the database: rows written by code that does not know the field yet
+        # (an older migration state, as the migration tests use) are valid.
+        db_default="",
+        help_text=_("The language of the interface, chosen with the language switch. Empty: Dutch."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -90,4 +102,4 @@ class OTPEnrolmentCode(models.Model):
         indexes = [models.Index(fields=["user", "code_hash"])]
 
     def __str__(self):
-        return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {timezone.localtime(self.issued_at):%d/%m/%Y %H:%M}"

@@ -3,6 +3,7 @@
 import sys
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.db.models import Exists, OuterRef
@@ -13,6 +14,8 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -46,6 +49,21 @@ def home(request):
     if role == Role.ADMINISTRATOR:
         context["without_app"] = _administrators_without_app(request.user)
     return render(request, template, context)
+
+
+@require_POST
+def set_language(request):
+    """The language switch: Django's (cookie, redirect), and for a signed-in user the choice is kept.
+
+    The interface then stays in that language on every device the user signs in on
+    (accounts/language.py), and never follows the browser's language.
+    """
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
 
 
 def _administrators_without_app(user):

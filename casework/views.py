@@ -24,6 +24,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
+from accounts.access import can
 from accounts.roles import role_of
 from audit.constants import AccessAction
 from audit.services import filters_as_text, record_access
@@ -327,6 +328,39 @@ class VersionedFormMixin:
         return context
 
 
+def suggest_next_step(request, message) -> None:
+    """Say what to do next after a save: shown after the confirmation that the record was saved.
+
+    A view that called messages.info() while saving (in get_success_url, say) had its suggestion
+    shown above the confirmation, which the form views add last.
+    """
+    if not hasattr(request, "next_steps"):
+        request.next_steps = []
+    request.next_steps.append(message)
+
+
+def confirm(request, message=None) -> None:
+    """The confirmation of a save (if any), then the suggested next steps."""
+    if message:
+        messages.success(request, message)
+    for step in getattr(request, "next_steps", ()):
+        messages.info(request, step)
+    request.next_steps = []
+
+
+# Fields that only administrators fill in on the screens: the registration date defaults to the day
+# of entry; administrators (and imports) may set another (issue 15, point 6).
+ADMINISTRATOR_FIELDS = ("registered_on",)
+
+
+def without_administrator_fields(form, user):
+    """Leave out of the form what only an administrator sets, for any other user."""
+    if not can(user, "administer"):
+        for name in ADMINISTRATOR_FIELDS:
+            form.fields.pop(name, None)
+    return form
+
+
 class CaseUpdateView(RoleRequiredMixin, ScopedQuerysetMixin, VersionedFormMixin, UpdateView):
     """Edit a record the user may see, refusing a save over someone else's change."""
 
@@ -343,8 +377,11 @@ class CaseUpdateView(RoleRequiredMixin, ScopedQuerysetMixin, VersionedFormMixin,
             except ValidationError as error:
                 form.add_error(None, error)
                 return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        confirm(self.request, self.success_message)
         return response
+
+    def get_form(self, form_class=None):
+        return without_administrator_fields(super().get_form(form_class), self.request.user)
 
     def save_form(self, form):
         return super().form_valid(form)
@@ -384,6 +421,7 @@ class CaseFormView(RoleRequiredMixin, FormView):
             else:
                 form.add_error(None, error)
             return self.form_invalid(form)
+        confirm(self.request)
         return response
 
     def perform(self, form):
@@ -428,8 +466,11 @@ class CaseCreateView(RoleRequiredMixin, CreateView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        confirm(self.request, self.success_message)
         return response
+
+    def get_form(self, form_class=None):
+        return without_administrator_fields(super().get_form(form_class), self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,14 @@
+from django import forms
 from django.apps import AppConfig
 from django.core import checks
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+# A date that could not be read says how to write one (config/formats/ reads dd/mm/yyyy), instead of
+# "Enter a valid date.". Set when the apps are loaded, before any form class copies the messages
+# into its fields (the admin's forms are made in an earlier app's ready()).
+DATE_INVALID = _("Write the date as dd/mm/yyyy, for example 06/07/1984.")
+forms.DateField.default_error_messages = {**forms.DateField.default_error_messages, "invalid": DATE_INVALID}
 
 
 class CommonConfig(AppConfig):

@@ -8,14 +8,18 @@ chunk of records is held at a time, whatever the number of rows.
 from __future__ import annotations
 
 import csv
+import datetime
 import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
+from django_tables2.columns import DateColumn, DateTimeColumn
 from django_tables2.rows import BoundRow
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 logger = logging.getLogger(__name__)
@@ -25,6 +29,11 @@ CHUNK_SIZE = 2000
 XLSX_MAX_DATA_ROWS = 1_048_575
 # A text cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Dates the Belgian way in every export, whatever the interface's language (config/formats/).
+CSV_DATE_FORMAT = "%d/%m/%Y"
+CSV_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 
 def guard_cell(value):
@@ -48,9 +57,25 @@ def unguard_cell(value):
     return value
 
 
+def csv_cell(value):
+    """A CSV cell: empty for None, a date as dd/mm/yyyy, text that could be a formula guarded."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return _local(value).strftime(CSV_DATETIME_FORMAT)
+    if isinstance(value, datetime.date):
+        return value.strftime(CSV_DATE_FORMAT)
+    return guard_cell(value)
+
+
+def _local(moment: datetime.datetime) -> datetime.datetime:
+    """A moment in the local time zone without its zone (a spreadsheet has none)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if timezone.is_aware(moment) else moment
+
+
 def guard_row(values) -> list:
-    """A CSV row: empty for None, text that could be a formula guarded, numbers as they are."""
-    return ["" if value is None else guard_cell(value) for value in values]
+    """A CSV row: empty for None, dates dd/mm/yyyy, text that could be a formula guarded, numbers as they are."""
+    return [csv_cell(value) for value in values]
 
 
 def export_columns(table, exclude_columns=()) -> list:
@@ -62,12 +87,22 @@ def export_columns(table, exclude_columns=()) -> list:
 
 
 def table_rows(table, queryset, exclude_columns=()) -> Iterator[list]:
-    """The header, then one list of values per record, as `Table.as_values()` gives them."""
+    """The header, then one list of values per record, as `Table.as_values()` gives them.
+
+    A date column gives the date itself (django-tables2 exports yyyy-mm-dd text): a real date in
+    XLSX, dd/mm/yyyy in CSV.
+    """
     columns = export_columns(table, exclude_columns)
     yield [force_str(column.header, strings_only=True) for column in columns]
+    dates = {column.name for column in columns if isinstance(column.column, (DateColumn, DateTimeColumn))}
     for record in queryset.iterator(chunk_size=CHUNK_SIZE):
         row = BoundRow(record, table=table)
-        yield [force_str(row.get_cell_value(column.name), strings_only=True) for column in columns]
+        yield [
+            column.accessor.resolve(record, quiet=True)
+            if column.name in dates
+            else force_str(row.get_cell_value(column.name), strings_only=True)
+            for column in columns
+        ]
 
 
 class _Echo:
@@ -102,11 +137,16 @@ def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
     return lines()
 
 
-def _xlsx_value(value):
+def _xlsx_value(value, sheet):
     if value is None:
         return None
     if isinstance(value, str):
         return guard_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, datetime.date):
+        # A real date that the spreadsheet shows as dd/mm/yyyy (openpyxl's default is yyyy-mm-dd).
+        cell = WriteOnlyCell(sheet, value=_local(value) if isinstance(value, datetime.datetime) else value)
+        cell.number_format = XLSX_DATETIME_FORMAT if isinstance(value, datetime.datetime) else XLSX_DATE_FORMAT
+        return cell
     if isinstance(value, (int, float)) or hasattr(value, "isoformat"):
         return value
     return guard_cell(str(value))
@@ -117,7 +157,7 @@ def write_xlsx(rows: Iterable[list], title: str):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Export")
     for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
+        sheet.append([_xlsx_value(value, sheet) for value in row])
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from common.validators import normalise_insz, normalise_kbo
 
@@ -51,22 +52,57 @@ class KBOFormField(NormalisedCharField):
 
 
 class DateInput(forms.DateInput):
-    """The browser's own date picker, keyboard-accessible, ISO value."""
+    """A date written dd/mm/yyyy, as a Belgian writes it, whatever the browser's language.
 
-    input_type = "date"
+    The browser's own date picker (type="date") follows the browser's language, not the page's:
+    in an English browser it shows and takes dates month first (02/11/2015 for 11 February), and
+    typing 06071984 into it in Chromium gave 7 June (issue 15). A plain text field shows the date
+    dd/mm/yyyy, says the order in its placeholder and reads what was typed by DATE_INPUT_FORMATS
+    (config/formats/: dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd). It is a text
+    field for every assistive technology, with its label and, when wrong, its message.
+    """
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "placeholder": _("dd/mm/yyyy"), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+
+# The empty choice of every select, instead of Django's "---------" (settings.FILTERS_EMPTY_CHOICE_LABEL
+# says the same for the filters).
+EMPTY_LABEL = _("— choose —")
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def _name_the_empty_choice(field):
+    """Replace Django's "---------" by EMPTY_LABEL, in a model choice field and in a field with choices."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_LABEL:
+            field.empty_label = EMPTY_LABEL
+        return
+    choices = getattr(field, "choices", None)
+    if isinstance(field, forms.ChoiceField) and choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
+        field.choices = [("", EMPTY_LABEL), *choices[1:]]
 
 
 def style_form(form):
-    """Give widgets Bootstrap classes and mark invalid fields for assistive technology."""
+    """Give widgets Bootstrap classes and mark invalid fields for assistive technology.
+
+    Labels start with a capital, also on a form that comes back with errors: validating it made
+    its bound fields (which copy the label) before this ran, so they get the new label too.
+    """
+    bound_fields = getattr(form, "_bound_fields_cache", {})
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue
         if field.label:
             field.label = capfirst(field.label)
+            if name in bound_fields:
+                bound_fields[name].label = field.label
+        _name_the_empty_choice(field)
+        widget = field.widget
         if isinstance(widget, (forms.CheckboxInput,)):
             css = "form-check-input"
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
@@ -78,16 +114,21 @@ def style_form(form):
         else:
             css = "form-control"
         if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
-            field.widget = widget = DateInput(attrs=widget.attrs)
+            attrs = {key: value for key, value in widget.attrs.items() if key != "type"}
+            field.widget = widget = DateInput(attrs=attrs)
         existing = widget.attrs.get("class", "")
         if css and css not in existing:
             widget.attrs["class"] = f"{existing} {css}".strip()
+        # The ids casework/_form_fields.html gives the errors and the help text (Django's own suffix
+        # for the help, which it also names by itself where no description is set).
+        field_id = form.auto_id % name if form.auto_id else name
+        described_by = [f"{field_id}_helptext"] if field.help_text else []
         if form.is_bound and name in form.errors:
             widget.attrs["class"] += " is-invalid"
             widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = f"{form.auto_id % name if form.auto_id else name}_errors"
-        elif field.help_text:
-            widget.attrs["aria-describedby"] = f"{form.auto_id % name if form.auto_id else name}_help"
+            described_by.insert(0, f"{field_id}_errors")
+        if described_by:
+            widget.attrs["aria-describedby"] = " ".join(described_by)
     return form
 
 

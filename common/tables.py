@@ -3,6 +3,7 @@
 import functools
 import json
 
+import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
@@ -16,6 +17,8 @@ from django.utils.text import capfirst
 from django_tables2 import utils
 from django_tables2.columns import templatecolumn
 from django_tables2.rows import BoundRows
+
+from common.numbers import amount
 
 # Column headings start with a capital, like the ones django-tables2 takes from model fields.
 heading = lazy(capfirst, str)
@@ -401,3 +404,13 @@ def speed_up_django_tables2() -> None:
     signature.cached = True
     utils.signature = signature
     templatecolumn.Template = functools.lru_cache(maxsize=256)(Template)
+
+
+class AmountColumn(tables.Column):
+    """An amount in euro: € 2.016.000,00 on a Dutch page, the number itself in an export."""
+
+    def render(self, value):
+        return amount(value)
+
+    def value(self, value):
+        return value

@@ -112,10 +112,12 @@ MIDDLEWARE = [
     "accounts.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Instead of Django's LocaleMiddleware: the user's choice, then the language cookie, then Dutch;
+    # never the browser's Accept-Language (accounts/language.py).
+    "accounts.language.UserLanguageMiddleware",
     # Responses to a logged-in user are never stored by a browser or proxy (docs/security.md, row 12.7).
     "accounts.security.NoStoreForUsersMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -167,6 +169,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates dd/mm/yyyy in both languages, numbers 1.234,56 in Dutch (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
@@ -275,6 +279,9 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# The empty choice of a filter's select (common/forms.py EMPTY_LABEL for the forms).
+FILTERS_EMPTY_CHOICE_LABEL = _("— choose —")
 
 # bootstrap5.html with plain cells: see common/templates/casework/table.html.
 DJANGO_TABLES2_TEMPLATE = "casework/table.html"

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from accounts.views import home
+from accounts.views import home, set_language
 from casework.legacy import legacy_redirect
 from employees.urls import urlpatterns as register_patterns
 from people.urls import urlpatterns as person_patterns
@@ -16,7 +16,8 @@ urlpatterns = [
     path("trajecten/", include("trajectories.urls")),
     path("register/", include("partners.urls")),
     path("rapporten/", include("reports.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch keeps a signed-in user's choice (accounts/language.py).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("import/", include("imports.urls")),
     # Last: an earlier English address that matched nothing goes to its Dutch successor (casework/legacy.py).

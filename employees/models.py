@@ -257,8 +257,8 @@ class Employment(RegisteredModel):
         ]
 
     def __str__(self):
-        end = self.end_date.isoformat() if self.end_date else "…"
-        return f"{self.employee} – {self.employer} ({self.start_date.isoformat()} – {end})"
+        end = self.end_date.strftime("%d/%m/%Y") if self.end_date else "…"
+        return f"{self.employee} – {self.employer} ({self.start_date.strftime('%d/%m/%Y')} – {end})"
 
     @property
     def is_regular(self) -> bool:

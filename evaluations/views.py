@@ -9,7 +9,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ADMIN, EVALUATION_WRITERS, PERSON_READERS, TRAJECTORY_USERS, Role, role_of
-from casework.views import CaseCreateView, CaseDetailView, CaseFormView, CaseListView, CaseUpdateView, HistoryView
+from casework.views import (
+    CaseCreateView,
+    CaseDetailView,
+    CaseFormView,
+    CaseListView,
+    CaseUpdateView,
+    HistoryView,
+    suggest_next_step,
+)
 from employees.models import Employee
 from evaluations import services
 from evaluations.constants import ADVICE_READY, ReferralStatus
@@ -85,7 +93,7 @@ class EvaluationCreateView(CaseCreateView):
 
     def get_success_url(self):
         if self.object.advice.code == ADVICE_READY:
-            messages.info(self.request, gettext("The person is ready to move on: refer them to a partner."))
+            suggest_next_step(self.request, gettext("The person is ready to move on: refer them to a partner."))
             return reverse("evaluations:refer", args=[self.object.pk])
         return reverse("evaluations:detail", args=[self.object.pk])
 

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import heading
+from common.tables import AmountColumn, heading
 from partners.models import Grant, Organisation, Pilot
 
 
@@ -18,7 +18,10 @@ class OrganisationTable(tables.Table):
 
 class GrantTable(tables.Table):
     partner = tables.Column(order_by=("partner__name",))
-    total = tables.Column(verbose_name=heading(_("total granted")), accessor="total_amount", orderable=False)
+    esf_amount = AmountColumn()
+    flemish_amount = AmountColumn()
+    total = AmountColumn(verbose_name=heading(_("total granted")), accessor="total_amount", orderable=False)
+    spent_amount = AmountColumn()
     actions = tables.TemplateColumn(
         template_name="partners/_grant_actions.html",
         verbose_name=heading(_("actions")),

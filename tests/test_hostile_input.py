@@ -526,7 +526,10 @@ FORMS: dict[str, Form] = {
         writes=("accounts.OTPEnrolmentCode",),
         renders_on_success=True,
     ),
-    "set_language": Form("partner_staff", take_initial=False, data=lambda w: {"language": "nl", "next": "/"}),
+    # The signed-in user's choice is kept (accounts/language.py).
+    "set_language": Form(
+        "partner_staff", take_initial=False, data=lambda w: {"language": "nl", "next": "/"}, writes=("accounts.User",)
+    ),
     # the lists' filter forms (posted: the search text may hold an INSZ)
     "employees:list": Form("evaluator", search=True, data=_search_for_the_person),
     "employees:access_log": Form(

@@ -74,6 +74,17 @@ class TrajectoryForm(CheckedModelForm):
             name: DateInput()
             for name in ["start_date", "voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"]
         }
+        help_texts = {
+            "call": _("The ESF call whose grant pays for this trajectory."),
+            "start_date": _("The day of the first meeting with the person in this trajectory."),
+            "voortraject_start": _(
+                "The day the pre-trajectory began: getting to know the person, their skills and goals. "
+                "Empty when the trajectory did not have this phase."
+            ),
+            "jobmatching_start": _("The day the search for a job in the regular economy began."),
+            "stage_start": _("The day the first internship began."),
+            "nazorg_start": _("The day the aftercare began: the follow-up once the person started a regular job."),
+        }
 
 
 class TrajectoryEndForm(CheckedModelForm):

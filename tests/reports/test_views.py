@@ -273,7 +273,7 @@ def test_a_malformed_date_is_reported_on_the_field(client, analyst, report):
 
     assert response.status_code == 200
     assert "Peildatum" in response.content.decode()
-    assert "geldige datum" in response.content.decode()
+    assert "Schrijf de datum als dd/mm/jjjj" in response.content.decode()
 
 
 def test_records_behind_a_figure_of_the_status_dimension(client, administrator):
