@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -20,6 +21,20 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "browser-test-password-2026"
+AXE = Axe()  # axe-core, shipped inside the pinned axe-playwright-python package: nothing is downloaded
+
+
+def assert_accessible(page):
+    """axe-core finds no violation of any rule on the page as it is now (WCAG 2.1 A/AA and best practices).
+
+    The pointer leaves the page and the focus its control first, and the colours' transitions (0.15 s in
+    Bootstrap) end: a button just clicked is otherwise judged half-way between two colours.
+    """
+    page.mouse.move(0, 0)
+    page.evaluate("document.activeElement && document.activeElement.blur && document.activeElement.blur()")
+    page.wait_for_timeout(300)
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"axe-core on {page.url}:\n{results.generate_report()}"
 
 
 def _in_ci() -> bool:
@@ -50,6 +65,9 @@ def page(chromium, live_server):
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    # The page each test ends on is checked too (every page a test screenshots is checked by `shot`).
+    if page.url.startswith(live_server.url) and "html" in (page.evaluate("document.contentType") or ""):
+        assert_accessible(page)
     context.close()
 
 
@@ -80,7 +98,10 @@ def login(page):
 def shot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def _shot(name):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    def _shot(name, of=None):
+        """Check the page (`of`, by default the test's page) with axe-core, then save its screenshot."""
+        target = of or page
+        assert_accessible(target)
+        target.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shot

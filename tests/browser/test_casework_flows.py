@@ -100,12 +100,16 @@ def test_evaluator_refers_then_partner_runs_the_trajectory_to_its_end(page, logi
     # ... and ends the trajectory with its reason.
     page.click(f"a[href='/trajecten/{trajectory.pk}/beeindigen/']")
     page.select_option("#id_end_reason", value=str(EndReason.objects.get(code="completed").pk))
+    # The internship still runs: the form names it and ends it on the same day once this is ticked.
+    assert "Logistiek Noord nv" in page.inner_text("form.case-form")
+    page.check("#id_end_internships")
     shot("trajectory-end-form")
     page.click("form.case-form button[type=submit]")
     page.wait_for_selector(".alert-success")
     trajectory.refresh_from_db()
     assert trajectory.end_reason.code == "completed" and trajectory.end_date == datetime.date.today()
     assert str(trajectory.end_reason) in page.inner_text("#end-reason")
+    assert trajectory.internships.get().end_date == datetime.date.today()
 
 
 def test_partner_declines_a_referral_and_the_evaluator_refers_the_person_elsewhere(page, login, shot, cast):

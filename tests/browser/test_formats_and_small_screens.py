@@ -67,7 +67,7 @@ def test_an_english_browser_still_gets_dutch_and_dd_mm_yyyy(english_page, shot):
     text = page.inner_text("main")
     assert "06/07/1984" in text and "11/02/2015" in text
     assert not MONTH_FIRST_OR_OTHER.search(text), MONTH_FIRST_OR_OTHER.search(text)
-    shot("english-browser-person-list")
+    shot("english-browser-person-list", of=page)
 
     # English only when the user asks for it, and then still dd/mm/yyyy.
     page.click("form.language-switch button")
