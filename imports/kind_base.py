@@ -21,6 +21,11 @@ from partners.models import Call, Organisation
 from trajectories.models import EndReason, Trajectory
 
 
+def allowed_values(values) -> str:
+    """The sentence that ends a message about a choice: which values are allowed."""
+    return _("Choose from: %(values)s.") % {"values": ", ".join(str(v) for v in values)}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -230,7 +235,8 @@ class Kind:
             return None
         instrument = context.instruments.get(name.lower())
         if instrument is None:
-            error("instrument", _("Unknown policy instrument."))
+            names = sorted({i.name for i in context.instruments_by_id.values()})
+            error("instrument", f"{_('Unknown policy instrument.')} {allowed_values(names)}")
         return instrument
 
     def _call(self, context, row, error):

@@ -22,6 +22,7 @@ from imports.kind_base import (
     Kind,
     _spells_by_employee,
     _unique_values,
+    allowed_values,
     se_spell_on,
 )
 from partners.models import Grant, Organisation
@@ -334,7 +335,9 @@ class TrajectoryKindSpec(Kind):
         if row.get("end_reason") is not None:
             end_reason = context.end_reasons.get(row["end_reason"].lower())
             if end_reason is None:
-                error("end_reason", _("Unknown end reason: write its code or its Dutch label."))
+                codes = sorted({r.code for r in context.end_reasons.values()})
+                message = _("Unknown end reason: write its code or its Dutch label.")
+                error("end_reason", f"{message} {allowed_values(codes)}")
                 return None
         se_employer = self._organisation(lookups, row, "se_employer_kbo", error)
         if row.get("se_employer_kbo") is not None and se_employer is None:

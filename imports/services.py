@@ -28,7 +28,7 @@ from common.validators import validate_not_future
 from evaluations.models import Evaluation
 from imports import cells, limits
 from imports.constants import ImportStatus
-from imports.kind_base import Context, Kind
+from imports.kind_base import Context, Kind, allowed_values
 from imports.kinds import KINDS
 from imports.models import ImportRun
 from imports.readers import UnreadableFile, read_table
@@ -208,15 +208,7 @@ def validate_instance(kind: Kind, instance, error, cache: dict | None = None) ->
         raw = getattr(instance, model_field.attname)
         if model_field.blank and raw in model_field.empty_values:
             continue
-        key = (model_field.name, type(raw), raw)
-        outcome = cache.get(key)
-        if outcome is None:
-            try:
-                outcome = (True, model_field.clean(raw, instance))
-            except ValidationError as exc:
-                outcome = (False, exc.messages)
-            if len(cache) < MEMO_LIMIT:
-                cache[key] = outcome
+        outcome = _field_outcome(model_field, raw, instance, cache)
         if outcome[0]:
             setattr(instance, model_field.attname, outcome[1])
         else:
@@ -239,6 +231,47 @@ def validate_instance(kind: Kind, instance, error, cache: dict | None = None) ->
             if column not in reported:  # the field's own check already said it more precisely
                 reported.add(column)
                 error(column, str(constraint.get_violation_error_message()))
+
+
+def _field_outcome(model_field, raw, instance, cache: dict):
+    """(True, cleaned value) or (False, messages) of one field's own checks, remembered per value;
+    a refused choice says which values are allowed."""
+    key = (model_field.name, type(raw), raw)
+    outcome = cache.get(key)
+    if outcome is None:
+        try:
+            outcome = (True, model_field.clean(raw, instance))
+        except ValidationError as exc:
+            messages = exc.messages
+            if model_field.choices and any(e.code == "invalid_choice" for e in exc.error_list):
+                choices = [value for value, _label in model_field.flatchoices if value not in ("", None)]
+                messages = [f"{message} {allowed_values(choices)}" for message in messages]
+            outcome = (False, messages)
+        if len(cache) < MEMO_LIMIT:
+            cache[key] = outcome
+    return outcome
+
+
+def validate_columns(kind: Kind, row: dict, row_errors: list, error, cache: dict) -> None:
+    """The fields' own checks on a row that cannot become a record (a person, an organisation or a
+    required value is wrong): its other values are still checked, so that the row's every problem is
+    reported at once. A column that has a problem already is not checked again."""
+    said = {e.column for e in row_errors}
+    by_column = {column: name for name, column in kind.field_columns.items()}
+    for column, value in row.items():
+        name = by_column.get(column, column)
+        if value is None or column in said or name in kind.clean_exclude:
+            continue
+        try:
+            model_field = kind.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if model_field.is_relation or (model_field.blank and value in model_field.empty_values):
+            continue
+        ok, outcome = _field_outcome(model_field, value, None, cache)
+        if not ok:
+            for message in outcome:
+                error(column, message)
 
 
 def _parse_row(kind: Kind, index: dict[str, int], cells_: list, error, memo: dict) -> dict:
@@ -338,6 +371,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
                 except ValidationError as exc:
                     error("registered_on", " ".join(exc.messages))
             if resolved is None:
+                validate_columns(spec, row, row_errors, error, validated)
                 continue
             key, values = resolved
             if row.get("source_id"):
