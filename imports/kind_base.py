@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.roles import Role, role_of
 from common.crypto import insz_digest
@@ -28,9 +29,15 @@ def allowed_values(values) -> str:
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a kind's file; the description, the example and the allowed values make its
+    downloadable template (imports/blanks.py)."""
+
     name: str
     parse: object
     required: bool = True
+    description: str = ""
+    example: str = ""
+    allowed: object = None  # a callable giving the allowed values, when the column holds a choice
 
 
 @dataclass
@@ -76,9 +83,38 @@ class Context:
         return Trajectory.objects.all() if self.user is None else Trajectory.objects.visible_to(self.user)
 
 
-REGISTERED_ON = Column("registered_on", cells.date, required=False)
+REGISTERED_ON = Column(
+    "registered_on",
+    cells.date,
+    required=False,
+    description=_l("The date the record was first registered at its source (default: the day of the import)."),
+)
 # The record's own identifier in the source system: when given, it finds the record a row corrects.
-SOURCE_ID = Column("source_id", cells.text, required=False)
+SOURCE_ID = Column(
+    "source_id",
+    cells.text,
+    required=False,
+    description=_l("The record's own identifier in the system the file comes from (at most 100 characters)."),
+)
+
+# The example values of the templates name the same fictitious person and partner in every kind, so
+# that the examples imported in IMPORT_ORDER refer to one another.
+EXAMPLE_INSZ = "85031410124"
+EXAMPLE_KBO = "0800000570"
+INSZ_TEXT = _l("The person's INSZ (national register or BIS number), with or without dots and dashes.")
+PARTNER_TEXT = _l("The KBO number of the ESF transition partner.")
+
+
+def advice_codes():
+    return list(Advice.objects.order_by("code").values_list("code", flat=True))
+
+
+def end_reason_codes():
+    return list(EndReason.objects.order_by("code").values_list("code", flat=True))
+
+
+def instrument_names():
+    return list(Instrument.objects.order_by("name").values_list("name", flat=True))
 
 
 def _unique_values(rows, column):

@@ -8,26 +8,40 @@ then turns one row into the field values of a record without any query.
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.roles import Role
 from common.crypto import insz_digest
+from employees.constants import Gender
 from employees.models import Employee, Employment
 from evaluations.models import Evaluation
 from imports import cells
 from imports.constants import ImportKind
 from imports.kind_base import (
+    EXAMPLE_INSZ,
+    EXAMPLE_KBO,
+    INSZ_TEXT,
+    PARTNER_TEXT,
     REGISTERED_ON,
     SOURCE_ID,
     Column,
     Kind,
     _spells_by_employee,
     _unique_values,
+    advice_codes,
     allowed_values,
+    end_reason_codes,
+    instrument_names,
     se_spell_on,
 )
+from partners.constants import OrganisationKind
 from partners.models import Grant, Organisation
 from trajectories.models import Internship, Trajectory
 from trajectories.services import end_running_internships, follow_internship_phase
+
+
+def _yes_no():
+    return ["yes", "no"]
 
 
 def _d(value):
@@ -38,10 +52,24 @@ class OrganisationKindSpec(Kind):
     kind = ImportKind.ORGANISATIONS
     model = Organisation
     columns = [
-        Column("kbo_number", cells.kbo),
-        Column("name", cells.text),
-        Column("kind", cells.text),
-        Column("postcode", cells.integer, required=False),
+        Column(
+            "kbo_number", cells.kbo, description=_l("The organisation's KBO (enterprise) number."), example=EXAMPLE_KBO
+        ),
+        Column("name", cells.text, description=_l("The organisation's name."), example="Voorbeeldpartner vzw"),
+        Column(
+            "kind",
+            cells.text,
+            description=_l("The kind of organisation."),
+            example="partner",
+            allowed=OrganisationKind.values,
+        ),
+        Column(
+            "postcode",
+            cells.integer,
+            required=False,
+            description=_l("The Belgian postcode of its seat (four digits)."),
+            example="9000",
+        ),
         REGISTERED_ON,
         SOURCE_ID,
     ]
@@ -74,11 +102,18 @@ class EmployeeKindSpec(Kind):
     kind = ImportKind.EMPLOYEES
     model = Employee
     columns = [
-        Column("insz", cells.insz),
-        Column("first_name", cells.text),
-        Column("last_name", cells.text),
-        Column("birth_date", cells.date, required=False),
-        Column("gender", lambda v: cells.text(v).lower(), required=False),
+        Column("insz", cells.insz, description=INSZ_TEXT, example=EXAMPLE_INSZ),
+        Column("first_name", cells.text, description=_l("The person's first name."), example="Anouk"),
+        Column("last_name", cells.text, description=_l("The person's last name."), example="Voorbeeld"),
+        Column("birth_date", cells.date, required=False, description=_l("The date of birth."), example="14/03/1985"),
+        Column(
+            "gender",
+            lambda v: cells.text(v).lower(),
+            required=False,
+            description=_l("The gender."),
+            example="f",
+            allowed=Gender.values,
+        ),
         REGISTERED_ON,
         SOURCE_ID,
     ]
@@ -119,12 +154,32 @@ class EmploymentKindSpec(Kind):
     kind = ImportKind.EMPLOYMENTS
     model = Employment
     columns = [
-        Column("insz", cells.insz),
-        Column("employer_kbo", cells.kbo),
-        Column("instrument", cells.text, required=False),
-        Column("start_date", cells.date),
-        Column("end_date", cells.date, required=False),
-        Column("support_package", cells.yes_no, required=False),
+        Column("insz", cells.insz, description=INSZ_TEXT, example=EXAMPLE_INSZ),
+        Column("employer_kbo", cells.kbo, description=_l("The KBO number of the employer."), example=EXAMPLE_KBO),
+        Column(
+            "instrument",
+            cells.text,
+            required=False,
+            description=_l("The policy instrument of a social-economy job; empty for a regular job."),
+            example="collectief maatwerk",
+            allowed=instrument_names,
+        ),
+        Column("start_date", cells.date, description=_l("The first day of the job."), example="01/01/2016"),
+        Column(
+            "end_date",
+            cells.date,
+            required=False,
+            description=_l("The last day of the job; empty while it lasts."),
+            example="31/12/2018",
+        ),
+        Column(
+            "support_package",
+            cells.yes_no,
+            required=False,
+            description=_l("Whether the job comes with a support package (default: no)."),
+            example="no",
+            allowed=_yes_no,
+        ),
         REGISTERED_ON,
         SOURCE_ID,
     ]
@@ -188,11 +243,38 @@ class EvaluationKindSpec(Kind):
     kind = ImportKind.EVALUATIONS
     model = Evaluation
     columns = [
-        Column("insz", cells.insz),
-        Column("evaluation_date", cells.date, required=False),
-        Column("advice", cells.text),
-        Column("employer_kbo", cells.kbo, required=False),
-        Column("instrument", cells.text, required=False),
+        Column("insz", cells.insz, description=INSZ_TEXT, example=EXAMPLE_INSZ),
+        Column(
+            "evaluation_date",
+            cells.date,
+            required=False,
+            description=_l("The day of the evaluation."),
+            example="15/03/2019",
+        ),
+        Column(
+            "advice",
+            cells.text,
+            description=_l("The advice: its code or its Dutch label."),
+            example="ready",
+            allowed=advice_codes,
+        ),
+        Column(
+            "employer_kbo",
+            cells.kbo,
+            required=False,
+            description=_l(
+                "The KBO number of the social-economy employer; empty: taken from the person's job on that day."
+            ),
+            example="",
+        ),
+        Column(
+            "instrument",
+            cells.text,
+            required=False,
+            description=_l("The policy instrument; empty: taken from the person's job on that day."),
+            example="",
+            allowed=instrument_names,
+        ),
         REGISTERED_ON,
         SOURCE_ID,
     ]
@@ -278,13 +360,34 @@ class TrajectoryKindSpec(Kind):
     kind = ImportKind.TRAJECTORIES
     model = Trajectory
     columns = [
-        Column("insz", cells.insz),
-        Column("partner_kbo", cells.kbo),
-        Column("call_number", cells.text),
-        Column("start_date", cells.date),
-        Column("end_date", cells.date, required=False),
-        Column("end_reason", cells.text, required=False),
-        Column("se_employer_kbo", cells.kbo, required=False),
+        Column("insz", cells.insz, description=INSZ_TEXT, example=EXAMPLE_INSZ),
+        Column("partner_kbo", cells.kbo, description=PARTNER_TEXT, example=EXAMPLE_KBO),
+        Column("call_number", cells.text, description=_l("The number of the ESF call."), example="432"),
+        Column("start_date", cells.date, description=_l("The first day of the trajectory."), example="01/04/2019"),
+        Column(
+            "end_date",
+            cells.date,
+            required=False,
+            description=_l("The last day of the trajectory; empty while it runs."),
+            example="",
+        ),
+        Column(
+            "end_reason",
+            cells.text,
+            required=False,
+            description=_l("Why the trajectory ended: its code or its Dutch label."),
+            example="",
+            allowed=end_reason_codes,
+        ),
+        Column(
+            "se_employer_kbo",
+            cells.kbo,
+            required=False,
+            description=_l(
+                "The KBO number of the social-economy employer; empty: taken from the person's job on the start date."
+            ),
+            example="",
+        ),
         REGISTERED_ON,
         SOURCE_ID,
     ]
@@ -393,13 +496,24 @@ class InternshipKindSpec(Kind):
     kind = ImportKind.INTERNSHIPS
     model = Internship
     columns = [
-        Column("insz", cells.insz),
-        Column("partner_kbo", cells.kbo),
-        Column("trajectory_start_date", cells.date),
-        Column("host_kbo", cells.kbo),
-        Column("sector", cells.text),
-        Column("start_date", cells.date),
-        Column("end_date", cells.date, required=False),
+        Column("insz", cells.insz, description=INSZ_TEXT, example=EXAMPLE_INSZ),
+        Column("partner_kbo", cells.kbo, description=PARTNER_TEXT, example=EXAMPLE_KBO),
+        Column(
+            "trajectory_start_date",
+            cells.date,
+            description=_l("The start date of the trajectory the internship belongs to."),
+            example="01/04/2019",
+        ),
+        Column("host_kbo", cells.kbo, description=_l("The KBO number of the host company."), example=EXAMPLE_KBO),
+        Column("sector", cells.text, description=_l("The sector of the internship."), example="logistiek"),
+        Column("start_date", cells.date, description=_l("The first day of the internship."), example="02/09/2019"),
+        Column(
+            "end_date",
+            cells.date,
+            required=False,
+            description=_l("The last day of the internship; empty while it runs."),
+            example="31/10/2019",
+        ),
         REGISTERED_ON,
         SOURCE_ID,
     ]
@@ -489,12 +603,23 @@ class GrantKindSpec(Kind):
     kind = ImportKind.GRANTS
     model = Grant
     columns = [
-        Column("call_number", cells.text),
-        Column("partner_kbo", cells.kbo),
-        Column("year", cells.integer),
-        Column("esf_amount", cells.amount),
-        Column("flemish_amount", cells.amount),
-        Column("spent_amount", cells.amount, required=False),
+        Column("call_number", cells.text, description=_l("The number of the ESF call."), example="432"),
+        Column("partner_kbo", cells.kbo, description=PARTNER_TEXT, example=EXAMPLE_KBO),
+        Column("year", cells.integer, description=_l("The year the grant is for."), example="2019"),
+        Column("esf_amount", cells.amount, description=_l("The ESF part of the grant, in euro."), example="16800,00"),
+        Column(
+            "flemish_amount",
+            cells.amount,
+            description=_l("The Flemish part of the grant, in euro."),
+            example="25200,00",
+        ),
+        Column(
+            "spent_amount",
+            cells.amount,
+            required=False,
+            description=_l("The amount spent, in euro; empty while unknown."),
+            example="",
+        ),
         REGISTERED_ON,
         SOURCE_ID,
     ]

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("<int:pk>/", views.preview, name="preview"),
     path("<int:pk>/bevestigen/", views.confirm, name="confirm"),
+    path("sjabloon/<slug:kind>.<str:fmt>", views.template, name="template"),
     path("<int:pk>/fouten.xlsx", views.error_report, name="error_report"),
 ]

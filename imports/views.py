@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from imports import limits
+from imports import blanks, limits
 from imports.constants import ImportStatus
 from imports.exports import to_xlsx
 from imports.forms import UploadForm
@@ -106,4 +106,20 @@ def error_report(request, pk):
     )
     stem = run.file_name.rsplit(".", 1)[0]
     response["Content-Disposition"] = f'attachment; filename="{stem}-fouten.xlsx"'
+    return response
+
+
+@login_required
+def template(request, kind, fmt):
+    """A kind's template to start a file from: only for the kinds the user may import."""
+    if kind not in _allowed_kinds(request.user) or fmt not in ("xlsx", "csv"):
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(blanks.template_csv(kind), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            blanks.template_xlsx(kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-sjabloon.{fmt}"'
     return response

@@ -105,12 +105,14 @@ EXPECTED = {
     "imports:preview": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:confirm": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:error_report": ("import_run", {"other_partner_staff", "administrator"}),
+    # the template of a kind: for the roles that may import it (employees: evaluators and administrators)
+    "imports:template": (None, {"evaluator", "administrator"}),
     # accounts: an administrator issues another administrator's authenticator enrolment code
     "accounts:otp_enrolment_issue": ("administrator_without_device", {"administrator"}),
 }
 
 # Further URL arguments, beyond the object's key.
-EXTRA_KWARGS = {"reports:export": {"fmt": "json"}}
+EXTRA_KWARGS = {"reports:export": {"fmt": "json"}, "imports:template": {"kind": "employees", "fmt": "xlsx"}}
 
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
 POST_ONLY = {"reports:copy", "imports:confirm", "trajectories:withdraw_access", "partners:organisation_confirm"}
