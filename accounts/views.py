@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -17,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import otp_enrolment_targets
 from accounts.forms import CodeForm, EnrolmentCodeForm, IssueEnrolmentCodeForm
@@ -32,23 +30,6 @@ from accounts.otp import (
     needs_second_factor,
     new_pending_device,
 )
-from accounts.roles import Role, role_of
-
-
-@login_required
-def home(request):
-    """Show the signed-in user the tasks of their role."""
-    role = role_of(request.user)
-    template = {
-        Role.EVALUATOR: "accounts/home_evaluator.html",
-        Role.PARTNER_STAFF: "accounts/home_partner.html",
-        Role.ADMINISTRATOR: "accounts/home_administrator.html",
-        Role.ANALYST: "accounts/home_analyst.html",
-    }.get(role, "accounts/home_no_role.html")
-    context = {"role": role}
-    if role == Role.ADMINISTRATOR:
-        context["without_app"] = _administrators_without_app(request.user)
-    return render(request, template, context)
 
 
 @require_POST
@@ -64,13 +45,6 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
-
-
-def _administrators_without_app(user):
-    """Other administrators who have not linked an authenticator app yet: they need an enrolment code."""
-
-    linked = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    return otp_enrolment_targets(user).filter(~Exists(linked))[:50]
 
 
 def _next_url(request):

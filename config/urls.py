@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from accounts.views import home, set_language
+from accounts.views import set_language
 from casework.legacy import legacy_redirect
 from employees.urls import urlpatterns as register_patterns
 from people.urls import urlpatterns as person_patterns
+from people.views import home
 
 urlpatterns = [
     path("", home, name="home"),

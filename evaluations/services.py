@@ -135,6 +135,10 @@ def referral_withdraw(*, referral: Referral, reason: str, by=None) -> Referral:
     return locked
 
 
+# After how many days an evaluator sees a referral the partner has not taken up (their home page's work list).
+NOT_TAKEN_UP_DAYS = 30
+
+
 def answer_days() -> int:
     """After how many days without an answer a referral is overdue (DOORSTROOM_REFERRAL_ANSWER_DAYS)."""
     return settings.DOORSTROOM_REFERRAL_ANSWER_DAYS

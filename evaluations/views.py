@@ -35,6 +35,21 @@ class EvaluationListView(CaseListView):
     filterset_class = EvaluationFilter
 
 
+class ReadyUnreferredListView(EvaluationListView):
+    """Persons advised 'doorstroomklaar' and not referred yet, the longest waiting first (evaluators)."""
+
+    roles = EVALUATION_WRITERS
+
+    def get_queryset(self):
+        return super().get_queryset().ready_unreferred().order_by("evaluation_date", "id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Ready to move on, not referred yet")
+        context["order"] = gettext("Longest waiting first (by date of evaluation).")
+        return context
+
+
 class EvaluationDetailView(CaseDetailView):
     model = Evaluation
     roles = PERSON_READERS
@@ -310,6 +325,27 @@ class OverdueReferralListView(ReferralListView):
         context["title"] = gettext("Referrals unanswered after %(days)s days") % {"days": days}
         context["order"] = gettext("Longest waiting first (by date of referral).")
         context["overdue_days"] = days
+        return context
+
+
+class NotTakenUpReferralListView(ReferralListView):
+    """Referrals the partner has not taken up NOT_TAKEN_UP_DAYS days after they were sent (evaluators),
+    the longest waiting first."""
+
+    roles = EVALUATION_WRITERS
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .waiting_since(services.NOT_TAKEN_UP_DAYS, timezone.localdate())
+            .order_by("registered_on", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Referrals not taken up after %(days)s days") % {"days": services.NOT_TAKEN_UP_DAYS}
+        context["order"] = gettext("Longest waiting first (by date of referral).")
         return context
 
 

@@ -1,5 +1,7 @@
 """A record of every import: who brought which file in, when, and what it changed."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,10 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import Scope, ScopedQuerySet
 from imports.constants import ImportKind, ImportStatus
 
+# How far back the administrators' work list looks for imports rejected for errors.
+REJECTED_RECENT_DAYS = 30
+
 
 class ImportRunQuerySet(ScopedQuerySet):
     # Administrators see every run; everyone else the runs they made themselves.
     scope = Scope(owner="user")
+
+    def rejected_recently(self, today):
+        """Runs rejected for errors in the last REJECTED_RECENT_DAYS days (the administrators' work list)."""
+        since = today - datetime.timedelta(days=REJECTED_RECENT_DAYS)
+        return self.filter(status=ImportStatus.REJECTED, created_at__date__gt=since)
 
 
 class ImportRun(models.Model):

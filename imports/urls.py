@@ -6,6 +6,7 @@ app_name = "imports"
 
 urlpatterns = [
     path("", views.upload, name="upload"),
+    path("fouten/", views.rejected, name="rejected"),
     path("<int:pk>/", views.preview, name="preview"),
     path("<int:pk>/bevestigen/", views.confirm, name="confirm"),
     path("sjabloon/<slug:kind>.<str:fmt>", views.template, name="template"),

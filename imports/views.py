@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import can
 from imports import blanks, limits
 from imports.constants import ImportStatus
 from imports.exports import to_xlsx
 from imports.forms import UploadForm
 from imports.kinds import KINDS, kinds_for
-from imports.models import ImportRun
+from imports.models import REJECTED_RECENT_DAYS, ImportRun
 from imports.services import confirm_run, preview_run
 
 
@@ -48,6 +50,22 @@ def upload(request):
             "form": form,
             "kinds": [(kind, KINDS[kind].columns) for kind in kinds],
             "runs": runs.select_related("user").defer("content")[:20],
+        },
+    )
+
+
+@login_required
+def rejected(request):
+    """The imports rejected for errors in the last days, newest first (administrators)."""
+    if not can(request.user, "administer"):
+        raise Http404
+    runs = ImportRun.objects.visible_to(request.user).rejected_recently(timezone.localdate())
+    return render(
+        request,
+        "imports/import_rejected.html",
+        {
+            "runs": runs.select_related("user").defer("content").order_by("-created_at", "-id"),
+            "days": REJECTED_RECENT_DAYS,
         },
     )
 

@@ -2,22 +2,26 @@
 administrators' list of look-ups that led to no trajectory."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.access import otp_enrolment_targets
 from accounts.models import User
-from accounts.roles import ADMIN, PERSON_READERS, TRAJECTORY_USERS
+from accounts.roles import ADMIN, PERSON_READERS, TRAJECTORY_USERS, Role, role_of
 from audit.constants import AccessAction
 from audit.models import AccessEvent
 from casework.views import CaseDetailView, CaseFormView, ReadOnlyRequestMixin, RecordsPersonAccess, RoleRequiredMixin
 from employees.forms import PersonLookupForm, StateDateForm
 from employees.models import Employee
 from people import services
+from people.worklists import work_lists
 
 
 class EmployeeDetailView(RecordsPersonAccess, CaseDetailView):
@@ -102,3 +106,26 @@ class LookupsWithoutTrajectoryView(ReadOnlyRequestMixin, RoleRequiredMixin, Temp
         users = User.objects.in_bulk([row["user"] for row in rows])
         context["users"] = [{**row, "user": users[row["user"]]} for row in rows]
         return context
+
+
+@login_required
+def home(request):
+    """Show the signed-in user the tasks of their role, with the work lists that wait for them."""
+    role = role_of(request.user)
+    template = {
+        Role.EVALUATOR: "accounts/home_evaluator.html",
+        Role.PARTNER_STAFF: "accounts/home_partner.html",
+        Role.ADMINISTRATOR: "accounts/home_administrator.html",
+        Role.ANALYST: "accounts/home_analyst.html",
+    }.get(role, "accounts/home_no_role.html")
+    context = {"role": role, "work_lists": work_lists(request.user)}
+    if role == Role.ADMINISTRATOR:
+        context["without_app"] = _administrators_without_app(request.user)
+    return render(request, template, context)
+
+
+def _administrators_without_app(user):
+    """Other administrators who have not linked an authenticator app yet: they need an enrolment code."""
+
+    linked = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return otp_enrolment_targets(user).filter(~Exists(linked))[:50]

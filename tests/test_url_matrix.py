@@ -41,6 +41,8 @@ EXPECTED = {
     "evaluations:refer": ("evaluation", {"evaluator", "administrator"}),
     "evaluations:referral_list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
     "evaluations:referral_overdue": (None, {"administrator"}),
+    "evaluations:ready_unreferred": (None, {"evaluator", "administrator"}),
+    "evaluations:referral_not_taken_up": (None, {"evaluator", "administrator"}),
     "evaluations:referral_detail": ("referral", {"evaluator", "other_partner_staff", "administrator"}),
     "evaluations:referral_decline": ("waiting_referral", {"other_partner_staff", "administrator"}),
     "evaluations:referral_withdraw": ("waiting_referral", {"evaluator", "administrator"}),
@@ -53,6 +55,7 @@ EXPECTED = {
     "trajectories:detail": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:access_review": (None, {"administrator"}),
     "trajectories:awaiting_job": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "trajectories:job_follow_up": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "trajectories:withdraw_access": ("trajectory", {"administrator"}),
     "trajectories:update": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:end": ("trajectory", {"other_partner_staff", "administrator"}),
@@ -102,6 +105,7 @@ EXPECTED = {
     "reports:delete": ("own_report", {"administrator"}),  # the pack's reports are not deleted
     # imports: a run is seen by the one who uploaded it and by administrators
     "imports:upload": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
+    "imports:rejected": (None, {"administrator"}),
     "imports:preview": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:confirm": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:error_report": ("import_run", {"other_partner_staff", "administrator"}),
@@ -112,7 +116,11 @@ EXPECTED = {
 }
 
 # Further URL arguments, beyond the object's key.
-EXTRA_KWARGS = {"reports:export": {"fmt": "json"}, "imports:template": {"kind": "employees", "fmt": "xlsx"}}
+EXTRA_KWARGS = {
+    "reports:export": {"fmt": "json"},
+    "imports:template": {"kind": "employees", "fmt": "xlsx"},
+    "trajectories:job_follow_up": {"months": 6},
+}
 
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
 POST_ONLY = {"reports:copy", "imports:confirm", "trajectories:withdraw_access", "partners:organisation_confirm"}

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -227,3 +227,36 @@ def follow_internship_phase(trajectory_ids, *, user=None, reason: str = "", when
             )
         )
     return changed
+
+
+# The follow-up marks of a regular job after a trajectory, in months, and when each one's window closes
+# (the next mark, or three months after the last): question 4 of the reports depends on these jobs.
+FOLLOW_UP_MARKS = {3: 6, 6: 12, 12: 15}
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` months earlier (the last day of that month when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return min(
+        day.replace(year=year, month=month, day=1) + datetime.timedelta(days=day.day - 1),
+        following - datetime.timedelta(days=1),
+    )
+
+
+def jobs_to_follow_up(user, months: int, today: datetime.date | None = None):
+    """Regular-economy jobs the user may see that started on or after the start of one of the user's
+    trajectories of the person, whose `months`-month mark has passed and whose next mark has not."""
+    today = today or timezone.localdate()
+    trajectories = Trajectory.objects.visible_to(user).filter(
+        employee_id=OuterRef("employee_id"), start_date__lte=OuterRef("start_date")
+    )
+    return (
+        Employment.objects.visible_to(user)
+        .filter(instrument__isnull=True)
+        .filter(
+            start_date__lte=months_before(today, months), start_date__gt=months_before(today, FOLLOW_UP_MARKS[months])
+        )
+        .filter(Exists(trajectories))
+    )

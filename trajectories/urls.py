@@ -9,6 +9,7 @@ urlpatterns = [
     path("starten/doorverwijzing/<int:pk>/", views.StartFromReferralView.as_view(), name="start_from_referral"),
     path("starten/opzoeken/<int:pk>/", views.StartFromLookupView.as_view(), name="start_from_lookup"),
     path("werk-op-te-volgen/", views.AwaitingJobView.as_view(), name="awaiting_job"),
+    path("werk-opvolgen/<int:months>-maanden/", views.JobFollowUpView.as_view(), name="job_follow_up"),
     path("zonder-doorverwijzing/", views.AccessReviewView.as_view(), name="access_review"),
     path("<int:pk>/toegang-intrekken/", views.withdraw_access, name="withdraw_access"),
     path("<int:pk>/", views.TrajectoryDetailView.as_view(), name="detail"),

@@ -327,6 +327,30 @@ class AwaitingJobView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
         return context
 
 
+class JobFollowUpView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
+    """Regular jobs after one of the partner's trajectories whose 3-, 6- or 12-month mark has passed (and
+    the next one not yet), the oldest start first: the partner asks whether the person still works there."""
+
+    roles = TRAJECTORY_USERS
+    template_name = "trajectories/job_follow_up.html"
+    paginate_by = 50
+    context_object_name = "jobs"
+
+    def get_queryset(self):
+        if self.kwargs["months"] not in services.FOLLOW_UP_MARKS:
+            raise Http404
+        return (
+            services.jobs_to_follow_up(self.request.user, self.kwargs["months"])
+            .select_related("employee", "employer")
+            .order_by("start_date", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Jobs to follow up at %(months)s months") % {"months": self.kwargs["months"]}
+        return context
+
+
 class TrajectoryHistoryView(HistoryView):
     model = Trajectory
     roles = ADMIN

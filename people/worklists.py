@@ -1,0 +1,102 @@
+"""The work lists of each role's home page: what waits for the user, counted, each a link to its list.
+
+Each count comes from the queryset of the list it links to (so from `visible_to(user)`), one COUNT
+per line, so that the home page costs the same number of queries however much is waiting.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role, role_of
+from evaluations import services as evaluation_services
+from evaluations.models import Evaluation, Referral
+from imports.models import REJECTED_RECENT_DAYS, ImportRun
+from partners.models import Organisation
+from trajectories import services as trajectory_services
+from trajectories.models import Trajectory
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    label: str
+    count: int
+    url: str
+
+
+def _evaluator_lists(user, today):
+    referrals = Referral.objects.visible_to(user)
+    return [
+        WorkItem(
+            _("Persons advised 'doorstroomklaar' and not referred yet"),
+            Evaluation.objects.visible_to(user).ready_unreferred().count(),
+            reverse("evaluations:ready_unreferred"),
+        ),
+        WorkItem(
+            _("Referrals not taken up after %(days)s days") % {"days": evaluation_services.NOT_TAKEN_UP_DAYS},
+            referrals.waiting_since(evaluation_services.NOT_TAKEN_UP_DAYS, today).count(),
+            reverse("evaluations:referral_not_taken_up"),
+        ),
+    ]
+
+
+def _partner_lists(user, today):
+    items = [
+        WorkItem(
+            _("Referrals waiting for your answer"),
+            Referral.objects.visible_to(user).waiting().count(),
+            reverse("evaluations:referral_list") + "?status=waiting",
+        ),
+        WorkItem(
+            _("Jobs found whose employer is still to be recorded"),
+            Trajectory.objects.visible_to(user).awaiting_job().count(),
+            reverse("trajectories:awaiting_job"),
+        ),
+    ]
+    for months in trajectory_services.FOLLOW_UP_MARKS:
+        items.append(
+            WorkItem(
+                _("Jobs to follow up at %(months)s months") % {"months": months},
+                trajectory_services.jobs_to_follow_up(user, months, today).count(),
+                reverse("trajectories:job_follow_up", kwargs={"months": months}),
+            )
+        )
+    return items
+
+
+def _administrator_lists(user, today):
+    return [
+        WorkItem(
+            _("Organisations proposed by partners, to confirm or merge"),
+            Organisation.objects.visible_to(user).proposed().count(),
+            reverse("partners:organisation_proposed"),
+        ),
+        WorkItem(
+            _("Trajectories started without a referral"),
+            Trajectory.objects.visible_to(user).without_referral().count(),
+            reverse("trajectories:access_review"),
+        ),
+        WorkItem(
+            _("Referrals unanswered after %(days)s days") % {"days": evaluation_services.answer_days()},
+            evaluation_services.overdue_referrals(Referral.objects.visible_to(user), today=today).count(),
+            reverse("evaluations:referral_overdue"),
+        ),
+        WorkItem(
+            _("Imports rejected for errors in the last %(days)s days") % {"days": REJECTED_RECENT_DAYS},
+            ImportRun.objects.visible_to(user).rejected_recently(today).count(),
+            reverse("imports:rejected"),
+        ),
+    ]
+
+
+def work_lists(user, today=None) -> list[WorkItem]:
+    """The work lists of the user's role, each with its count and the address of its list."""
+    today = today or timezone.localdate()
+    builder = {
+        Role.EVALUATOR: _evaluator_lists,
+        Role.PARTNER_STAFF: _partner_lists,
+        Role.ADMINISTRATOR: _administrator_lists,
+    }.get(role_of(user))
+    return builder(user, today) if builder else []

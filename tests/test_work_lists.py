@@ -1,0 +1,135 @@
+"""The work lists on each role's home page (issue 15, point 1): each count equals the rows of the list it
+links to, for the role that sees it, and the home page costs the same number of queries however much waits."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.constants import ADVICE_NOT_READY
+from evaluations.models import Referral
+from imports.models import ImportRun
+from partners.constants import OrganisationStatus
+from tests import factories
+from trajectories.services import months_before
+
+TODAY = timezone.localdate()
+
+
+def days_ago(days):
+    return TODAY - datetime.timedelta(days=days)
+
+
+def referral(partner, registered_on, evaluation_date=datetime.date(2019, 3, 15)):
+    evaluation = factories.EvaluationFactory(evaluation_date=evaluation_date)
+    return Referral.objects.create(
+        evaluation=evaluation, employee=evaluation.employee, partner=partner, registered_on=registered_on
+    )
+
+
+def job_after_trajectory(partner, months_ago, regular=True):
+    trajectory = factories.TrajectoryFactory(partner=partner, start_date=months_before(TODAY, months_ago + 6))
+    start = months_before(TODAY, months_ago) - datetime.timedelta(days=1)
+    traits = {"regular": True} if regular else {}
+    return factories.EmploymentFactory(employee=trajectory.employee, start_date=start, registered_on=start, **traits)
+
+
+def fill(partner, other_partner, staff):
+    """Records in every work list, some of them the other partner's."""
+    factories.EvaluationFactory(evaluation_date=datetime.date(2018, 5, 1))  # ready, not referred
+    factories.EvaluationFactory(evaluation_date=datetime.date(2019, 1, 1))  # ready, not referred
+    superseded = factories.EvaluationFactory(evaluation_date=datetime.date(2018, 1, 1))
+    factories.EvaluationFactory(
+        employee=superseded.employee,
+        evaluation_date=datetime.date(2018, 6, 1),
+        advice=factories.advice(ADVICE_NOT_READY),
+    )
+    referral(partner, days_ago(40))  # waiting, not taken up after 30 days, overdue
+    referral(partner, days_ago(5))  # waiting
+    referral(other_partner, days_ago(20))  # the other partner's, overdue
+    for months in (3, 6, 12, 20):
+        job_after_trajectory(partner, months)
+    job_after_trajectory(partner, 3, regular=False)  # a social-economy job: nothing to follow up
+    job_after_trajectory(other_partner, 6)
+    factories.OrganisationFactory(status=OrganisationStatus.PROPOSED)
+    factories.TrajectoryFactory(partner=partner, access_reason="Zelf aangemeld")
+    for status in ("rejected", "rejected", "imported"):
+        ImportRun.objects.create(user=staff, kind="trajectories", file_name="t.csv", content=b"x", status=status)
+
+
+def rows_of(response):
+    context = response.context
+    if "table" in context:
+        return len(context["table"].page.object_list)
+    if "object_list" in context:
+        return len(context["object_list"])
+    return len(context["runs"])
+
+
+def home_lists(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.context["work_lists"], response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["evaluator", "partner_staff", "administrator"])
+def test_each_count_is_the_number_of_rows_of_the_list_it_links_to(client, request, role, partner, other_partner):
+    user = request.getfixturevalue(role)
+    fill(partner, other_partner, request.getfixturevalue("partner_staff"))
+    items, page = home_lists(client, user)
+    assert items
+    for item in items:
+        assert f'href="{item.url}"' in page.replace("&amp;", "&")
+        response = client.get(item.url)
+        assert response.status_code == 200, item.url
+        assert rows_of(response) == item.count, (item.label, item.url)
+
+
+def test_the_counts_are_those_the_data_asks_for(
+    client, evaluator, partner_staff, administrator, partner, other_partner
+):
+    fill(partner, other_partner, partner_staff)
+    counts = {
+        role: [item.count for item in home_lists(client, user)[0]]
+        for role, user in [("evaluator", evaluator), ("partner", partner_staff), ("administrator", administrator)]
+    }
+    # Evaluator: two ready and not referred (not the superseded one, nor those with a waiting referral);
+    # one referral waiting 40 days.
+    assert counts["evaluator"] == [2, 1]
+    # Partner: two waiting referrals, no job awaiting, one regular job at each of 3, 6, 12 months.
+    assert counts["partner"] == [2, 0, 1, 1, 1]
+    # Administrator: one proposed organisation, one trajectory without referral, two overdue, two rejected imports.
+    assert counts["administrator"] == [1, 1, 2, 2]
+
+
+def test_ready_persons_are_listed_oldest_first(client, evaluator, partner, other_partner, partner_staff):
+    fill(partner, other_partner, partner_staff)
+    client.force_login(evaluator)
+    response = client.get(reverse("evaluations:ready_unreferred"))
+    dates = [row.record.evaluation_date for row in response.context["table"].page.object_list]
+    assert dates == sorted(dates)
+
+
+def test_an_analyst_and_a_user_without_role_have_no_work_lists(client, analyst):
+    items, _page = home_lists(client, analyst)
+    assert items == []
+
+
+@pytest.mark.parametrize("role", ["evaluator", "partner_staff", "administrator"])
+def test_the_home_page_costs_the_same_queries_however_much_waits(
+    client, request, role, partner, other_partner, django_assert_num_queries
+):
+    user = request.getfixturevalue(role)
+    staff = request.getfixturevalue("partner_staff")
+    fill(partner, other_partner, staff)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    fill(partner, other_partner, staff)
+    fill(partner, other_partner, staff)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("home"))
