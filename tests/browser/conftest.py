@@ -57,6 +57,26 @@ def chromium():
         browser.close()
 
 
+def _check_every_page_reached(page):
+    """axe-core on every page a test reaches: after each `goto`, and after each wait for a new address or
+    an element (how the tests follow a click that loads a page), once per address and state."""
+    checked = set()
+
+    def after(method):
+        def wrapper(*args, **kwargs):
+            result = method(*args, **kwargs)
+            key = page.url
+            if key not in checked and page.url.startswith("http"):
+                checked.add(key)
+                assert_accessible(page)
+            return result
+
+        return wrapper
+
+    for name in ("goto", "wait_for_url", "wait_for_selector"):
+        setattr(page, name, after(getattr(page, name)))
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(
@@ -64,6 +84,7 @@ def page(chromium, live_server):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    _check_every_page_reached(page)
     yield page
     # The page each test ends on is checked too (every page a test screenshots is checked by `shot`).
     if page.url.startswith(live_server.url) and "html" in (page.evaluate("document.contentType") or ""):
