@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import years_before
+
 UNKNOWN = "onbekend"
 
 
@@ -73,14 +75,6 @@ class Scheme:
         if highest is not None:
             condition &= Q(**{f"{field}__gt": years_before(on, highest + 1)})
         return condition
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` earlier; 29 February falls back to the 28th."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 ESF_2014 = Scheme(

@@ -31,3 +31,11 @@ def check_not_before_birth(employee, day: datetime.date | None, field: str) -> N
                 % {"birth": birth_date.strftime("%d/%m/%Y")}
             }
         )
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

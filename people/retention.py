@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from audit.models import AccessEvent
+from common.dates import years_before
 from employees.models import AnonymisationRun, Employee, Employment
 from evaluations.models import Evaluation, Referral
 from trajectories.models import Internship, Trajectory
@@ -17,10 +18,7 @@ from trajectories.models import Internship, Trajectory
 
 def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:
     """The day `years` years before `today` (28 February for a 29 February)."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:
-        return today.replace(year=today.year - years, day=28)
+    return years_before(today, years)
 
 
 def retention_due(cutoff: datetime.date):

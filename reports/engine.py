@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth,
 from django.db.models.lookups import GreaterThanOrEqual
 
 from common import age_bands
+from common.dates import years_before
 from common.provinces import FLEMISH_PROVINCES, Province
 from reports import statements
 from reports.functions import Median
@@ -146,7 +147,7 @@ def age_band_of(ctx: Context, *, age_path: str | None, birth_path: str, date_pat
         for lowest, label in reversed(bands):
             whens.append(
                 When(
-                    unknown_date & Q(**{f"{birth_path}__lte": age_bands.years_before(ctx.as_of, lowest)}),
+                    unknown_date & Q(**{f"{birth_path}__lte": years_before(ctx.as_of, lowest)}),
                     then=Value(label),
                 )
             )
