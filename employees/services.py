@@ -46,3 +46,12 @@ def employment_record(
         spell.full_clean()
         spell.save()
     return spell
+
+
+def employment_end(*, employment: Employment, end_date: datetime.date) -> Employment:
+    """End an employment spell on a day (a job the person left, found at a follow-up), validated as a whole."""
+    with transaction.atomic():
+        employment.end_date = end_date
+        employment.full_clean()
+        employment.save()
+    return employment

@@ -134,6 +134,27 @@ class Call(TimeStampedModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Empty when the call does not say: no planned end is proposed, no internship is flagged as too long.
+    trajectory_months = models.PositiveSmallIntegerField(
+        _("planned duration of a trajectory (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A trajectory started without a planned end gets one this many months after its start. "
+            "Empty: the call sets no duration."
+        ),
+    )
+    max_internship_weeks = models.PositiveSmallIntegerField(
+        _("longest internship (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The longest internship the call allows. A running internship longer than this appears on the "
+            "partner's work list. Empty: no limit."
+        ),
+    )
 
     history = HistoricalRecords()
 

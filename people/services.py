@@ -22,7 +22,7 @@ from common.validators import normalise_insz
 from employees.models import Employee, Employment
 from evaluations.models import Evaluation, Referral
 from people.work_status import WorkSituation, WorkStatus, work_situation
-from trajectories.models import Internship, Trajectory
+from trajectories.models import Internship, JobFollowUp, Trajectory
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +173,8 @@ def lookups_without_trajectory(events):
 
 
 def timeline(*, employee: Employee, user) -> list[dict]:
-    """One chronological list of the person's jobs, evaluations, referrals, trajectories and internships the
-    user may see; a referral is dated by the day it was sent and ends on the day it was answered or withdrawn."""
+    """One chronological list of the person's jobs, evaluations, referrals, trajectories, internships and
+    follow-ups of jobs the user may see; a referral is dated by the day it was sent and ends on the day it was answered or withdrawn."""
     events = []
     for spell in Employment.objects.visible_to(user).filter(employee=employee).select_related("employer", "instrument"):
         events.append(
@@ -233,6 +233,20 @@ def timeline(*, employee: Employee, user) -> list[dict]:
                 "kind": "internship",
                 "label": _("Internship"),
                 "object": internship,
+            }
+        )
+    for follow_up in (
+        JobFollowUp.objects.visible_to(user)
+        .filter(employment__employee=employee)
+        .select_related("employment__employer")
+    ):
+        events.append(
+            {
+                "date": follow_up.checked_on,
+                "end": None,
+                "kind": "follow_up",
+                "label": _("Follow-up of a job"),
+                "object": follow_up,
             }
         )
     # Undated events (an evaluation whose date is unknown) come first, as the oldest.

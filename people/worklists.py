@@ -16,7 +16,7 @@ from evaluations.models import Evaluation, Referral
 from imports.models import REJECTED_RECENT_DAYS, ImportRun
 from partners.models import Organisation
 from trajectories import services as trajectory_services
-from trajectories.models import Trajectory
+from trajectories.models import Internship, Trajectory
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,16 @@ def _partner_lists(user, today):
             _("Referrals waiting for your answer"),
             Referral.objects.visible_to(user).waiting().count(),
             reverse("evaluations:referral_list") + "?status=waiting",
+        ),
+        WorkItem(
+            _("Trajectories past their planned end without an end"),
+            Trajectory.objects.visible_to(user).past_planned_end(today).count(),
+            reverse("trajectories:past_planned_end"),
+        ),
+        WorkItem(
+            _("Internships running longer than the call allows"),
+            Internship.objects.visible_to(user).running_longer_than_allowed(today).count(),
+            reverse("trajectories:internships_too_long"),
         ),
         WorkItem(
             _("Jobs found whose employer is still to be recorded"),

@@ -4,26 +4,7 @@ import statistics
 
 from django.db.models import Aggregate, DateField, FloatField, Func
 
-
-class AddMonths(Func):
-    """A date plus a whole number of months (month-end overflow differs per database; see docs/measures.md)."""
-
-    output_field = DateField()
-
-    def __init__(self, expression, months: int, **extra):
-        super().__init__(expression, **extra)
-        self.months = int(months)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"date({sql}, '{self.months:+d} months')", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql}) + interval '{self.months} months')::date", params
-
-    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - other databases
-        return self.as_postgresql(compiler, connection, **extra)
+from common.functions import AddMonths as AddMonths  # shared with the work lists (trajectories)
 
 
 class QuarterStart(Func):

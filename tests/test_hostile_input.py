@@ -141,6 +141,13 @@ def _administrator_without_device():
     return user
 
 
+def _regular_job(case):
+    """A job in the regular economy after the case's trajectory: the one a partner follows up."""
+    return factories.EmploymentFactory(
+        employee=case["employee"], regular=True, start_date=datetime.date(2019, 5, 1), registered_on=TODAY
+    )
+
+
 class World(dict):
     """The records of a test; short in hypothesis' reports."""
 
@@ -151,9 +158,11 @@ class World(dict):
 @pytest.fixture
 def world(partner, partner_staff, other_partner, other_partner_staff, evaluator, administrator, analyst):
     own = factories.partner_case(partner, partner_staff)
+    own["regular_job"] = _regular_job(own)
     # An evaluation advised ready and not referred yet: the evaluator's referral form can be accepted.
     own["unreferred_evaluation"] = factories.EvaluationFactory(employee=own["employee"])
     other = factories.partner_case(other_partner, other_partner_staff)
+    other["regular_job"] = _regular_job(other)
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
     without_device = _administrator_without_device()
     return World(
@@ -413,6 +422,14 @@ FORMS: dict[str, Form] = {
             "end_date": "2019-05-31",
             "outcome": "hired",
         },
+    ),
+    "trajectories:job_follow_up_record": Form(
+        "partner_staff",
+        own("regular_job"),
+        cross_target=other("regular_job"),
+        # A person who left: the follow-up ends the job in the same step.
+        writes=("trajectories.JobFollowUp", "employees.Employment"),
+        data=lambda w: {"mark": "3", "still_in_work": "no", "job_end_date": "2019-05-31", "note": "Verhuisd"},
     ),
     "trajectories:internship_update": Form(
         "partner_staff",

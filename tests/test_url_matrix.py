@@ -56,6 +56,9 @@ EXPECTED = {
     "trajectories:access_review": (None, {"administrator"}),
     "trajectories:awaiting_job": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "trajectories:job_follow_up": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "trajectories:job_follow_up_record": ("regular_job", {"other_partner_staff", "administrator"}),
+    "trajectories:past_planned_end": (None, {"partner_staff", "other_partner_staff", "administrator"}),
+    "trajectories:internships_too_long": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "trajectories:withdraw_access": ("trajectory", {"administrator"}),
     "trajectories:update": ("trajectory", {"other_partner_staff", "administrator"}),
     "trajectories:end": ("trajectory", {"other_partner_staff", "administrator"}),
@@ -153,8 +156,10 @@ def test_the_expectations_name_no_url_that_does_not_exist():
 @pytest.fixture
 def world(other_partner, other_partner_staff):
     """Records that all belong to the OTHER partner's case: partner_staff must not reach any of them."""
+    case = factories.partner_case(other_partner, other_partner_staff)
     return {
-        **factories.partner_case(other_partner, other_partner_staff),
+        **case,
+        "regular_job": factories.EmploymentFactory(employee=case["employee"], regular=True),
         "organisation": factories.OrganisationFactory(),
         "proposed_organisation": factories.RegularEmployerFactory(status="proposed"),
         "pilot": factories.PilotFactory(),

@@ -52,6 +52,16 @@ def fill(partner, other_partner, staff):
     referral(other_partner, days_ago(20))  # the other partner's, overdue
     for months in (3, 6, 12, 20):
         job_after_trajectory(partner, months)
+    # Past the planned end: one running (listed), one ended, one planned later, one of the other partner.
+    factories.TrajectoryFactory(partner=partner, planned_end_date=days_ago(10))
+    factories.TrajectoryFactory(partner=partner, planned_end_date=days_ago(10), ended=True)
+    factories.TrajectoryFactory(partner=partner, planned_end_date=TODAY + datetime.timedelta(days=10))
+    factories.TrajectoryFactory(partner=other_partner, planned_end_date=days_ago(10))
+    # Internships of a call allowing 13 weeks: running 100 days (listed), 50 days, and ended.
+    short = factories.CallFactory(number="ESF-13w", max_internship_weeks=13)
+    trajectory = factories.TrajectoryFactory(partner=partner, call=short)
+    for started, ended in [(100, None), (50, None), (200, days_ago(10))]:
+        factories.InternshipFactory(trajectory=trajectory, start_date=days_ago(started), end_date=ended)
     job_after_trajectory(partner, 3, regular=False)  # a social-economy job: nothing to follow up
     job_after_trajectory(other_partner, 6)
     factories.OrganisationFactory(status=OrganisationStatus.PROPOSED)
@@ -100,8 +110,10 @@ def test_the_counts_are_those_the_data_asks_for(
     # Evaluator: two ready and not referred (not the superseded one, nor those with a waiting referral);
     # one referral waiting 40 days.
     assert counts["evaluator"] == [2, 1]
-    # Partner: two waiting referrals, no job awaiting, one regular job at each of 3, 6, 12 months.
-    assert counts["partner"] == [2, 0, 1, 1, 1]
+    # Partner: two waiting referrals, one trajectory past its planned end, one internship running too long,
+    # no job awaiting, and the regular jobs whose mark passed without a follow-up: jobs of 3, 6, 12 and 20
+    # months at the 3-month mark, of 6, 12 and 20 months at the 6-month mark, of 12 and 20 at 12 months.
+    assert counts["partner"] == [2, 1, 1, 0, 4, 3, 2]
     # Administrator: one proposed organisation, one trajectory without referral, two overdue, two rejected imports.
     assert counts["administrator"] == [1, 1, 2, 2]
 

@@ -20,3 +20,14 @@ PHASES = [
 
 # The end reason "werk gevonden in het NEC": ending with it asks for the job (trajectories.services).
 JOB_FOUND = "job_regular"
+
+
+class FollowUpMark(models.IntegerChoices):
+    """When a regular job after a trajectory is followed up: question 4 of the reports depends on it."""
+
+    THREE = 3, _("3 months")
+    SIX = 6, _("6 months")
+    TWELVE = 12, _("12 months")
+
+
+FOLLOW_UP_MARKS = tuple(FollowUpMark.values)

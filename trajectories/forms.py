@@ -8,6 +8,7 @@ from employees.models import Instrument
 from partners.constants import OrganisationKind
 from partners.forms import OrganisationField
 from partners.models import Call
+from trajectories.constants import FollowUpMark
 from trajectories.models import EndReason, Internship, Trajectory
 
 REASON_REQUIRED = _("Give the reason why your organisation guides this person without a referral.")
@@ -23,6 +24,12 @@ class TrajectoryStartForm(forms.Form):
     )
     instrument = forms.ModelChoiceField(queryset=Instrument.objects.all(), label=_("policy instrument"), required=False)
     voortraject_start = forms.DateField(label=_("pre-trajectory from"), required=False, widget=DateInput())
+    planned_end_date = forms.DateField(
+        label=_("planned end"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Left empty: the start plus the duration of the call, when the call sets one."),
+    )
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, choose_partner=False, ask_reason=None, **kwargs):
@@ -64,6 +71,7 @@ class TrajectoryForm(CheckedModelForm):
             "se_employer",
             "instrument",
             "start_date",
+            "planned_end_date",
             "voortraject_start",
             "jobmatching_start",
             "stage_start",
@@ -72,7 +80,14 @@ class TrajectoryForm(CheckedModelForm):
         ]
         widgets = {
             name: DateInput()
-            for name in ["start_date", "voortraject_start", "jobmatching_start", "stage_start", "nazorg_start"]
+            for name in [
+                "start_date",
+                "planned_end_date",
+                "voortraject_start",
+                "jobmatching_start",
+                "stage_start",
+                "nazorg_start",
+            ]
         }
         help_texts = {
             "call": _("The ESF call whose grant pays for this trajectory."),
@@ -162,3 +177,35 @@ class InternshipForm(CheckedModelForm):
         model = Internship
         fields = ["host", "sector", "start_date", "end_date", "outcome"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
+
+
+class JobFollowUpForm(forms.Form):
+    """The follow-up of a job at a mark: does the person still work there? If not, the job's last day."""
+
+    mark = forms.TypedChoiceField(label=_("follow-up after"), choices=FollowUpMark.choices, coerce=int)
+    checked_on = forms.DateField(label=_("checked on"), widget=DateInput())
+    still_in_work = forms.ChoiceField(
+        label=_("still in this job"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer yes or no.")},
+    )
+    job_end_date = forms.DateField(
+        label=_("last day of the job"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only when the person no longer works there: the job then ends on this day."),
+    )
+    note = forms.CharField(label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        answer, end = cleaned.get("still_in_work"), cleaned.get("job_end_date")
+        if answer == "no" and end is None and "job_end_date" not in self.errors:
+            self.add_error("job_end_date", _("The person no longer works there: give the last day of the job."))
+        if answer == "yes" and end is not None:
+            self.add_error("job_end_date", _("The person still works there: leave the end of the job empty."))
+        return cleaned

@@ -10,11 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from common.dates import age_in_years, check_not_before_birth
 from common.history import set_null_with_history
-from common.models import ManagedListItem, RegisteredModel, source_id_field, source_id_unique
+from common.models import ManagedListItem, RegisteredModel, TimeStampedModel, source_id_field, source_id_unique
 from common.validators import validate_not_future
 from partners.constants import OrganisationKind
-from trajectories.constants import PHASES, InternshipOutcome
-from trajectories.querysets import InternshipQuerySet, TrajectoryQuerySet
+from trajectories.constants import FOLLOW_UP_MARKS, PHASES, FollowUpMark, InternshipOutcome
+from trajectories.querysets import InternshipQuerySet, JobFollowUpQuerySet, TrajectoryQuerySet
 
 
 class EndReason(ManagedListItem):
@@ -66,6 +66,16 @@ class Trajectory(RegisteredModel):
         help_text=_("The policy instrument of the employee's job at the start of the trajectory."),
     )
     start_date = models.DateField(_("start date"), validators=[validate_not_future])
+    planned_end_date = models.DateField(
+        _("planned end"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the trajectory is planned to end. Left empty at the start, it is the start plus the "
+            "duration of the call, when the call sets one. Past this day without an end, the trajectory "
+            "appears on your work list."
+        ),
+    )
     end_date = models.DateField(_("end date"), null=True, blank=True, validators=[validate_not_future])
     end_reason = models.ForeignKey(
         EndReason,
@@ -124,6 +134,11 @@ class Trajectory(RegisteredModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="trajectories_trajectory_end_after_start",
                 violation_error_message=_("The end date cannot lie before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_date__isnull=True) | Q(planned_end_date__gte=F("start_date")),
+                name="trajectories_trajectory_planned_end_after_start",
+                violation_error_message=_("The planned end cannot lie before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(end_reason__isnull=True) | Q(end_date__isnull=False),
@@ -252,3 +267,55 @@ class Internship(RegisteredModel):
                     % {"end": trajectory.end_date.strftime("%d/%m/%Y")}
                 }
             )
+
+
+class JobFollowUp(TimeStampedModel):
+    """A partner's check, at the 3-, 6- or 12-month mark of a regular job after a trajectory, whether the
+    person still works there; it takes the job off that mark's follow-up list (trajectories.services)."""
+
+    employment = models.ForeignKey(
+        "employees.Employment", verbose_name=_("job"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    mark = models.PositiveSmallIntegerField(_("follow-up after"), choices=FollowUpMark.choices)
+    checked_on = models.DateField(_("checked on"), validators=[validate_not_future])
+    still_in_work = models.BooleanField(_("still in this job"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=set_null_with_history,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = JobFollowUpQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("job follow-up")
+        verbose_name_plural = _("job follow-ups")
+        ordering = ["employment_id", "mark"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employment", "mark"],
+                name="trajectories_jobfollowup_unique_mark",
+                violation_error_message=_("This job's follow-up at this mark was already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(mark__in=FOLLOW_UP_MARKS),
+                name="trajectories_jobfollowup_mark_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employment} – {self.get_mark_display()}"
+
+    def get_absolute_url(self):
+        return reverse("employees:detail", args=[self.employment.employee_id])
+
+    def clean(self):
+        super().clean()
+        if self.employment_id and self.checked_on and self.checked_on < self.employment.start_date:
+            raise ValidationError({"checked_on": _("The follow-up cannot lie before the start of the job.")})

@@ -7,17 +7,18 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.functions import AddMonths
 from employees.models import Employee, Employment
-from employees.services import employment_record, social_economy_job_on
+from employees.services import employment_end, employment_record, social_economy_job_on
 from evaluations.models import Referral
 from evaluations.services import referral_accept
-from trajectories.constants import JOB_FOUND
+from trajectories.constants import FOLLOW_UP_MARKS, JOB_FOUND
 from trajectories.forms import REASON_REQUIRED
-from trajectories.models import Internship, Trajectory
+from trajectories.models import Internship, JobFollowUp, Trajectory
 
 
 def trajectory_start(
@@ -30,13 +31,15 @@ def trajectory_start(
     se_employer=None,
     instrument=None,
     voortraject_start: datetime.date | None = None,
+    planned_end_date: datetime.date | None = None,
     notes: str = "",
     referral: Referral | None = None,
     access_reason: str = "",
     reason_without_referral: bool = False,
 ) -> Trajectory:
     """Start a trajectory; without an employer and instrument given, take those of the social-economy job
-    on the start date; a referral it answers is marked started and linked to it.
+    on the start date; without a planned end, take the start plus the call's duration (`planned_end`);
+    a referral it answers is marked started and linked to it.
 
     With `reason_without_referral` (a start from a look-up by INSZ), a person not referred to the
     partner needs a written `access_reason`: it is stored on the trajectory, which then appears in the
@@ -60,6 +63,7 @@ def trajectory_start(
         se_employer=se_employer,
         instrument=instrument,
         voortraject_start=voortraject_start,
+        planned_end_date=planned_end_date or planned_end(call, start_date),
         notes=notes,
         access_reason=access_reason,
     )
@@ -69,6 +73,16 @@ def trajectory_start(
         if referral is not None:
             referral_accept(referral=referral, trajectory=trajectory, by=caseworker)
     return trajectory
+
+
+def planned_end(call, start_date: datetime.date | None) -> datetime.date | None:
+    """The planned end of a trajectory of this call starting on this day: the last day of the call's
+    duration (`Call.trajectory_months` months; 01/04/2019 and 10 months give 31/01/2020), or None when the
+    call sets no duration."""
+    months = getattr(call, "trajectory_months", None)
+    if not months or start_date is None:
+        return None
+    return months_before(start_date, -months) - datetime.timedelta(days=1)
 
 
 def referred_to(*, employee: Employee, partner) -> bool:
@@ -229,11 +243,6 @@ def follow_internship_phase(trajectory_ids, *, user=None, reason: str = "", when
     return changed
 
 
-# The follow-up marks of a regular job after a trajectory, in months, and when each one's window closes
-# (the next mark, or three months after the last): question 4 of the reports depends on these jobs.
-FOLLOW_UP_MARKS = {3: 6, 6: 12, 12: 15}
-
-
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` months earlier (the last day of that month when it is shorter)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
@@ -247,16 +256,58 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 def jobs_to_follow_up(user, months: int, today: datetime.date | None = None):
     """Regular-economy jobs the user may see that started on or after the start of one of the user's
-    trajectories of the person, whose `months`-month mark has passed and whose next mark has not."""
+    trajectories of the person, whose `months`-month mark has passed and that have no follow-up for
+    that mark yet (`JobFollowUp`). A job that ended before the mark is not followed up at it."""
     today = today or timezone.localdate()
     trajectories = Trajectory.objects.visible_to(user).filter(
         employee_id=OuterRef("employee_id"), start_date__lte=OuterRef("start_date")
     )
+    followed_up = JobFollowUp.objects.filter(employment_id=OuterRef("pk"), mark=months)
     return (
         Employment.objects.visible_to(user)
-        .filter(instrument__isnull=True)
-        .filter(
-            start_date__lte=months_before(today, months), start_date__gt=months_before(today, FOLLOW_UP_MARKS[months])
-        )
+        .filter(instrument__isnull=True, start_date__lte=months_before(today, months))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=AddMonths(F("start_date"), months)))
         .filter(Exists(trajectories))
+        .exclude(Exists(followed_up))
     )
+
+
+def job_follow_up_record(
+    *,
+    employment: Employment,
+    mark: int,
+    checked_on: datetime.date,
+    still_in_work: bool,
+    job_end_date: datetime.date | None = None,
+    note: str = "",
+    by=None,
+) -> JobFollowUp:
+    """Record the follow-up of a job at a mark; when the person no longer works there, end the job on
+    `job_end_date` (through employees.services, in the same transaction), which the follow-up asks for."""
+    errors = {}
+    if mark not in FOLLOW_UP_MARKS:
+        errors["mark"] = _("A job is followed up at 3, 6 or 12 months.")
+    if not still_in_work and job_end_date is None:
+        errors["job_end_date"] = _("The person no longer works there: give the last day of the job.")
+    if still_in_work and job_end_date is not None:
+        errors["job_end_date"] = _("The person still works there: leave the end of the job empty.")
+    if job_end_date and checked_on and job_end_date > checked_on:
+        errors["job_end_date"] = _("The job cannot end after the day of the follow-up (%(day)s).") % {
+            "day": _day(checked_on)
+        }
+    if errors:
+        raise ValidationError(errors)
+    follow_up = JobFollowUp(
+        employment=employment,
+        mark=mark,
+        checked_on=checked_on,
+        still_in_work=still_in_work,
+        note=(note or "").strip(),
+        recorded_by=by,
+    )
+    with transaction.atomic():
+        follow_up.full_clean()
+        follow_up.save()
+        if not still_in_work:
+            employment_end(employment=employment, end_date=job_end_date)
+    return follow_up

@@ -30,13 +30,19 @@ from casework.views import (
     ReadOnlyRequestMixin,
     RoleRequiredMixin,
 )
-from employees.models import Employee
+from employees.models import Employee, Employment
 from employees.services import social_economy_job_on
 from evaluations.constants import ReferralStatus
 from evaluations.models import Referral
 from trajectories import services
 from trajectories.filters import InternshipFilter, TrajectoryFilter
-from trajectories.forms import InternshipForm, TrajectoryEndForm, TrajectoryForm, TrajectoryStartForm
+from trajectories.forms import (
+    InternshipForm,
+    JobFollowUpForm,
+    TrajectoryEndForm,
+    TrajectoryForm,
+    TrajectoryStartForm,
+)
 from trajectories.models import Internship, Trajectory
 from trajectories.tables import InternshipTable, TrajectoryTable
 
@@ -146,6 +152,7 @@ class _StartTrajectoryView(CaseFormView):
             se_employer=se_employer,
             instrument=instrument,
             voortraject_start=data.get("voortraject_start"),
+            planned_end_date=data.get("planned_end_date"),
             notes=data.get("notes", ""),
             referral=self.referral,
             **self.extra_start_arguments(data),
@@ -327,9 +334,57 @@ class AwaitingJobView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
         return context
 
 
+class PastPlannedEndView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
+    """Trajectories still running past their planned end, the longest overdue first: end them, or move
+    the planned end when the trajectory goes on."""
+
+    roles = TRAJECTORY_USERS
+    template_name = "trajectories/past_planned_end.html"
+    paginate_by = 50
+    context_object_name = "trajectories"
+
+    def get_queryset(self):
+        return (
+            Trajectory.objects.visible_to(self.request.user)
+            .past_planned_end(timezone.localdate())
+            .select_related("employee", "partner")
+            .order_by("planned_end_date", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Trajectories past their planned end")
+        context["order"] = gettext("Longest past its planned end first (by planned end).")
+        return context
+
+
+class InternshipsTooLongView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
+    """Internships still running longer than their trajectory's call allows, the oldest start first."""
+
+    roles = TRAJECTORY_USERS
+    template_name = "trajectories/internships_too_long.html"
+    paginate_by = 50
+    context_object_name = "internships"
+
+    def get_queryset(self):
+        return (
+            Internship.objects.visible_to(self.request.user)
+            .running_longer_than_allowed(timezone.localdate())
+            .select_related("trajectory__employee", "trajectory__call", "host")
+            .order_by("start_date", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Internships running longer than the call allows")
+        context["order"] = gettext("Longest running first (by start of the internship).")
+        return context
+
+
 class JobFollowUpView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
-    """Regular jobs after one of the partner's trajectories whose 3-, 6- or 12-month mark has passed (and
-    the next one not yet), the oldest start first: the partner asks whether the person still works there."""
+    """Regular jobs after one of the partner's trajectories whose 3-, 6- or 12-month mark has passed and
+    that were not followed up at that mark yet, the oldest start first: the partner asks whether the
+    person still works there and records the answer."""
 
     roles = TRAJECTORY_USERS
     template_name = "trajectories/job_follow_up.html"
@@ -347,8 +402,61 @@ class JobFollowUpView(ReadOnlyRequestMixin, RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["months"] = self.kwargs["months"]
         context["title"] = gettext("Jobs to follow up at %(months)s months") % {"months": self.kwargs["months"]}
+        context["order"] = gettext("Oldest job first (by start of the job).")
         return context
+
+
+class JobFollowUpRecordView(CaseFormView):
+    """Record the follow-up of a regular job at a mark ("Opvolging registreren"; the list's link gives the
+    mark as `?na=6`); when the person left, the job ends on the day given, in the same step."""
+
+    roles = TRAJECTORY_USERS
+    form_class = JobFollowUpForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) in self.roles:
+            self.employment = get_object_or_404(
+                Employment.objects.visible_to(request.user).regular().select_related("employee", "employer"),
+                pk=kwargs["pk"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = {"checked_on": timezone.localdate()}
+        mark = self.request.GET.get("na", "")
+        if mark.isdigit() and int(mark) in services.FOLLOW_UP_MARKS:
+            initial["mark"] = int(mark)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = gettext("Follow-up of the job of %(job)s") % {"job": self.employment}
+        context["submit_label"] = gettext("Record the follow-up")
+        return context
+
+    def get_cancel_url(self):
+        return reverse("employees:detail", args=[self.employment.employee_id])
+
+    def perform(self, form):
+        data = form.cleaned_data
+        mark = int(data["mark"])
+        services.job_follow_up_record(
+            employment=self.employment,
+            mark=mark,
+            checked_on=data["checked_on"],
+            still_in_work=data["still_in_work"] == "yes",
+            job_end_date=data.get("job_end_date"),
+            note=data.get("note", ""),
+            by=self.request.user,
+        )
+        messages.success(
+            self.request,
+            gettext("The follow-up of %(person)s at %(months)s months was recorded.")
+            % {"person": self.employment.employee, "months": mark},
+        )
+        return redirect("trajectories:job_follow_up", months=mark)
 
 
 class TrajectoryHistoryView(HistoryView):
