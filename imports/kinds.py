@@ -37,7 +37,7 @@ from imports.kind_base import (
 from partners.constants import OrganisationKind
 from partners.models import Grant, Organisation
 from trajectories.models import Internship, Trajectory
-from trajectories.services import end_running_internships, follow_internship_phase
+from trajectories.services import end_running_internships, follow_internship_phase, planned_end
 
 
 def _yes_no():
@@ -365,6 +365,16 @@ class TrajectoryKindSpec(Kind):
         Column("call_number", cells.text, description=_l("The number of the ESF call."), example="432"),
         Column("start_date", cells.date, description=_l("The first day of the trajectory."), example="01/04/2019"),
         Column(
+            "planned_end_date",
+            cells.date,
+            required=False,
+            description=_l(
+                "The day the trajectory is planned to end; empty: the start plus the duration of the call, "
+                "when the call sets one."
+            ),
+            example="",
+        ),
+        Column(
             "end_date",
             cells.date,
             required=False,
@@ -391,7 +401,16 @@ class TrajectoryKindSpec(Kind):
         REGISTERED_ON,
         SOURCE_ID,
     ]
-    update_fields = ["call", "se_employer", "instrument", "end_date", "end_reason", "registered_on", "source_id"]
+    update_fields = [
+        "call",
+        "se_employer",
+        "instrument",
+        "planned_end_date",
+        "end_date",
+        "end_reason",
+        "registered_on",
+        "source_id",
+    ]
     derived_fields = ["age_years"]
     key_fields = ["employee_id", "partner_id", "start_date"]
     rekey_fields = ["start_date"]
@@ -400,6 +419,7 @@ class TrajectoryKindSpec(Kind):
         "partner": "partner_kbo",
         "call": "call_number",
         "start_date": "start_date",
+        "planned_end_date": "planned_end_date",
         "end_date": "end_date",
         "end_reason": "end_reason",
         "se_employer": "se_employer_kbo",
@@ -464,6 +484,7 @@ class TrajectoryKindSpec(Kind):
             "partner": partner,
             "call": call,
             "start_date": start,
+            "planned_end_date": row.get("planned_end_date") or planned_end(call, start),
             "end_date": row.get("end_date"),
             "end_reason": end_reason,
             "se_employer": se_employer,
@@ -484,6 +505,7 @@ class TrajectoryKindSpec(Kind):
                 t.partner.kbo_number,
                 t.call.number,
                 _d(t.start_date),
+                _d(t.planned_end_date),
                 _d(t.end_date),
                 t.end_reason.code if t.end_reason else "",
                 t.se_employer.kbo_number if t.se_employer else "",

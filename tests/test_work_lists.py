@@ -6,13 +6,14 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from evaluations.constants import ADVICE_NOT_READY
 from evaluations.models import Referral
 from imports.models import ImportRun
 from partners.constants import OrganisationStatus
+from people.worklists import work_lists
 from tests import factories
 from trajectories.services import months_before
 
@@ -145,3 +146,62 @@ def test_the_home_page_costs_the_same_queries_however_much_waits(
     fill(partner, other_partner, staff)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("home"))
+
+
+# Each work list says its order in a sentence above its rows (issue 15, point 3): (role, list, the sentence).
+ORDERS = [
+    ("evaluator", reverse_lazy("evaluations:ready_unreferred"), "Wie het langst wacht eerst (op datum van evaluatie)."),
+    (
+        "evaluator",
+        reverse_lazy("evaluations:referral_not_taken_up"),
+        "Langst wachtende eerst (op datum van toeleiding).",
+    ),
+    (
+        "partner_staff",
+        f"{reverse_lazy('evaluations:referral_list')}?status=waiting",
+        "Wachtende toeleidingen eerst, daarna de nieuwste eerst (op datum van toeleiding).",
+    ),
+    (
+        "partner_staff",
+        reverse_lazy("trajectories:past_planned_end"),
+        "Langst voorbij de geplande einddatum eerst (op geplande einddatum).",
+    ),
+    (
+        "partner_staff",
+        reverse_lazy("trajectories:internships_too_long"),
+        "Langst lopende eerst (op start van de stage).",
+    ),
+    ("partner_staff", reverse_lazy("trajectories:awaiting_job"), "de langst beëindigde eerst"),
+    *[
+        ("partner_staff", reverse_lazy("trajectories:job_follow_up", kwargs={"months": m}), "Oudste job eerst")
+        for m in (3, 6, 12)
+    ],
+    ("administrator", reverse_lazy("partners:organisation_proposed"), "de oudste eerst"),
+    ("administrator", reverse_lazy("trajectories:access_review"), "de nieuwste eerst"),
+    (
+        "administrator",
+        reverse_lazy("evaluations:referral_overdue"),
+        "Langst wachtende eerst (op datum van toeleiding).",
+    ),
+    ("administrator", reverse_lazy("imports:rejected"), "de nieuwste eerst"),
+]
+
+
+@pytest.mark.parametrize("role, url, sentence", ORDERS, ids=[str(url) for _role, url, _s in ORDERS])
+def test_each_work_list_says_its_order(client, request, role, url, sentence):
+    client.force_login(request.getfixturevalue(role))
+    page = client.get(str(url)).content.decode()
+    assert " ".join(sentence.split()) in " ".join(page.split())
+
+
+def test_every_work_list_of_the_home_pages_has_its_order_checked(evaluator, partner_staff, administrator):
+    checked = {str(url).split("?")[0] for _role, url, _sentence in ORDERS}
+    for user in (evaluator, partner_staff, administrator):
+        assert {item.url.split("?")[0] for item in work_lists(user)} <= checked
+
+
+def test_a_list_re_sorted_by_a_column_no_longer_claims_its_fixed_order(client, evaluator):
+    client.force_login(evaluator)
+    url = reverse("evaluations:ready_unreferred")
+    assert "Wie het langst wacht eerst" in client.get(url).content.decode()
+    assert "Wie het langst wacht eerst" not in client.get(f"{url}?sort=-evaluation_date").content.decode()

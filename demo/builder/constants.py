@@ -54,6 +54,11 @@ PARTNERS_BY_PROVINCE = {
     VB: ["Mentor vzw", "Groep Intro vzw", "Televil vzw", "In-Z"],
     WV: ["Vzw Werkmaat", "Emino vzw", "Emino vzw"],
 }
+# The durations the demo's calls set (assumed, docs/casework.md): a trajectory is planned for its four
+# phases at their longest, 1 + 3 + 3 + 3 months (docs/domain.md); an internship lasts up to 3 months.
+CALL_TRAJECTORY_MONTHS = 10
+CALL_INTERNSHIP_WEEKS = 13
+
 # Call 432's budget in trajectories at EUR 4,200 per partner (480 in all: EUR 2,016,000).
 CALL_432_UNITS = {
     "Levanto": 12,

@@ -12,6 +12,8 @@ from demo.answer import CM, LDE, PROVINCES
 from demo.builder.constants import (
     CALL_432_UNITS,
     CALL_432_YEAR_SHARES,
+    CALL_INTERNSHIP_WEEKS,
+    CALL_TRAJECTORY_MONTHS,
     PARTNERS,
     SECTORS,
     TOWNS,
@@ -126,6 +128,12 @@ class Organisations(Records):
         if not self.call_432.start_date:
             self.call_432.start_date, self.call_432.end_date = D(2018, 5, 1), D(2022, 12, 31)
             self.call_432.save()
+        for call in (self.call_432, self.call_esf_plus):
+            if call.trajectory_months is None and call.max_internship_weeks is None:
+                # Assumed (docs/casework.md): the four phases at their longest (1 + 3 + 3 + 3 months,
+                # docs/domain.md), an internship phase of up to 3 months, 13 weeks.
+                call.trajectory_months, call.max_internship_weeks = CALL_TRAJECTORY_MONTHS, CALL_INTERNSHIP_WEEKS
+                call.save()
         assert sum(CALL_432_UNITS.values()) == ans.CALL_432_UNITS
         years = list(CALL_432_YEAR_SHARES)
         for name, units in CALL_432_UNITS.items():

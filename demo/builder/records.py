@@ -24,6 +24,7 @@ from evaluations.constants import ReferralStatus
 from evaluations.models import Advice, Evaluation, Referral
 from partners.models import Grant, Organisation
 from trajectories.models import EndReason, Internship, Trajectory
+from trajectories.services import planned_end
 
 
 class Records:
@@ -171,10 +172,12 @@ class Records:
 
     def trajectory(self, person, partner, start, *, registered=None, call=None, evaluation=None):
         se = self.se_spell_at(person, start)
+        call = call or self.call_for(start)
         t = Trajectory(
             employee=person.employee,
             partner=self.partners[partner],
-            call=call or self.call_for(start),
+            call=call,
+            planned_end_date=planned_end(call, start),
             se_employer=se.employer if se else person.employer,
             instrument=self.instruments[instrument_on(se.instrument.code if se else person.instrument, start)],
             start_date=start,
