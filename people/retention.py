@@ -13,7 +13,7 @@ from audit.models import AccessEvent
 from common.dates import years_before
 from employees.models import AnonymisationRun, Employee, Employment
 from evaluations.models import Evaluation, Referral
-from trajectories.models import Internship, Trajectory
+from trajectories.models import Internship, JobFollowUp, Trajectory
 
 
 def retention_cutoff(*, today: datetime.date, years: int) -> datetime.date:
@@ -55,6 +55,7 @@ def retention_due(cutoff: datetime.date):
             open_end=True,
         )
         | recent(Internship, "trajectory__employee", ("start_date", "end_date", "registered_on"), open_end=True)
+        | recent(JobFollowUp, "employment__employee", ("checked_on",))
     )
 
 
@@ -71,7 +72,8 @@ def persons_anonymise(
     """Anonymise every person whose last record lies before the cut-off, in one transaction.
 
     Clears the identity (`EmployeeQuerySet.anonymise_identity`: names, INSZ, in the live and history
-    tables), the free-text notes of their evaluations and trajectories (which may name them), and
+    tables), the free-text notes of their evaluations, trajectories and job follow-ups (which may name
+    them), and
     the number typed in look-ups by INSZ that found them; keeps everything the reports count by.
     Every table gets one UPDATE, whatever the number of persons. The access events stay: they name
     the person by id only, and who looked at whom remains evidence.
@@ -85,6 +87,11 @@ def persons_anonymise(
         for model in (Evaluation, Trajectory):
             model._base_manager.filter(employee__in=persons).exclude(notes="").update(notes="")
             model.history.model.objects.filter(employee_id__in=persons).exclude(notes="").update(notes="")
+        follow_ups = JobFollowUp._base_manager.filter(employment__employee__in=persons)
+        follow_ups.exclude(note="").update(note="")
+        JobFollowUp.history.model.objects.filter(employment_id__in=follow_ups.values("employment_id")).exclude(
+            note=""
+        ).update(note="")
         AccessEvent.objects.filter(employee__in=persons, insz_digest__isnull=False).update(
             insz_encrypted=None, insz_digest=None
         )

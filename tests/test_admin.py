@@ -23,6 +23,7 @@ from evaluations.models import Referral
 from imports.models import ImportRun
 from tests import factories
 from tests.url_walk import project_app_labels
+from trajectories.models import JobFollowUp
 
 PROJECT_APPS = project_app_labels()
 
@@ -36,7 +37,10 @@ def one_of_everything(db):
 def _make_one_of_everything():
     internship = factories.InternshipFactory()
     factories.EmploymentFactory(employee=internship.trajectory.employee)
-    factories.EmploymentFactory(regular=True, ended=True)
+    followed = factories.EmploymentFactory(regular=True, ended=True)
+    JobFollowUp.objects.create(
+        employment=followed, mark=3, checked_on=followed.start_date + datetime.timedelta(days=100), still_in_work=True
+    )
     evaluation = factories.EvaluationFactory(employee=internship.trajectory.employee)
     Referral.objects.create(
         evaluation=evaluation,

@@ -25,7 +25,7 @@ from partners.models import Organisation
 from reports.models import SavedReport
 from tests import factories
 from tests.url_walk import project_app_labels
-from trajectories.models import EndReason
+from trajectories.models import EndReason, JobFollowUp
 
 PROJECT_APPS = project_app_labels()
 
@@ -78,6 +78,11 @@ def _saved_report():
     )
 
 
+def _job_follow_up():
+    job = factories.EmploymentFactory(regular=True, start_date=datetime.date(2019, 5, 1))
+    return JobFollowUp.objects.create(employment=job, mark=3, checked_on=datetime.date(2019, 8, 1), still_in_work=True)
+
+
 # How to make a valid record of each model that has constraints.
 MAKERS = {
     "partners.Organisation": factories.OrganisationFactory,
@@ -94,6 +99,7 @@ MAKERS = {
     "reports.SavedReport": _saved_report,
     "trajectories.Trajectory": factories.TrajectoryFactory,
     "trajectories.Internship": factories.InternshipFactory,
+    "trajectories.JobFollowUp": _job_follow_up,
 }
 
 D = datetime.date
@@ -162,7 +168,12 @@ CHECK_CASES = {
             "nazorg_start": D(2019, 9, 1),
         },
     ),
+    "trajectories_trajectory_planned_end_after_start": (
+        [{"planned_end_date": D(2019, 3, 31)}],
+        {"planned_end_date": D(2019, 4, 1)},
+    ),
     "trajectories_internship_end_after_start": ([{"end_date": D(2019, 4, 30)}], {"end_date": D(2019, 5, 1)}),
+    "trajectories_jobfollowup_mark_valid": ([{"mark": 4}, {"mark": 0}], {"mark": 12}),
     "trajectories_internship_outcome_valid": ([{"outcome": "fired"}], {"outcome": "hired"}),
     "employees_accessevent_view_has_person": (
         [{"action": "person_viewed", "employee": None}],

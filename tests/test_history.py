@@ -28,7 +28,7 @@ from evaluations.constants import ReferralStatus
 from evaluations.models import Advice, DeclineReason, Evaluation, Referral
 from partners.models import Call, Grant, Organisation
 from tests import factories
-from trajectories.models import EndReason, Internship, Trajectory
+from trajectories.models import EndReason, Internship, JobFollowUp, Trajectory
 
 D = datetime.date
 
@@ -48,6 +48,7 @@ MAKERS = {
     "trajectories.EndReason": lambda: EndReason.objects.first(),
     "trajectories.Trajectory": lambda: factories.TrajectoryFactory(),
     "trajectories.Internship": lambda: factories.InternshipFactory(),
+    "trajectories.JobFollowUp": lambda: _job_follow_up(),
 }
 # A text or date field of each model that an update may change.
 CHANGES = {
@@ -65,7 +66,13 @@ CHANGES = {
     "trajectories.EndReason": {"label_en": "updated"},
     "trajectories.Trajectory": {"notes": "bijgewerkt"},
     "trajectories.Internship": {"sector": "bijgewerkt"},
+    "trajectories.JobFollowUp": {"note": "bijgewerkt"},
 }
+
+
+def _job_follow_up():
+    job = factories.EmploymentFactory(regular=True, start_date=D(2019, 5, 1))
+    return JobFollowUp.objects.create(employment=job, mark=3, checked_on=D(2019, 8, 1), still_in_work=True)
 
 
 def _referral():

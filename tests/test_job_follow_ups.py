@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employees.models import Employment
+from people.retention import persons_anonymise, retention_cutoff, retention_due
 from tests import factories
 from trajectories.models import JobFollowUp
 from trajectories.services import job_follow_up_record, jobs_to_follow_up, months_before
@@ -157,3 +158,29 @@ def test_a_social_economy_job_has_no_follow_up_form(client, partner, partner_sta
     spell = factories.EmploymentFactory(employee=trajectory.employee)
     client.force_login(partner_staff)
     assert client.get(reverse("trajectories:job_follow_up_record", args=[spell.pk])).status_code == 404
+
+
+def _old_job_followed_up(checked_on):
+    person = factories.EmployeeFactory(registered_on=datetime.date(2010, 1, 1))
+    spell = factories.EmploymentFactory(
+        employee=person,
+        regular=True,
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2012, 1, 1),
+        registered_on=datetime.date(2010, 1, 1),
+    )
+    job_follow_up_record(
+        employment=spell, mark=3, checked_on=checked_on, still_in_work=True, note="Jan Peeters werkt er graag"
+    )
+    return person
+
+
+def test_retention_clears_the_note_of_a_follow_up_and_a_recent_follow_up_keeps_the_person(db):
+    old = _old_job_followed_up(datetime.date(2010, 4, 2))
+    recent = _old_job_followed_up(datetime.date(2018, 4, 2))
+    today = datetime.date(2026, 11, 26)
+    assert set(retention_due(retention_cutoff(today=today, years=10))) == {old}
+    persons_anonymise(years=10, today=today, run_by="test")
+    cleared = JobFollowUp.objects.get(employment__employee=old)
+    assert cleared.note == "" and set(cleared.history.values_list("note", flat=True)) == {""}
+    assert JobFollowUp.objects.get(employment__employee=recent).note == "Jan Peeters werkt er graag"

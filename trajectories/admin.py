@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from casework.admin import INSZSearchAdminMixin
 from common.admin_filters import text_filter
 from common.tables import EstimatedCountPaginator
-from trajectories.models import EndReason, Internship, Trajectory
+from trajectories.models import EndReason, Internship, JobFollowUp, Trajectory
 
 
 @admin.register(EndReason)
@@ -66,3 +66,14 @@ class InternshipAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     search_fields = ["trajectory__employee__last_name", "host__name", "sector"]
     autocomplete_fields = ["trajectory", "host"]
     date_hierarchy = "start_date"
+
+
+@admin.register(JobFollowUp)
+class JobFollowUpAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
+    insz_search_field = "employment__employee__insz_digest"
+    list_display = ["employment", "mark", "checked_on", "still_in_work", "recorded_by"]
+    list_filter = ["mark", "still_in_work", "checked_on"]
+    list_select_related = ["employment__employee", "employment__employer", "recorded_by"]
+    search_fields = ["employment__employee__last_name", "employment__employer__name"]
+    autocomplete_fields = ["employment"]
+    date_hierarchy = "checked_on"
