@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import CheckedModelForm, DateInput
+from common.forms import DJANGO_EMPTY_LABEL, CheckedModelForm, DateInput
 from employees.models import Instrument
 from partners.constants import OrganisationKind
 from partners.forms import OrganisationField
@@ -179,7 +179,8 @@ class InternshipForm(CheckedModelForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
-YES_NO = [("yes", _("yes")), ("no", _("no"))]
+# The empty choice first: the answer is asked, never assumed (style_form names it "— kies —").
+YES_NO = [("", DJANGO_EMPTY_LABEL), ("yes", _("yes")), ("no", _("no"))]
 
 
 class JobFollowUpForm(forms.Form):
@@ -190,7 +191,6 @@ class JobFollowUpForm(forms.Form):
     still_in_work = forms.ChoiceField(
         label=_("still in this job"),
         choices=YES_NO,
-        widget=forms.RadioSelect,
         error_messages={"required": _("Answer yes or no.")},
     )
     job_end_date = forms.DateField(
