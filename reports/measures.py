@@ -24,6 +24,7 @@ from reports.engine import (
     year_of,
 )
 from reports.functions import AddMonths, QuarterStart
+from reports.pathway import PATHWAY, SE_EMPLOYERS
 from reports.sources import covering, one_per_person
 from reports.units import (
     common_person_dims,
@@ -37,6 +38,8 @@ from reports.units import (
     referral_units,
     referral_withdrawn,
     regular_at,
+    se_employer_at,
+    se_employer_before_move,
     spells,
     trajectory_units,
 )
@@ -53,6 +56,11 @@ def _evaluation_dims():
         dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
         dim("advice", _("advice"), lambda ctx: label_or_unknown("advice__code")),
         dim("office", _("VDAB office"), lambda ctx: label_or_unknown("office")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at("evaluation_date", employer="employer", instrument="instrument"),
+        ),
     ]
 
 
@@ -110,6 +118,11 @@ def _trajectory_dims(year_field="start_date"):
         *common_person_dims(age_path="age_years", date_path=None),
         dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
         dim("call", _("call"), lambda ctx: label_or_unknown("call__number")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at("start_date", employer="se_employer", instrument="instrument"),
+        ),
     ]
 
 
@@ -207,6 +220,16 @@ INTERNSHIPS = Measure(
         dim("outcome", _("outcome"), lambda ctx: label_or_unknown("outcome")),
         dim("province", _("province"), lambda ctx: province_of("host__province"), flemish_provinces),
         dim("call", _("call"), lambda ctx: label_or_unknown("trajectory__call__number")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at(
+                "start_date",
+                employee="trajectory__employee_id",
+                employer="trajectory__se_employer",
+                instrument="trajectory__instrument",
+            ),
+        ),
     ],
     statuses=[
         Status("internships", _("internships")),
@@ -323,6 +346,7 @@ LASTING_WORK = Measure(
         dim("year", _("year"), lambda ctx: year_of("start_date")),
         *common_person_dims(age_path=None, date_path="start_date"),
         dim("return_after", _("back in the social economy after"), _return_after),
+        dim("se_employer", _("social-economy employer"), se_employer_before_move),
         dim(
             "support_package",
             _("work-support package"),
@@ -511,6 +535,11 @@ REFERRALS = Measure(
         *common_person_dims(age_path=None, date_path="registered_on"),
         dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("evaluation__instrument__name")),
         dim("decline_reason", _("reason for declining"), lambda ctx: label_or_unknown("decline_reason__code")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at("registered_on", employer="evaluation__employer", instrument="evaluation__instrument"),
+        ),
     ],
     sums={"days_to_answer": lambda ctx: F("days_to_answer")},
     statuses=[
@@ -546,6 +575,8 @@ MEASURES = {
         EMPLOYMENT_AFTER_EXIT,
         MONEY,
         REFERRALS,
+        PATHWAY,
+        SE_EMPLOYERS,
     )
 }
 

@@ -5,14 +5,15 @@ trajectories, the move to a regular job of question 4, the referrals' answers.
 the figures per social-economy employer), so that each definition of docs/measures.md is written once.
 """
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employment
 from evaluations.constants import ADVICE_READY, ReferralStatus
 from evaluations.models import Advice, Evaluation, Referral
-from reports.engine import Context, Dimension, age_band_of, band_labels, label_or_unknown
+from reports.engine import UNKNOWN, Context, Dimension, age_band_of, band_labels, label_or_unknown
 from reports.functions import AddMonths
 from reports.sources import end_of_day, one_per_person
 from trajectories.models import Trajectory
@@ -125,15 +126,16 @@ def lasting_units(ctx: Context):
     return transition_spells(ctx).filter(~Exists(earlier))
 
 
-def regular_at(months):
-    """A regular-economy spell of the person covering the day `months` after the move (a fact of a spell)."""
-    moment = AddMonths(OuterRef("start_date"), months)
+def regular_at(months, start: str = "start_date"):
+    """A regular-economy spell of the person covering the day `months` after the move (a fact of a spell);
+    `start`: the unit's field that holds the day of the move."""
+    moment = AddMonths(OuterRef(start), months)
     return Q(instrument__isnull=True, start_date__lte=moment) & (Q(end_date__isnull=True) | Q(end_date__gte=moment))
 
 
-def months_passed(months):
+def months_passed(months, start: str = "start_date"):
     """The day `months` after the move is on or before D (a fact of the unit)."""
-    return lambda ctx: Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of)))
+    return lambda ctx: Q(LessThanOrEqual(AddMonths(F(start), months), Value(ctx.as_of)))
 
 
 def referral_units(ctx: Context):
@@ -163,3 +165,72 @@ def referral_declined(ctx):
 
 def referral_withdrawn(ctx):
     return Q(status=ReferralStatus.WITHDRAWN) & by_d("withdrawn_at", ctx, unknown_counts=True)
+
+
+# --- the social-economy employer of a unit (issue 16, "per tewerkstelling") -------------------------
+
+
+def _employer_and_instrument(employer: str, instrument: str):
+    """ "name (instrument)" of an employer and an instrument reached by the paths given."""
+    return Concat(
+        F(f"{employer}__name"),
+        Value(" ("),
+        Coalesce(F(f"{instrument}__name"), Value(UNKNOWN)),
+        Value(")"),
+        output_field=CharField(),
+    )
+
+
+def spell_employer(ctx: Context):
+    """The employer of a social-economy spell itself, with the spell's instrument."""
+    return _employer_and_instrument("employer", "instrument")
+
+
+def _social_spells(ctx: Context, employee: str):
+    return ctx.records(Employment).filter(employee_id=OuterRef(employee), instrument__isnull=False)
+
+
+def se_employer_at(date: str, *, employee: str = "employee_id", employer: str = "", instrument: str = ""):
+    """The `se_employer` dimension: the social-economy employer of the person's spell that covers the unit's
+    counted date `date` (the latest started, when several do), with its instrument; failing such a spell, the
+    social-economy employer the record itself names (`employer`, `instrument`); else `onbekend`."""
+
+    def expression(ctx: Context):
+        on = OuterRef(date)
+        spell = (
+            _social_spells(ctx, employee)
+            .filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
+            .order_by("-start_date", "-id")
+            .annotate(_label=spell_employer(ctx))
+            .values("_label")[:1]
+        )
+        found = [Subquery(spell, output_field=CharField())]
+        if employer:
+            found.append(
+                Case(
+                    When(**{f"{employer}__isnull": False}, then=_employer_and_instrument(employer, instrument)),
+                    default=Value(None),
+                    output_field=CharField(),
+                )
+            )
+        return Coalesce(*found, Value(UNKNOWN), output_field=CharField())
+
+    return expression
+
+
+def employer_before_move(ctx: Context, field: str = "_label"):
+    """For a move to a regular job (a unit of `lasting_units`): the person's latest social-economy spell
+    started before it, as its `field` ("_label": "name (instrument)"; "employer_id": the employer)."""
+    spell = (
+        _social_spells(ctx, "employee_id")
+        .filter(start_date__lt=OuterRef("start_date"))
+        .order_by("-start_date", "-id")
+        .annotate(_label=spell_employer(ctx))
+        .values(field)[:1]
+    )
+    return Subquery(spell)
+
+
+def se_employer_before_move(ctx: Context):
+    """The `se_employer` dimension of a move: the employer of the social-economy spell it moved from."""
+    return Coalesce(employer_before_move(ctx), Value(UNKNOWN), output_field=CharField())
