@@ -12,9 +12,10 @@ from reports.pathway import STEPS
 # Beside the steps, drawn as outlined bars: what the steps do not say by themselves.
 ASIDE = ("regular_job_without_trajectory", "not_yet_observable_6_months", "not_yet_observable_12_months")
 
-ROW = 34  # the height of a step in the drawing, in its units (the drawing is 800 wide)
-LABEL_END = 330  # step names end here (right-aligned); the bars are centred in what follows
-BAR_LEFT, BAR_WIDTH = 340, 300
+ROW = 34  # the height of a step in the drawing, in its units (see WIDTH)
+LABEL_END = 420  # step names end here (right-aligned); the bars are centred in what follows
+BAR_LEFT, BAR_WIDTH = 430, 330
+WIDTH = 960  # the width of the drawing, in its units
 
 
 def _step_totals(run, table) -> dict:
@@ -63,4 +64,4 @@ def funnel(run, table) -> dict | None:
             }
         )
     height = (bars[-1]["y"] + ROW + 4) if bars else ROW
-    return {"bars": bars, "height": height, "label_end": LABEL_END}
+    return {"bars": bars, "height": height, "width": WIDTH, "label_end": LABEL_END}
