@@ -8,7 +8,7 @@ facts by the engine (`Flags`), so the report runs a fixed number of queries what
 """
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import IsNull
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -112,13 +112,18 @@ INTERVALS = (
 )
 
 
+def _days(later, earlier):
+    """The days from `earlier` to `later`; NULL when either is unknown or `later` lies before `earlier`.
+
+    As NULLIF(GREATEST(days, -1), -1): the dates' subqueries appear once, where a CASE or a FILTER on the
+    days made PostgreSQL run them twice (docs/benchmarks.md, issue 16)."""
+    return NullIf(Greatest(DaysBetween(later, earlier), Value(-1)), Value(-1))
+
+
 def interval_units(ctx: Context):
     """The persons of the cohort with the days of each interval (the units of the medians)."""
     return pathway_units(ctx).alias(
-        **{
-            f"_days_{name}": DaysBetween(_DATES[later](ctx), _DATES[earlier](ctx))
-            for name, later, earlier, _l in INTERVALS
-        }
+        **{f"_days_{name}": _days(_DATES[later](ctx), _DATES[earlier](ctx)) for name, later, earlier, _l in INTERVALS}
     )
 
 
@@ -255,7 +260,6 @@ PATHWAY = Measure(
                 label,
                 units=interval_units,
                 aggregate=f"median:{name}",
-                condition=(lambda name: lambda ctx: Q(**{f"_days_{name}__gte": 0}))(name),
             )
             for name, _later, _earlier, label in INTERVALS
         ],

@@ -154,3 +154,34 @@ def test_on_random_data_the_cohorts_are_question_1_and_never_start_more_than_que
                 if step in STEPS:
                     assert value <= cohorts[("advised_ready", year)]
     assert max(seen_started) > 0  # the data has trajectories to compare
+
+
+def test_two_trajectories_one_ended_one_running_are_in_progress_not_left():
+    person = factories.EmployeeFactory()
+    _ready(person, D(2019, 2, 1))
+    factories.TrajectoryFactory(employee=person, start_date=D(2019, 3, 1), ended=True)  # ends 1/10/2019
+    factories.TrajectoryFactory(employee=person, start_date=D(2020, 1, 6))
+    left = factories.EmployeeFactory()
+    _ready(left, D(2019, 2, 1))
+    factories.TrajectoryFactory(employee=left, start_date=D(2019, 3, 1), ended=True)
+
+    steps = cells("pathway", ["step"], as_of=AS_OF)
+
+    assert steps["trajectory_started"] == steps["trajectory_ended"] == 2
+    assert steps["in_progress"] == 1
+    assert steps["left_after_trajectory"] == 1
+    assert cells("pathway", ["end_reason"], as_of=AS_OF, population="left_after_trajectory") == {"completed": 1}
+
+
+def test_the_breakdowns_of_the_pathway(cohort):
+    by_partner = cells("pathway", ["partner"], as_of=AS_OF, population="referred")
+    by_employer = cells("pathway", ["se_employer"], as_of=AS_OF)
+    by_province = cells("pathway", ["province"], as_of=AS_OF)
+    by_age = cells("pathway", ["age_band"], as_of=AS_OF, age_bands="esf2014")
+
+    # 'whole' by the partner of their trajectory, the others by their referral's partner: one each.
+    assert sorted(v for v in by_partner.values() if v) == [1, 1, 1]
+    assert by_partner.get("onbekend", 0) == 0
+    assert sum(by_employer.values()) == 6 and "onbekend" not in by_employer  # each evaluation names its employer
+    assert sum(by_province.values()) == 6
+    assert sum(by_age.values()) == 6
