@@ -2,6 +2,7 @@
 
 import io
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,8 @@ from openpyxl import load_workbook
 from reports.exports import as_dict
 from reports.models import SavedReport
 from reports.services import run_report
-from tests.reports.test_pathway import AS_OF, cohort  # noqa: F401  (the fixture)
+from tests import factories
+from tests.reports.test_pathway import AS_OF, D, cohort  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 SLUG = "pathway_by_cohort_year"
@@ -85,3 +87,26 @@ def test_both_reports_of_issue_16_are_in_the_pack_and_its_workbook(client, admin
     firsts = [sheet["A1"].value for sheet in load_workbook(io.BytesIO(response.content)).worksheets]
     assert SavedReport.objects.get(slug=SLUG).name in firsts
     assert SavedReport.objects.get(slug="transitions_by_se_employer").name in firsts
+
+
+def test_the_persons_behind_a_step_of_the_pathway_are_those_counted(client, administrator, cohort):  # noqa: F811
+    client.force_login(administrator)
+    query = urlencode({"step": "regular_job", "year": "onbekend", "as_of": AS_OF.isoformat()})
+
+    response = client.get(reverse("reports:cell", args=[SLUG]) + "?" + query)
+
+    assert response.status_code == 200
+    assert [line.person for line in response.context["lines"]] == [cohort["undated"]]
+
+
+def test_the_records_behind_a_figure_per_employer_are_of_that_figure(client, administrator, cohort):  # noqa: F811
+    factories.EmploymentFactory(employee=cohort["whole"], start_date=D(2016, 1, 4), end_date=D(2019, 10, 31))
+    client.force_login(administrator)
+    run = run_report(SavedReport.objects.get(slug="transitions_by_se_employer"), as_of=AS_OF)
+    label = next(label for label in run.result.labels["se_employer"] if run.result.value((label, "moved_external")))
+    query = urlencode({"se_employer": label, "status": "moved_external", "as_of": AS_OF.isoformat()})
+
+    response = client.get(reverse("reports:cell", args=["transitions_by_se_employer"]) + "?" + query)
+
+    assert response.status_code == 200
+    assert [line.person for line in response.context["lines"]] == [cohort["whole"]]
