@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 
 from employees.models import Instrument
+from reports import formatting
 from reports.measures import MEASURES
+from reports.models import SavedReport
+from reports.services import run_report
 from tests import factories
 from tests.reports.conftest import cells
 
@@ -90,3 +93,18 @@ def test_the_transitions_per_employer_count_workers_ready_moves_and_lasting_work
     assert found[("advised_ready_per_100", label)] == Decimal("33.33")
     assert found[("moved_external_per_100", label)] == Decimal("33.33")
     assert found[("regular_after_12_months_per_100", label)] == Decimal("33.33")
+
+
+def test_a_figure_per_100_and_a_median_are_written_as_numbers_not_suppressed_nor_as_percentages(workshop):
+    for _ in range(3):
+        person = _worker(workshop)
+        factories.EvaluationFactory(employee=person, evaluation_date=D(2018, 5, 1), employer=workshop)
+    report = SavedReport.objects.get(slug="transitions_by_se_employer")
+
+    table = run_report(report, as_of=AS_OF).table()
+
+    row = next(row for row in table["rows"] if row["keys"][0].startswith("Atelier Noord"))
+    shown = {cell.labels["status"]: cell.shown for cell in row["cells"]}
+    assert shown["workers"] == shown["advised_ready"] == "<5"  # suppressed below 5 by default
+    assert shown["advised_ready_per_100"] == "100"
+    assert formatting.rate(Decimal("33.33")) == "33,3"
