@@ -223,11 +223,12 @@ class Status:
     ratio: tuple[str, str] | None = None  # (numerator, denominator) statuses
     dimensions: dict | None = None  # name -> (ctx) -> expression, for units of another model
     formula: Formula | None = None  # the facts of the measure's Flags that the figure counts
+    per_hundred: bool = False  # a ratio given per 100 units of its denominator ("per 100 workers")
 
     @property
     def kind(self) -> str:
         """How the figure is shown: "count"; "money"; "ratio" (two decimals, never summed nor suppressed),
-        which a median is too."""
+        which a median and a figure per 100 are too."""
         if self.ratio or self.aggregate.startswith("median:"):
             return "ratio"
         return "money" if self.money else "count"
@@ -501,8 +502,9 @@ def _add_ratios(needed: list[Status], values: dict) -> None:
     for status in needed:
         if status.ratio:
             numerator, denominator = (values[c] for c in status.ratio)
+            scale = 100 if status.per_hundred else 1
             values[status.code] = {
-                key: (Decimal(numerator[key]) / Decimal(den)).quantize(CENT, ROUND_HALF_UP)
+                key: (scale * Decimal(numerator[key]) / Decimal(den)).quantize(CENT, ROUND_HALF_UP)
                 for key, den in denominator.items()
                 if den and numerator.get(key) is not None
             }

@@ -22,6 +22,13 @@ def percent(value) -> str:
     return f"{number(hundred, decimals)} %"
 
 
+def rate(value) -> str:
+    """A median or a figure per 100: 12 or 12,5 (one decimal when needed)."""
+    rounded = Decimal(value).quantize(Decimal("0.1"))
+    decimals = 0 if rounded == rounded.to_integral_value() else 1
+    return number(rounded, decimals)
+
+
 def day(value: datetime.date | None) -> str:
     """A date as dd/mm/yyyy; empty without a date."""
     return value.strftime("%d/%m/%Y") if value else ""

@@ -2,9 +2,26 @@
 
 import statistics
 
-from django.db.models import Aggregate, DateField, FloatField, Func
+from django.db.models import Aggregate, DateField, FloatField, Func, IntegerField
 
 from common.functions import AddMonths as AddMonths  # shared with the work lists (trajectories)
+
+
+class DaysBetween(Func):
+    """The number of days from the second date to the first (negative when it lies after it)."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        later, earlier = (compiler.compile(e) for e in self.source_expressions)
+        return f"CAST(julianday({later[0]}) - julianday({earlier[0]}) AS INTEGER)", [*later[1], *earlier[1]]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        later, earlier = (compiler.compile(e) for e in self.source_expressions)
+        return f"(({later[0]})::date - ({earlier[0]})::date)", [*later[1], *earlier[1]]
+
+    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - other databases
+        return self.as_postgresql(compiler, connection, **extra)
 
 
 class QuarterStart(Func):

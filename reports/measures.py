@@ -5,21 +5,17 @@ from functools import partial
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import IsNull, LessThanOrEqual
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from employees.models import Employment
-from evaluations.constants import ADVICE_READY, ReferralStatus
-from evaluations.models import Advice, Evaluation, Referral
+from evaluations.models import Evaluation, Referral
 from partners.models import Grant
 from reports.engine import (
     Context,
-    Dimension,
     Flags,
     Measure,
     Status,
-    age_band_of,
-    band_labels,
     fact,
     flemish_provinces,
     label_or_unknown,
@@ -28,46 +24,43 @@ from reports.engine import (
     year_of,
 )
 from reports.functions import AddMonths, QuarterStart
-from reports.sources import covering, end_of_day, one_per_person
+from reports.pathway import PATHWAY, SE_EMPLOYERS
+from reports.sources import covering, one_per_person
+from reports.units import (
+    common_person_dims,
+    dim,
+    evaluation_units,
+    lasting_units,
+    months_passed,
+    ready_units,
+    referral_accepted,
+    referral_declined,
+    referral_units,
+    referral_withdrawn,
+    regular_at,
+    se_employer_at,
+    se_employer_before_move,
+    spells,
+    trajectory_units,
+)
 from trajectories.models import Internship, Trajectory
-
-
-def _dim(name, label, expr, default_labels=None):
-    return Dimension(name=name, label=label, expr=expr, default_labels=default_labels)
-
-
-def _common_person_dims(*, age_path, date_path, birth_path="employee__birth_date", prefix=""):
-    return [
-        _dim(
-            "age_band",
-            _("age band"),
-            lambda ctx: age_band_of(ctx, age_path=age_path, birth_path=birth_path, date_path=date_path),
-            band_labels,
-        ),
-        _dim("gender", _("gender"), lambda ctx: label_or_unknown(f"{prefix}employee__gender")),
-    ]
-
-
-def _spells(ctx: Context, **filters):
-    """Employment spells of the unit's person, as registered at K."""
-    return ctx.records(Employment).filter(employee_id=OuterRef("employee_id"), **filters)
-
 
 # --- 1. evaluations (q3) ------------------------------------------------------
 
 
-def evaluation_units(ctx: Context):
-    return ctx.records(Evaluation).filter(ctx.in_period("evaluation_date"))
-
-
 def _evaluation_dims():
     return [
-        _dim("year", _("year"), lambda ctx: year_of("evaluation_date")),
-        _dim("province", _("province"), lambda ctx: province_of("employer__province"), flemish_provinces),
-        *_common_person_dims(age_path="age_years", date_path="evaluation_date"),
-        _dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
-        _dim("advice", _("advice"), lambda ctx: label_or_unknown("advice__code")),
-        _dim("office", _("VDAB office"), lambda ctx: label_or_unknown("office")),
+        dim("year", _("year"), lambda ctx: year_of("evaluation_date")),
+        dim("province", _("province"), lambda ctx: province_of("employer__province"), flemish_provinces),
+        *common_person_dims(age_path="age_years", date_path="evaluation_date"),
+        dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
+        dim("advice", _("advice"), lambda ctx: label_or_unknown("advice__code")),
+        dim("office", _("VDAB office"), lambda ctx: label_or_unknown("office")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at("evaluation_date", employer="employer", instrument="instrument"),
+        ),
     ]
 
 
@@ -85,39 +78,6 @@ EVALUATIONS = Measure(
 # --- 2. persons advised ready (q1) ------------------------------------------------
 
 
-def ready_units(ctx: Context):
-    """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated).
-
-    On PostgreSQL the first of each person in the order (evaluation_date NULLS LAST, id) by
-    `one_per_person`: for the live table that is the order of the index
-    evaluations_eval_advice_person_idx (evaluations 0006 and 0007) once the advice is one value
-    (`advice_id = (SELECT id ...)`, not a join), so PostgreSQL reads the index once and keeps the
-    first row of each person, without a sort and without reading the table (docs/benchmarks.md).
-    Elsewhere: "no ready evaluation of the same person comes before it" (dated before undated,
-    then by date, then by id).
-    """
-    ready = evaluation_units(ctx).filter(
-        advice_id=Subquery(Advice.objects.filter(code=ADVICE_READY).order_by().values("id"))
-    )
-
-    def without_an_earlier_one():
-        outer_undated = Q(IsNull(OuterRef("evaluation_date"), True))
-        earlier = ready.filter(employee_id=OuterRef("employee_id")).filter(
-            Q(evaluation_date__isnull=False) & outer_undated
-            | Q(evaluation_date__lt=OuterRef("evaluation_date"))
-            | Q(evaluation_date=OuterRef("evaluation_date"), id__lt=OuterRef("id"))
-            | Q(evaluation_date__isnull=True, id__lt=OuterRef("id")) & outer_undated
-        )
-        return ready.filter(~Exists(earlier))
-
-    return one_per_person(
-        ready,
-        [F("evaluation_date").asc(nulls_last=True), "id"],
-        name="reference_evaluation",
-        otherwise=without_an_earlier_one,
-    )
-
-
 READY = Measure(
     code="ready",
     label=_("Persons advised ready"),
@@ -126,7 +86,7 @@ READY = Measure(
     model=Evaluation,
     dimensions=_evaluation_dims(),
     flags=Flags(
-        related=_spells,
+        related=spells,
         related_facts={
             "at_work": lambda ctx: covering(ctx.as_of),
             "same_employer": lambda ctx: covering(ctx.as_of) & Q(employer_id=OuterRef("employer_id")),
@@ -150,23 +110,19 @@ READY = Measure(
 # --- 3. trajectories (q2a, q2b) ------------------------------------------------------
 
 
-def trajectory_units(ctx: Context):
-    qs = ctx.records(Trajectory).filter(start_date__lte=ctx.as_of)
-    if ctx.period_from:
-        qs = qs.filter(start_date__gte=ctx.period_from)
-    if ctx.period_to:
-        qs = qs.filter(start_date__lte=ctx.period_to)
-    return qs
-
-
 def _trajectory_dims(year_field="start_date"):
     return [
-        _dim("year", _("year"), lambda ctx: year_of(year_field)),
-        _dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
-        _dim("province", _("province"), lambda ctx: province_of("se_employer__province"), flemish_provinces),
-        *_common_person_dims(age_path="age_years", date_path=None),
-        _dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
-        _dim("call", _("call"), lambda ctx: label_or_unknown("call__number")),
+        dim("year", _("year"), lambda ctx: year_of(year_field)),
+        dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
+        dim("province", _("province"), lambda ctx: province_of("se_employer__province"), flemish_provinces),
+        *common_person_dims(age_path="age_years", date_path=None),
+        dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
+        dim("call", _("call"), lambda ctx: label_or_unknown("call__number")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at("start_date", employer="se_employer", instrument="instrument"),
+        ),
     ]
 
 
@@ -214,8 +170,8 @@ ENDED = Measure(
     model=Trajectory,
     dimensions=[
         *_trajectory_dims(year_field="end_date"),
-        _dim("end_reason", _("end reason"), lambda ctx: label_or_unknown("end_reason__code")),
-        _dim(
+        dim("end_reason", _("end reason"), lambda ctx: label_or_unknown("end_reason__code")),
+        dim(
             "internship",
             _("internship"),
             lambda ctx: Case(
@@ -258,12 +214,22 @@ INTERNSHIPS = Measure(
     units=internship_units,
     model=Internship,
     dimensions=[
-        _dim("year", _("year"), lambda ctx: year_of("start_date")),
-        _dim("sector", _("sector"), lambda ctx: label_or_unknown("sector")),
-        _dim("partner", _("partner"), lambda ctx: label_or_unknown("trajectory__partner__name")),
-        _dim("outcome", _("outcome"), lambda ctx: label_or_unknown("outcome")),
-        _dim("province", _("province"), lambda ctx: province_of("host__province"), flemish_provinces),
-        _dim("call", _("call"), lambda ctx: label_or_unknown("trajectory__call__number")),
+        dim("year", _("year"), lambda ctx: year_of("start_date")),
+        dim("sector", _("sector"), lambda ctx: label_or_unknown("sector")),
+        dim("partner", _("partner"), lambda ctx: label_or_unknown("trajectory__partner__name")),
+        dim("outcome", _("outcome"), lambda ctx: label_or_unknown("outcome")),
+        dim("province", _("province"), lambda ctx: province_of("host__province"), flemish_provinces),
+        dim("call", _("call"), lambda ctx: label_or_unknown("trajectory__call__number")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at(
+                "start_date",
+                employee="trajectory__employee_id",
+                employer="trajectory__se_employer",
+                instrument="trajectory__instrument",
+            ),
+        ),
     ],
     statuses=[
         Status("internships", _("internships")),
@@ -304,7 +270,7 @@ AT_WORK = Measure(
     model=Trajectory,
     dimensions=_trajectory_dims(),
     flags=Flags(
-        related=lambda ctx: _spells(ctx, instrument__isnull=True).filter(covering(ctx.as_of)),
+        related=lambda ctx: spells(ctx, instrument__isnull=True).filter(covering(ctx.as_of)),
         related_facts={
             "regular": lambda ctx: Q(instrument__isnull=True),
             "without_package": lambda ctx: Q(with_support_package=False),
@@ -336,57 +302,6 @@ AT_WORK = Measure(
 
 
 # --- 7. lasting work (question 4) ----------------------------------------------------------------
-
-
-def _first_se_start(ctx: Context):
-    """The start of the person's first social-economy spell (one index probe per unit)."""
-    first = ctx.records(Employment).filter(employee_id=OuterRef("employee_id"), instrument__isnull=False)
-    return Subquery(first.order_by("start_date").values("start_date")[:1])
-
-
-def _regular_in_window(ctx: Context):
-    qs = ctx.records(Employment).filter(instrument__isnull=True, start_date__lte=ctx.as_of)
-    if ctx.period_from:
-        qs = qs.filter(start_date__gte=ctx.period_from)
-    if ctx.period_to:
-        qs = qs.filter(start_date__lte=ctx.period_to)
-    return qs
-
-
-def transition_spells(ctx: Context):
-    """Regular-economy spells started on or before D by a person who had a social-economy spell start before.
-
-    "A social-economy spell started before" is "the first one started before": one probe of the
-    person's spells in start order per regular spell, where EXISTS made PostgreSQL hash every
-    social-economy spell of the register (docs/benchmarks.md).
-    """
-    return _regular_in_window(ctx).alias(_first_se=_first_se_start(ctx)).filter(start_date__gt=F("_first_se"))
-
-
-def lasting_units(ctx: Context):
-    """Each person's first transition spell: the move from the social to the regular economy.
-
-    "No regular spell of the same person in the window starts after their first social-economy
-    spell and before this one (or the same day with a lower id)": an anti-join, as for the
-    reference evaluation of `ready_units`.
-    """
-    earlier = _regular_in_window(ctx).filter(
-        Q(start_date__lt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), id__lt=OuterRef("id")),
-        employee_id=OuterRef("employee_id"),
-        start_date__gt=OuterRef("_first_se"),
-    )
-    return transition_spells(ctx).filter(~Exists(earlier))
-
-
-def _regular_at(months):
-    """A regular-economy spell of the person covering the day `months` after the move (a fact of a spell)."""
-    moment = AddMonths(OuterRef("start_date"), months)
-    return Q(instrument__isnull=True, start_date__lte=moment) & (Q(end_date__isnull=True) | Q(end_date__gte=moment))
-
-
-def _months_passed(months):
-    """The day `months` after the move is on or before D (a fact of the unit)."""
-    return lambda ctx: Q(LessThanOrEqual(AddMonths(F("start_date"), months), Value(ctx.as_of)))
 
 
 def _returns(ctx):
@@ -428,10 +343,11 @@ LASTING_WORK = Measure(
     units=lasting_units,
     model=Employment,
     dimensions=[
-        _dim("year", _("year"), lambda ctx: year_of("start_date")),
-        *_common_person_dims(age_path=None, date_path="start_date"),
-        _dim("return_after", _("back in the social economy after"), _return_after),
-        _dim(
+        dim("year", _("year"), lambda ctx: year_of("start_date")),
+        *common_person_dims(age_path=None, date_path="start_date"),
+        dim("return_after", _("back in the social economy after"), _return_after),
+        dim("se_employer", _("social-economy employer"), se_employer_before_move),
+        dim(
             "support_package",
             _("work-support package"),
             lambda ctx: Case(
@@ -442,10 +358,10 @@ LASTING_WORK = Measure(
         ),
     ],
     flags=Flags(
-        unit={f"passed_{n}": _months_passed(n) for n in (3, 6, 12)},
-        related=_spells,
+        unit={f"passed_{n}": months_passed(n) for n in (3, 6, 12)},
+        related=spells,
         related_facts={
-            **{f"regular_at_{n}": (lambda n: lambda ctx: _regular_at(n))(n) for n in (3, 6, 12)},
+            **{f"regular_at_{n}": (lambda n: lambda ctx: regular_at(n))(n) for n in (3, 6, 12)},
             "back": lambda ctx: Q(
                 instrument__isnull=False, start_date__gt=OuterRef("start_date"), start_date__lte=ctx.as_of
             ),
@@ -508,7 +424,7 @@ EMPLOYMENT_AFTER_EXIT = Measure(
     dimensions=_trajectory_dims(year_field="end_date"),
     flags=Flags(
         unit={"observed_q2": _q2_observed, "observed_q4": _q4_observed},
-        related=_spells,
+        related=spells,
         related_facts={"work_q2": _q2_in_window, "work_q4": _q4_in_window},
     ),
     statuses=[
@@ -558,10 +474,10 @@ MONEY = Measure(
     model=Grant,
     status_dimension="source",
     dimensions=[
-        _dim("call", _("call"), lambda ctx: label_or_unknown("call__number")),
-        _dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
-        _dim("year", _("year"), lambda ctx: number_or_unknown("year")),
-        _dim("province", _("province of the partner"), lambda ctx: province_of("partner__province"), None),
+        dim("call", _("call"), lambda ctx: label_or_unknown("call__number")),
+        dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
+        dim("year", _("year"), lambda ctx: number_or_unknown("year")),
+        dim("province", _("province of the partner"), lambda ctx: province_of("partner__province"), None),
     ],
     sums={
         "total": lambda ctx: F("esf_amount") + F("flemish_amount"),
@@ -604,35 +520,6 @@ MONEY = Measure(
 # --- 9. referrals, from sending to answer -------------------------------------------------------
 
 
-def referral_units(ctx: Context):
-    """Referrals sent on or before D (counted date: the day of the referral)."""
-    qs = ctx.records(Referral).filter(registered_on__lte=ctx.as_of)
-    if ctx.period_from:
-        qs = qs.filter(registered_on__gte=ctx.period_from)
-    if ctx.period_to:
-        qs = qs.filter(registered_on__lte=ctx.period_to)
-    return qs
-
-
-def _by_d(field: str, ctx: Context, *, unknown_counts: bool = False) -> Q:
-    """The moment in `field` lies on or before the end of D (an unknown moment counts when told)."""
-    on_time = Q(**{f"{field}__lte": end_of_day(ctx.as_of)})
-    return on_time | Q(**{f"{field}__isnull": True}) if unknown_counts else on_time
-
-
-def _accepted(ctx):
-    # A referral started before answers were dated (no answered_at) counts as accepted whatever D.
-    return Q(status=ReferralStatus.STARTED) & _by_d("answered_at", ctx, unknown_counts=True)
-
-
-def _declined(ctx):
-    return Q(status=ReferralStatus.DECLINED) & _by_d("answered_at", ctx)
-
-
-def _withdrawn(ctx):
-    return Q(status=ReferralStatus.WITHDRAWN) & _by_d("withdrawn_at", ctx, unknown_counts=True)
-
-
 REFERRALS = Measure(
     code="referrals",
     label=_("Referrals"),
@@ -642,29 +529,34 @@ REFERRALS = Measure(
     units=referral_units,
     model=Referral,
     dimensions=[
-        _dim("year", _("year"), lambda ctx: year_of("registered_on")),
-        _dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
-        _dim("province", _("province"), lambda ctx: province_of("evaluation__employer__province"), flemish_provinces),
-        *_common_person_dims(age_path=None, date_path="registered_on"),
-        _dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("evaluation__instrument__name")),
-        _dim("decline_reason", _("reason for declining"), lambda ctx: label_or_unknown("decline_reason__code")),
+        dim("year", _("year"), lambda ctx: year_of("registered_on")),
+        dim("partner", _("partner"), lambda ctx: label_or_unknown("partner__name")),
+        dim("province", _("province"), lambda ctx: province_of("evaluation__employer__province"), flemish_provinces),
+        *common_person_dims(age_path=None, date_path="registered_on"),
+        dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("evaluation__instrument__name")),
+        dim("decline_reason", _("reason for declining"), lambda ctx: label_or_unknown("decline_reason__code")),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at("registered_on", employer="evaluation__employer", instrument="evaluation__instrument"),
+        ),
     ],
     sums={"days_to_answer": lambda ctx: F("days_to_answer")},
     statuses=[
         Status("sent", _("sent")),
-        Status("accepted", _("accepted (trajectory started)"), condition=_accepted),
-        Status("declined", _("declined"), condition=_declined),
-        Status("withdrawn", _("withdrawn"), condition=_withdrawn),
+        Status("accepted", _("accepted (trajectory started)"), condition=referral_accepted),
+        Status("declined", _("declined"), condition=referral_declined),
+        Status("withdrawn", _("withdrawn"), condition=referral_withdrawn),
         Status(
             "open",
             _("open (no answer yet)"),
-            condition=lambda ctx: ~(_accepted(ctx) | _declined(ctx) | _withdrawn(ctx)),
+            condition=lambda ctx: ~(referral_accepted(ctx) | referral_declined(ctx) | referral_withdrawn(ctx)),
         ),
         Status(
             "median_days_to_answer",
             _("median days to answer"),
             aggregate="median:days_to_answer",
-            condition=lambda ctx: (_accepted(ctx) | _declined(ctx)) & Q(days_to_answer__isnull=False),
+            condition=lambda ctx: (referral_accepted(ctx) | referral_declined(ctx)) & Q(days_to_answer__isnull=False),
         ),
     ],
 )
@@ -683,6 +575,8 @@ MEASURES = {
         EMPLOYMENT_AFTER_EXIT,
         MONEY,
         REFERRALS,
+        PATHWAY,
+        SE_EMPLOYERS,
     )
 }
 

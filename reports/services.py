@@ -72,7 +72,8 @@ class ReportRun:
     def shown(self, value, kind) -> tuple[str, bool]:
         """A value as the page shows it (1.234; € 1.234,56; 40 %), and whether it is suppressed.
 
-        `kind` is a display kind (`display_kind`): "count", "money" or "share".
+        `kind` is a display kind (`display_kind`): "count", "money", "share" or "rate" (a median, a figure
+        per 100: a number with at most one decimal, never suppressed).
         """
         if value is None:
             return "", False
@@ -82,16 +83,22 @@ class ReportRun:
             return formatting.euro(value), False
         if kind == "share":
             return formatting.percent(value), False
+        if kind == "rate":
+            return formatting.rate(value), False
         return formatting.number(value), False
 
     def display_kind(self, key) -> str:
-        """How a cell is written: "count", "money" (amounts, and ratios of amounts) or "share" (other ratios)."""
+        """How a cell is written: "count", "money" (amounts, and ratios of amounts), "rate" (medians and figures
+        per 100) or "share" (other ratios)."""
         kind = self.result.kind_of(key)
         if kind != "ratio":
             return kind
         status = self.result.status_dimension
         code = key[self.dimensions.index(status)] if status in self.dimensions else self.result.population
-        return "money" if MEASURES[self.report.measure].status(code).money else "share"
+        figure = MEASURES[self.report.measure].status(code)
+        if figure.money:
+            return "money"
+        return "rate" if figure.per_hundred or figure.aggregate.startswith("median:") else "share"
 
     def export_value(self, value, key):
         """The value of a cell in an export: a number, money as a string with two decimals, or '<5'."""

@@ -24,6 +24,7 @@ from audit.services import filters_as_text, record_access
 from reports import exports, workbook
 from reports import pack as answer
 from reports.forms import RunForm, SavedReportForm
+from reports.funnel import funnel
 from reports.measures import MEASURES
 from reports.models import SavedReport
 from reports.services import ordered_records, record_line, records_behind, run_report
@@ -84,11 +85,13 @@ def _context_for_run(request, report, run):
     table = run.table()
     if sees_identities(request.user) and report.pk:
         table = _cell_links(report, run, table)
+    drawn = funnel(run, table)
     return {
         "report": report,
         "run": run,
         "table": table,
-        "chart": run.chart(),
+        "funnel": drawn,
+        "chart": None if drawn else run.chart(),
         "measure": MEASURES[report.measure],
         "can_drill": sees_identities(request.user),
         "can_build": can(request.user, "administer"),

@@ -32,7 +32,8 @@ TITLE = Font(bold=True, size=14)
 LINK = Font(color="0563C1", underline="single")
 CHANGED = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
-FORMATS = {"money": EURO, "share": SHARE, "count": COUNT}
+RATE = "#,##0.0"
+FORMATS = {"money": EURO, "share": SHARE, "count": COUNT, "rate": RATE}
 YEAR_DIMENSIONS = {"year"}
 
 

@@ -154,7 +154,7 @@ def analyst(db):
 
 def _seed_reference_data():
     """Re-create what the data migrations seed (instruments, advices, decline reasons, end reasons, call 432,
-    the saved reports of the parliamentary pack, role groups).
+    the saved reports of the parliamentary pack and of issue 16, role groups).
 
     A transactional test (the browser tests) empties every table when it ends;
     the tests after it still need the reference data the migrations put there.
@@ -176,4 +176,5 @@ def _seed_reference_data():
     # The saved reports of the parliamentary pack, as reports 0002 and 0003 leave them.
     importlib.import_module("reports.migrations.0002_ministerial_pack").create_pack(apps, None)
     importlib.import_module("reports.migrations.0003_pack_counts_every_year").count_every_year(apps, None)
+    importlib.import_module("reports.migrations.0005_pathway_and_employer_reports").create_reports(apps, None)
     sync_role_groups(apps)

@@ -193,3 +193,19 @@ def test_a_list_shows_an_estimated_count_as_approximate(client, administrator, m
     assert "≈ 120000" in html or "≈ 120.000" in html
     monkeypatch.setattr(EstimatedCountPaginator, "estimate", None)
     assert "≈" not in client.get(reverse("employees:list")).content.decode()
+
+
+def test_the_pathway_page_counts_its_funnel_in_a_fixed_number_of_queries(client, administrator):
+    """Issue 16: the pathway page (table and funnel) and the per-employer report, with 5 and with 50 persons."""
+    client.force_login(administrator)
+    pages = [reverse("reports:run", args=[slug]) for slug in ("pathway_by_cohort_year", "transitions_by_se_employer")]
+    generate(persons=5, seed=1)
+    few = [_capture(client, url) for url in pages]
+    generate(persons=45, seed=2)
+    many = [_capture(client, url) for url in pages]
+    assert [len(queries) for queries in many] == [len(queries) for queries in few]
+    # The pathway: the figures by their facts in one query, the medians in another, beside the page's own
+    # (session, user, the saved report): no query per person, step or cohort.
+    report_queries = [sql for sql in many[0] if "evaluations_evaluation" in sql]
+    assert len(report_queries) == 2, report_queries
+    assert len(many[0]) <= 10

@@ -72,6 +72,7 @@ def test_the_builder_offers_only_the_figures_and_dimensions_of_the_chosen_measur
         "geslacht",
         "beleidsinstrument",
         "projectoproep",
+        "sociale-economiewerkgever",
     ]
 
 

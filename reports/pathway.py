@@ -1,0 +1,341 @@
+"""What became of them (issue 16): the pathway of a cohort, from the ready advice to lasting regular work, and
+the figures per social-economy employer. Defined in docs/measures.md ("The pathway", "Per employer").
+
+The cohort is question 1's: each person once, by their reference evaluation (`units.ready_units`), so that
+the cohorts add up to question 1's persons advised ready. Every step is a fact of that person on the
+reference date D, read from the register at K: one correlated EXISTS per fact, counted per combination of
+facts by the engine (`Flags`), so the report runs a fixed number of queries whatever the number of persons.
+"""
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.lookups import IsNull
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from employees.models import Employment
+from evaluations.models import Evaluation, Referral
+from reports.engine import (
+    UNKNOWN,
+    Context,
+    Flags,
+    Measure,
+    Status,
+    fact,
+    flemish_provinces,
+    label_or_unknown,
+    province_of,
+    year_of,
+)
+from reports.functions import DaysBetween
+from reports.units import (
+    common_person_dims,
+    dim,
+    employer_before_move,
+    lasting_units,
+    months_passed,
+    ready_units,
+    referral_accepted,
+    referral_declined,
+    referral_withdrawn,
+    regular_at,
+    se_employer_at,
+    se_employer_before_move,
+    spell_employer,
+    spells,
+)
+from trajectories.models import Internship, Trajectory
+
+JOB = "_job_start"  # the alias of the day the person's first regular job after the advice began
+
+# The steps in their order; the funnel shows them so (reports.funnel).
+STEPS = (
+    "advised_ready",
+    "referred",
+    "trajectory_started",
+    "internship",
+    "trajectory_ended",
+    "regular_job",
+    "regular_work_6_months",
+    "regular_work_12_months",
+)
+
+
+def _referrals(ctx: Context):
+    """The person's referrals sent on or before D."""
+    return ctx.records(Referral).filter(employee_id=OuterRef("employee_id"), registered_on__lte=ctx.as_of)
+
+
+def _trajectories(ctx: Context):
+    """The person's trajectories started on or before D."""
+    return ctx.records(Trajectory).filter(employee_id=OuterRef("employee_id"), start_date__lte=ctx.as_of)
+
+
+def _internships(ctx: Context):
+    return ctx.records(Internship).filter(trajectory__employee_id=OuterRef("employee_id"), start_date__lte=ctx.as_of)
+
+
+def _first_regular_job(ctx: Context):
+    """The day the person's first regular-economy spell began that started on or after the reference
+    evaluation (any, when it is undated) and on or before D."""
+    jobs = spells(ctx, instrument__isnull=True, start_date__lte=ctx.as_of).filter(
+        Q(start_date__gte=OuterRef("evaluation_date")) | Q(IsNull(OuterRef("evaluation_date"), True))
+    )
+    return Subquery(jobs.order_by("start_date", "id").values("start_date")[:1])
+
+
+def pathway_units(ctx: Context):
+    """Question 1's persons advised ready (their reference evaluations), with the start of their regular job."""
+    return ready_units(ctx).alias(**{JOB: _first_regular_job(ctx)})
+
+
+def _first(qs, field: str):
+    return Subquery(qs.order_by(field, "id").values(field)[:1])
+
+
+# The days between consecutive steps: (name, later date, earlier date), each the first date of its step.
+_DATES = {
+    "ready": lambda ctx: F("evaluation_date"),
+    "referred": lambda ctx: _first(_referrals(ctx), "registered_on"),
+    "started": lambda ctx: _first(_trajectories(ctx), "start_date"),
+    "internship": lambda ctx: _first(_internships(ctx), "start_date"),
+    "ended": lambda ctx: _first(_trajectories(ctx).filter(end_date__lte=ctx.as_of), "end_date"),
+    "job": lambda ctx: F(JOB),
+}
+INTERVALS = (
+    ("ready_to_referred", "referred", "ready", _("median days from ready advice to referral")),
+    ("referred_to_started", "started", "referred", _("median days from referral to trajectory start")),
+    ("started_to_internship", "internship", "started", _("median days from trajectory start to internship")),
+    ("started_to_ended", "ended", "started", _("median days from trajectory start to its end")),
+    ("ended_to_job", "job", "ended", _("median days from trajectory end to regular job")),
+    ("ready_to_job", "job", "ready", _("median days from ready advice to regular job")),
+)
+
+
+def _days(later, earlier):
+    """The days from `earlier` to `later`; NULL when either is unknown or `later` lies before `earlier`.
+
+    As NULLIF(GREATEST(days, -1), -1): the dates' subqueries appear once, where a CASE or a FILTER on the
+    days made PostgreSQL run them twice (docs/benchmarks.md, issue 16)."""
+    return NullIf(Greatest(DaysBetween(later, earlier), Value(-1)), Value(-1))
+
+
+def interval_units(ctx: Context):
+    """The persons of the cohort with the days of each interval (the units of the medians)."""
+    return pathway_units(ctx).alias(
+        **{f"_days_{name}": _days(_DATES[later](ctx), _DATES[earlier](ctx)) for name, later, earlier, _l in INTERVALS}
+    )
+
+
+def _regular_at(months):
+    return lambda ctx: Q(Exists(spells(ctx).filter(regular_at(months, start=JOB))))
+
+
+def _open_referral(ctx):
+    answered = referral_accepted(ctx) | referral_declined(ctx) | referral_withdrawn(ctx)
+    return Q(Exists(_referrals(ctx).filter(~answered)))
+
+
+PATHWAY_FLAGS = Flags(
+    unit={
+        "referred": lambda ctx: Q(Exists(_referrals(ctx))),
+        "declined": lambda ctx: Q(Exists(_referrals(ctx).filter(referral_declined(ctx)))),
+        "open_referral": _open_referral,
+        "trajectory": lambda ctx: Q(Exists(_trajectories(ctx))),
+        "running": lambda ctx: Q(Exists(_trajectories(ctx).exclude(end_date__lte=ctx.as_of))),
+        "internship": lambda ctx: Q(Exists(_internships(ctx))),
+        "ended": lambda ctx: Q(Exists(_trajectories(ctx).filter(end_date__lte=ctx.as_of))),
+        "regular_job": lambda ctx: Q(**{f"{JOB}__isnull": False}),
+        "passed_6": months_passed(6, start=JOB),
+        "passed_12": months_passed(12, start=JOB),
+        "regular_at_6": _regular_at(6),
+        "regular_at_12": _regular_at(12),
+        "back": lambda ctx: Q(
+            Exists(
+                spells(ctx, instrument__isnull=False, start_date__lte=ctx.as_of).filter(start_date__gt=OuterRef(JOB))
+            )
+        ),
+    }
+)
+
+_job = fact("regular_job")
+_lasting = {n: _job & fact(f"passed_{n}") & fact(f"regular_at_{n}") for n in (6, 12)}
+_STEP_FIGURES = [
+    Status("advised_ready", _("advised ready")),
+    Status("referred", _("referred to a partner"), formula=fact("referred")),
+    Status("trajectory_started", _("trajectory started"), formula=fact("trajectory")),
+    Status("internship", _("internship"), formula=fact("internship")),
+    Status("trajectory_ended", _("trajectory ended"), formula=fact("ended")),
+    Status("regular_job", _("regular job"), formula=_job),
+    Status("regular_work_6_months", _("in regular work 6 months after the job began"), formula=_lasting[6]),
+    Status("regular_work_12_months", _("in regular work 12 months after the job began"), formula=_lasting[12]),
+]
+
+
+def _person_partner(ctx: Context):
+    """The partner of the person's latest trajectory started by D, else of their latest referral sent by D."""
+    trajectory = _trajectories(ctx).order_by("-start_date", "-id").values("partner__name")[:1]
+    referral = _referrals(ctx).order_by("-registered_on", "-id").values("partner__name")[:1]
+    return Coalesce(Subquery(trajectory), Subquery(referral), Value(UNKNOWN))
+
+
+def _end_reason(ctx: Context):
+    """The end reason of the person's latest trajectory ended by D; `not_ended` without one."""
+    ended = _trajectories(ctx).filter(end_date__lte=ctx.as_of).order_by("-end_date", "-id")
+    return Coalesce(Subquery(ended.values("end_reason__code")[:1]), Value("not_ended"))
+
+
+PATHWAY = Measure(
+    code="pathway",
+    label=_("Pathway of the persons advised ready"),
+    description=_(
+        "Question 1's persons advised ready, by the year of their reference evaluation: how far each came on the "
+        "reference date, from referral to regular work 12 months after the job began."
+    ),
+    units=pathway_units,
+    model=Evaluation,
+    status_dimension="step",
+    dimensions=[
+        dim("year", _("year of the ready advice"), lambda ctx: year_of("evaluation_date")),
+        dim("province", _("province"), lambda ctx: province_of("employer__province"), flemish_provinces),
+        dim("instrument", _("policy instrument"), lambda ctx: label_or_unknown("instrument__name")),
+        dim("partner", _("partner"), _person_partner),
+        *common_person_dims(age_path="age_years", date_path="evaluation_date"),
+        dim(
+            "se_employer",
+            _("social-economy employer"),
+            se_employer_at("evaluation_date", employer="employer", instrument="instrument"),
+        ),
+        dim("end_reason", _("end reason"), _end_reason),
+    ],
+    flags=PATHWAY_FLAGS,
+    statuses=[
+        *_STEP_FIGURES,
+        Status(
+            "regular_job_without_trajectory",
+            _("regular job without a trajectory"),
+            formula=_job & ~fact("trajectory"),
+        ),
+        Status(
+            "not_yet_observable_6_months",
+            _("regular job, 6 months not yet passed"),
+            formula=_job & ~fact("passed_6"),
+        ),
+        Status(
+            "not_yet_observable_12_months",
+            _("regular job, 12 months not yet passed"),
+            formula=_job & ~fact("passed_12"),
+        ),
+        Status(
+            "left_referral_declined",
+            _("left: referral declined, no trajectory"),
+            formula=fact("declined") & ~fact("trajectory"),
+        ),
+        Status(
+            "left_after_trajectory",
+            _("left: trajectory ended, none running, no regular job"),
+            formula=fact("ended") & ~fact("running") & ~_job,
+        ),
+        Status(
+            "back_to_social_economy",
+            _("left: back in the social economy after the regular job"),
+            formula=_job & fact("back"),
+        ),
+        Status(
+            "in_progress",
+            _("in progress: trajectory running or referral unanswered"),
+            formula=fact("running") | (fact("open_referral") & ~fact("trajectory")),
+        ),
+        *[
+            Status(
+                f"share_{status.code}",
+                format_lazy("{}: {}", _("share of the cohort"), status.label),
+                ratio=(status.code, "advised_ready"),
+            )
+            for status in _STEP_FIGURES[1:]
+        ],
+        *[
+            Status(
+                f"median_days_{name}",
+                label,
+                units=interval_units,
+                aggregate=f"median:{name}",
+            )
+            for name, _later, _earlier, label in INTERVALS
+        ],
+    ],
+    sums={name: (lambda name: lambda ctx: F(f"_days_{name}"))(name) for name, *_rest in INTERVALS},
+)
+
+
+# --- per social-economy employer ------------------------------------------------------------------
+
+
+def worker_units(ctx: Context):
+    """Social-economy spells that started on or before D (and ran during the period, when there is one)."""
+    qs = ctx.records(Employment).filter(instrument__isnull=False, start_date__lte=ctx.as_of)
+    if ctx.period_from:
+        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=ctx.period_from))
+    if ctx.period_to:
+        qs = qs.filter(start_date__lte=ctx.period_to)
+    return qs
+
+
+def _internal(ctx):
+    """The move was to the social-economy employer the person moved from."""
+    return Q(employer_id=employer_before_move(ctx, "employer_id"))
+
+
+def _lasting_12(ctx):
+    return months_passed(12)(ctx) & Q(Exists(spells(ctx).filter(regular_at(12))))
+
+
+_WORKER_DIMS = {"se_employer": spell_employer}
+_READY_DIMS = {"se_employer": se_employer_at("evaluation_date", employer="employer", instrument="instrument")}
+_MOVE_DIMS = {"se_employer": se_employer_before_move}
+
+
+def _per_hundred(code, label):
+    return Status(f"{code}_per_100", label, ratio=(code, "workers"), per_hundred=True)
+
+
+SE_EMPLOYERS = Measure(
+    code="se_employers",
+    label=_("Transitions per social-economy employer"),
+    description=_(
+        "Per social-economy employer (with its instrument): its target-group workers, the persons advised ready, "
+        "those who moved on to a regular job with it or elsewhere, and those still in regular work 12 months after."
+    ),
+    units=worker_units,
+    model=Employment,
+    dimensions=[dim("se_employer", _("social-economy employer"), spell_employer)],
+    statuses=[
+        Status("workers", _("target-group workers"), aggregate="count_persons", dimensions=_WORKER_DIMS),
+        Status("advised_ready", _("advised ready"), units=ready_units, dimensions=_READY_DIMS),
+        Status(
+            "moved_internal",
+            _("moved on with the same employer (internal)"),
+            units=lasting_units,
+            condition=_internal,
+            dimensions=_MOVE_DIMS,
+        ),
+        Status(
+            "moved_external",
+            _("moved on to another employer (external)"),
+            units=lasting_units,
+            condition=lambda ctx: ~_internal(ctx),
+            dimensions=_MOVE_DIMS,
+        ),
+        Status(
+            "regular_after_12_months",
+            _("in regular work 12 months after the move"),
+            units=lasting_units,
+            condition=_lasting_12,
+            dimensions=_MOVE_DIMS,
+        ),
+        _per_hundred("advised_ready", _("advised ready per 100 workers")),
+        _per_hundred("moved_internal", _("moved on internally per 100 workers")),
+        _per_hundred("moved_external", _("moved on externally per 100 workers")),
+        _per_hundred("regular_after_12_months", _("in regular work after 12 months per 100 workers")),
+    ],
+)
