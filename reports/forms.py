@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import CheckedModelForm, style_form
+from common.forms import CheckedModelForm, DateInput, style_form
 from reports.labels import dimension_choices, figure_choices, label_texts, labels_found
 from reports.measures import MEASURES, measure_choices
 from reports.models import SavedReport
@@ -93,10 +93,10 @@ class SavedReportForm(CheckedModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "period_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "period_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "known_at": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_from": DateInput(),
+            "period_to": DateInput(),
+            "as_of": DateInput(),
+            "known_at": DateInput(),
         }
 
     def __init__(self, *args, preview=False, **kwargs):
@@ -275,13 +275,13 @@ class RunForm(forms.Form):
     as_of = forms.DateField(
         label=_("Reference date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control"}),
         validators=REPORT_DATE_VALIDATORS,
     )
     known_at = forms.DateField(
         label=_("Register as it stood on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control"}),
         help_text=_("Empty: today's register."),
         validators=REPORT_DATE_VALIDATORS,
     )

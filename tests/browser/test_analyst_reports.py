@@ -72,9 +72,10 @@ def test_analyst_runs_a_saved_report_for_another_reference_date_and_downloads_it
     assert "Noorderlicht vzw" in table and "Zuiderzon vzw" in table and "2020" in table
 
     # Another reference date: the end of 2019. The trajectory of 2020 is not counted any more.
-    page.fill("#id_as_of", "2019-12-31")
+    # Typed by hand the Belgian way: the field is a dd/mm/yyyy text field, whatever the browser's language.
+    page.fill("#id_as_of", "31/12/2019")
     page.click("main form button[type=submit]")
-    page.wait_for_url("**as_of=2019-12-31**")
+    page.wait_for_url("**as_of=31%2F12%2F2019**")
     assert "Peildatum: 31/12/2019." in page.inner_text("main")
     shot("analyst-report-run")
 
@@ -90,9 +91,9 @@ def test_analyst_runs_a_saved_report_for_another_reference_date_and_downloads_it
     assert sum(value for (_partner, year), value in counted.items() if year == "2020") == 0
 
     # Today's figures count the trajectory of 2020 too: the export follows the date on the page.
-    page.fill("#id_as_of", datetime.date.today().isoformat())
+    page.fill("#id_as_of", datetime.date.today().strftime("%d/%m/%Y"))
     page.click("main form button[type=submit]")
-    page.wait_for_url(f"**as_of={datetime.date.today().isoformat()}**")
+    page.wait_for_url(f"**as_of={datetime.date.today().strftime('%d%%2F%m%%2F%Y')}**")
     with page.expect_download() as download:
         page.click("main a:text-is('CSV')")
     counted = {(row["partner"], row["year"]): row["value"] for row in _csv_rows(download)}

@@ -66,7 +66,7 @@ def test_administrator_builds_previews_saves_and_exports_a_report_by_clicking(
     page.click("summary:has-text('projectoproep')")
     page.check("input[name=filter_call][value='432']")
     _preview_shows(page, "West-Vlaanderen")  # a listed province stays, at zero
-    page.fill("#id_as_of", "2020-06-30")
+    page.fill("#id_as_of", "30/06/2020")
     page.press("#id_as_of", "Tab")
     _preview_shows(page, "30/06/2020")
     preview = page.inner_text("#report-preview table")
