@@ -27,6 +27,7 @@ from reports.engine import (
     province_of,
     year_of,
 )
+from reports.esf import ESF_PARTICIPANTS
 from reports.functions import AddMonths, QuarterStart
 from reports.sources import covering, end_of_day, one_per_person
 from trajectories.models import Internship, Trajectory
@@ -683,6 +684,7 @@ MEASURES = {
         EMPLOYMENT_AFTER_EXIT,
         MONEY,
         REFERRALS,
+        ESF_PARTICIPANTS,
     )
 }
 
