@@ -176,4 +176,5 @@ def _seed_reference_data():
     # The saved reports of the parliamentary pack, as reports 0002 and 0003 leave them.
     importlib.import_module("reports.migrations.0002_ministerial_pack").create_pack(apps, None)
     importlib.import_module("reports.migrations.0003_pack_counts_every_year").count_every_year(apps, None)
+    importlib.import_module("reports.migrations.0005_esf_participant_reports").create_reports(apps, None)
     sync_role_groups(apps)
