@@ -20,6 +20,7 @@ from employees.models import Employee
 from evaluations.models import Evaluation
 from partners.constants import OrganisationKind
 from partners.models import Organisation
+from people.constants import DataQualityKind
 from people.models import DataQualitySnapshot
 from trajectories.esf import complete, entries
 from trajectories.models import Trajectory
@@ -35,8 +36,7 @@ def _esf_incomplete(trajectories):
 
 @dataclass(frozen=True)
 class Kind:
-    code: str
-    label: object
+    code: DataQualityKind
     explanation: object
     model: type
     failing: Callable  # (visible queryset) -> the records of this kind
@@ -44,6 +44,10 @@ class Kind:
     fix_capability: str  # who may use it; others get `view`
     view: str
     related: tuple = ()
+
+    @property
+    def label(self):
+        return self.code.label
 
     def records(self, user):
         return self.failing(self.model.objects.visible_to(user))
@@ -55,8 +59,7 @@ class Kind:
 
 KINDS = [
     Kind(
-        "evaluation_without_date",
-        _("Evaluations without a date"),
+        DataQualityKind.EVALUATION_WITHOUT_DATE,
         _("They count in the year 'onbekend' of every evaluation figure."),
         Evaluation,
         lambda qs: qs.filter(evaluation_date__isnull=True),
@@ -66,8 +69,7 @@ KINDS = [
         ("employee", "advice"),
     ),
     Kind(
-        "person_without_birth_date",
-        _("Persons without a birth date"),
+        DataQualityKind.PERSON_WITHOUT_BIRTH_DATE,
         _("Their age band is 'onbekend', and their ESF record is incomplete."),
         Employee,
         lambda qs: qs.filter(birth_date__isnull=True),
@@ -76,8 +78,7 @@ KINDS = [
         "employees:detail",
     ),
     Kind(
-        "trajectory_without_se_employer",
-        _("Trajectories without a social-economy employer"),
+        DataQualityKind.TRAJECTORY_WITHOUT_SE_EMPLOYER,
         _("Their province and employer are 'onbekend'."),
         Trajectory,
         lambda qs: qs.filter(se_employer__isnull=True),
@@ -87,8 +88,7 @@ KINDS = [
         ("employee", "partner"),
     ),
     Kind(
-        "ended_without_reason",
-        _("Ended trajectories without a reason"),
+        DataQualityKind.ENDED_WITHOUT_REASON,
         _("Their end reason is 'onbekend' in the figures of ended trajectories."),
         Trajectory,
         lambda qs: qs.filter(end_date__isnull=False, end_reason__isnull=True),
@@ -98,8 +98,7 @@ KINDS = [
         ("employee", "partner"),
     ),
     Kind(
-        "job_found_without_job",
-        _("'Found a job' without the job"),
+        DataQualityKind.JOB_FOUND_WITHOUT_JOB,
         _("Ended with a job in the regular economy whose job is not recorded: not at work in the figures."),
         Trajectory,
         lambda qs: qs.awaiting_job(),
@@ -109,8 +108,7 @@ KINDS = [
         ("employee", "partner"),
     ),
     Kind(
-        "esf_incomplete",
-        _("ESF participants failing the completeness rule"),
+        DataQualityKind.ESF_INCOMPLETE,
         _(
             "Gender, age, labour-market status, education level or household situation missing: they count "
             "only in the grand total of the ESF figures."

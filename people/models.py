@@ -1,11 +1,11 @@
 """The daily counts of the data-quality page (people.data_quality), kept to show them over time."""
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Scope, ScopedQuerySet
 from accounts.roles import ADMIN
+from people.constants import DataQualityKind
 
 
 class DataQualitySnapshotQuerySet(ScopedQuerySet):
@@ -26,7 +26,7 @@ class DataQualitySnapshot(models.Model):
         related_name="+",
         help_text=_("Empty: every organisation together."),
     )
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=DataQualityKind.choices)
     count = models.PositiveIntegerField(_("count"))
 
     objects = DataQualitySnapshotQuerySet.as_manager()
@@ -35,16 +35,10 @@ class DataQualitySnapshot(models.Model):
         verbose_name = _("data-quality count")
         verbose_name_plural = _("data-quality counts")
         ordering = ["-day", "kind"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "organisation", "kind"],
-                condition=Q(organisation__isnull=False),
-                name="people_dataquality_one_per_organisation",
-            ),
-            models.UniqueConstraint(
-                fields=["day", "kind"], condition=Q(organisation__isnull=True), name="people_dataquality_one_total"
-            ),
-        ]
+        # One row per day, organisation (or none: the total) and kind: `people.data_quality` replaces a
+        # day's rows in one transaction rather than a unique constraint (an empty organisation is the total,
+        # and NULLs are distinct in a unique index).
+        indexes = [models.Index(fields=["organisation", "day"], name="people_dataquality_org_day_idx")]
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y} {self.kind}: {self.count}"

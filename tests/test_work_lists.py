@@ -66,6 +66,8 @@ def rows_of(response):
         return len(context["table"].page.object_list)
     if "object_list" in context:
         return len(context["object_list"])
+    if "kinds" in context:  # the data-quality page: the records listed under each kind
+        return sum(len(item["records"]) for item in context["kinds"])
     return len(context["runs"])
 
 
@@ -100,10 +102,12 @@ def test_the_counts_are_those_the_data_asks_for(
     # Evaluator: two ready and not referred (not the superseded one, nor those with a waiting referral);
     # one referral waiting 40 days.
     assert counts["evaluator"] == [2, 1]
-    # Partner: two waiting referrals, no job awaiting, one regular job at each of 3, 6, 12 months.
-    assert counts["partner"] == [2, 0, 1, 1, 1]
-    # Administrator: one proposed organisation, one trajectory without referral, two overdue, two rejected imports.
-    assert counts["administrator"] == [1, 1, 2, 2]
+    # Partner: two waiting referrals, no job awaiting, six records to fix (its six trajectories carry no ESF
+    # characteristics), one regular job at each of 3, 6, 12 months.
+    assert counts["partner"] == [2, 0, 6, 1, 1, 1]
+    # Administrator: one proposed organisation, one trajectory without referral, two overdue, two rejected imports,
+    # seven records to fix (the ESF characteristics of every trajectory of the data).
+    assert counts["administrator"] == [1, 1, 2, 2, 7]
 
 
 def test_ready_persons_are_listed_oldest_first(client, evaluator, partner, other_partner, partner_staff):

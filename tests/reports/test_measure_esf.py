@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 
@@ -206,3 +207,15 @@ def test_the_saved_reports_export_in_the_shape_of_every_report(capsys):
     assert {"status": "left", "year": "2019", "value": 1} in esf["rows"]
     participant = [row for row in rows if row["status"] == "employed_upon_leaving"]
     assert len(participant) == 1 and participant[0]["participant"].startswith("T")
+
+
+def test_the_participant_records_open_as_a_workbook_with_a_row_per_participant(tmp_path):
+    first = _trajectory(factories.EmployeeFactory(), D(2019, 1, 1), D(2019, 6, 30))
+    second = _trajectory(factories.EmployeeFactory(), D(2019, 2, 1))
+    path = tmp_path / "esf.xlsx"
+
+    call_command("export_report", "esf_participants", "--format", "xlsx", "--as-of", "2020-12-31", "--output", path)
+
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    cells_text = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert {f"T{first.pk}", f"T{second.pk}"} <= cells_text
