@@ -111,3 +111,17 @@ def test_the_import_refuses_a_value_that_is_not_a_code(partner):
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(2, "esf_education")]
     assert Trajectory.objects.count() == 0
+
+
+def test_the_django_admin_asks_the_special_categories_only_with_a_legal_basis(client, administrator, settings):
+    trajectory = factories.TrajectoryFactory()
+    client.force_login(administrator)
+    url = reverse("admin:trajectories_trajectory_change", args=[trajectory.pk])
+
+    settings.DOORSTROOM_ESF_SPECIAL_CATEGORIES_BASIS = ""
+    without = client.get(url).context["adminform"].form.fields
+    settings.DOORSTROOM_ESF_SPECIAL_CATEGORIES_BASIS = BASIS
+    with_basis = client.get(url).context["adminform"].form.fields
+
+    assert "esf_disability" not in without and "esf_education" in without
+    assert {"esf_disability", "esf_migrant_background"} <= set(with_basis)
