@@ -63,6 +63,24 @@ def partner_of(user):
     return None
 
 
+def as_partner(organisation_id: int):
+    """An unsaved user working for a partner organisation: what `visible_to` shows it is what that partner's
+    staff see (for counting per organisation what each partner sees, as the data-quality snapshots do)."""
+    User = get_user_model()
+    user = User(organisation_id=organisation_id, is_active=True)
+    user._role_cache = Role.PARTNER_STAFF
+    return user
+
+
+def as_administrator():
+    """An unsaved user with the administrator's view (every record), for counts a command keeps without a
+    signed-in user (the data-quality snapshots' total)."""
+    User = get_user_model()
+    user = User(is_active=True)
+    user._role_cache = Role.ADMINISTRATOR
+    return user
+
+
 def is_evaluator(user) -> bool:
     return role_of(user) == Role.EVALUATOR
 

@@ -18,6 +18,7 @@ MENU = [
     (_("Organisations"), "partners:organisation_list", ALL_ROLES),
     (_("Sector pilots"), "partners:pilot_list", ALL_ROLES),
     (_("Import"), "imports:upload", PERSON_READERS),
+    (_("Data quality"), "data_quality", TRAJECTORY_USERS),
     (_("Reports"), "reports:list", REPORT_USERS),
     (_("Parliamentary question"), "reports:pack", REPORT_USERS),
     (_("Access log"), "employees:access_log", ADMIN),

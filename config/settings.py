@@ -182,6 +182,10 @@ DOORSTROOM_RETENTION_YEARS = env.int("DOORSTROOM_RETENTION_YEARS", default=10)
 # Imported or refused files are kept with their run for this many days, then emptied by
 # `anonymise_persons` (the file and its error report name persons).
 DOORSTROOM_IMPORT_FILE_DAYS = env.int("DOORSTROOM_IMPORT_FILE_DAYS", default=30)
+# ESF special categories of personal data (disability, migrant background, docs/esf.md): the legal basis
+# for processing them, in words (for instance the article of the decree or the consent form). Empty:
+# the fields are hidden everywhere and never stored.
+DOORSTROOM_ESF_SPECIAL_CATEGORIES_BASIS = env("DOORSTROOM_ESF_SPECIAL_CATEGORIES_BASIS", default="")
 # Look-ups by INSZ per user (people.services.person_lookup), counted from the access log over the
 # last hour and the last 24 hours, so that the limit holds across workers and restarts. A caseworker
 # looks up the few walk-ins of a day that no referral announced; 30 an hour leaves room for a whole

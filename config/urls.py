@@ -7,10 +7,11 @@ from accounts.views import set_language
 from casework.legacy import legacy_redirect
 from employees.urls import urlpatterns as register_patterns
 from people.urls import urlpatterns as person_patterns
-from people.views import home
+from people.views import DataQualityView, home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("datakwaliteit/", DataQualityView.as_view(), name="data_quality"),
     path("gebruiker/", include("accounts.urls")),
     path("personen/", include((register_patterns + person_patterns, "employees"))),
     path("evaluaties/", include("evaluations.urls")),

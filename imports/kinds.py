@@ -36,6 +36,7 @@ from imports.kind_base import (
 )
 from partners.constants import OrganisationKind
 from partners.models import Grant, Organisation
+from trajectories.constants import EducationLevel, HouseholdSituation, LabourMarketStatus, LeavingSituation
 from trajectories.models import Internship, Trajectory
 from trajectories.services import end_running_internships, follow_internship_phase, planned_end
 
@@ -356,6 +357,15 @@ class EvaluationKindSpec(Kind):
             ]
 
 
+# The ESF participant data a partner may send with its trajectories (docs/esf.md); never the special categories.
+ESF_COLUMNS = [
+    ("esf_labour_status", LabourMarketStatus, _l("ESF: labour-market status on entry (code, docs/esf.md).")),
+    ("esf_education", EducationLevel, _l("ESF: education level on entry (code, docs/esf.md).")),
+    ("esf_household", HouseholdSituation, _l("ESF: household situation on entry (code, docs/esf.md).")),
+    ("esf_leaving_situation", LeavingSituation, _l("ESF: situation on leaving, beside work (code, docs/esf.md).")),
+]
+
+
 class TrajectoryKindSpec(Kind):
     kind = ImportKind.TRAJECTORIES
     model = Trajectory
@@ -398,6 +408,17 @@ class TrajectoryKindSpec(Kind):
             ),
             example="",
         ),
+        *[
+            Column(
+                name,
+                lambda v: cells.text(v).lower(),
+                required=False,
+                description=description,
+                example="",
+                allowed=choices.values,
+            )
+            for name, choices, description in ESF_COLUMNS
+        ],
         REGISTERED_ON,
         SOURCE_ID,
     ]
@@ -408,6 +429,7 @@ class TrajectoryKindSpec(Kind):
         "planned_end_date",
         "end_date",
         "end_reason",
+        *[name for name, _choices, _description in ESF_COLUMNS],
         "registered_on",
         "source_id",
     ]
@@ -424,6 +446,7 @@ class TrajectoryKindSpec(Kind):
         "end_reason": "end_reason",
         "se_employer": "se_employer_kbo",
         "instrument": "se_employer_kbo",
+        **{name: name for name, _choices, _description in ESF_COLUMNS},
         "registered_on": "registered_on",
     }
     roles = {Role.ADMINISTRATOR, Role.PARTNER_STAFF}
@@ -490,6 +513,9 @@ class TrajectoryKindSpec(Kind):
             "se_employer": se_employer,
             "instrument": context.instruments_by_id[spell.instrument_id] if spell is not None else None,
         }
+        for name, _choices, _description in ESF_COLUMNS:
+            if name in row:  # a column left out of the file keeps what is stored
+                fields[name] = row[name] or ""
         self._registered_on(row, fields)
         return (employee.pk, partner.pk, start), fields
 
@@ -509,6 +535,7 @@ class TrajectoryKindSpec(Kind):
                 _d(t.end_date),
                 t.end_reason.code if t.end_reason else "",
                 t.se_employer.kbo_number if t.se_employer else "",
+                *[getattr(t, name) for name, _choices, _description in ESF_COLUMNS],
                 _d(t.registered_on),
                 t.source_id,
             ]

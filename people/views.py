@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import otp_enrolment_targets
+from accounts.access import as_partner, otp_enrolment_targets, sees_everything
 from accounts.models import User
 from accounts.roles import ADMIN, PERSON_READERS, TRAJECTORY_USERS, Role, role_of
 from audit.constants import AccessAction
@@ -20,7 +20,8 @@ from audit.models import AccessEvent
 from casework.views import CaseDetailView, CaseFormView, ReadOnlyRequestMixin, RecordsPersonAccess, RoleRequiredMixin
 from employees.forms import PersonLookupForm, StateDateForm
 from employees.models import Employee
-from people import services
+from people import data_quality, services
+from people.models import DataQualitySnapshot
 from people.worklists import work_lists
 
 
@@ -106,6 +107,62 @@ class LookupsWithoutTrajectoryView(ReadOnlyRequestMixin, RoleRequiredMixin, Temp
         users = User.objects.in_bulk([row["user"] for row in rows])
         context["users"] = [{**row, "user": users[row["user"]]} for row in rows]
         return context
+
+
+class DataQualityView(RoleRequiredMixin, TemplateView):
+    """The records that make figures fall into `onbekend` or break a rule, per kind, each with the link that
+    fixes it, and their counts over time. Partner staff see their organisation's; administrators every
+    record, or (?organisation=<id>) what that partner's staff see, and today's counts per partner.
+
+    Not read-only: when today's counts of the scope shown are missing, the page writes them.
+    """
+
+    roles = TRAJECTORY_USERS
+    template_name = "people/data_quality.html"
+
+    def _scope(self):
+        """(the user whose view is shown, the organisation id of the counts, the organisation chosen)"""
+        user = self.request.user
+        if not sees_everything(user):
+            return user, user.organisation_id, None
+        chosen = self.request.GET.get("organisation", "")
+        organisation = None
+        if chosen.isdigit() and len(chosen) < 12:
+            organisation = data_quality.partners().filter(pk=int(chosen)).first()
+        if organisation is None:
+            return user, None, None
+        return as_partner(organisation.pk), organisation.pk, organisation
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        viewer, organisation_id, chosen = self._scope()
+        snapshots = DataQualitySnapshot.objects.visible_to(self.request.user)
+        mine = snapshots.filter(day=today, organisation_id=organisation_id)
+        if not mine.exists():
+            data_quality.take_own_snapshot(today, viewer, organisation_id)
+        context.update(
+            title=gettext("Data quality"),
+            chosen=chosen,
+            kinds=data_quality.listing(viewer),
+            kind_labels=[kind.label for kind in data_quality.KINDS],
+            series=data_quality.series(self.request.user, organisation_id, until=today),
+        )
+        if sees_everything(self.request.user) and chosen is None:
+            context["per_organisation"] = _per_organisation(snapshots.filter(day=today, organisation__isnull=False))
+            context["organisations"] = data_quality.partners()
+        return context
+
+
+def _per_organisation(snapshots):
+    """Today's counts of each partner (written by `snapshot_data_quality`), one row per organisation."""
+    rows: dict = {}
+    for snapshot in snapshots.select_related("organisation").order_by("organisation__name", "organisation_id"):
+        rows.setdefault(snapshot.organisation, {})[snapshot.kind] = snapshot.count
+    return [
+        {"organisation": organisation, "counts": [found.get(kind.code) for kind in data_quality.KINDS]}
+        for organisation, found in rows.items()
+    ]
 
 
 @login_required

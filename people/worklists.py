@@ -15,6 +15,7 @@ from evaluations import services as evaluation_services
 from evaluations.models import Evaluation, Referral
 from imports.models import REJECTED_RECENT_DAYS, ImportRun
 from partners.models import Organisation
+from people import data_quality
 from trajectories import services as trajectory_services
 from trajectories.models import Internship, Trajectory
 
@@ -42,6 +43,15 @@ def _evaluator_lists(user, today):
     ]
 
 
+def _data_quality(user):
+    """The records that break a data-quality rule, all kinds together (one COUNT per kind)."""
+    return WorkItem(
+        _("Records to fix before the figures are sent"),
+        sum(data_quality.counts(user).values()),
+        reverse("data_quality"),
+    )
+
+
 def _partner_lists(user, today):
     items = [
         WorkItem(
@@ -64,6 +74,7 @@ def _partner_lists(user, today):
             Trajectory.objects.visible_to(user).awaiting_job().count(),
             reverse("trajectories:awaiting_job"),
         ),
+        _data_quality(user),
     ]
     for months in trajectory_services.FOLLOW_UP_MARKS:
         items.append(
@@ -98,6 +109,7 @@ def _administrator_lists(user, today):
             ImportRun.objects.visible_to(user).rejected_recently(today).count(),
             reverse("imports:rejected"),
         ),
+        _data_quality(user),
     ]
 
 

@@ -81,3 +81,24 @@ def register_sqlite_functions(sender, connection, **kwargs):
     """Give each new SQLite connection the functions the measures use (connected in ReportsConfig.ready)."""
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate("doorstroom_median", 1, _SQLiteMedian)
+
+
+class AddDays(Func):
+    """A date plus a whole number of days."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int, **extra):
+        super().__init__(expression, **extra)
+        self.days = int(days)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.days:+d} days')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + {self.days})::date", params
+
+    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - other databases
+        return self.as_postgresql(compiler, connection, **extra)

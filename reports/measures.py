@@ -23,6 +23,7 @@ from reports.engine import (
     province_of,
     year_of,
 )
+from reports.esf import ESF_PARTICIPANTS
 from reports.functions import AddMonths, QuarterStart
 from reports.pathway import PATHWAY, SE_EMPLOYERS
 from reports.sources import covering, one_per_person
@@ -577,6 +578,7 @@ MEASURES = {
         REFERRALS,
         PATHWAY,
         SE_EMPLOYERS,
+        ESF_PARTICIPANTS,
     )
 }
 

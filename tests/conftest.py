@@ -177,4 +177,6 @@ def _seed_reference_data():
     importlib.import_module("reports.migrations.0002_ministerial_pack").create_pack(apps, None)
     importlib.import_module("reports.migrations.0003_pack_counts_every_year").count_every_year(apps, None)
     importlib.import_module("reports.migrations.0005_pathway_and_employer_reports").create_reports(apps, None)
+
+    importlib.import_module("reports.migrations.0006_esf_participant_reports").create_reports(apps, None)
     sync_role_groups(apps)

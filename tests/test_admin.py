@@ -21,6 +21,7 @@ from common.models import RegisteredModel
 from employees.models import AnonymisationRun
 from evaluations.models import Referral
 from imports.models import ImportRun
+from people.models import DataQualitySnapshot
 from tests import factories
 from tests.url_walk import project_app_labels
 from trajectories.models import JobFollowUp
@@ -49,6 +50,9 @@ def _make_one_of_everything():
         trajectory=internship.trajectory,
     )
     factories.GrantFactory(partner=internship.trajectory.partner)
+    DataQualitySnapshot.objects.create(
+        day=datetime.date(2019, 6, 3), organisation=internship.trajectory.partner, kind="esf_incomplete", count=1
+    )
     pilot = factories.PilotFactory()
     pilot.organisations.add(internship.host)
     factories.TrajectoryFactory(ended=True)

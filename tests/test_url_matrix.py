@@ -19,6 +19,7 @@ ROLES = ["anonymous", "evaluator", "partner_staff", "other_partner_staff", "admi
 # the roles that get the page; every other signed-in role gets 404, anonymous users go to login.
 EXPECTED = {
     "home": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "data_quality": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     # employees
     "employees:list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator"}),
     "employees:create": (None, {"evaluator", "administrator"}),

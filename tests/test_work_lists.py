@@ -77,6 +77,8 @@ def rows_of(response):
         return len(context["table"].page.object_list)
     if "object_list" in context:
         return len(context["object_list"])
+    if "kinds" in context:  # the data-quality page: the records listed under each kind
+        return sum(len(item["records"]) for item in context["kinds"])
     return len(context["runs"])
 
 
@@ -112,11 +114,13 @@ def test_the_counts_are_those_the_data_asks_for(
     # one referral waiting 40 days.
     assert counts["evaluator"] == [2, 1]
     # Partner: two waiting referrals, one trajectory past its planned end, one internship running too long,
-    # no job awaiting, and the regular jobs whose mark passed without a follow-up: jobs of 3, 6, 12 and 20
-    # months at the 3-month mark, of 6, 12 and 20 months at the 6-month mark, of 12 and 20 at 12 months.
-    assert counts["partner"] == [2, 1, 1, 0, 4, 3, 2]
-    # Administrator: one proposed organisation, one trajectory without referral, two overdue, two rejected imports.
-    assert counts["administrator"] == [1, 1, 2, 2]
+    # no job awaiting, ten records to fix (its ten trajectories carry no ESF characteristics), and the regular
+    # jobs whose mark passed without a follow-up: jobs of 3, 6, 12 and 20 months at the 3-month mark, of 6,
+    # 12 and 20 months at the 6-month mark, of 12 and 20 at 12 months.
+    assert counts["partner"] == [2, 1, 1, 0, 10, 4, 3, 2]
+    # Administrator: one proposed organisation, one trajectory without referral, two overdue, two rejected
+    # imports, and twelve records to fix (the ESF characteristics of the twelve trajectories of the data).
+    assert counts["administrator"] == [1, 1, 2, 2, 12]
 
 
 def test_ready_persons_are_listed_oldest_first(client, evaluator, partner, other_partner, partner_staff):

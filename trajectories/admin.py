@@ -5,6 +5,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from casework.admin import INSZSearchAdminMixin
 from common.admin_filters import text_filter
 from common.tables import EstimatedCountPaginator
+from trajectories.constants import ESF_SPECIAL_FIELDS
+from trajectories.esf import special_categories_allowed
 from trajectories.models import EndReason, Internship, JobFollowUp, Trajectory
 
 
@@ -46,6 +48,12 @@ class TrajectoryAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["age_years", "access_reason", "access_withdrawn_at", "access_withdrawn_by"]
     date_hierarchy = "start_date"
     inlines = [InternshipInline]
+
+    def get_exclude(self, request, obj=None):
+        """The special categories only with their legal basis (docs/esf.md); without it they are not stored."""
+        if special_categories_allowed():
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or ()), *ESF_SPECIAL_FIELDS]
 
 
 @admin.register(Internship)

@@ -77,6 +77,12 @@ class TrajectoryForm(CheckedModelForm):
             "stage_start",
             "nazorg_start",
             "notes",
+            "esf_labour_status",
+            "esf_education",
+            "esf_household",
+            "esf_leaving_situation",
+            "esf_disability",
+            "esf_migrant_background",
         ]
         widgets = {
             name: DateInput()
@@ -99,6 +105,14 @@ class TrajectoryForm(CheckedModelForm):
             "jobmatching_start": _("The day the search for a job in the regular economy began."),
             "stage_start": _("The day the first internship began."),
             "nazorg_start": _("The day the aftercare began: the follow-up once the person started a regular job."),
+            "esf_labour_status": _(
+                "ESF participant data, asked at the person's first trajectory of the call. A social-economy "
+                "target-group worker enters as employed."
+            ),
+            "esf_education": _("The highest level of education completed, on entry."),
+            "esf_household": _(
+                "On entry. Empty: not asked yet; 'unknown' and 'does not want to say' count as missing."
+            ),
         }
 
 

@@ -13,7 +13,18 @@ from common.history import set_null_with_history
 from common.models import ManagedListItem, RegisteredModel, TimeStampedModel, source_id_field, source_id_unique
 from common.validators import validate_not_future
 from partners.constants import OrganisationKind
-from trajectories.constants import FOLLOW_UP_MARKS, PHASES, FollowUpMark, InternshipOutcome
+from trajectories.constants import (
+    FOLLOW_UP_MARKS,
+    PHASES,
+    EducationLevel,
+    FollowUpMark,
+    HouseholdSituation,
+    InternshipOutcome,
+    LabourMarketStatus,
+    LeavingSituation,
+    SpecialCategory,
+)
+from trajectories.esf import clear_special_categories
 from trajectories.querysets import InternshipQuerySet, JobFollowUpQuerySet, TrajectoryQuerySet
 
 
@@ -117,6 +128,33 @@ class Trajectory(RegisteredModel):
         editable=False,
         related_name="+",
     )
+    # ESF participant data (docs/esf.md): the characteristics on entry into the call, asked at the
+    # person's first trajectory of the call, and where they went on leaving, at their last one.
+    esf_labour_status = models.CharField(
+        _("labour-market status on entry"), max_length=30, choices=LabourMarketStatus.choices, blank=True
+    )
+    esf_education = models.CharField(
+        _("education level on entry"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    esf_household = models.CharField(
+        _("household situation on entry"), max_length=30, choices=HouseholdSituation.choices, blank=True
+    )
+    esf_leaving_situation = models.CharField(
+        _("situation on leaving"),
+        max_length=20,
+        choices=LeavingSituation.choices,
+        blank=True,
+        help_text=_("Beside work, which the employment records show: where the person went within four weeks."),
+    )
+    # Special categories of personal data: only stored when DOORSTROOM_ESF_SPECIAL_CATEGORIES_BASIS
+    # states the legal basis (trajectories.esf), shown to administrators alone, never exported.
+    esf_disability = models.CharField(_("disability"), max_length=10, choices=SpecialCategory.choices, blank=True)
+    esf_migrant_background = models.CharField(
+        _("migrant or foreign background"),
+        max_length=10,
+        choices=SpecialCategory.choices,
+        blank=True,
+    )
     # Stored when saved, so that reports group by it without deriving it per row.
     age_years = models.PositiveSmallIntegerField(_("age at start"), null=True, blank=True, editable=False)
 
@@ -169,6 +207,7 @@ class Trajectory(RegisteredModel):
 
     def save(self, *args, **kwargs):
         self.refresh_derived()
+        clear_special_categories(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

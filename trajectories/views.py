@@ -35,6 +35,8 @@ from employees.services import social_economy_job_on
 from evaluations.constants import ReferralStatus
 from evaluations.models import Referral
 from trajectories import services
+from trajectories.constants import ESF_SPECIAL_FIELDS
+from trajectories.esf import special_categories_allowed
 from trajectories.filters import InternshipFilter, TrajectoryFilter
 from trajectories.forms import (
     InternshipForm,
@@ -95,7 +97,13 @@ class TrajectoryDetailView(CaseDetailView):
         context["awaiting_job"] = (
             self.object.end_date is not None and Trajectory.objects.filter(pk=self.object.pk).awaiting_job().exists()
         )
+        context["shows_special_categories"] = _shows_special_categories(self.request.user)
         return context
+
+
+def _shows_special_categories(user) -> bool:
+    """Disability and migrant background: administrators alone, and only with a legal basis (docs/esf.md)."""
+    return special_categories_allowed() and access.can(user, "administer")
 
 
 class _StartTrajectoryView(CaseFormView):
@@ -258,6 +266,13 @@ class TrajectoryUpdateView(CaseUpdateView):
     roles = TRAJECTORY_USERS
     form_class = TrajectoryForm
     select_related = ("employee", "partner")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not _shows_special_categories(self.request.user):
+            for name in ESF_SPECIAL_FIELDS:
+                form.fields.pop(name, None)
+        return form
 
     def get_success_url(self):
         return reverse("trajectories:detail", args=[self.object.pk])
