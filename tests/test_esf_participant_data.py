@@ -125,3 +125,18 @@ def test_the_django_admin_asks_the_special_categories_only_with_a_legal_basis(cl
 
     assert "esf_disability" not in without and "esf_education" in without
     assert {"esf_disability", "esf_migrant_background"} <= set(with_basis)
+
+
+@pytest.mark.parametrize("role", ["partner_staff", "administrator"])
+def test_no_list_export_nor_import_file_carries_the_special_categories(client, request, role, partner, settings):
+    settings.DOORSTROOM_ESF_SPECIAL_CATEGORIES_BASIS = BASIS
+    factories.TrajectoryFactory(partner=partner, esf_disability="yes", esf_migrant_background="yes")
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse("trajectories:list"), {"_export": "csv"})
+    body = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    header = body.splitlines()[0].lower()
+    template = client.get(reverse("imports:template", kwargs={"kind": "trajectories", "fmt": "csv"}))
+
+    assert response.status_code == 200 and "handicap" not in header and "migratie" not in header
+    assert b"esf_disability" not in template.content and b"esf_education" in template.content
