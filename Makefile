@@ -66,12 +66,14 @@ messages: install
 # bench_1m made anew, the reports and pages (bench/run.py), 20 concurrent connections for 60 s against
 # gunicorn (bench/load_bench.py, with Debian's wrk, installed here when missing) and the export of
 # 100,000 rows (bench/export_bench.py); then the import of 100,000 rows. About 15 minutes here.
-# BENCH_SIZES=100000 runs one size only.
+# BENCH_SIZES=100000 runs one size only; BENCH_DB_PREFIX=x names the databases x_100k / x_1m instead.
 BENCH_SIZES ?= 100000 1000000
+BENCH_DB_PREFIX ?= bench
+export BENCH_DB_PREFIX
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	for n in $(BENCH_SIZES); do \
-		if [ $$((n % 1000000)) -eq 0 ]; then db=bench_$$((n / 1000000))m; else db=bench_$$((n / 1000))k; fi; \
+		if [ $$((n % 1000000)) -eq 0 ]; then db=$(BENCH_DB_PREFIX)_$$((n / 1000000))m; else db=$(BENCH_DB_PREFIX)_$$((n / 1000))k; fi; \
 		$(PY) bench/run.py --persons $$n || exit 1; \
 		BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/load_bench.py || exit 1; \
 		DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/export_bench.py --doc || exit 1; \
