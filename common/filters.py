@@ -2,11 +2,15 @@
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from common import age_bands
+from common import (
+    age_bands,
+    search,  # noqa: F401  (registers the `matches` lookup)
+)
 from common.crypto import insz_digest
 from common.provinces import Province
 from common.validators import split_insz_search
@@ -43,16 +47,22 @@ class SearchFilter(django_filters.CharFilter):
 
     @staticmethod
     def field_condition(field: str, word: str) -> Q:
-        digits = word.replace(".", "").replace("-", "")
-        return Q(**{f"{field}__icontains": digits if field.endswith("kbo_number") else word})
+        if field.endswith("kbo_number"):
+            return Q(**{f"{field}__icontains": word.replace(".", "").replace("-", "")})
+        # Upper case and without accents on both sides (common/search.py), which the trigram indexes
+        # of employees 0015 and partners 0007 serve: "elodie muller" finds Élodie Müller.
+        return Q(**{f"{field}__matches": word})
 
     def word_condition(self, model, word: str) -> Q:
         """The rows of `model` with `word` in one of the search fields, as one condition."""
-        by_path = {}
+        by_path, columns = {}, set()
         for field in self.search_fields:
             if field.endswith("insz"):
                 continue  # stored encrypted: found only whole, by its keyed hash (search() above)
             path, _sep, column = field.rpartition("__")
+            if (path, search_column_of(model, path, column)) in columns:
+                continue  # first and last name: one search column on PostgreSQL, compared once
+            columns.add((path, search_column_of(model, path, column)))
             by_path.setdefault(path, Q())
             by_path[path] |= self.field_condition(column, word)
         own = by_path.pop("", None)
@@ -60,9 +70,7 @@ class SearchFilter(django_filters.CharFilter):
             return own
         matches = []
         for path, condition in by_path.items():
-            related = model._meta.get_field(path.split("__")[0]).related_model
-            for step in path.split("__")[1:]:
-                related = related._meta.get_field(step).related_model
+            related = related_model(model, path)
             related_ids = related._base_manager.filter(condition).order_by().values("pk")
             if own is None and len(by_path) == 1:
                 return Q(**{f"{path}__in": related_ids})
@@ -71,6 +79,21 @@ class SearchFilter(django_filters.CharFilter):
             matches.append(model._base_manager.filter(own).order_by().values("pk"))
         ids = matches[0].union(*matches[1:]) if len(matches) > 1 else matches[0]
         return Q(pk__in=ids)
+
+
+def related_model(model, path: str):
+    """The model at the end of `path` ("employee__employer") from `model`."""
+    for step in path.split("__") if path else ():
+        model = model._meta.get_field(step).related_model
+    return model
+
+
+def search_column_of(model, path: str, column: str):
+    """The one column a field's text is searched in on PostgreSQL (Employee's names: search_name), or the field."""
+    related = related_model(model, path)
+    if connection.vendor == "postgresql" and column in getattr(related, "SEARCH_TEXT_FIELDS", ()):
+        return related.SEARCH_TEXT_COLUMN
+    return column
 
 
 def age_band_filter(field: str, label=_("age band")):
@@ -102,7 +125,7 @@ def province_filter(field: str, label=_("province")):
 
 def organisation_name_filter(field: str, label):
     """Organisations can number thousands: a text box, never a dropdown."""
-    return django_filters.CharFilter(field_name=f"{field}__name", lookup_expr="icontains", label=label)
+    return django_filters.CharFilter(field_name=f"{field}__name", lookup_expr="matches", label=label)
 
 
 ALL = _("(all)")
