@@ -187,3 +187,12 @@ def test_a_searched_list_shows_the_rows_found_with_the_same_queries_whatever_it_
 
 def _raw_ids(model, text):
     return list(FILTERS[model]({"q": text}, queryset=model.objects.all()).qs.values_list("pk", flat=True))
+
+
+def test_accents_and_the_case_of_accented_letters_are_ignored(world):
+    """Issue 17: "elodie muller" finds Élodie Müller (before, only the accented spelling found her)."""
+    for model in (Employee, Evaluation, Referral, Trajectory, Internship):
+        assert _search(model, "elodie muller") == ["elodie"], model.__name__
+        assert _search(model, "ÉLODIE MÜLLER") == ["elodie"], model.__name__
+        assert _search(model, "zoe") == ["zoe"], model.__name__
+    assert _search(Organisation, "cafe zoe") == ["Café Zoë"]
