@@ -81,7 +81,25 @@ def measure(client, connection, url, text):
         if run:
             times.append(elapsed)
             sql_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
-    return statistics.median(times), statistics.median(sql_times), rows_found(url, text), count
+    statements = statistics.median(statement_ms(connection, queries.captured_queries) for _ in range(3))
+    return statistics.median(times), statistics.median(sql_times), statements, rows_found(url, text), count
+
+
+def statement_ms(connection, captured) -> float:
+    """The database's own time for the page's statements: planning + execution of EXPLAIN (ANALYZE, TIMING OFF),
+    without the round trips and the waiting for a processor that the machine's other work adds."""
+    import re
+
+    total = 0.0
+    with connection.cursor() as cursor:
+        for query in captured:
+            sql = query["sql"]
+            if sql.startswith("EXPLAIN") or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, TIMING OFF) " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            total += sum(float(ms) for ms in re.findall(r"(?:Planning|Execution) Time: ([\d.]+) ms", plan))
+    return total
 
 
 def rows_found(url, text):
@@ -111,11 +129,12 @@ def main():
     rows = []
     for variant, text in searches():
         for name in LISTS:
-            ms, sql_ms, found, count = measure(client, connection, reverse(name), text)
-            rows.append(f"| {name} | {variant} | {found:,} | {ms:.0f} | {sql_ms:.0f} | {count} |")
+            ms, sql_ms, statements, found, count = measure(client, connection, reverse(name), text)
+            rows.append(f"| {name} | {variant} | {found:,} | {ms:.0f} | {sql_ms:.0f} | {statements:.1f} | {count} |")
             print(rows[-1], flush=True)
     all_ms = [float(r.split("|")[4]) for r in rows]
     all_sql = [float(r.split("|")[5]) for r in rows]
+    all_db = [float(r.split("|")[6]) for r in rows]
     text = "\n".join(
         [
             f"### Search at {size:,} persons",
@@ -123,15 +142,18 @@ def main():
             f"`bench/search_bench.py` on database {connection.settings_dict['NAME']} (commit {commit_label()}); "
             f"median of {RUNS} runs after one warm-up, server time through the test client, administrator; "
             "'SQL' is the time of the page's queries as the client measured them (the rest is Python: "
-            "the page, the session, the INSZ decrypted for display). "
+            "the page, the session, the INSZ decrypted for display); 'statements' is the database's own time for "
+            "them (planning and execution in EXPLAIN (ANALYZE, TIMING OFF), median of 3), which the "
+            "machine's other work changes least. "
             f"Load average (1/5/15 min) before: {load_before}; after: {load()}.",
             "",
-            "| list | search | rows found | page ms | of which SQL ms | queries |",
-            "|---|---|---:|---:|---:|---:|",
+            "| list | search | rows found | page ms | of which SQL ms | statements ms | queries |",
+            "|---|---|---:|---:|---:|---:|---:|",
             *rows,
             "",
             f"Median of all searches: page {statistics.median(all_ms):.0f} ms (slowest {max(all_ms):.0f} ms); "
-            f"SQL {statistics.median(all_sql):.0f} ms (slowest {max(all_sql):.0f} ms).",
+            f"SQL {statistics.median(all_sql):.0f} ms (slowest {max(all_sql):.0f} ms); statements "
+            f"{statistics.median(all_db):.1f} ms (slowest {max(all_db):.1f} ms).",
         ]
     )
     print(text)
