@@ -18,8 +18,8 @@ from employees.filters import EmployeeFilter
 from employees.models import Employee
 from evaluations.filters import EvaluationFilter, ReferralFilter
 from evaluations.models import Evaluation, Referral
-from partners.filters import OrganisationFilter
-from partners.models import Organisation
+from partners.filters import OrganisationFilter, PilotFilter
+from partners.models import Organisation, Pilot
 from tests import factories
 from trajectories.filters import InternshipFilter, TrajectoryFilter
 from trajectories.models import Internship, Trajectory
@@ -196,3 +196,15 @@ def test_accents_and_the_case_of_accented_letters_are_ignored(world):
         assert _search(model, "ÉLODIE MÜLLER") == ["elodie"], model.__name__
         assert _search(model, "zoe") == ["zoe"], model.__name__
     assert _search(Organisation, "cafe zoe") == ["Café Zoë"]
+
+
+def test_words_may_match_different_organisations_of_a_pilot():
+    """A pilot has many organisations: each word may be in another one's name, as before issue 17."""
+    pilot = factories.PilotFactory(name="Proeftuin")
+    pilot.organisations.add(
+        factories.OrganisationFactory(name="Alpha Groen"), factories.OrganisationFactory(name="Beta Zorg")
+    )
+    factories.PilotFactory(name="Andere")
+    found = PilotFilter({"q": "alpha zorg"}, queryset=Pilot.objects.all()).qs
+    assert list(found) == [pilot]
+    assert not PilotFilter({"q": "alpha gamma"}, queryset=Pilot.objects.all()).qs.exists()
