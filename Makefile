@@ -62,18 +62,22 @@ messages: install
 	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l nl --ignore=.venv
 
-# Benchmark at scale on PostgreSQL (issue 6; docs/benchmarks.md), per size: the database bench_100k or
+# Benchmark at scale on PostgreSQL (issues 6 and 17; docs/benchmarks.md), per size: the database bench_100k or
 # bench_1m made anew, the reports and pages (bench/run.py), 20 concurrent connections for 60 s against
-# gunicorn (bench/load_bench.py, with Debian's wrk, installed here when missing) and the export of
+# gunicorn with the mix of bench/load_mix.py (bench/load_bench.py, with Debian's wrk, installed here when
+# missing), every list's search (bench/search_bench.py) and the export of
 # 100,000 rows (bench/export_bench.py); then the import of 100,000 rows. About 15 minutes here.
-# BENCH_SIZES=100000 runs one size only.
+# BENCH_SIZES=100000 runs one size only; BENCH_DB_PREFIX=x names the databases x_100k / x_1m instead.
 BENCH_SIZES ?= 100000 1000000
+BENCH_DB_PREFIX ?= bench
+export BENCH_DB_PREFIX
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	for n in $(BENCH_SIZES); do \
-		if [ $$((n % 1000000)) -eq 0 ]; then db=bench_$$((n / 1000000))m; else db=bench_$$((n / 1000))k; fi; \
+		if [ $$((n % 1000000)) -eq 0 ]; then db=$(BENCH_DB_PREFIX)_$$((n / 1000000))m; else db=$(BENCH_DB_PREFIX)_$$((n / 1000))k; fi; \
 		$(PY) bench/run.py --persons $$n || exit 1; \
 		BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/load_bench.py || exit 1; \
+		DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/search_bench.py --doc || exit 1; \
 		DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/export_bench.py --doc || exit 1; \
 	done
 	# The import of 100,000 rows, in a throw-away database test_postgres that it creates and drops.

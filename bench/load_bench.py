@@ -8,18 +8,18 @@ It serves the app with gunicorn on 127.0.0.1 only (production settings: DJANGO_D
 a generated secret key, DJANGO_ALLOWED_HOSTS=127.0.0.1; plain HTTP on loopback, so the HTTPS
 redirect and secure cookies are switched off through DJANGO_SECURE_SSL_REDIRECT and
 DJANGO_SECURE_COOKIES), against the existing database bench_100k made by `bench/run.py`
-(it is not regenerated; the only rows written are the benchmark user, its session and the
-login records of django-axes). It signs in as a benchmark evaluator (a role that sees the
-lists and needs no second factor), then runs `wrk` (Debian package `wrk`) with a Lua script that
-rotates over home, persons list, evaluations list, person pages and organisations list,
-sending the session cookie. The figures go to docs/benchmarks.md under "## Concurrent load"
+(it is not regenerated; the rows written are the benchmark users, their sessions, the
+trajectory forms saved by the mix with their history, and the access log). It signs in a benchmark
+evaluator and administrator and picks the requests (bench/load_mix.py: searches by name and INSZ,
+lists with and without filters, deep pages, person pages, forms opened and saved, reports and a
+small export, weighted as documented there), then runs `wrk` (Debian package `wrk`) with a Lua
+script that sends them with each request's session cookie (and CSRF cookie and header for a POST). The figures go to docs/benchmarks.md under "## Concurrent load"
 (other sections are kept). Exit status 1 when the target of issue 6 (95th percentile under
 500 ms, no errors) is not met.
 """
 
 import argparse
 import datetime
-import http.cookiejar
 import json
 import os
 import platform
@@ -41,17 +41,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.keys import use_bench_keys  # noqa: E402
+from bench.load_mix import SETUP, WEIGHTS, lua_table, sequence  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"  # never anything else
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_100k"
-USERNAME = "bench-evaluator"
-PASSWORD = "bench-evaluator-load-2026"
 SECTION = "## Concurrent load"
 
 LUA = r"""
-paths = {PATHS}
-cookie = "{COOKIE}"
+entries = {ENTRIES}
+csrf = "{CSRF}"
 local counter = 1
 local threads = {}
 
@@ -64,17 +63,26 @@ function init(args)
   ok = 0
   not_ok = 0
   statuses = {}
-  counter = id
+  -- the two threads start half the list apart, so that they do not post the same form twice
+  counter = (id - 1) * math.floor(#entries / 2) + 1
 end
 
 function request()
-  local path = paths[(counter % #paths) + 1]
+  local e = entries[(counter % #entries) + 1]
   counter = counter + 1
-  return wrk.format("GET", path, {["Cookie"] = cookie, ["Host"] = "127.0.0.1"})
+  local headers = {["Cookie"] = e[4], ["Host"] = "127.0.0.1"}
+  if e[1] == "POST" then
+    headers["X-CSRFToken"] = csrf
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format("POST", e[2], headers, e[3])
+  end
+  return wrk.format("GET", e[2], headers)
 end
 
 function response(status, headers, body)
-  if status >= 200 and status < 300 then
+  -- 302: the answer of a saved form or a posted search; each request's own status is checked
+  -- afterwards in gunicorn's access log (bench/load_bench.py, statuses_by_kind).
+  if status >= 200 and status < 400 then
     ok = ok + 1
   else
     not_ok = not_ok + 1
@@ -143,24 +151,6 @@ def manage(env: dict, *args: str, stdin: str | None = None) -> str:
     return out.stdout
 
 
-SETUP = f"""
-from django.contrib.auth.models import Group
-from accounts.models import User
-from employees.models import Employee
-user, _ = User.objects.get_or_create(username={USERNAME!r}, defaults={{"first_name": "Benchmark", "last_name": "Evaluator"}})
-user.set_password({PASSWORD!r})
-user.is_staff = False
-user.is_superuser = False
-user.save()
-user.groups.set([Group.objects.get(name="VDAB-evaluator")])
-count = Employee.objects.count()
-# Five persons spread over the register, whatever its size.
-ids = list(Employee.objects.order_by("pk").values_list("pk", flat=True)[:: max(1, count // 5)])[:5]
-print("PERSONS", ",".join(map(str, ids)))
-print("COUNT", count)
-"""
-
-
 def machine(env: dict) -> str:
     cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1).strip()
     kb = int(re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text()).group(1))
@@ -188,29 +178,14 @@ def wait_for(port: int, proc, seconds=60):
     raise SystemExit("gunicorn did not answer in time")
 
 
-def sign_in(base: str) -> str:
-    """Sign in through the login form like a browser; the 'sessionid=...' cookie."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": "/"}
-    )
-    request = urllib.request.Request(
-        f"{base}/accounts/login/", data=data.encode(), headers={"Referer": f"{base}/accounts/login/"}
-    )
-    opener.open(request, timeout=30).read()
-    session = [c for c in jar if c.name == "sessionid"]
-    if not session:
-        raise SystemExit("signing in failed: no session cookie")
-    return f"sessionid={session[0].value}"
-
-
-def check_pages(base: str, cookie: str, paths: list[str]) -> dict:
-    """Status and time of one request per page, before the load (a page that fails is reported)."""
+def check_pages(base: str, target) -> dict:
+    """Status and time of the first GET of each kind of the mix, before the load (a page that fails is reported)."""
     result = {}
-    for path in paths:
+    for kind, entries in target.mix.items():
+        method, path, _body, who, _expect = entries[0]
+        if method != "GET":
+            continue
+        cookie = f"sessionid={target.cookies[who]}"
         request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
         started = time.perf_counter()
         try:
@@ -219,7 +194,7 @@ def check_pages(base: str, cookie: str, paths: list[str]) -> dict:
                 final = response.geturl()
         except urllib.error.HTTPError as error:
             status, final = error.code, path
-        result[path] = (status, round((time.perf_counter() - started) * 1000), final)
+        result[f"{kind}: {path}"] = (status, round((time.perf_counter() - started) * 1000), final)
     return result
 
 
@@ -241,8 +216,8 @@ class Target:
     database: str
     size: int
     section: str
-    persons: list[str]
-    paths: list[str]
+    cookies: dict
+    mix: dict
     described: str
     port: int
     base: str
@@ -281,17 +256,15 @@ def prepare(args) -> Target:
     # New tables only (axes, otp) if the database predates them; the persons are not touched.
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    setup = manage(env, "shell", stdin=SETUP)
-    persons = re.search(r"PERSONS (.+)", setup).group(1).split(",")
-    size = int(re.search(r"COUNT (\d+)", setup).group(1))
+    setup = json.loads(re.search(r"^MIX (.+)$", manage(env, "shell", stdin=SETUP), re.M).group(1))
+    size, cookies, mix = setup["count"], setup["cookies"], setup["requests"]
     database = urllib.parse.urlparse(database_url).path.lstrip("/")
     # The section of the default database (bench_100k) is "## Concurrent load"; another size gets its own.
     section = SECTION if size == 100_000 else f"{SECTION} at {size:,} persons"
-    paths = ["/", "/personen/", "/evaluaties/", "/register/organisaties/"] + [f"/personen/{pk}/" for pk in persons]
     described = machine(env)
     port = free_port(args.port)
     base = f"http://{HOST}:{port}"
-    return Target(env, database, size, section, persons, paths, described, port, base)
+    return Target(env, database, size, section, cookies, mix, described, port, base)
 
 
 def measure(args, target: Target) -> Measured:
@@ -314,7 +287,7 @@ def measure(args, target: Target) -> Measured:
             "--access-logfile",
             access.name,
             "--access-logformat",
-            "ACCESS %(U)s %(s)s %(D)s",
+            "ACCESS %(m)s %(U)s?%(q)s %(s)s %(D)s",
         ],
         cwd=ROOT,
         env=target.env,
@@ -322,15 +295,15 @@ def measure(args, target: Target) -> Measured:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    base, paths = target.base, target.paths
+    base = target.base
     try:
         wait_for(target.port, server)
-        cookie = sign_in(base)
-        first = check_pages(base, cookie, paths)
+        first = check_pages(base, target)
         access_offset = Path(access.name).stat().st_size
         lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        csrf = secrets.token_hex(16)  # the CSRF cookie's secret (32 characters), sent again as the header
         lua.write(
-            LUA.replace("{PATHS}", "{" + ", ".join(json.dumps(p) for p in paths) + "}").replace("{COOKIE}", cookie)
+            LUA.replace("{ENTRIES}", lua_table(sequence(target.mix), target.cookies, csrf)).replace("{CSRF}", csrf)
         )
         lua.close()
         started = datetime.datetime.now(datetime.UTC)
@@ -368,44 +341,46 @@ def pct(values, q):
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def served_table(measured: Measured, paths: list[str]) -> tuple[str, float]:
-    """Rows of time inside a worker per kind of page during the load, and the mean over all requests."""
+def served_table(measured: Measured, mix: dict) -> tuple[str, float, int]:
+    """Rows per kind of request during the load (time inside a worker, statuses against the expected ones),
+    the mean time over all requests and the number of requests answered with another status than expected."""
     # gunicorn's %(D)s: from reading the request to the response, without the wait for a free worker.
+    kind_of = {}
+    for kind, entries in mix.items():
+        for method, path, _body, _who, expect in entries:
+            address, _sep, query = path.partition("?")
+            kind_of[f"{method} {address}?{query}"] = (kind, expect)
     served: dict[str, list[float]] = {}
+    wrong: dict[str, int] = {}
     for line in measured.access.read_text()[measured.access_offset :].splitlines():
         parts = line.split()
-        if len(parts) == 4 and parts[0] == "ACCESS":
-            served.setdefault(parts[1], []).append(int(parts[3]) / 1000)
-    kinds = {
-        "home": ["/"],
-        "persons list": ["/personen/"],
-        "evaluations list": ["/evaluaties/"],
-        "organisations list": ["/register/organisaties/"],
-        "person page": [p for p in paths if p.startswith("/personen/") and p != "/personen/"],
-    }
+        if len(parts) == 5 and parts[0] == "ACCESS":
+            kind, expect = kind_of.get(f"{parts[1]} {parts[2]}", ("other", 0))
+            served.setdefault(kind, []).append(int(parts[4]) / 1000)
+            wrong[kind] = wrong.get(kind, 0) + (int(parts[3]) != expect)
     served_rows = "\n".join(
-        f"| {kind} | {len(v)} | {statistics.median(v):.0f} | {pct(v, 0.95):.0f} |"
-        for kind, ps in kinds.items()
-        if (v := [t for p in ps for t in served.get(p, [])])
+        f"| {kind} | {WEIGHTS.get(kind, 0)} | {len(v)} | {statistics.median(v):.0f} | {pct(v, 0.95):.0f} | {wrong[kind]} |"
+        for kind in [*WEIGHTS, "other"]
+        if (v := served.get(kind))
     )
     all_served = [t for v in served.values() for t in v]
     mean_served = sum(all_served) / len(all_served) if all_served else 0
-    return served_rows, mean_served
+    return served_rows, mean_served, sum(wrong.values())
 
 
 def report(args, target: Target, measured: Measured) -> tuple[str, bool]:
     """The section of docs/benchmarks.md, and whether the target of issue 6 is met."""
     section, database, size, port = target.section, target.database, target.size, target.port
-    persons, paths, described = target.persons, target.paths, target.described
+    described = target.described
     started, load_before, load_after = measured.started, measured.load_before, measured.load_after
     figures = json.loads(re.search(r"RESULT (\{.*\})", measured.run.stdout).group(1))
     seconds = figures["duration_us"] / 1e6
     rps = figures["requests"] / seconds
     errors = sum(figures[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
     p95_ms = figures["p95_us"] / 1000
-    met = p95_ms < 500 and errors == 0 and figures["not_2xx"] == 0
+    served_rows, mean_served, unexpected = served_table(measured, target.mix)
+    met = p95_ms < 500 and errors == 0 and figures["not_2xx"] == 0 and unexpected == 0
     server_errors = [line for line in measured.log.read_text().splitlines() if "Traceback" in line or "ERROR" in line]
-    served_rows, mean_served = served_table(measured, paths)
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -415,10 +390,11 @@ def report(args, target: Target, measured: Measured) -> tuple[str, bool]:
 `bench/load_bench.py` (`make bench`) on {started:%Y-%m-%d %H:%M} UTC, commit {commit}: gunicorn with
 {args.workers} sync workers on {HOST}:{port} (production settings, DJANGO_DEBUG=false; plain HTTP on loopback, so
 DJANGO_SECURE_SSL_REDIRECT=false and DJANGO_SECURE_COOKIES=false), database {database} ({size:,} persons, made by
-`bench/run.py`, not regenerated), signed in as the evaluator `{USERNAME}`. `wrk` in a second process, 2 threads,
-**{args.connections} concurrent connections for {args.seconds} s**, each request the next of {len(paths)} pages in turn:
-home, persons list, evaluations list, organisations list and {len(persons)} person pages
-({", ".join(f"`{p}`" for p in paths)}).
+`bench/run.py`, not regenerated). `wrk` in a second process, 2 threads, **{args.connections} concurrent connections
+for {args.seconds} s** without think time, sending the mix of `bench/load_mix.py` (issue 17): an evaluator's session
+that reads, a second one that posts INSZ searches, an administrator's session (second factor confirmed) that opens
+and saves trajectory forms, runs reports of the pack and exports a filtered list as CSV; POSTs carry the CSRF cookie
+and header. {sum(len(v) for v in target.mix.values())} distinct requests, sent in a shuffled fixed order by weight.
 
 {args.workers} workers: the machine has 2 processors, shared by gunicorn, PostgreSQL and wrk itself; one worker per
 processor plus one to use the time a worker waits on PostgreSQL. More workers would only queue on the same
@@ -435,7 +411,8 @@ the processors are the limit, so 3 stays. Each worker keeps its database connect
 | **95th-percentile latency** | **{p95_ms:.0f} ms** |
 | 99th-percentile latency | {figures["p99_us"] / 1000:.0f} ms |
 | maximum latency | {figures["max_us"] / 1000:.0f} ms |
-| responses not 2xx | {figures["not_2xx"]} {json.dumps(figures["not_2xx_by_status"]) if figures["not_2xx"] else ""} |
+| responses not 2xx or 3xx | {figures["not_2xx"]} {json.dumps(figures["not_2xx_by_status"]) if figures["not_2xx"] else ""} |
+| responses with another status than expected (access log) | {unexpected} |
 | socket errors (connect / read / write / timeout) | {figures["connect_errors"]} / {figures["read_errors"]} / {figures["write_errors"]} / {figures["timeouts"]} |
 | errors in the gunicorn log | {len(server_errors)} |
 
@@ -448,16 +425,16 @@ Time inside a gunicorn worker per page during the load (gunicorn access log, `%(
 latency is the wait for a free worker). Mean over all requests: {mean_served:.0f} ms, so {args.workers} workers on 2
 processors complete at most about {args.workers} / {mean_served / 1000:.3f} s = {args.workers / (mean_served / 1000) if mean_served else 0:.0f} requests per second.
 
-| page | requests | median ms | 95th percentile ms |
-|---|---:|---:|---:|
+| kind | weight | requests | median ms | 95th percentile ms | other status than expected |
+|---|---:|---:|---:|---:|---:|
 {served_rows}
 
-Target (issue 6: 95th-percentile latency under 500 ms at 20 concurrent users, no errors):
+Target (issues 6 and 17: 95th-percentile latency under 500 ms at 20 concurrent users, no errors):
 **{"met" if met else "not met"}** at {size:,} persons.
 
 One request per page before the load (status, ms, single user, cold):
 
-| page | status | ms |
+| kind: request | status | ms |
 |---|---:|---:|
 {rows}
 

@@ -5,7 +5,8 @@ Not a test. `make bench` runs it at 100,000 and 1,000,000 persons; one size:
     .venv/bin/python bench/run.py --persons 100000
 
 On PostgreSQL only. Without DATABASE_URL it (re)creates its own database
-`bench_100k` / `bench_1m` (trust auth on 127.0.0.1:5432), migrates it and
+`bench_100k` / `bench_1m` (trust auth on 127.0.0.1:5432; BENCH_DB_PREFIX=x makes it
+`x_100k` / `x_1m`, so that two benchmarks on one server do not collide), migrates it and
 fills it with `generate_synthetic`; with --reuse it keeps the data already
 there. It writes its figures to docs/benchmarks.md, in a section of its own
 per size (other sections of the file are kept).
@@ -43,7 +44,7 @@ def prepare_database(persons: int, reuse: bool) -> str:
         return os.environ["DATABASE_URL"]
     import psycopg
 
-    name = f"bench_{label_of(persons)}"
+    name = f"{os.environ.get('BENCH_DB_PREFIX', 'bench')}_{label_of(persons)}"
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and not reuse:

@@ -1,6 +1,7 @@
 from django import forms
 from django.apps import AppConfig
 from django.core import checks
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +18,10 @@ class CommonConfig(AppConfig):
     def ready(self):
         from common import seams, tables
         from common.history import record_migrated_records
+        from common.search import register_on_sqlite
 
         # Data migrations write through historical models, which send no signals: record what they made.
         post_migrate.connect(record_migrated_records, dispatch_uid="common.record_migrated_records")
         tables.speed_up_django_tables2()
+        connection_created.connect(register_on_sqlite, dispatch_uid="common.search.register_on_sqlite")
         checks.register(seams.check_seams)

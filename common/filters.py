@@ -2,11 +2,15 @@
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from common import age_bands
+from common import (
+    age_bands,
+    search,  # noqa: F401  (registers the `matches` lookup)
+)
 from common.crypto import insz_digest
 from common.provinces import Province
 from common.validators import split_insz_search
@@ -15,13 +19,20 @@ from common.validators import split_insz_search
 class SearchFilter(django_filters.CharFilter):
     """One text box searching several fields (name, INSZ, organisation), every word must match.
 
-    Each word becomes one `id IN (...)` condition: per table searched, the ids
-    of its matching rows (a query on that table alone, which its trigram index
-    serves, see employees 0004 and partners 0003), turned into ids of the
-    listed rows through the foreign key, and the tables' results united. An OR
-    of icontains conditions across joined tables cannot use those indexes: the
-    database then joins every listed row with every searched table and tests
-    each, work that grows with the whole table rather than with the matches.
+    Text is compared upper case and without accents (common/search.py), through trigram indexes
+    (employees 0015, partners 0007). The rows found are read in two steps, so that the indexes do
+    the work and the database touches only rows that can match:
+
+    - candidates, as `id IN (...)`: the rows whose person matches every word (the person's names
+      are one indexed column on PostgreSQL, so all words are one index scan), united with the rows
+      whose organisation (or own field) matches any word (few: organisations are far fewer than
+      persons). A row where every word matches somewhere is among them: either its person matches
+      them all, or some word matches only an organisation.
+    - the exact rule on those candidates alone: each word in the person's names or an organisation's.
+
+    Until issue 17 each word was its own `id IN (...)`: a common first name ("Lucas") then meant
+    hashing the evaluations of thousands of persons before the surname narrowed them to a few.
+    An OR of icontains across joined tables (before issue 6) used no index at all.
     """
 
     def __init__(self, *args, search_fields=(), **kwargs):
@@ -37,40 +48,88 @@ class SearchFilter(django_filters.CharFilter):
         for number in numbers:
             digest = insz_digest(number)
             queryset = queryset.filter(Q(*[Q(**{f"{field}_digest": digest}) for field in insz_fields], _connector=Q.OR))
-        for word in value.split():
-            queryset = queryset.filter(self.word_condition(queryset.model, word))
+        words = value.split()
+        if words:
+            candidates, exact = self.words_conditions(queryset.model, words)
+            queryset = queryset.filter(candidates)
+            if exact is not None:
+                queryset = queryset.filter(exact)
         return queryset
 
     @staticmethod
     def field_condition(field: str, word: str) -> Q:
-        digits = word.replace(".", "").replace("-", "")
-        return Q(**{f"{field}__icontains": digits if field.endswith("kbo_number") else word})
+        if field.endswith("kbo_number"):
+            return Q(**{f"{field}__icontains": word.replace(".", "").replace("-", "")})
+        # Upper case and without accents on both sides (common/search.py): "elodie muller" finds Élodie Müller.
+        return Q(**{f"{field}__matches": word})
 
-    def word_condition(self, model, word: str) -> Q:
-        """The rows of `model` with `word` in one of the search fields, as one condition."""
-        by_path = {}
+    def fields_by_path(self, model) -> dict[str, list[str]]:
+        """The searched fields per path to their table ("" for the listed model's own); INSZ apart."""
+        by_path, columns = {}, set()
         for field in self.search_fields:
             if field.endswith("insz"):
                 continue  # stored encrypted: found only whole, by its keyed hash (search() above)
             path, _sep, column = field.rpartition("__")
-            by_path.setdefault(path, Q())
-            by_path[path] |= self.field_condition(column, word)
+            if (path, search_column_of(model, path, column)) in columns:
+                continue  # first and last name: one search column on PostgreSQL, compared once
+            columns.add((path, search_column_of(model, path, column)))
+            by_path.setdefault(path, []).append(column)
+        return by_path
+
+    def matching(self, fields, words, every: bool) -> Q:
+        """Every (or any) word in one of `fields`."""
+        per_word = [Q(*[self.field_condition(f, w) for f in fields], _connector=Q.OR) for w in words]
+        return Q(*per_word, _connector=Q.AND if every else Q.OR)
+
+    def words_conditions(self, model, words: list[str]) -> tuple[Q, Q | None]:
+        """(the candidates as one condition, the exact rule on them or None when the candidates are exact)."""
+        by_path = self.fields_by_path(model)
         own = by_path.pop("", None)
         if not by_path:
-            return own
+            return self.matching(own, words, every=True), None
+        if len(words) > 1 and any(multi_valued(model, path) for path in by_path):
+            # A row has several organisations (a pilot's): each word on its own, as candidates and rule at once.
+            return Q(*[self.words_conditions(model, [w])[0] for w in words]), None
         matches = []
-        for path, condition in by_path.items():
-            related = model._meta.get_field(path.split("__")[0]).related_model
-            for step in path.split("__")[1:]:
-                related = related._meta.get_field(step).related_model
-            related_ids = related._base_manager.filter(condition).order_by().values("pk")
-            if own is None and len(by_path) == 1:
-                return Q(**{f"{path}__in": related_ids})
+        for path, fields in by_path.items():
+            related = related_model(model, path)
+            every = hasattr(related, "SEARCH_TEXT_COLUMN")  # the persons: many rows, all words at once
+            related_ids = related._base_manager.filter(self.matching(fields, words, every)).order_by().values("pk")
+            if own is None and len(by_path) == 1 and (every or len(words) == 1):
+                return Q(**{f"{path}__in": related_ids}), None
             matches.append(model._base_manager.filter(**{f"{path}__in": related_ids}).order_by().values("pk"))
         if own is not None:
-            matches.append(model._base_manager.filter(own).order_by().values("pk"))
+            matches.append(model._base_manager.filter(self.matching(own, words, every=False)).order_by().values("pk"))
         ids = matches[0].union(*matches[1:]) if len(matches) > 1 else matches[0]
-        return Q(pk__in=ids)
+        if len(words) == 1:
+            return Q(pk__in=ids), None  # one word: matching it somewhere is the rule itself
+        full = [f"{path}__{f}" for path, fields in by_path.items() for f in fields] + list(own or [])
+        return Q(pk__in=ids), self.matching(full, words, every=True)
+
+
+def multi_valued(model, path: str) -> bool:
+    """Whether `path` from `model` crosses a relation to many rows."""
+    for step in path.split("__"):
+        field = model._meta.get_field(step)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
+def related_model(model, path: str):
+    """The model at the end of `path` ("employee__employer") from `model`."""
+    for step in path.split("__") if path else ():
+        model = model._meta.get_field(step).related_model
+    return model
+
+
+def search_column_of(model, path: str, column: str):
+    """The one column a field's text is searched in on PostgreSQL (Employee's names: search_name), or the field."""
+    related = related_model(model, path)
+    if connection.vendor == "postgresql" and column in getattr(related, "SEARCH_TEXT_FIELDS", ()):
+        return related.SEARCH_TEXT_COLUMN
+    return column
 
 
 def age_band_filter(field: str, label=_("age band")):
@@ -102,7 +161,7 @@ def province_filter(field: str, label=_("province")):
 
 def organisation_name_filter(field: str, label):
     """Organisations can number thousands: a text box, never a dropdown."""
-    return django_filters.CharFilter(field_name=f"{field}__name", lookup_expr="icontains", label=label)
+    return django_filters.CharFilter(field_name=f"{field}__name", lookup_expr="matches", label=label)
 
 
 ALL = _("(all)")

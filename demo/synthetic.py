@@ -13,6 +13,7 @@ and one INSERT ... SELECT per table writes the history row of every record
 (dated now, as an import does) so that reads "known at" work.
 """
 
+import bisect
 import datetime
 import random
 from decimal import Decimal
@@ -99,6 +100,15 @@ FIRST_NAMES = [
     "Sofie",
     "An",
     "Katrien",
+    # Names with accents, as the register holds them (the search ignores the accents: common/search.py).
+    "Élodie",
+    "Zoë",
+    "Anaïs",
+    "Noé",
+    "Hélène",
+    "Çağla",
+    "Loïc",
+    "Chloé",
 ]
 LAST_NAMES = (
     (
@@ -109,6 +119,30 @@ LAST_NAMES = (
     .replace("_", " ")
     .split()
 )
+ACCENTED_LAST_NAMES = ["Müller", "Çelik", "Öztürk", "Lefèvre", "Gökçe", "Núñez", "Şahin", "Désiré"]
+# The long tail of surnames: prefix + stem + suffix, about 2,000 names (docs/benchmarks.md, "Issue 17").
+SURNAME_PREFIXES = ["", "Van ", "De ", "Vanden"]
+SURNAME_STEMS = (
+    "Acker Baert Beck Bos Brouck Claer Coll Daem Dier Eyck Gheer Goet Hend Hoeck Hulst Jans Kerck Lauw Leem "
+    "Lint Meer Moer Neel Noot Oost Pauw Reyn Roos Ruyt Schel Slag Steen Thys Trop Veld Verb Vos Waer Wyn Zand "
+    "Baet Bult Cauw Doms Elst Gees Haes Kemp Loos Mich Nys Pyck Raes Sels Tack Uyt Vlie Wauters Ysen Zeg"
+).split()
+SURNAME_SUFFIXES = ["", "s", "mans", "aert", "ens", "ckx", "ier", "e"]
+# Share of persons carrying one of the common surnames above (LAST_NAMES, weight 1/r^0.35 by rank r): in
+# Flanders the most common surname (Peeters) is carried by about 0.4-0.5 % of the population, the first
+# 36 together by about 7 %.
+COMMON_SURNAME_SHARE = 0.07
+# The shape of real case data (issue 17; the shares and where they come from: docs/benchmarks.md).
+SCREENED = 0.30  # persons screened by VDAB at least once
+SCREENED_AGAIN = 0.30  # screened once: screened again 10-26 months later, unless referred
+RESTART = 0.45  # a trajectory that stopped without a regular job: the person starts another, at another partner
+REGULAR_AFTER_SPELL = 0.2  # a spell that ended, no trajectory: a regular job within two months
+REGULAR_ENDS = 0.5  # a regular job that ends (before today)
+BACK_TO_SOCIAL_ECONOMY = 0.6  # after a regular job ended: a new social-economy spell
+LATE = 0.04  # records registered more than 90 days after the fact
+EDITED = 0.6  # ended spells and trajectories registered while still open, their end added later (history)
+UNKNOWN_OFFICE = 0.05  # evaluations without the VDAB office
+UNKNOWN_GENDER = 0.01  # gender not stated (x)
 SECTORS = ["logistiek", "bouw", "schoonmaak", "horeca", "zorg", "groenonderhoud", "productie", "retail", "metaal"]
 OFFICES = [
     "VDAB Antwerpen",
@@ -127,14 +161,21 @@ def _weighted(rng, pairs):
     for w in weights:
         total += w
         cumulative.append(total)
-    return lambda: values[_bisect(cumulative, rng.random() * total)]
+    last = len(values) - 1
+    return lambda: values[min(last, bisect.bisect_right(cumulative, rng.random() * total))]
 
 
-def _bisect(cumulative, x):
-    for i, c in enumerate(cumulative):
-        if x < c:
-            return i
-    return len(cumulative) - 1
+def surname_weights() -> list[tuple[str, float]]:
+    """(surname, weight): the common surnames by rank (1/r) sharing COMMON_SURNAME_SHARE, the tail the rest."""
+    tail = [
+        f"{prefix}{stem if prefix != 'Vanden' else stem.lower()}{suffix}"
+        for prefix in SURNAME_PREFIXES
+        for stem in SURNAME_STEMS
+        for suffix in SURNAME_SUFFIXES
+    ] + ACCENTED_LAST_NAMES
+    harmonic = sum(rank**-0.35 for rank in range(1, len(LAST_NAMES) + 1))
+    common = [(name, COMMON_SURNAME_SHARE * rank**-0.35 / harmonic) for rank, name in enumerate(LAST_NAMES, 1)]
+    return common + [(name, (1 - COMMON_SURNAME_SHARE) / len(tail)) for name in tail]
 
 
 class _Table:
@@ -146,6 +187,7 @@ class _Table:
         self.columns = [f.column for f in self.fields]
         self.attnames = [f.attname for f in self.fields]
         self.rows = []
+        self.edits = []  # (id, [(day, fields it lacked) per earlier version], day of the last version)
         self.defaults = {
             f.attname: _default(f) for f in self.fields if f.attname not in ("id", "created_at", "updated_at")
         }
@@ -189,6 +231,7 @@ class _Table:
                         ],
                     )
         self.write_history()
+        self.write_edits()
         self.rows = []
 
     def write_history(self):
@@ -196,6 +239,44 @@ class _Table:
         write_history(
             self.model, None, "+", user=None, reason="synthetic data", when=timezone.now(), from_pk=self.first_id
         )
+
+    def write_edits(self):
+        """The versions of the edited records: the '+' row becomes the first version (its day, the fields it
+        lacked empty), each later version a '~' row copied from the record, the last one the record as it is."""
+        if not self.edits:
+            return
+        most = max(len(versions) for _pk, versions, _last in self.edits)
+        for number in range(most + 1):
+            kind, reason = ("+", "synthetic data") if number == 0 else ("~", f"synthetic edit {number}")
+            changes = {}  # fields emptied -> [(day, id)]
+            for pk, versions, last in self.edits:
+                if number < len(versions):
+                    changes.setdefault(versions[number][1], []).append((versions[number][0], pk))
+                elif number == len(versions):
+                    changes.setdefault((), []).append((last, pk))
+            if number:
+                ids = [pk for rows in changes.values() for _day, pk in rows]
+                write_history(self.model, ids, kind, user=None, reason=reason, when=timezone.now())
+            self.update_versions(kind, reason, changes)
+
+    def update_versions(self, kind, reason, changes):
+        quote, ops = connection.ops.quote_name, connection.ops
+        history = quote(self.model.history.model._meta.db_table)
+        with connection.cursor() as cursor:
+            for fields, rows in changes.items():
+                emptied = "".join(f", {quote(f)} = NULL" for f in fields)
+                cursor.executemany(
+                    f"UPDATE {history} SET history_date = %s{emptied} "
+                    "WHERE id = %s AND history_type = %s AND history_change_reason = %s",
+                    [
+                        (ops.adapt_datetimefield_value(_noon(day)), pk, kind, reason)
+                        for day, pk in sorted(rows, key=lambda r: r[1])
+                    ],
+                )
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 _REQUIRED = object()  # a required field the caller must give; the insert fails loudly if it does not
@@ -289,6 +370,7 @@ class _Generator:
         self.pick_instrument = _weighted(self.rng, INSTRUMENTS)
         self.pick_advice = _weighted(self.rng, ADVICES)
         self.pick_reason = _weighted(self.rng, END_REASONS)
+        self.pick_surname = _weighted(self.rng, surname_weights())
         self.serials: dict[datetime.date, int] = {}
         # Persons already in the database keep their numbers: compared by keyed hash (the numbers are encrypted).
         self.taken_insz = set(
@@ -315,11 +397,17 @@ class _Generator:
                 if digest not in self.taken_insz:
                     return birth, serial, insz, digest
 
+    def registered(self, day: datetime.date, low: int = 0, high: int = 10) -> datetime.date:
+        """The day a record of `day` was registered: within days, or for LATE of them after more than 90."""
+        rng = self.rng
+        late = rng.random() < LATE
+        return min(self.today, _plus(day, 91, 400, rng) if late else _plus(day, low, high, rng))
+
     def person(self):
-        """One person: a social-economy spell, maybe an evaluation and what follows, maybe a regular job."""
+        """One person: social-economy spells, screenings and trajectories, regular jobs and returns."""
         rng, today, now = self.rng, self.today, self.now
         birth, serial, insz, digest = self.new_insz()
-        gender = "m" if serial % 2 else "f"
+        gender = "x" if rng.random() < UNKNOWN_GENDER else "m" if serial % 2 else "f"
         province = self.pick_province()[0]
         local = self.by_province[province]
         start = _day(rng, max(START, _plus(birth, 18 * 366, 18 * 366, rng)), self.last_start)
@@ -329,49 +417,104 @@ class _Generator:
             insz_encrypted=encrypt_insz(insz),
             insz_digest=digest,
             first_name=rng.choice(FIRST_NAMES),
-            last_name=rng.choice(LAST_NAMES),
+            last_name=self.pick_surname(),
             birth_date=birth,
             gender=gender,
-            registered_on=start,
+            registered_on=self.registered(start),
         )
         instrument_code = self.pick_instrument()
         instrument_id = self.instrument_ids[instrument_code]
         employer = rng.choice(local["se_employer"])
+        person = {"id": emp_id, "birth": birth, "local": local, "employer": employer, "instrument_id": instrument_id}
+        se_end = self.spell(person, start, instrument_code)
+        regular_from = None
+        if rng.random() < SCREENED:
+            regular_from = self.screenings(person, start, se_end)
+        if regular_from is None and se_end is not None and rng.random() < REGULAR_AFTER_SPELL:
+            regular_from = min(today, _plus(se_end, 1, 60, rng))
+        if regular_from is not None:
+            self.regular_and_back(person, regular_from)
+
+    def spell(self, person, start, instrument_code, employer=None) -> datetime.date | None:
+        """A social-economy spell from `start`; its end (None while it runs)."""
+        rng, today = self.rng, self.today
         spell_end = _plus(start, 180, 3650, rng)
         se_end = spell_end if spell_end < today else None
-        self.employments.add(
-            now,
-            employee_id=emp_id,
-            employer_id=employer,
-            instrument_id=instrument_id,
+        pk = self.employments.add(
+            self.now,
+            employee_id=person["id"],
+            employer_id=employer or person["employer"],
+            instrument_id=self.instrument_ids[instrument_code],
             start_date=start,
             end_date=se_end,
             with_support_package=instrument_code == "individueel-maatwerk",
-            registered_on=min(today, _plus(start, 0, 10, rng)),
+            registered_on=self.registered(start),
         )
-        person = {"id": emp_id, "birth": birth, "local": local, "employer": employer, "instrument_id": instrument_id}
-        regular_from = None
-        if rng.random() < 0.30:
-            regular_from = self.evaluation(person, start, se_end)
-        if regular_from is None and se_end is not None and rng.random() < 0.12:
-            regular_from = min(today, _plus(se_end, 1, 60, rng))
-        if regular_from is not None:
-            self.employments.add(
-                now,
-                employee_id=emp_id,
-                employer_id=rng.choice(local["regular_employer"]),
+        self.edited(self.employments, pk, start, se_end, [("end_date",)])
+        return se_end
+
+    def edited(self, table, pk, start, end, versions):
+        """For EDITED of the records that ended: registered while open, the end added later (history versions).
+
+        `versions`: per earlier version, the fields it lacked (None); its day is the start, then evenly on.
+        """
+        if end is None or self.rng.random() >= EDITED:
+            return
+        last = min(self.today, _plus(end, 0, 30, self.rng))
+        step = max(1, (end - start).days // len(versions))
+        days = [min(last, start + datetime.timedelta(days=i * step)) for i in range(len(versions))]
+        table.edits.append((pk, list(zip(days, versions)), last))
+
+    def regular_and_back(self, person, regular_from):
+        """A regular job; for some, when it ends, back to a social-economy spell, and maybe a regular job again."""
+        rng, today = self.rng, self.today
+        for _round in range(2):
+            ends = rng.random() < REGULAR_ENDS
+            regular_end = min(today, _plus(regular_from, 30, 700, rng)) if ends else None
+            pk = self.employments.add(
+                self.now,
+                employee_id=person["id"],
+                employer_id=rng.choice(person["local"]["regular_employer"]),
                 instrument_id=None,
                 start_date=regular_from,
-                end_date=None if rng.random() < 0.8 else min(today, _plus(regular_from, 30, 700, rng)),
-                registered_on=regular_from,
+                end_date=regular_end,
+                registered_on=self.registered(regular_from, 0, 0),
             )
+            self.edited(self.employments, pk, regular_from, regular_end, [("end_date",)])
+            if regular_end is None or regular_end >= today or rng.random() >= BACK_TO_SOCIAL_ECONOMY:
+                return
+            back = _plus(regular_end, 30, 400, rng)
+            if back >= today:
+                return
+            se_end = self.spell(person, back, self.pick_instrument(), rng.choice(person["local"]["se_employer"]))
+            if se_end is None or rng.random() >= 0.3:
+                return
+            regular_from = min(today, _plus(se_end, 1, 60, rng))
 
-    def evaluation(self, person, start, se_end):
-        """An evaluation during the spell, and a referral for most of those advised ready; the regular job's start."""
+    def screenings(self, person, start, se_end):
+        """Evaluations during the spell, again for some, referrals and trajectories; the regular job's start."""
         rng, today = self.rng, self.today
-        eval_date = _day(rng, _plus(start, 90, 90, rng), min(today, se_end or today))
-        if eval_date > today:
-            eval_date = today
+        first, last = _plus(start, 90, 90, rng), min(today, se_end or today)
+        for _screening in range(4):
+            if first > last:
+                return None
+            eval_date = min(today, _day(rng, first, min(last, _plus(first, 0, 365, rng))))
+            eval_id, advice = self.evaluation(person, eval_date)
+            if advice == "ready" and rng.random() < 0.75:
+                regular_from, stopped = self.referral(person, eval_id, eval_date)
+                if stopped is None or rng.random() >= RESTART:
+                    return regular_from
+                # A restart: screened again after the stop, and (if ready) referred to another partner.
+                first, last = _plus(stopped, 30, 180, rng), today
+            elif rng.random() < SCREENED_AGAIN:
+                first = _plus(eval_date, 300, 800, rng)
+            else:
+                return None
+        return None
+
+    def evaluation(self, person, eval_date):
+        """An evaluation on `eval_date`: (its id, the advice code)."""
+        rng, today = self.rng, self.today
         advice = self.pick_advice()
         undated = rng.random() < 0.02
         eval_id = self.evaluations.add(
@@ -381,24 +524,26 @@ class _Generator:
             advice_id=self.advice_ids[advice],
             employer_id=person["employer"],
             instrument_id=person["instrument_id"],
-            office=rng.choice(OFFICES),
+            office="" if rng.random() < UNKNOWN_OFFICE else rng.choice(OFFICES),
             age_years=None if undated else age_in_years(person["birth"], eval_date),
-            registered_on=min(today, _plus(eval_date, 0, 14, rng)),
+            registered_on=min(today, self.registered(eval_date, 0, 14)),
         )
-        if advice == "ready" and rng.random() < 0.75:
-            return self.referral(person, eval_id, eval_date)
-        return None
+        return eval_id, advice
 
     def referral(self, person, eval_id, eval_date):
-        """A referral to a partner of the province, most of them started as a trajectory; the regular job's start."""
+        """A referral to a partner of the province (another than before, if any), most started as a trajectory:
+        (the regular job's start or None, the day a started trajectory stopped without a job or None)."""
         rng, today = self.rng, self.today
-        partner = rng.choice(person["local"]["partner"])
+        partners = person["local"]["partner"]
+        earlier = person.get("partner")
+        partner = rng.choice([p for p in partners if p != earlier] or partners)
+        person["partner"] = partner
         referred = min(today, _plus(eval_date, 1, 30, rng))
         status = "started" if rng.random() < 0.7 else rng.choice(["waiting", "withdrawn"])
-        trajectory_id = regular_from = None
+        trajectory_id = regular_from = stopped = None
         t_start = min(today, _plus(referred, 7, 60, rng))
         if status == "started":
-            trajectory_id, regular_from = self.trajectory(person, partner, t_start)
+            trajectory_id, regular_from, stopped = self.trajectory(person, partner, t_start)
         self.referrals.add(
             self.now,
             evaluation_id=eval_id,
@@ -408,10 +553,11 @@ class _Generator:
             trajectory_id=trajectory_id,
             registered_on=referred,
         )
-        return regular_from
+        return regular_from, stopped
 
     def trajectory(self, person, partner, t_start):
-        """A trajectory with its phases, end and maybe an internship: (its id, the regular job's start or None)."""
+        """A trajectory with its phases, end and maybe an internship: (its id, the regular job's start or None,
+        the end when it stopped without a regular job or None)."""
         rng, today = self.rng, self.today
         t_end = _plus(t_start, 90, 400, rng)
         ended = t_end <= today
@@ -434,14 +580,23 @@ class _Generator:
             end_date=t_end if ended else None,
             end_reason_id=self.reason_ids[reason] if reason else None,
             age_years=age_in_years(person["birth"], t_start),
-            registered_on=t_start,
+            registered_on=self.registered(t_start, 0, 0),
             **phases,
+        )
+        # Registered at the start, each phase and the end added as they came: up to four versions.
+        open_fields = ("end_date", "end_reason_id")
+        self.edited(
+            self.trajectories,
+            trajectory_id,
+            t_start,
+            t_end if ended else None,
+            [("jobmatching_start", "stage_start", *open_fields), ("stage_start", *open_fields), open_fields],
         )
         if phases["stage_start"] and rng.random() < 0.6:
             self.internship(person, trajectory_id, phases["stage_start"], reason)
         if reason == "job_regular":
-            return trajectory_id, min(today, _plus(t_end, 0, 30, rng))
-        return trajectory_id, None
+            return trajectory_id, min(today, _plus(t_end, 0, 30, rng)), None
+        return trajectory_id, None, (t_end if ended else None)
 
     def internship(self, person, trajectory_id, s_start, reason):
         rng, today = self.rng, self.today

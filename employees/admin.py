@@ -33,7 +33,7 @@ class EmployeeAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     form = EmployeeForm
     list_display = ["last_name", "first_name", "insz", "birth_date", "gender", "registered_on"]
     list_filter = ["gender", "birth_date", "registered_on"]
-    search_fields = ["last_name", "first_name"]
+    search_fields = ["last_name__matches", "first_name__matches"]
     insz_search_field = "insz_digest"
     inlines = [EmploymentInline]
 
@@ -47,7 +47,7 @@ class EmploymentAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     list_display = ["employee", "employer", "instrument", "start_date", "end_date", "with_support_package"]
     list_filter = ["instrument", "with_support_package", "employer__province", ("end_date", admin.EmptyFieldListFilter)]
     list_select_related = ["employee", "employer", "instrument"]
-    search_fields = ["employee__last_name", "employer__name", "employer__kbo_number"]
+    search_fields = ["employee__last_name__matches", "employer__name__matches", "employer__kbo_number"]
     insz_search_field = "employee__insz_digest"
     autocomplete_fields = ["employee", "employer"]
     date_hierarchy = "start_date"

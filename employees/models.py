@@ -76,6 +76,10 @@ class Employee(INSZMixin, RegisteredModel):
     source_id = source_id_field()
     objects = EmployeeQuerySet.as_manager()
     history = HistoricalRecords()
+    # On PostgreSQL the searched text of both names in one column that the database keeps
+    # (employees 0015; common/search.py, `matches`): one trigram index, a plain LIKE to recheck.
+    SEARCH_TEXT_COLUMN = "search_name"
+    SEARCH_TEXT_FIELDS = ("first_name", "last_name")
 
     class Meta:
         verbose_name = _("employee")

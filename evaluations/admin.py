@@ -40,9 +40,9 @@ class EvaluationAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["employee", "advice", "employer", "instrument"]
     search_fields = [
-        "employee__last_name",
-        "employee__first_name",
-        "employer__name",
+        "employee__last_name__matches",
+        "employee__first_name__matches",
+        "employer__name__matches",
         "evaluator__last_name",
         "office",
     ]
@@ -74,9 +74,9 @@ class ReferralAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
         "trajectory__partner",
     ]
     search_fields = [
-        "employee__last_name",
-        "employee__first_name",
-        "partner__name",
+        "employee__last_name__matches",
+        "employee__first_name__matches",
+        "partner__name__matches",
         "partner__kbo_number",
     ]
     autocomplete_fields = [

@@ -17,7 +17,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     list_display = ["name", "kbo_number", "kind", "postcode", "province"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "kbo_number", "=postcode"]
+    search_fields = ["name__matches", "kbo_number", "=postcode"]
     readonly_fields = ["province", "created_at", "updated_at"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -46,7 +46,7 @@ class GrantAdmin(SimpleHistoryAdmin):
     list_display = ["call", "partner", "year", "esf_amount", "flemish_amount", "total", "spent_amount"]
     list_filter = ["call", "year", text_filter("partner__name__icontains", _("partner"))]
     list_select_related = ["call", "partner"]
-    search_fields = ["partner__name", "partner__kbo_number", "call__number"]
+    search_fields = ["partner__name__matches", "partner__kbo_number", "call__number"]
     autocomplete_fields = ["partner"]
     readonly_fields = ["total"]
 

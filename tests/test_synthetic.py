@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import models
 from django.db.models import F
 
 from common.validators import insz_birth_date, validate_insz, validate_kbo
@@ -137,3 +138,49 @@ def test_the_command_reports_what_it_wrote(capsys):
     call_command("generate_synthetic", "--persons", "50", "--seed", "1")
     assert Employee.objects.count() == 50
     assert "50" in capsys.readouterr().out
+
+
+def _share(part, whole):
+    return part / whole if whole else 0
+
+
+def test_the_data_have_the_shape_of_real_case_data():
+    """Issue 17: repeated screenings, several trajectories and spells, late registrations, unknown values."""
+    from django.db.models import Count, DurationField, ExpressionWrapper
+
+    generate(persons=4000, seed=7, today=TODAY)
+    screened = Evaluation.objects.values("employee").annotate(n=Count("id"))
+    again = _share(screened.filter(n__gt=1).count(), screened.count())
+    assert 0.15 <= again <= 0.45, again
+    assert screened.filter(n__gte=3).exists()
+    guided = Trajectory.objects.values("employee").annotate(n=Count("id"))
+    several = _share(guided.filter(n__gt=1).count(), guided.count())
+    assert 0.03 <= several <= 0.3, several
+    spells = Employment.objects.values("employee").annotate(n=Count("id"))
+    assert _share(spells.filter(n__gte=3).count(), Employee.objects.count()) >= 0.025
+    delay = ExpressionWrapper(F("registered_on") - F("start_date"), output_field=DurationField())
+    late = Employment.objects.annotate(d=delay).filter(d__gt=datetime.timedelta(days=90)).count()
+    assert 0.02 <= _share(late, Employment.objects.count()) <= 0.08
+    assert Evaluation.objects.filter(office="").exists() and Employee.objects.filter(gender="x").exists()
+    # The common surnames are common, but no more than in Flanders (the most common about half a per cent).
+    top = Employee.objects.values("last_name").annotate(n=Count("id")).order_by("-n").first()
+    assert _share(top["n"], 4000) <= 0.015
+    assert Employee.objects.values("last_name").distinct().count() > 500
+
+
+def test_edited_records_have_several_versions_in_order_the_last_one_the_record():
+    generate(persons=1500, seed=8, today=TODAY)
+    versions = {}
+    for row in Trajectory.history.order_by("id", "history_date").values(
+        "id", "history_type", "history_date", "end_date", "stage_start"
+    ):
+        versions.setdefault(row["id"], []).append(row)
+    edited = {pk: rows for pk, rows in versions.items() if len(rows) > 1}
+    assert edited and any(len(rows) >= 3 for rows in edited.values())
+    for pk, rows in edited.items():
+        assert [r["history_type"] for r in rows] == ["+"] + ["~"] * (len(rows) - 1)
+        assert rows[0]["end_date"] is None  # registered while it ran
+        record = Trajectory.objects.get(pk=pk)
+        assert rows[-1]["end_date"] == record.end_date and rows[-1]["stage_start"] == record.stage_start
+    spells = Employment.history.values("id").annotate(n=models.Count("history_id")).filter(n__gt=1)
+    assert spells.exists()

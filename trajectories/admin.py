@@ -42,7 +42,7 @@ class TrajectoryAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
         "registered_on",
     ]
     list_select_related = ["employee", "partner", "call", "end_reason"]
-    search_fields = ["employee__last_name", "employee__first_name", "partner__name"]
+    search_fields = ["employee__last_name__matches", "employee__first_name__matches", "partner__name__matches"]
     autocomplete_fields = ["employee", "partner", "se_employer", "instrument", "caseworker"]
     # The reason and the withdrawal are written by the look-up workflow and the review page only.
     readonly_fields = ["age_years", "access_reason", "access_withdrawn_at", "access_withdrawn_by"]
@@ -71,7 +71,7 @@ class InternshipAdmin(INSZSearchAdminMixin, SimpleHistoryAdmin):
         "registered_on",
     ]
     list_select_related = ["trajectory__employee", "trajectory__partner", "host"]
-    search_fields = ["trajectory__employee__last_name", "host__name", "sector"]
+    search_fields = ["trajectory__employee__last_name__matches", "host__name__matches", "sector"]
     autocomplete_fields = ["trajectory", "host"]
     date_hierarchy = "start_date"
 
