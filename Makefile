@@ -82,6 +82,8 @@ bench: install
 	done
 	# The import of 100,000 rows, in a throw-away database test_postgres that it creates and drops.
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres $(PY) bench/import_bench.py
+	# The realistic shape of issue 17 (one row a person, 1,206 employers): printed, see docs/benchmarks.md.
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres $(PY) bench/import_bench.py --shape realistic
 
 # Concurrent load alone (part of `make bench`): gunicorn on 127.0.0.1 against bench_100k (or
 # BENCH_DATABASE_URL), 20 connections for 60 s with wrk. Writes the "Concurrent load" section of docs/benchmarks.md.

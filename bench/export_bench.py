@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from import_bench import machine, peak_rss_mb  # noqa: E402
+from keys import use_bench_keys  # noqa: E402
+
+use_bench_keys()  # the keys bench/run.py generated the benchmark databases with
 
 
 def run(export_format: str, rows: int, trace: bool = False) -> dict:
@@ -46,7 +49,7 @@ def run(export_format: str, rows: int, trace: bool = False) -> dict:
     data = table.data.data
     if trace:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     size = 0
     if export_format == "xlsx":
         output = export.write_xlsx(export.table_rows(table, data), "Personen")
@@ -57,6 +60,7 @@ def run(export_format: str, rows: int, trace: bool = False) -> dict:
         for chunk in export.csv_chunks(export.table_rows(table, data)):
             size += len(chunk.encode())
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     peak = None
     if trace:
         _current, peak = tracemalloc.get_traced_memory()
@@ -65,6 +69,8 @@ def run(export_format: str, rows: int, trace: bool = False) -> dict:
         "format": export_format,
         "rows": rows,
         "seconds": seconds,
+        "cpu": cpu,
+        "load": f"{os.getloadavg()[0]:.2f}",
         "peak_mb": peak / 2**20 if peak is not None else None,
         "rss_mb": peak_rss_mb(),
         "size_mb": size / 2**20,
@@ -97,8 +103,8 @@ def main():
     described = machine()
     load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     lines = [
-        "| format | rows | seconds (wall) | peak Python allocations (tracemalloc) | peak RSS of the process so far | file |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| format | rows | seconds (wall) | CPU s (Python) | load | peak Python allocations (tracemalloc) | peak RSS of the process so far | file |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     print(f"Machine: {described}; load average {load_before}; database {connection.vendor} {database}")
     print("\n".join(lines))
@@ -107,7 +113,7 @@ def main():
             r = run(export_format, rows, args.tracemalloc)
             traced = f"{r['peak_mb']:.1f} MB" if r["peak_mb"] is not None else "not measured"
             lines.append(
-                f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {traced} | "
+                f"| {r['format']} | {r['rows']:,} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['load']} | {traced} | "
                 f"{r['rss_mb']:.0f} MB | {r['size_mb']:.2f} MB |"
             )
             print(lines[-1], flush=True)

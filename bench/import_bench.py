@@ -113,6 +113,103 @@ def generate(rows: int):
     return organisations, employees, employments
 
 
+def generate_realistic(persons: int, employers: int = 1206):
+    """Organisations, `persons` persons with birth date, gender and registration date, and one employment
+    spell per person over `employers` employers: the shape of a real register extract (issue 17), where
+    the persons' and the spells' files hold each person once, so that no look-up repeats within a file."""
+    from common.identifiers import make_insz, make_kbo
+
+    kbos = [make_kbo(6_000_000 + n) for n in range(employers)]
+    organisations = csv_bytes(
+        ["kbo_number", "name", "kind", "postcode"],
+        (
+            [kbo, f"Werkgever {n}", "se_employer" if n % 3 == 0 else "regular_employer", str(1000 + (n * 17) % 9000)]
+            for n, kbo in enumerate(kbos)
+        ),
+    )
+    people = []
+    for n in range(persons):
+        birth = datetime.date(1958, 1, 1) + datetime.timedelta(days=(n * 7919) % 16_000)
+        people.append((make_insz(birth, n % 997 + 1), birth, n))
+    employees = csv_bytes(
+        ["insz", "first_name", "last_name", "birth_date", "gender", "registered_on"],
+        (
+            [insz, f"Voornaam{n}", f"Achternaam{n % 7001}", birth.strftime("%d/%m/%Y"), "fm"[n % 2], "2015-03-01"]
+            for insz, birth, n in people
+        ),
+    )
+
+    def spells():
+        for insz, _birth, n in people:
+            employer = (n * 31) % employers
+            start = datetime.date(2012, 1, 1) + datetime.timedelta(days=(n * 13) % 3650)
+            instrument = "collectief maatwerk" if employer % 3 == 0 else ""
+            end = (start + datetime.timedelta(days=400 + n % 900)).isoformat() if n % 4 else ""
+            yield [insz, kbos[employer], instrument, start.isoformat(), end, "yes" if n % 5 == 0 else "no", ""]
+
+    employments = csv_bytes(
+        ["insz", "employer_kbo", "instrument", "start_date", "end_date", "support_package", "registered_on"],
+        spells(),
+    )
+    return organisations, employees, employments
+
+
+def _timed_import(connection, kind, content, prefix, figures):
+    """Import a file, keep its wall time and the CPU time of both processes under `prefix`, return the result."""
+    from imports.services import import_file
+
+    started, cpu, db_cpu = time.perf_counter(), time.process_time(), backend_cpu_seconds(connection)
+    result = import_file(kind=kind, content=content, file_name=f"{kind}.csv")
+    figures[f"{prefix}_seconds"] = time.perf_counter() - started
+    figures[f"{prefix}_cpu_seconds"] = time.process_time() - cpu
+    figures[f"{prefix}_db_cpu_seconds"] = backend_cpu_seconds(connection) - db_cpu if db_cpu is not None else None
+    with open("/proc/loadavg") as handle:
+        figures[f"{prefix}_load"] = handle.read().split()[0]
+    assert result.ok, result.errors[:5]
+    return result
+
+
+def run_realistic(persons: int) -> dict:
+    """The realistic shape: employees and employments, each imported into an empty table and then again."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        organisations, employees, employments = generate_realistic(persons)
+        figures = {"rows": persons}
+        _timed_import(connection, "organisations", organisations, "organisations", figures)
+        for kind, content in (("employees", employees), ("employments", employments)):
+            first = _timed_import(connection, kind, content, f"{kind}_first", figures)
+            assert first.created == persons, (kind, first.created)
+            again = _timed_import(connection, kind, content, f"{kind}_again", figures)
+            assert again.unchanged == persons, (kind, again.created, again.updated)
+        figures["peak_rss_mb"] = peak_rss_mb()
+        return figures
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def realistic_lines(figures: dict) -> list[str]:
+    lines = [
+        "| file | rows | seconds (wall) | rows/s (wall) | CPU s Python | CPU s PostgreSQL | rows per CPU s | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = figures["rows"]
+    for kind in ("employees", "employments"):
+        for step, label in (("first", "first import"), ("again", "same file again")):
+            p = f"{kind}_{step}"
+            lines.append(
+                f"| {kind}, {label} | {rows:,} | {figures[p + '_seconds']:.1f} | {rows / figures[p + '_seconds']:,.0f} "
+                f"| {figures[p + '_cpu_seconds']:.1f} | {_num(figures[p + '_db_cpu_seconds'])} "
+                f"| {_rate(rows, figures[p + '_cpu_seconds'], figures[p + '_db_cpu_seconds'])} | {figures[p + '_load']} |"
+            )
+    return lines
+
+
 def run(rows: int) -> dict:
     import django
 
@@ -213,7 +310,16 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--no-write", action="store_true", help="Print the figures without writing the report.")
+    parser.add_argument(
+        "--shape",
+        choices=["benchmark", "realistic"],
+        default="benchmark",
+        help="realistic: --rows persons, one row each, 1,206 employers; prints its table (docs: issue 17 section)",
+    )
     args = parser.parse_args()
+    if args.shape == "realistic":
+        print("\n".join(realistic_lines(run_realistic(args.rows))))
+        return
     figures = run(args.rows)
     if args.no_write:
         print(figures)

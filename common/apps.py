@@ -5,6 +5,8 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from common import lookups  # noqa: F401  (registers field__any_of)
+
 # A date that could not be read says how to write one (config/formats/ reads dd/mm/yyyy), instead of
 # "Enter a valid date.". Set when the apps are loaded, before any form class copies the messages
 # into its fields (the admin's forms are made in an earlier app's ready()).

@@ -23,9 +23,11 @@ was kept (figures: docs/benchmarks.md, "INSZ encryption").
 import base64
 import hashlib
 import hmac
+import threading
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 
 # Clearly labelled keys for development and tests only: settings refuse them when DJANGO_DEBUG=false.
@@ -73,9 +75,62 @@ def decrypt_insz(token: str | None) -> str:
     if not token:
         return ""
     try:
-        return _current_fernet().decrypt(token.encode()).decode()
+        plain = _decrypt_short(token)
+        if plain is None:
+            plain = _current_fernet().decrypt(token.encode())
+        return plain.decode()
     except InvalidToken as exc:
         raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.") from exc
+
+
+# A Fernet token: version byte 0x80, 8 bytes of time, 16 of IV, the AES-128-CBC ciphertext, 32 of HMAC.
+_HEAD, _MAC, _BLOCK = 25, 32, 16
+_per_thread = threading.local()
+
+
+def _block_decryptors(keys: tuple) -> list:
+    """(signing key, AES block decryptor) per key of `keys`, made once per thread: a decryptor holds state."""
+    made = getattr(_per_thread, "decryptors", None)
+    if made is None or made[0] != keys:
+        pairs = []
+        for key in keys:
+            raw = base64.urlsafe_b64decode(key.strip().encode() if isinstance(key, str) else key)
+            pairs.append((raw[:16], Cipher(algorithms.AES(raw[16:]), modes.ECB()).decryptor()))
+        made = _per_thread.decryptors = (keys, pairs)
+    return made[1]
+
+
+def _decrypt_short(token: str) -> bytes | None:
+    """Fernet's decryption of a token, written out for speed: a list export decrypts an INSZ per row.
+
+    The same steps as `Fernet.decrypt` without a time limit (docs/security.md 3.2): the HMAC-SHA256
+    of the token is checked first with each key in turn (the first key that signed it decrypts it),
+    then CBC is undone block by block (each plain block is the AES decryption of its ciphertext
+    block XOR the previous ciphertext block, the IV for the first) and the PKCS7 padding taken off.
+    Through one AES block decryptor kept per thread and key, instead of a new CBC context per token,
+    a token takes about a fifth of the time (issue 17). None for a token that is not well formed
+    (Fernet then says why); InvalidToken when no key signed it or its padding is wrong.
+    """
+    try:
+        data = base64.urlsafe_b64decode(token)
+    except (TypeError, ValueError):
+        return None
+    body_length = len(data) - _HEAD - _MAC
+    if not data or data[0] != 0x80 or body_length <= 0 or body_length % _BLOCK:
+        return None
+    signed, mac = data[:-_MAC], data[-_MAC:]
+    for signing_key, decryptor in _block_decryptors(tuple(settings.INSZ_KEYS)):
+        if not hmac.compare_digest(hmac.digest(signing_key, signed, "sha256"), mac):
+            continue
+        ciphertext = data[_HEAD:-_MAC]
+        chained = data[9:_HEAD] + ciphertext[:-_BLOCK]
+        decrypted = decryptor.update(ciphertext)
+        padded = (int.from_bytes(decrypted, "big") ^ int.from_bytes(chained, "big")).to_bytes(len(decrypted), "big")
+        pad = padded[-1]
+        if not 1 <= pad <= _BLOCK or padded[-pad:] != bytes([pad]) * pad:
+            raise InvalidToken
+        return padded[:-pad]
+    raise InvalidToken
 
 
 def encrypt_bytes(content: bytes) -> bytes:

@@ -13,11 +13,14 @@ import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
-from django_tables2.columns import DateColumn, DateTimeColumn
+from django_tables2 import utils
+from django_tables2.columns import Column, DateColumn, DateTimeColumn, ManyToManyColumn
 from django_tables2.rows import BoundRow
+from django_tables2.utils import A
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -91,18 +94,106 @@ def table_rows(table, queryset, exclude_columns=()) -> Iterator[list]:
 
     A date column gives the date itself (django-tables2 exports yyyy-mm-dd text): a real date in
     XLSX, dd/mm/yyyy in CSV.
+
+    Each cell is read by the column's `cell_reader`: straight from the record where the column
+    shows a model field (and its `value()` at most), through django-tables2's cell rendering only
+    for the columns that need more. The rendering cost about 0.15 ms a row (issue 17).
     """
     columns = export_columns(table, exclude_columns)
     yield [force_str(column.header, strings_only=True) for column in columns]
-    dates = {column.name for column in columns if isinstance(column.column, (DateColumn, DateTimeColumn))}
+    readers = [cell_reader(table, column, queryset.model) for column in columns]
     for record in queryset.iterator(chunk_size=CHUNK_SIZE):
-        row = BoundRow(record, table=table)
-        yield [
-            column.accessor.resolve(record, quiet=True)
-            if column.name in dates
-            else force_str(row.get_cell_value(column.name), strings_only=True)
-            for column in columns
-        ]
+        yield [read(record) for read in readers]
+
+
+# The arguments a column's value() may ask for that a cell reader gives without a BoundRow.
+_READER_ARGUMENTS = {"value", "record", "table", "column", "bound_column"}
+
+
+def _field_path(model, bits) -> list | None:
+    """The model fields an accessor walks through (`employer__name`), or None when a step is no
+    single-valued field (a method, a many-to-many): such a column is rendered. The last step may be
+    a property (`insz`), read as an attribute: its name stands in for the field."""
+    fields = []
+    for position, bit in enumerate(bits):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(bit)
+        except FieldDoesNotExist:
+            if position == len(bits) - 1 and isinstance(getattr(model, bit, None), property):
+                return [*fields, bit]
+            return None
+        if field.many_to_many or field.one_to_many:
+            return None
+        fields.append(field)
+        model = field.related_model if field.is_relation else None
+    return fields or None
+
+
+def cell_reader(table, bound_column, model):
+    """A function of a record giving the column's export value, as `BoundRow.get_cell_value` gives it:
+    the field's value (its choice label for a field with choices), None for an empty value, else the
+    column's value() of it, as text."""
+    column = bound_column.column
+    fields = _field_path(model, A(bound_column.accessor).bits) if model is not None else None
+    if fields is None or isinstance(column, ManyToManyColumn):
+        return _rendered_reader(table, bound_column)
+    names = [getattr(field, "name", field) for field in fields]
+    last = fields[-1]
+    # The choice labels, as get_FOO_display() gives them, translated once per export and not per cell.
+    labels = (
+        {key: force_str(label, strings_only=True) for key, label in last.flatchoices} if _has_choices(last) else None
+    )
+
+    def resolve(record):
+        owner = record
+        for name in names[:-1]:
+            owner = getattr(owner, name)
+            if owner is None:
+                return None
+        value = getattr(owner, names[-1])
+        if labels is None:
+            return value
+        try:
+            return labels.get(value, value)
+        except TypeError:  # not hashable
+            return force_str(value, strings_only=True)
+
+    if isinstance(column, (DateColumn, DateTimeColumn)):
+        return resolve
+    value_of = bound_column.value
+    if getattr(value_of, "__func__", None) is Column.value and type(column).render is Column.render:
+        value_of = None  # value() gives the value as it is
+    else:
+        arguments, catch_all = utils.signature(value_of)
+        if catch_all or not set(arguments) <= _READER_ARGUMENTS:
+            return _rendered_reader(table, bound_column)
+    empty = column.empty_values
+
+    def read(record):
+        value = resolve(record)
+        if value in empty:
+            return None
+        if value_of is not None:
+            given = {"value": value, "record": record, "table": table, "column": column, "bound_column": bound_column}
+            value = value_of(**{name: given[name] for name in arguments})
+        return force_str(value, strings_only=True)
+
+    return read
+
+
+def _has_choices(field) -> bool:
+    return bool(getattr(field, "choices", None))
+
+
+def _rendered_reader(table, bound_column):
+    name = bound_column.name
+
+    def read(record):
+        return force_str(BoundRow(record, table=table).get_cell_value(name), strings_only=True)
+
+    return read
 
 
 class _Echo:

@@ -52,6 +52,9 @@ class Context:
     end_reasons: dict = field(default_factory=dict)
     calls: dict = field(default_factory=dict)
     instruments_by_id: dict = field(default_factory=dict)
+    # The organisations the rows named so far, by KBO number, read once per import (a file names the
+    # same employers and partners in every chunk); numbers not found are looked up again, in case.
+    organisations: dict = field(default_factory=dict)
 
     @classmethod
     def for_user(cls, user, today):
@@ -126,7 +129,7 @@ def _spells_by_employee(employee_ids):
     spells = defaultdict(list)
     employer_ids = set()
     fields = ("pk", "employee_id", "employer_id", "instrument_id", "start_date", "end_date")
-    for spell in Employment.objects.filter(employee_id__in=employee_ids, instrument__isnull=False).only(*fields):
+    for spell in Employment.objects.filter(employee_id__any_of=employee_ids, instrument__isnull=False).only(*fields):
         spells[spell.employee_id].append(spell)
         employer_ids.add(spell.employer_id)
     employers = Organisation.objects.in_bulk(employer_ids)
@@ -223,7 +226,7 @@ class Kind:
         """The stored values of the records with these source identifiers (of all records: each is unique)."""
         if not source_ids:
             return {}
-        return {r["source_id"]: r for r in self._stored(self.model.objects.filter(source_id__in=source_ids))}
+        return {r["source_id"]: r for r in self._stored(self.model.objects.filter(source_id__any_of=source_ids))}
 
     def prefetch(self, context, rows) -> dict:
         raise NotImplementedError
@@ -293,11 +296,16 @@ class Kind:
             fields["registered_on"] = row["registered_on"]
 
     @staticmethod
-    def _fetch_organisations(*number_sets):
+    def _fetch_organisations(context, *number_sets):
+        """The organisations of these KBO numbers; each read once per import (`context.organisations`)."""
         numbers = set().union(*number_sets)
-        return {o.kbo_number: o for o in Organisation.objects.filter(kbo_number__in=numbers)}
+        known = context.organisations
+        missing = numbers - known.keys()
+        if missing:
+            known.update((o.kbo_number, o) for o in Organisation.objects.filter(kbo_number__any_of=missing))
+        return {number: known[number] for number in numbers if number in known}
 
     def _fetch_employees(self, context, rows):
         """The persons of the rows by INSZ, matched through the keyed hash (the number is stored encrypted)."""
         by_digest = {insz_digest(number): number for number in _unique_values(rows, "insz")}
-        return {by_digest[e.insz_digest]: e for e in context.employees().filter(insz_digest__in=by_digest)}
+        return {by_digest[e.insz_digest]: e for e in context.employees().filter(insz_digest__any_of=by_digest)}

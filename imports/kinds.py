@@ -83,7 +83,7 @@ class OrganisationKindSpec(Kind):
 
     def prefetch(self, context, rows):
         numbers = _unique_values(rows, "kbo_number")
-        return {"existing": self.existing_values(Organisation.objects.filter(kbo_number__in=numbers))}
+        return {"existing": self.existing_values(Organisation.objects.filter(kbo_number__any_of=numbers))}
 
     def resolve(self, context, lookups, row, error):
         if row.get("kbo_number") is None or row.get("name") is None or row.get("kind") is None:
@@ -130,9 +130,10 @@ class EmployeeKindSpec(Kind):
     roles = {Role.ADMINISTRATOR, Role.EVALUATOR}
 
     def prefetch(self, context, rows):
-        digests = {insz_digest(number) for number in _unique_values(rows, "insz")}
+        digests = {number: insz_digest(number) for number in _unique_values(rows, "insz")}
         # Existing persons are matched on all persons, not only the visible ones: the INSZ is unique.
-        return {"existing": self.existing_values(Employee.objects.filter(insz_digest__in=digests))}
+        existing = self.existing_values(Employee.objects.filter(insz_digest__any_of=digests.values()))
+        return {"existing": existing, "digests": digests}
 
     def resolve(self, context, lookups, row, error):
         if row.get("insz") is None or row.get("first_name") is None or row.get("last_name") is None:
@@ -143,7 +144,7 @@ class EmployeeKindSpec(Kind):
         if "gender" in row:
             fields["gender"] = row["gender"] or ""
         self._registered_on(row, fields)
-        return insz_digest(row["insz"]), fields
+        return lookups["digests"][row["insz"]], fields
 
     def export_rows(self):
         # In the order of the keyed hash: stable, and says nothing about the numbers.
@@ -199,10 +200,12 @@ class EmploymentKindSpec(Kind):
 
     def prefetch(self, context, rows):
         employees = self._fetch_employees(context, rows)
-        existing = self.existing_values(Employment.objects.filter(employee_id__in=[e.pk for e in employees.values()]))
+        existing = self.existing_values(
+            Employment.objects.filter(employee_id__any_of=[e.pk for e in employees.values()])
+        )
         return {
             "employees": employees,
-            "organisations": self._fetch_organisations(_unique_values(rows, "employer_kbo")),
+            "organisations": self._fetch_organisations(context, _unique_values(rows, "employer_kbo")),
             "existing": existing,
         }
 
@@ -299,11 +302,11 @@ class EvaluationKindSpec(Kind):
     def prefetch(self, context, rows):
         employees = self._fetch_employees(context, rows)
         ids = [e.pk for e in employees.values()]
-        existing = self.existing_values(Evaluation.objects.filter(employee_id__in=ids))
+        existing = self.existing_values(Evaluation.objects.filter(employee_id__any_of=ids))
         spells, spell_employers = _spells_by_employee(ids)
         return {
             "employees": employees,
-            "organisations": self._fetch_organisations(_unique_values(rows, "employer_kbo")),
+            "organisations": self._fetch_organisations(context, _unique_values(rows, "employer_kbo")),
             "existing": existing,
             "spells": spells,
             "spell_employers": spell_employers,
@@ -454,10 +457,10 @@ class TrajectoryKindSpec(Kind):
     def prefetch(self, context, rows):
         employees = self._fetch_employees(context, rows)
         ids = [e.pk for e in employees.values()]
-        existing = self.existing_values(Trajectory.objects.filter(employee_id__in=ids))
+        existing = self.existing_values(Trajectory.objects.filter(employee_id__any_of=ids))
         spells, spell_employers = _spells_by_employee(ids)
         last_internships = (
-            Internship.objects.filter(trajectory__employee_id__in=ids)
+            Internship.objects.filter(trajectory__employee_id__any_of=ids)
             .order_by()
             .values_list("trajectory__employee_id", "trajectory__partner_id", "trajectory__start_date")
             .annotate(last=Max("start_date"))
@@ -465,7 +468,7 @@ class TrajectoryKindSpec(Kind):
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(
-                _unique_values(rows, "partner_kbo"), _unique_values(rows, "se_employer_kbo")
+                context, _unique_values(rows, "partner_kbo"), _unique_values(rows, "se_employer_kbo")
             ),
             "existing": existing,
             "spells": spells,
@@ -585,16 +588,16 @@ class InternshipKindSpec(Kind):
         trajectories = {
             (t.employee_id, t.partner_id, t.start_date): t
             for t in context.trajectories()
-            .filter(employee_id__in=ids)
+            .filter(employee_id__any_of=ids)
             .only("pk", "employee_id", "partner_id", "start_date", "end_date")
         }
         existing = self.existing_values(
-            Internship.objects.filter(trajectory_id__in=[t.pk for t in trajectories.values()])
+            Internship.objects.filter(trajectory_id__any_of=[t.pk for t in trajectories.values()])
         )
         return {
             "employees": employees,
             "organisations": self._fetch_organisations(
-                _unique_values(rows, "partner_kbo"), _unique_values(rows, "host_kbo")
+                context, _unique_values(rows, "partner_kbo"), _unique_values(rows, "host_kbo")
             ),
             "trajectories": trajectories,
             "existing": existing,
@@ -685,8 +688,8 @@ class GrantKindSpec(Kind):
     }
 
     def prefetch(self, context, rows):
-        organisations = self._fetch_organisations(_unique_values(rows, "partner_kbo"))
-        existing = self.existing_values(Grant.objects.filter(partner_id__in=[o.pk for o in organisations.values()]))
+        organisations = self._fetch_organisations(context, _unique_values(rows, "partner_kbo"))
+        existing = self.existing_values(Grant.objects.filter(partner_id__any_of=[o.pk for o in organisations.values()]))
         return {"organisations": organisations, "existing": existing}
 
     def resolve(self, context, lookups, row, error):

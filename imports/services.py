@@ -8,6 +8,7 @@ preview are exactly those of the real import.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -348,6 +349,8 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
     seen_keys: dict = {}
     memo: dict = {}
     validated: dict = {}
+    # The registration date's default (today), read once rather than in every new record's __init__.
+    defaults = {"registered_on": context.today} if _has_field(spec.model, "registered_on") else {}
     while chunk := list(islice(rows, CHUNK_SIZE)):
         parsed = []
         for number, raw_cells in chunk:
@@ -380,7 +383,7 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
             if stored is _REFUSED:
                 continue
             if stored is None:
-                instance = _new_instance(spec.model, values)
+                instance = _new_instance(spec.model, values, defaults)
                 if row.get("registered_on") is not None and not hasattr(instance, "registered_on"):
                     instance._history_date = _history_moment(row["registered_on"])
                 validate_instance(spec, instance, error, validated)
@@ -409,15 +412,25 @@ def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult)
             _write(spec, creates, updates, user, reason, now)
 
 
-def _new_instance(model, values: dict):
+@functools.cache
+def _fields_by_name(model) -> dict:
+    return {f.name: f for f in model._meta.concrete_fields}
+
+
+def _has_field(model, name) -> bool:
+    return name in _fields_by_name(model)
+
+
+def _new_instance(model, values: dict, defaults: dict):
     """An unsaved record; related records go in by id with the record cached, which skips the
     relation descriptors' checks, repeated otherwise for every related field of every row of a file."""
-    by_attname, related = {}, {}
+    by_attname, related = dict(defaults), {}
+    fields = _fields_by_name(model)
     for name, value in values.items():
         if name == "insz":  # no column: Employee(insz=...) encrypts it and computes its digest
             by_attname[name] = value
             continue
-        field = model._meta.get_field(name)
+        field = fields.get(name) or model._meta.get_field(name)
         if field.is_relation:
             by_attname[field.attname] = value.pk if value is not None else None
             related[name] = value
