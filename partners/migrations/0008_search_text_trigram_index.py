@@ -35,6 +35,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partners", "0006_registered_on"), ("common", "0002_search_text_function")]
+    dependencies = [("partners", "0007_call_durations"), ("common", "0002_search_text_function")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
