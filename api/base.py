@@ -115,9 +115,9 @@ def idempotent(method):
 _DESCRIBED = {}
 
 
-class RecordViewSet(GenericViewSet):
-    """Records of one model the caller may see (`visible_to`): list (cursor pages, `?modified_since=`)
-    and one record (with its ETag). Subclasses add the writes, each through the screens' form and service."""
+class Resource(GenericViewSet):
+    """What every resource shares: the records from `visible_to`, the answer with its ETag, the writes
+    through a form and a service, the lock of `If-Match`."""
 
     model = None
     capability = "read_persons"
@@ -145,14 +145,6 @@ class RecordViewSet(GenericViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         return response
-
-    def list(self, request, *args, **kwargs):
-        queryset = modified_since(self.get_queryset(), request)
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.answer(self.get_object())
 
     def answer(self, record, status: int = 200, **context) -> Response:
         serializer = self.serializer_class(record, context={**self.get_serializer_context(), **context})
@@ -196,3 +188,16 @@ class RecordViewSet(GenericViewSet):
         if found is None:
             raise Http404
         return found
+
+
+class RecordViewSet(Resource):
+    """Records of one model the caller may see (`visible_to`): list (cursor pages, `?modified_since=`)
+    and one record (with its ETag). Subclasses add the writes, each through the screens' form and service."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = modified_since(self.get_queryset(), request)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.answer(self.get_object())

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.roles import Role, role_of
-from api.base import RecordViewSet, etag_of, idempotent
+from api.base import RecordViewSet, Resource, etag_of, idempotent
 from api.forms import bind, bind_changes
 from api.problems import field_errors, problem, validation_problem
 from api.serializers import (
@@ -94,7 +94,8 @@ class PersonViewSet(RecordViewSet):
         return self.answer(person, whole_insz=True)
 
 
-class LookupViewSet(RecordViewSet):
+class LookupViewSet(Resource):
+    # Only POST: never a list of the persons looked up, nor one of them.
     """The look-up by INSZ, within the same limits per hour and day as the screen (429 beyond them)."""
 
     model = AccessEvent
@@ -102,7 +103,6 @@ class LookupViewSet(RecordViewSet):
     read_only_post = True
     serializer_class = LookupSerializer
     input_forms = {"create": PersonLookupForm}
-    list = retrieve = None  # never a list of the persons looked up, nor one of them
 
     @extend_schema(responses={201: LookupSerializer}, **CREATE)
     @idempotent
