@@ -322,4 +322,5 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": ["api.authentication.BearerTokenAuthentication"],
     "SERVE_PERMISSIONS": ["api.permissions.TokenScopePermission"],
     "ENUM_NAME_OVERRIDES": {"InternshipOutcomeEnum": "trajectories.constants.InternshipOutcome"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
 }
