@@ -1,16 +1,21 @@
 """The REST API under /api/v1/ (docs/api.md): keys, the same rules as the screens, the conventions."""
 
 import datetime
+import io
 
 import pytest
-from django.utils import timezone
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts.models import APIToken, APITokenScope
 from accounts.tokens import issue_token
 from audit.constants import AccessAction
 from audit.models import AccessEvent
+from demo.data import load_demo
 from tests import factories
+from trajectories.forms import InternshipForm
 from trajectories.models import Internship, Trajectory
 
 
@@ -106,3 +111,107 @@ def test_the_worked_example_of_the_documentation(partner_staff):
     assert late.status_code == 412
     history = Trajectory.objects.get().history.order_by("history_date")
     assert len(history) >= 2 and {h.history_user for h in history} == {partner_staff}
+
+
+def test_with_the_demo_create_api_token_prints_a_key_that_opens_the_schema(db):
+    load_demo()
+    call_command("create_demo_accounts", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("create_api_token", "partner", "--days", "7", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    assert key.startswith("ds_") and " " not in key
+    token = APIToken.objects.get(user__username="partner")
+    assert token.key_digest != key and key not in token.key_digest  # only its digest is kept
+    assert (token.expires_at - timezone.now()).days == 6
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/schema/").status_code == 200
+    trajectories = client.get("/api/v1/trajectories/")
+    assert trajectories.status_code == 200 and trajectories.json()["results"]
+    # Read-only by default: a write is refused.
+    assert client.post("/api/v1/internships/", {}, format="json").status_code == 403
+
+
+def test_messages_are_the_screens_in_the_users_language(partner_staff):
+    trajectory = factories.TrajectoryFactory(partner=partner_staff.organisation)
+    body = {"trajectory": trajectory.pk, "start_date": "x"}
+
+    def screen(language):
+        with translation.override(language):
+            return {field: list(messages) for field, messages in InternshipForm(data=body).errors.items()}
+
+    dutch = api(partner_staff).post("/api/v1/internships/", body, format="json").json()
+    assert dutch["errors"] == screen("nl") and dutch["errors"]["start_date"][0].startswith("Schrijf de datum")
+    partner_staff.language = "en"
+    partner_staff.save()
+    english = api(partner_staff).post("/api/v1/internships/", body, format="json").json()
+    assert english["errors"] == screen("en") and english["errors"]["host"] == ["This field is required."]
+
+
+def test_lists_come_in_cursor_pages_and_since_a_moment(partner_staff):
+    own = [factories.TrajectoryFactory(partner=partner_staff.organisation) for _ in range(3)]
+    factories.TrajectoryFactory()  # another organisation's: never listed
+    client = api(partner_staff)
+    first = client.get("/api/v1/trajectories/", {"page_size": 2}).json()
+    assert [t["id"] for t in first["results"]] == [own[0].pk, own[1].pk]
+    second = client.get(first["next"]).json()
+    assert [t["id"] for t in second["results"]] == [own[2].pk] and second["next"] is None
+    Trajectory.objects.filter(pk=own[0].pk).update_with_history(
+        updated_at=timezone.now() - datetime.timedelta(days=2), reason="test"
+    )
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    recent = client.get("/api/v1/trajectories/", {"modified_since": since}).json()
+    assert {t["id"] for t in recent["results"]} == {own[1].pk, own[2].pk}
+    wrong = client.get("/api/v1/trajectories/", {"modified_since": "gisteren"})
+    assert wrong.status_code == 400 and "ISO 8601" in wrong.json()["errors"]["modified_since"][0]
+
+
+def test_the_lookup_keeps_the_screens_limits(partner_staff, settings):
+    settings.DOORSTROOM_LOOKUP_LIMIT_PER_HOUR = 1
+    person = factories.EmployeeFactory()
+    client = api(partner_staff)
+    assert client.post("/api/v1/lookups/", {"insz": person.insz}, format="json").status_code == 201
+    refused = client.post("/api/v1/lookups/", {"insz": person.insz}, format="json")
+    assert refused.status_code == 429 and "per uur" in refused.json()["detail"]
+    assert AccessEvent.objects.filter(action=AccessAction.INSZ_LOOKUP_REFUSED).count() == 1
+    assert client.get("/api/v1/lookups/").status_code == 405  # never a list of look-ups
+
+
+def test_an_idempotency_key_is_not_reused_for_another_request(partner_staff):
+    trajectory = factories.TrajectoryFactory(partner=partner_staff.organisation)
+    host = factories.RegularEmployerFactory()
+    client = api(partner_staff)
+    body = {"trajectory": trajectory.pk, "host": host.kbo_number, "sector": "zorg", "start_date": "2026-01-10"}
+    assert client.post("/api/v1/internships/", body, format="json", HTTP_IDEMPOTENCY_KEY="k1").status_code == 201
+    other = client.post("/api/v1/internships/", {**body, "sector": "bouw"}, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert other.status_code == 422
+    assert Internship.objects.count() == 1
+
+
+def test_the_rate_limit_counts_per_key(partner_staff, settings):
+    settings.DOORSTROOM_API_RATE = "2/minute"
+    client, other = api(partner_staff), api(partner_staff)
+    assert [client.get("/api/v1/organisations/").status_code for _ in range(3)] == [200, 200, 429]
+    assert other.get("/api/v1/organisations/").status_code == 200
+
+
+def test_keys_are_made_on_their_page_shown_once_and_revoked_by_an_administrator(client, partner_staff, administrator):
+    client.force_login(partner_staff)
+    page = client.post(reverse("accounts:api_tokens"), {"name": "Ons systeem", "days": "30", "scope": "read_write"})
+    key = page.context["key"]
+    assert key in page.content.decode()
+    assert key not in client.get(reverse("accounts:api_tokens")).content.decode()  # shown once
+    token = APIToken.objects.get(user=partner_staff)
+    assert token.may_write and api_with(key).get("/api/v1/trajectories/").status_code == 200
+    client.force_login(administrator)
+    assert "Ons systeem" in client.get(reverse("accounts:api_tokens")).content.decode()  # everyone's keys
+    client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_by == administrator
+    assert api_with(key).get("/api/v1/trajectories/").status_code == 401
+
+
+def api_with(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
