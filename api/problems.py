@@ -55,12 +55,36 @@ def _flatten(detail):
     return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
 
 
+def _own_words(exc):
+    """DRF's refusals in the project's words and catalogue (DRF is not an installed app: its catalogue
+    would override Django's Dutch form messages), so that they are Dutch, or English when chosen."""
+    if isinstance(exc, (Http404, exceptions.NotFound)):
+        return exceptions.NotFound(_("Not found, or not yours to see."))
+    if isinstance(exc, PermissionDenied) or (
+        isinstance(exc, exceptions.PermissionDenied) and exc.detail == exceptions.PermissionDenied.default_detail
+    ):
+        return exceptions.PermissionDenied(_("You may not do this."))
+    if isinstance(exc, exceptions.Throttled):
+        seconds = exc.wait if exc.wait is not None else 60
+        answer = exceptions.Throttled(wait=exc.wait)
+        answer.detail = _("Too many calls with this key. Try again in %(seconds)s seconds.") % {"seconds": int(seconds)}
+        return answer
+    words = {
+        exceptions.NotAuthenticated: _("Send a personal API key: Authorization: Bearer <key>."),
+        exceptions.MethodNotAllowed: _("This method is not allowed here."),
+        exceptions.ParseError: _("The request body is not valid JSON."),
+        exceptions.UnsupportedMediaType: _("Send the request body as application/json."),
+        exceptions.NotAcceptable: _("The API answers in JSON only."),
+    }
+    for kind, detail in words.items():
+        if isinstance(exc, kind):
+            exc.detail = detail
+    return exc
+
+
 def problem_exception_handler(exc, context):
     """DRF's handler (which also rolls the transaction back), with the answer as a problem document."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Not found, or not yours to see."))
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+    exc = _own_words(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -41,7 +41,7 @@ from employees.forms import EmploymentForm, PersonLookupForm
 from employees.models import Employee, Employment
 from evaluations import services as evaluation_services
 from evaluations.constants import ReferralStatus
-from evaluations.forms import EvaluationForm, PartnerChoiceForm
+from evaluations.forms import DeclineForm, EvaluationForm, PartnerChoiceForm
 from evaluations.models import Evaluation, Referral
 from partners.models import Organisation
 from people.services import LookupLimitReached, lookup_result, person_lookup
@@ -187,11 +187,15 @@ class ReferralViewSet(RecordViewSet):
     """Referrals: to the partner's own organisation for partner staff, all for evaluators; evaluators refer."""
 
     model = Referral
-    write_capability = "write_evaluations"
     serializer_class = ReferralSerializer
     select_related = ("decline_reason",)
-    input_forms = {"create": _partner_choice_form}
+    input_forms = {"create": _partner_choice_form, "decline": DeclineForm}
     input_extra = {"create": {"evaluation": serializers.IntegerField(help_text="The evaluation's id.")}}
+
+    @property
+    def write_capability(self):
+        # Evaluators refer; the partner the person was referred to declines (as on the screens).
+        return "guide" if self.action == "decline" else "write_evaluations"
 
     @extend_schema(responses={201: ReferralSerializer}, **CREATE)
     @idempotent
@@ -207,6 +211,25 @@ class ReferralViewSet(RecordViewSet):
             return self.answer(referral, 201)
 
         return self.perform(form, refer)
+
+    @extend_schema(responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, *args, **kwargs):
+        """Decline a waiting referral to your organisation, with a reason code (and a note for "other")."""
+        referral = self.get_object()
+        if referral.status != ReferralStatus.WAITING:
+            raise Http404
+        form = bind(DeclineForm, request.data)
+
+        def decline(form):
+            values = form.cleaned_data
+            evaluation_services.referral_decline(
+                referral=referral, reason=values["decline_reason"], note=values["answer_note"], by=request.user
+            )
+            referral.refresh_from_db()
+            return self.answer(referral)
+
+        return self.perform(form, decline)
 
 
 def _start_form():

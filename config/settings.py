@@ -93,8 +93,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "rest_framework",
-    "drf_spectacular",
+    # Not "rest_framework" nor "drf_spectacular": their catalogues would replace Django's Dutch messages on
+    # every form ("Dit veld is vereist." for "Dit veld is verplicht."); the API says its own (api/problems.py).
     "common",
     "accounts",
     "partners",

@@ -14,6 +14,7 @@ from accounts.tokens import issue_token
 from audit.constants import AccessAction
 from audit.models import AccessEvent
 from demo.data import load_demo
+from evaluations.models import DeclineReason, Referral
 from tests import factories
 from trajectories.forms import InternshipForm
 from trajectories.models import Internship, Trajectory
@@ -35,7 +36,9 @@ def _fresh_rate_limits():
 
 
 def test_the_schema_answers_with_a_key_and_not_without(partner_staff):
-    assert api(None).get("/api/v1/schema/").status_code == 401
+    refused = api(None).get("/api/v1/schema/")
+    assert refused.status_code == 401 and refused.json()["detail"].startswith("Stuur een persoonlijke API-sleutel")
+    assert refused["WWW-Authenticate"].startswith("Bearer")
     response = api(partner_staff, APITokenScope.READ).get("/api/v1/schema/")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
@@ -215,3 +218,20 @@ def api_with(key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
+
+
+def test_a_partner_declines_a_referral_to_their_organisation_and_not_anothers(partner_staff, other_partner):
+    evaluation = factories.EvaluationFactory()
+    own = Referral.objects.create(
+        evaluation=evaluation, employee=evaluation.employee, partner=partner_staff.organisation
+    )
+    other = factories.EvaluationFactory()
+    foreign = Referral.objects.create(evaluation=other, employee=other.employee, partner=other_partner)
+    reason = DeclineReason.objects.filter(active=True).exclude(code="other").first()
+    client = api(partner_staff)
+    body = {"decline_reason": reason.code}
+    assert client.post(f"/api/v1/referrals/{foreign.pk}/decline/", body, format="json").status_code == 404
+    answer = client.post(f"/api/v1/referrals/{own.pk}/decline/", body, format="json")
+    assert answer.status_code == 200 and answer.json()["status"] == "declined"
+    assert answer.json()["decline_reason"] == reason.code
+    assert client.post(f"/api/v1/referrals/{own.pk}/decline/", body, format="json").status_code == 404

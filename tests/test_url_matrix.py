@@ -269,6 +269,7 @@ API_EXPECTED = {
     ("api:referral-list", "get"): (None, READERS),
     ("api:referral-list", "post"): (None, {"evaluator", "administrator"}),
     ("api:referral-detail", "get"): ("referral", {"evaluator", "other_partner_staff", "administrator"}),
+    ("api:referral-decline", "post"): ("waiting_referral", {"other_partner_staff", "administrator"}),
     ("api:evaluation-list", "get"): (None, READERS),
     ("api:evaluation-list", "post"): (None, {"evaluator", "administrator"}),
     ("api:evaluation-detail", "get"): ("evaluation", {"evaluator", "other_partner_staff", "administrator"}),
