@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
@@ -235,3 +237,27 @@ def test_a_partner_declines_a_referral_to_their_organisation_and_not_anothers(pa
     assert answer.status_code == 200 and answer.json()["status"] == "declined"
     assert answer.json()["decline_reason"] == reason.code
     assert client.post(f"/api/v1/referrals/{own.pk}/decline/", body, format="json").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["trajectories", "internships", "jobs", "evaluations", "referrals", "persons"])
+def test_a_list_page_runs_the_same_queries_for_few_and_many_records(path, administrator):
+    client = api(administrator)
+
+    def queries():
+        client.get(f"/api/v1/{path}/")  # the key's last use is written once a minute: not counted below
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/v1/{path}/").status_code == 200
+        return len(captured)
+
+    def add(n):
+        for _ in range(n):
+            trajectory = factories.TrajectoryFactory()
+            factories.InternshipFactory(trajectory=trajectory)
+            factories.EmploymentFactory(employee=trajectory.employee)
+            evaluation = factories.EvaluationFactory(employee=trajectory.employee)
+            Referral.objects.create(evaluation=evaluation, employee=trajectory.employee, partner=trajectory.partner)
+
+    add(2)
+    few = queries()
+    add(6)
+    assert queries() == few
