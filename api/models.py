@@ -15,7 +15,7 @@ class IdempotentRequest(models.Model):
     status_code = models.PositiveSmallIntegerField(_("status code"))
     body = models.JSONField(_("answer"))
     location = models.CharField(_("location"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("idempotent request")

@@ -261,3 +261,15 @@ def test_a_list_page_runs_the_same_queries_for_few_and_many_records(path, admini
     few = queries()
     add(6)
     assert queries() == few
+
+
+def test_the_reference_page_lists_every_operation_from_the_schema(client, analyst):
+    client.force_login(analyst)
+    page = client.get(reverse("api:reference")).content.decode()
+    for operation in (
+        "POST /api/v1/lookups/",
+        "POST /api/v1/trajectories/{id}/end/",
+        "PATCH /api/v1/internships/{id}/",
+    ):
+        assert operation in page
+    assert "<script" not in page.split("<main", 1)[1]  # nothing from elsewhere: no script at all
