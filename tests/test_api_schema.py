@@ -6,7 +6,10 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -65,9 +68,16 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(role, reques
 
 @pytest.fixture
 def settings_override(settings):
+    """Quick limits out of the way; and, as Django's test client does, the request signals do not close the
+    test's database connection (on PostgreSQL it is inside the test's transaction)."""
     settings.DOORSTROOM_API_RATE = "100000/minute"
     settings.DOORSTROOM_LOOKUP_LIMIT_PER_HOUR = 1000
     settings.DOORSTROOM_LOOKUP_LIMIT_PER_DAY = 1000
-    from django.core.cache import cache
-
     cache.clear()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
