@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import APITokenScope
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -40,3 +42,23 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class APITokenForm(forms.Form):
+    """A new personal API key: what it is for, how long it works, whether it may write."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the key is for, e.g. the name of your system.")
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=366,
+        initial=90,
+        help_text=_("At most a year; make a new key before this one expires."),
+    )
+    scope = forms.ChoiceField(label=_("Scope"), choices=APITokenScope.choices, initial=APITokenScope.READ)
+
+
+class RevokeAPITokenForm(forms.Form):
+    """Revoking needs no input: the form is the confirmation (and carries the CSRF token)."""

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import Scope, ScopedQuerySet
 from accounts.roles import Role, role_of
 
 
@@ -103,3 +104,56 @@ class OTPEnrolmentCode(models.Model):
 
     def __str__(self):
         return f"{self.user} {timezone.localtime(self.issued_at):%d/%m/%Y %H:%M}"
+
+
+class APITokenScope(models.TextChoices):
+    READ = "read", _("read only")
+    READ_WRITE = "read_write", _("read and write")
+
+
+class APITokenQuerySet(ScopedQuerySet):
+    # Each user sees their own keys; administrators see everyone's (and may revoke them).
+    scope = Scope(owner="user")
+
+
+class APIToken(models.Model):
+    """A personal key with which the user's own system calls the API (`Authorization: Bearer <key>`).
+
+    Only a SHA-256 digest of the key is kept; the key itself is shown once, when it is made (on the page
+    "API-sleutels" or by `manage.py create_api_token`). It acts as its user, with the user's role and
+    organisation, and never more: a read-only key cannot write. It stops working at its expiry, when
+    revoked (by its user or an administrator) or when its user is deactivated.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the key is for, e.g. the name of your system.")
+    )
+    key_digest = models.CharField(_("key (SHA-256)"), max_length=64, unique=True)
+    prefix = models.CharField(_("start of the key"), max_length=12)
+    scope = models.CharField(_("scope"), max_length=20, choices=APITokenScope.choices, default=APITokenScope.READ)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = APITokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == APITokenScope.READ_WRITE

@@ -16,4 +16,6 @@ urlpatterns = [
     path("code/", views.otp_verify, name="otp_verify"),
     path("code/instellen/", views.otp_setup, name="otp_setup"),
     path("code/inschrijven/<int:pk>/", views.otp_enrolment_issue, name="otp_enrolment_issue"),
+    path("api-sleutels/", views.api_tokens, name="api_tokens"),
+    path("api-sleutels/<int:pk>/intrekken/", views.api_token_revoke, name="api_token_revoke"),
 ]

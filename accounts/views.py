@@ -4,12 +4,14 @@ import sys
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,7 +20,8 @@ from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 
 from accounts.access import otp_enrolment_targets
-from accounts.forms import CodeForm, EnrolmentCodeForm, IssueEnrolmentCodeForm
+from accounts.forms import APITokenForm, CodeForm, EnrolmentCodeForm, IssueEnrolmentCodeForm
+from accounts.models import APIToken
 from accounts.otp import (
     ENROLMENT_MAX_FAILURES,
     ENROLMENT_VALID_HOURS,
@@ -30,6 +33,8 @@ from accounts.otp import (
     needs_second_factor,
     new_pending_device,
 )
+from accounts.tokens import issue_token, revoke_token
+from common.forms import style_form
 
 
 @require_POST
@@ -161,3 +166,32 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@login_required
+def api_tokens(request):
+    """The user's personal API keys (an administrator's page lists everyone's): make one, shown once;
+    see when each was last used; revoke one."""
+    form = APITokenForm(request.POST if request.method == "POST" else None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _token, key = issue_token(user=request.user, name=data["name"], days=data["days"], scope=data["scope"])
+        form = APITokenForm()
+    tokens = APIToken.objects.visible_to(request.user).select_related("user", "revoked_by")
+    context = {"form": style_form(form), "key": key, "tokens": tokens, "now": timezone.now()}
+    response = render(request, "accounts/api_tokens.html", context)
+    add_never_cache_headers(response)  # a new key is on this page
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    """Revoke a key: its user, or an administrator for anyone's; every other key answers 404."""
+    token = get_object_or_404(APIToken.objects.visible_to(request.user), pk=pk)
+    if revoke_token(token=token, by=request.user):
+        messages.success(request, _("The API key “%(name)s” was revoked.") % {"name": token.name})
+    else:
+        messages.info(request, _("This API key was already revoked."))
+    return redirect("accounts:api_tokens")

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Not "rest_framework" nor "drf_spectacular": their catalogues would replace Django's Dutch messages on
+    # every form ("Dit veld is vereist." for "Dit veld is verplicht."); the API says its own (api/problems.py).
     "common",
     "accounts",
     "partners",
@@ -105,6 +107,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "people",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -292,3 +295,36 @@ DJANGO_TABLES2_TEMPLATE = "casework/table.html"
 
 # Tests and `make run` need no mail server; production configures its own.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+
+# --- The REST API under /api/v1/ (docs/api.md) -----------------------------------------------
+# Personal keys only (accounts/tokens.py), no session: a browser's cookies never authorise an API call.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
+    "PAGE_SIZE": 50,
+}
+# Calls per key (per address without one): a partner's nightly synchronisation pages through
+# thousands of records; this stops a runaway loop, not honest work. Counted per process (the cache).
+DOORSTROOM_API_RATE = env("DOORSTROOM_API_RATE", default="600/minute")
+# An Idempotency-Key's answer is replayed for this long (api.models.IdempotentRequest).
+DOORSTROOM_API_IDEMPOTENCY_HOURS = 24
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Doorstroom API",
+    "DESCRIPTION": "The same work as the screens, for partners' own systems (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_AUTHENTICATION": ["api.authentication.BearerTokenAuthentication"],
+    "SERVE_PERMISSIONS": ["api.permissions.TokenScopePermission"],
+    "ENUM_NAME_OVERRIDES": {"InternshipOutcomeEnum": "trajectories.constants.InternshipOutcome"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
+}

@@ -46,6 +46,7 @@ from hypothesis import strategies as st
 
 from accounts.otp import issue_enrolment_code
 from accounts.roles import Role
+from accounts.tokens import issue_token
 from common.identifiers import make_insz
 from common.validators import contains_insz_like
 from evaluations.models import DeclineReason
@@ -163,6 +164,9 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
     own["unreferred_evaluation"] = factories.EvaluationFactory(employee=own["employee"])
     other = factories.partner_case(other_partner, other_partner_staff)
     other["regular_job"] = _regular_job(other)
+
+    own["api_token"] = issue_token(user=partner_staff, name="Eigen systeem")[0]
+    other["api_token"] = issue_token(user=other_partner_staff, name="Ander systeem")[0]
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
     without_device = _administrator_without_device()
     return World(
@@ -542,6 +546,20 @@ FORMS: dict[str, Form] = {
         lambda w: w["users"]["administrator_without_device"],
         writes=("accounts.OTPEnrolmentCode",),
         renders_on_success=True,
+    ),
+    # Personal API keys: a new one is shown once on the page itself; a user revokes only their own.
+    "accounts:api_tokens": Form(
+        "partner_staff",
+        data=lambda w: {"name": "Ons cliëntsysteem", "days": "30", "scope": "read"},
+        writes=("accounts.APIToken",),
+        renders_on_success=True,
+    ),
+    "accounts:api_token_revoke": Form(
+        "partner_staff",
+        own("api_token"),
+        cross_target=other("api_token"),
+        take_initial=False,
+        writes=("accounts.APIToken",),
     ),
     # The signed-in user's choice is kept (accounts/language.py).
     "set_language": Form(

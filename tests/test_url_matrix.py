@@ -7,6 +7,7 @@ EXPECTED fails here, and one whose access check is missing fails its row.
 import pytest
 from django.urls import reverse
 
+from accounts.tokens import issue_token
 from reports.models import SavedReport
 from tests import factories
 from tests.url_walk import named_patterns
@@ -117,6 +118,10 @@ EXPECTED = {
     "imports:template": (None, {"evaluator", "administrator"}),
     # accounts: an administrator issues another administrator's authenticator enrolment code
     "accounts:otp_enrolment_issue": ("administrator_without_device", {"administrator"}),
+    # a user's own API keys (an administrator's: everyone's), and the API's reference page
+    "accounts:api_tokens": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "accounts:api_token_revoke": ("api_token", {"other_partner_staff", "administrator"}),
+    "api:reference": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
 }
 
 # Further URL arguments, beyond the object's key.
@@ -127,10 +132,17 @@ EXTRA_KWARGS = {
 }
 
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
-POST_ONLY = {"reports:copy", "imports:confirm", "trajectories:withdraw_access", "partners:organisation_confirm"}
+POST_ONLY = {
+    "reports:copy",
+    "imports:confirm",
+    "trajectories:withdraw_access",
+    "partners:organisation_confirm",
+    "accounts:api_token_revoke",
+}
 
 # URLs whose access is not row-level casework: tested elsewhere or provided by Django.
-NOT_CASEWORK_PREFIXES = ("admin:", "accounts:", "set_language")
+# The API (a key, not a session) has its own rows, per method: API_EXPECTED below.
+NOT_CASEWORK_PREFIXES = ("admin:", "accounts:", "set_language", "api:")
 
 # Grant edits are administrators' work: partner staff see their own grants in the list only.
 EXPECTED["partners:grant_update"] = ("grant", {"administrator"})
@@ -167,6 +179,7 @@ def world(other_partner, other_partner_staff):
         "report": SavedReport.objects.get(slug="q2a_trajectories_by_partner_year"),
         "own_report": SavedReport.objects.create(name="Eigen rapport", slug="eigen-rapport", measure="trajectories"),
         "administrator_without_device": _administrator_without_device(),
+        "api_token": issue_token(user=other_partner_staff, name="Ander systeem")[0],
     }
 
 
@@ -243,4 +256,106 @@ def test_each_role_refused_a_page_is_refused_it_on_post_too(role, request, clien
         expected = LOGIN if role == "anonymous" else NOT_FOUND
         if status != expected:
             wrong.append(f"POST {name} {url}: {status}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- the API under /api/v1/: every endpoint and method, per role, with a key instead of a session ----
+
+READERS = {"evaluator", "partner_staff", "other_partner_staff", "administrator"}
+GUIDES = {"partner_staff", "other_partner_staff", "administrator"}
+EVERYONE = READERS | {"analyst"}
+# (URL name, method): (the object its key refers to (the OTHER partner's), the roles that get through).
+# Everyone else gets 404, a call without a key 401. A write that gets through, sent empty and without
+# If-Match, answers 400 (the form's messages) or 428 (no If-Match); a GET answers 200.
+API_EXPECTED = {
+    ("api:schema", "get"): (None, EVERYONE),
+    ("api:lookup-list", "post"): (None, GUIDES),
+    ("api:person-list", "get"): (None, READERS),
+    ("api:person-detail", "get"): ("employee", {"evaluator", "other_partner_staff", "administrator"}),
+    ("api:referral-list", "get"): (None, READERS),
+    ("api:referral-list", "post"): (None, {"evaluator", "administrator"}),
+    ("api:referral-detail", "get"): ("referral", {"evaluator", "other_partner_staff", "administrator"}),
+    ("api:referral-decline", "post"): ("waiting_referral", {"other_partner_staff", "administrator"}),
+    ("api:evaluation-list", "get"): (None, READERS),
+    ("api:evaluation-list", "post"): (None, {"evaluator", "administrator"}),
+    ("api:evaluation-detail", "get"): ("evaluation", {"evaluator", "other_partner_staff", "administrator"}),
+    ("api:evaluation-detail", "patch"): ("evaluation", {"evaluator", "administrator"}),
+    ("api:trajectory-list", "get"): (None, GUIDES),
+    ("api:trajectory-list", "post"): (None, GUIDES),
+    ("api:trajectory-detail", "get"): ("trajectory", {"other_partner_staff", "administrator"}),
+    ("api:trajectory-detail", "patch"): ("trajectory", {"other_partner_staff", "administrator"}),
+    ("api:trajectory-end", "post"): ("trajectory", {"other_partner_staff", "administrator"}),
+    ("api:internship-list", "get"): (None, GUIDES),
+    ("api:internship-list", "post"): (None, GUIDES),
+    ("api:internship-detail", "get"): ("internship", {"other_partner_staff", "administrator"}),
+    ("api:internship-detail", "patch"): ("internship", {"other_partner_staff", "administrator"}),
+    ("api:job-list", "get"): (None, READERS),
+    ("api:job-list", "post"): (None, GUIDES),
+    ("api:job-detail", "get"): ("employment", {"evaluator", "other_partner_staff", "administrator"}),
+    ("api:job-detail", "patch"): ("employment", {"other_partner_staff", "administrator"}),
+    ("api:organisation-list", "get"): (None, EVERYONE),
+    ("api:organisation-detail", "get"): ("organisation", EVERYONE),
+    ("api:report-list", "get"): (None, {"administrator", "analyst"}),
+    ("api:report-detail", "get"): ("report", {"administrator", "analyst"}),
+}
+
+
+def api_operations():
+    """(URL name, method) of every API endpoint: the methods its view answers (HEAD and OPTIONS aside)."""
+    found = set()
+    for name, pattern in named_patterns():
+        if not name.startswith("api:") or name == "api:reference":
+            continue
+        actions = getattr(pattern.callback, "actions", None)
+        if actions is None:
+            view = pattern.callback.cls
+            actions = {method: method for method in view.http_method_names if hasattr(view, method)}
+        found |= {(name, method) for method in actions if method not in ("head", "options")}
+    return found
+
+
+def test_every_api_endpoint_and_method_has_an_expectation():
+    assert api_operations() == set(API_EXPECTED)
+
+
+def _api_client(user, scope="read_write"):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        _token, key = issue_token(user=user, name="matrix", scope=scope)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+def _api_url(name, world):
+    pattern = dict(named_patterns())[name]
+    keys = list(pattern.pattern.regex.groupindex)
+    if not keys:
+        return reverse(name)
+    record = world[API_EXPECTED[next(k for k in API_EXPECTED if k[0] == name)][0]]
+    return reverse(name, kwargs={keys[0]: record.slug if keys[0] == "slug" else record.pk})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_the_api_the_roles_table_allows(role, request, world, settings):
+    settings.DOORSTROOM_API_RATE = "10000/minute"
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    client, reader = _api_client(user), _api_client(user, scope="read")
+    wrong = []
+    for (name, method), (_target, allowed) in sorted(API_EXPECTED.items()):
+        url = _api_url(name, world)
+        status = getattr(client, method)(url, {}, format="json").status_code
+        if role == "anonymous":
+            ok = status == 401
+        elif role not in allowed:
+            ok = status == NOT_FOUND
+        else:
+            ok = status == OK if method == "get" else status in (400, 428)
+            if method != "get" and name != "api:lookup-list":
+                # A read-only key is refused every write (the look-up only reads).
+                refused = getattr(reader, method)(url, {}, format="json").status_code
+                ok = ok and refused == 403
+        if not ok:
+            wrong.append(f"{method.upper()} {name} {url}: {status}")
     assert not wrong, "\n".join(wrong)
