@@ -372,12 +372,13 @@ def test_every_log_handler_carries_the_redaction_filter():
     assert redacting
     for name, handler in settings.LOGGING["handlers"].items():
         assert redacting & set(handler.get("filters", [])), name
-    # Every handler the settings installed, on every logger (pytest's own capture handlers aside).
+    # Every handler the settings installed, on every logger: pytest's own capture handlers aside, and the
+    # NullHandlers that libraries put on their loggers (they write nothing anywhere).
     installed = {
         handler
         for logger in [logging.getLogger(), *logging.root.manager.loggerDict.values()]
         for handler in getattr(logger, "handlers", [])
-        if not type(handler).__module__.startswith("_pytest")
+        if not type(handler).__module__.startswith("_pytest") and type(handler) is not logging.NullHandler
     }
     assert installed
     assert [h for h in installed if not any(isinstance(f, RedactINSZFilter) for f in h.filters)] == []
