@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("import/", include("imports.urls")),
+    path("taken/", include("jobs.urls")),
     # Last: an earlier English address that matched nothing goes to its Dutch successor (casework/legacy.py).
     re_path(r"^(?P<path>.+)$", legacy_redirect),
 ]

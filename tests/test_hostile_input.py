@@ -154,6 +154,8 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
     # An evaluation advised ready and not referred yet: the evaluator's referral form can be accepted.
     own["unreferred_evaluation"] = factories.EvaluationFactory(employee=own["employee"])
     other = factories.partner_case(other_partner, other_partner_staff)
+    own["job"] = factories.finished_job(partner_staff, status="failed")
+    other["job"] = factories.finished_job(other_partner_staff, status="failed")
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
     without_device = _administrator_without_device()
     return World(
@@ -492,6 +494,14 @@ FORMS: dict[str, Form] = {
     ),
     # imports (the file itself: test_hostile_import_files below)
     "imports:upload": Form("partner_staff", writes=("imports.ImportRun",), data=lambda w: {"kind": "trajectories"}),
+    # Starting one's failed export again: it only re-queues it (the task runs in the worker).
+    "jobs:restart": Form(
+        "partner_staff",
+        own("job"),
+        cross_target=other("job"),
+        writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"),
+        take_initial=False,
+    ),
     "imports:confirm": Form(
         "partner_staff",
         own("import_run"),

@@ -111,6 +111,12 @@ EXPECTED = {
     "imports:error_report": ("import_run", {"other_partner_staff", "administrator"}),
     # the template of a kind: for the roles that may import it (employees: evaluators and administrators)
     "imports:template": (None, {"evaluator", "administrator"}),
+    # background jobs: everyone has "Mijn taken"; a job is seen by the one who started it and by administrators
+    "jobs:list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "jobs:detail": ("job", {"other_partner_staff", "administrator"}),
+    "jobs:status": ("job", {"other_partner_staff", "administrator"}),
+    "jobs:download": ("job", {"other_partner_staff", "administrator"}),
+    "jobs:restart": ("job", {"other_partner_staff", "administrator"}),
     # accounts: an administrator issues another administrator's authenticator enrolment code
     "accounts:otp_enrolment_issue": ("administrator_without_device", {"administrator"}),
 }
@@ -123,7 +129,13 @@ EXTRA_KWARGS = {
 }
 
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
-POST_ONLY = {"reports:copy", "imports:confirm", "trajectories:withdraw_access", "partners:organisation_confirm"}
+POST_ONLY = {
+    "jobs:restart",
+    "reports:copy",
+    "imports:confirm",
+    "trajectories:withdraw_access",
+    "partners:organisation_confirm",
+}
 
 # URLs whose access is not row-level casework: tested elsewhere or provided by Django.
 NOT_CASEWORK_PREFIXES = ("admin:", "accounts:", "set_language")
@@ -151,9 +163,11 @@ def test_the_expectations_name_no_url_that_does_not_exist():
 
 
 @pytest.fixture
-def world(other_partner, other_partner_staff):
+def world(other_partner, other_partner_staff, settings, tmp_path):
     """Records that all belong to the OTHER partner's case: partner_staff must not reach any of them."""
+    settings.DOORSTROOM_JOB_RESULTS_DIR = str(tmp_path)
     return {
+        "job": factories.finished_job(other_partner_staff),
         **factories.partner_case(other_partner, other_partner_staff),
         "organisation": factories.OrganisationFactory(),
         "proposed_organisation": factories.RegularEmployerFactory(status="proposed"),
