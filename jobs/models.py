@@ -5,11 +5,12 @@ list exports); this record is what the user sees of it on "Mijn taken": its prog
 the file it made, until that expires (DOORSTROOM_JOB_RESULT_HOURS).
 """
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import Scope, ScopedQuerySet
@@ -23,14 +24,25 @@ class JobStatus(models.TextChoices):
     EXPIRED = "expired", _("expired")
 
 
-class _ResultStorage(LazyObject):
-    """The results lie outside the static and media files, served only by the download view."""
+class ResultStorage(FileSystemStorage):
+    """The results lie outside the static and media files, served only by the download view, in
+    DOORSTROOM_JOB_RESULTS_DIR as it is set when a file is saved or read."""
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.DOORSTROOM_JOB_RESULTS_DIR)
+    @property
+    def base_location(self):
+        return settings.DOORSTROOM_JOB_RESULTS_DIR
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
 
-result_storage = _ResultStorage()
+result_storage = ResultStorage()
+
+
+def results() -> ResultStorage:
+    """The storage of the results (a callable, so that migrations do not write down a path)."""
+    return result_storage
 
 
 class BackgroundJobQuerySet(ScopedQuerySet):
@@ -57,7 +69,7 @@ class BackgroundJob(models.Model):
     # The django-tasks task that does the work (its module path), and the id of its latest run.
     task_path = models.CharField(_("task"), max_length=200)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
-    result_file = models.FileField(_("result"), storage=result_storage, blank=True, max_length=300)
+    result_file = models.FileField(_("result"), storage=results, blank=True, max_length=300)
     result_name = models.CharField(_("file name"), max_length=200, blank=True)
     result_type = models.CharField(_("content type"), max_length=100, blank=True)
     result_rows = models.PositiveBigIntegerField(_("rows"), null=True, blank=True)
