@@ -36,7 +36,8 @@ run: demo
 WORKERS ?= 3
 # A request may take up to TIMEOUT seconds before gunicorn kills its worker. Its default of 30 s would cut
 # off a large export, whose time grows with its rows up to minutes for a whole sheet (figures in
-# docs/benchmarks.md, "List export"). A reverse proxy in front needs as long a read timeout.
+# docs/benchmarks.md, "List export"). A reverse proxy in front needs as long a read timeout. The same
+# export "op de achtergrond" (jobs/, a db_worker) answers at once and has no such limit.
 TIMEOUT ?= 300
 # The background jobs need at least one worker beside gunicorn, on this machine or another that reaches the
 # same database and shares DOORSTROOM_JOB_RESULTS_DIR; run it under the service manager (restart always):

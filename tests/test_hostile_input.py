@@ -488,6 +488,14 @@ FORMS: dict[str, Form] = {
         },
     ),
     "reports:update": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",)),
+    # Anonymising the persons past the retention period in the background: records the job and queues it.
+    "employees:retention": Form(
+        "administrator", writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"), take_initial=False
+    ),
+    # Making the parliamentary workbook in the background: records the job and queues it.
+    "reports:pack_background": Form(
+        "analyst", writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"), take_initial=False
+    ),
     "reports:copy": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",), take_initial=False),
     "reports:delete": Form(
         "administrator", lambda w: w["own_report"], writes=("reports.SavedReport",), take_initial=False

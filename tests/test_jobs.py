@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from audit.models import AccessEvent
 from casework import tasks
+from employees.models import AnonymisationRun
 from jobs import services
 from jobs.models import BackgroundJob, JobStatus
 from tests import factories
@@ -230,3 +231,44 @@ def test_my_tasks_and_the_status_take_a_fixed_number_of_queries(client, evaluato
         assert client.get(reverse("jobs:list")).status_code == 200
     with django_assert_num_queries(4):
         assert client.get(reverse("jobs:status", args=[jobs[0].pk])).status_code == 200
+
+
+def test_the_parliamentary_workbook_is_made_in_the_background(client, analyst):
+    client.force_login(analyst)
+    response = client.post(reverse("reports:pack_background") + "?as_of=2019-12-31")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:pack") + "?as_of=2019-12-31"
+    job = BackgroundJob.objects.get()
+    assert (job.status, job.kind, job.progress_done, job.progress_total) == (JobStatus.DONE, "pack_workbook", 3, 3)
+    response = client.get(reverse("jobs:download", args=[job.pk]))
+    assert response["Content-Disposition"].endswith('parlementaire-vraag-doorstroom-2019-12-31.xlsx"')
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(book.sheetnames) > 3
+    event = AccessEvent.objects.get()
+    assert (event.list_name, event.export_format, event.filters) == ("reports:pack", "xlsx", "as_of=2019-12-31")
+    assert event.row_count == job.result_rows > 0
+
+
+def test_an_administrator_anonymises_the_persons_past_retention_in_the_background(client, administrator, evaluator):
+    old = factories.EmployeeFactory(registered_on=datetime.date(2000, 1, 1))
+    factories.EmploymentFactory(
+        employee=old,
+        start_date=datetime.date(2000, 1, 1),
+        end_date=datetime.date(2002, 6, 30),
+        registered_on=datetime.date(2000, 1, 1),
+    )
+    recent = factories.EmployeeFactory()
+    client.force_login(evaluator)
+    assert client.get(reverse("employees:retention")).status_code == 404
+    client.force_login(administrator)
+    assert "1 persoon heeft geen gegeven meer" in client.get(reverse("employees:retention")).content.decode()
+
+    assert client.post(reverse("employees:retention")).status_code == 302
+
+    job = BackgroundJob.objects.get()
+    assert (job.status, job.kind, job.progress_done, job.progress_total) == (JobStatus.DONE, "retention", 1, 1)
+    assert not job.result_file
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.last_name != recent.last_name and old.insz_digest is None
+    assert AnonymisationRun.objects.get().run_by == f"{administrator.username} (achtergrondtaak {job.pk})"

@@ -25,6 +25,7 @@ EXPECTED = {
     "employees:lookup": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "employees:access_log": (None, {"administrator"}),
     "employees:lookups_without_trajectory": (None, {"administrator"}),
+    "employees:retention": (None, {"administrator"}),
     "employees:detail": ("employee", {"evaluator", "other_partner_staff", "administrator"}),
     "employees:update": ("employee", {"evaluator", "administrator"}),
     "employees:history": ("employee", {"administrator"}),
@@ -96,6 +97,7 @@ EXPECTED = {
     "reports:list": (None, {"administrator", "analyst"}),
     "reports:pack": (None, {"administrator", "analyst"}),
     "reports:pack_export": (None, {"administrator", "analyst"}),
+    "reports:pack_background": (None, {"administrator", "analyst"}),
     "reports:run": ("report", {"administrator", "analyst"}),
     "reports:export": ("report", {"administrator", "analyst"}),
     "reports:cell": ("report", {"administrator"}),
@@ -131,6 +133,7 @@ EXTRA_KWARGS = {
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
 POST_ONLY = {
     "jobs:restart",
+    "reports:pack_background",
     "reports:copy",
     "imports:confirm",
     "trajectories:withdraw_access",
