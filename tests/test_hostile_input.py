@@ -510,6 +510,14 @@ FORMS: dict[str, Form] = {
         writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"),
         take_initial=False,
     ),
+    # Importing the previewed file in the background: records the job and queues it.
+    "imports:confirm_background": Form(
+        "partner_staff",
+        own("import_run"),
+        cross_target=other("import_run"),
+        writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"),
+        take_initial=False,
+    ),
     "imports:confirm": Form(
         "partner_staff",
         own("import_run"),

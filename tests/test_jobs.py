@@ -17,7 +17,10 @@ from openpyxl import load_workbook
 
 from audit.models import AccessEvent
 from casework import tasks
-from employees.models import AnonymisationRun
+from common.identifiers import make_insz
+from employees.models import AnonymisationRun, Employee
+from imports import tasks as tasks_import
+from imports.services import preview_run
 from jobs import services
 from jobs.models import BackgroundJob, JobStatus
 from tests import factories
@@ -272,3 +275,27 @@ def test_an_administrator_anonymises_the_persons_past_retention_in_the_backgroun
     recent.refresh_from_db()
     assert old.last_name != recent.last_name and old.insz_digest is None
     assert AnonymisationRun.objects.get().run_by == f"{administrator.username} (achtergrondtaak {job.pk})"
+
+
+def test_a_previewed_import_is_confirmed_in_the_background(client, evaluator):
+    lines = ["insz,first_name,last_name,birth_date"]
+    for n in range(3):
+        birth = datetime.date(1970, 1, 1) + datetime.timedelta(days=n)
+        lines.append(f"{make_insz(birth, 101)},Persoon,Nummer {n},{birth.isoformat()}")
+    run = preview_run(kind="employees", content="\n".join(lines).encode(), file_name="p.csv", user=evaluator)
+    client.force_login(evaluator)
+
+    response = client.post(reverse("imports:confirm_background", args=[run.pk]))
+
+    assert response["Location"] == reverse("imports:preview", args=[run.pk])
+    job = BackgroundJob.objects.get()
+    assert (job.status, job.kind, job.progress_done, job.progress_total) == (JobStatus.DONE, "import", 3, 3)
+    run.refresh_from_db()
+    assert (run.status, run.rows_created) == ("imported", 3)
+    assert Employee.objects.filter(last_name__startswith="Nummer").count() == 3
+    # Started again (or twice), the job finds the run imported and writes nothing more.
+    services.run(
+        BackgroundJob.objects.create(owner=evaluator, kind="import", label="x", parameters={"run": run.pk}).pk,
+        tasks_import._confirm,
+    )
+    assert Employee.objects.filter(last_name__startswith="Nummer").count() == 3

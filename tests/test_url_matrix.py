@@ -110,6 +110,7 @@ EXPECTED = {
     "imports:rejected": (None, {"administrator"}),
     "imports:preview": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:confirm": ("import_run", {"other_partner_staff", "administrator"}),
+    "imports:confirm_background": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:error_report": ("import_run", {"other_partner_staff", "administrator"}),
     # the template of a kind: for the roles that may import it (employees: evaluators and administrators)
     "imports:template": (None, {"evaluator", "administrator"}),
@@ -134,6 +135,7 @@ EXTRA_KWARGS = {
 POST_ONLY = {
     "jobs:restart",
     "reports:pack_background",
+    "imports:confirm_background",
     "reports:copy",
     "imports:confirm",
     "trajectories:withdraw_access",
