@@ -2,7 +2,7 @@
 
 With a replica configured (settings.DOORSTROOM_READ_REPLICA), the records of the case apps
 (REPLICA_APPS) are read from it whenever no transaction is open on the primary: the read-only list
-pages and their counts, the reports, and the exports in the background worker. Everything else stays
+pages and their counts, and what the background worker reads (exports, the workbook). Everything else stays
 on the primary: any read inside a transaction (every form view runs in one, ATOMIC_REQUESTS), the
 sessions, users and roles, the background jobs and their queue, and every write.
 
