@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install migrate demo check messages bench bench-load
+.PHONY: run serve worker test install migrate demo check messages bench bench-load
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,11 @@ demo: migrate
 	$(PY) manage.py loaddemo
 	$(PY) manage.py create_demo_accounts
 
+# The web server and, beside it, a worker for the background jobs (exports with progress, jobs/), stopped with it.
 run: demo
 	@echo "Doorstroom draait op http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production: gunicorn with DJANGO_DEBUG=false; the environment must give DJANGO_SECRET_KEY (50+ random
 # characters), DJANGO_ALLOWED_HOSTS, DATABASE_URL, DOORSTROOM_INSZ_KEYS (Fernet keys) and
@@ -34,8 +36,13 @@ run: demo
 WORKERS ?= 3
 # A request may take up to TIMEOUT seconds before gunicorn kills its worker. Its default of 30 s would cut
 # off a large export, whose time grows with its rows up to minutes for a whole sheet (figures in
-# docs/benchmarks.md, "List export"). A reverse proxy in front needs as long a read timeout.
+# docs/benchmarks.md, "List export"). A reverse proxy in front needs as long a read timeout. The same
+# export "op de achtergrond" (jobs/, a db_worker) answers at once and has no such limit.
 TIMEOUT ?= 300
+# The background jobs need at least one worker beside gunicorn, on this machine or another that reaches the
+# same database and shares DOORSTROOM_JOB_RESULTS_DIR; run it under the service manager (restart always):
+#     DJANGO_DEBUG=false .venv/bin/python manage.py db_worker --worker-id "$$(hostname)-1"
+# and hourly `manage.py expire_jobs` (deletes expired results). `make worker` runs one in the foreground.
 serve: export DJANGO_DEBUG = false
 serve: install
 	$(PY) manage.py check --deploy
@@ -43,6 +50,10 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout $(TIMEOUT) --access-logfile - --error-logfile - --forwarded-allow-ips="$${DJANGO_PROXY_IPS:-127.0.0.1}"
+
+worker: export DJANGO_DEBUG = false
+worker: install
+	$(PY) manage.py db_worker
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

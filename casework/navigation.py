@@ -24,6 +24,7 @@ MENU = [
     (_("Access log"), "employees:access_log", ADMIN),
     (_("Trajectories without a referral"), "trajectories:access_review", ADMIN),
     (_("Unanswered referrals"), "evaluations:referral_overdue", ADMIN),
+    (_("My tasks"), "jobs:list", ALL_ROLES),
     (_("Administration"), "admin:index", ADMIN),
 ]
 

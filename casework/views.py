@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,11 +28,13 @@ from accounts.access import can
 from accounts.roles import role_of
 from audit.constants import AccessAction
 from audit.services import filters_as_text, record_access
+from casework.tasks import export_list
 from common import export, insz_search
 from common.crypto import decrypt_insz
 from common.forms import style_form
 from common.tables import EstimatedCountPaginator, cursor_from
 from common.validators import contains_insz_like
+from jobs import services as jobs
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -108,6 +110,8 @@ class CaseListView(
     def post(self, request, *args, **kwargs):
         """The filter form posts, so that an INSZ typed in the search box is in no URL: the answer is
         the list's GET address, with the INSZ swapped for a session token (common/insz_search.py)."""
+        if "_background" in request.POST:
+            return self.start_background_export(request.POST["_background"])
         return insz_search.redirect_after_search(request, request.POST)
 
     def get_filterset_kwargs(self, filterset_class):
@@ -141,9 +145,7 @@ class CaseListView(
         more rows than a sheet holds is refused with a message on the list page, and no file.
         """
 
-        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
-        RequestConfig(self.request, paginate=False).configure(table)  # the sort asked for, no page
-        queryset = table.data.data
+        table, queryset = self.export_table()
         filename = self.get_export_filename(export_format)
         if export_format == "xlsx":
             limit = export.XLSX_MAX_DATA_ROWS
@@ -160,11 +162,9 @@ class CaseListView(
                 query.pop(self.export_trigger_param, None)
                 return redirect(f"{self.request.path}?{query.urlencode()}" if query else self.request.path)
             self.log_export(export_format, queryset)
-            title = str(self.model._meta.verbose_name_plural).capitalize()
-            title = "".join(c for c in title if c not in "[]:*?/\\")
             rows = export.table_rows(table, queryset, self.exclude_columns)
             return FileResponse(
-                export.write_xlsx(rows, title),
+                export.write_xlsx(rows, self.sheet_title()),
                 as_attachment=True,
                 filename=filename,
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -176,6 +176,55 @@ class CaseListView(
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    def export_table(self):
+        """The table and its filtered queryset in the sort asked for, without paging: what an export writes."""
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)  # the sort asked for, no page
+        return table, table.data.data
+
+    def sheet_title(self) -> str:
+        title = str(self.model._meta.verbose_name_plural).capitalize()
+        return "".join(c for c in title if c not in "[]:*?/\\")
+
+    def start_background_export(self, export_format):
+        """Export the whole filtered list in the background (casework/tasks.py); the page answers at once,
+        and shows the progress until the file can be downloaded (jobs/, "Mijn taken")."""
+        back = self.request.get_full_path()
+        if export_format not in self.export_formats:
+            return HttpResponseBadRequest()
+        if insz_search.PARAM in self.request.GET:
+            # The INSZ searched for lives in this session only: such a short list is exported directly.
+            messages.error(
+                self.request, gettext("A search by INSZ number is exported directly, not in the background.")
+            )
+            return redirect(back)
+        filters = filters_as_text(self.request.GET)
+        list_name = self.request.resolver_match.view_name
+        job = jobs.start(
+            user=self.request.user,
+            kind="list_export",
+            label=gettext("Export of %(list)s (%(format)s)")
+            % {"list": self.title or self.model._meta.verbose_name_plural, "format": export_format.upper()},
+            task=export_list,
+            parameters={
+                "path": self.request.path,
+                "query": filters,
+                "format": export_format,
+                "access": {
+                    "action": AccessAction.LIST_EXPORTED.value,
+                    "list_name": list_name,
+                    "export_format": export_format,
+                    "filters": filters,
+                },
+            },
+            source_url=back,
+        )
+        jobs.watch(self.request, job)
+        messages.success(
+            self.request, gettext("The export runs in the background. You can follow it here or under My tasks.")
+        )
+        return redirect(back)
 
     def log_export(self, export_format, queryset):
         """One access-log event per export: the list, the format, the filters as text and the row count."""

@@ -78,6 +78,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Scale-out (docs/operations.md): a PostgreSQL streaming replica of the primary. Lists, their counts,
+# reports and background exports read from it; writes and reads after a write stay on the primary
+# (common/replica.py). In tests the replica is the test database itself (a TEST MIRROR of default).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DOORSTROOM_READ_REPLICA = None
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Only read: no transaction around each request on it (the primary has ATOMIC_REQUESTS).
+        "ATOMIC_REQUESTS": False,
+        "TEST": {"MIRROR": "default"},
+    }
+    DOORSTROOM_READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
+# After a request that may have written, the user's requests read from the primary for this many seconds:
+# longer than the replica's lag, so that they see what they just saved.
+DOORSTROOM_PRIMARY_AFTER_WRITE_SECONDS = env.int("DOORSTROOM_PRIMARY_AFTER_WRITE_SECONDS", default=15)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -108,6 +129,9 @@ INSTALLED_APPS = [
     "imports",
     "people",
     "api",
+    "jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +139,7 @@ MIDDLEWARE = [
     "accounts.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "common.replica.PrimaryAfterWriteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
+                "jobs.context_processors.watched_jobs",
             ],
         },
     },
@@ -200,6 +226,22 @@ DOORSTROOM_LOOKUP_LIMIT_PER_DAY = env.int("DOORSTROOM_LOOKUP_LIMIT_PER_DAY", def
 
 # A referral the partner has not answered (started or declined) this many days after it was sent
 # appears on the administrators' list of unanswered referrals (docs/casework.md).
+# Background jobs (jobs/, docs/operations.md): django-tasks with its database backend, so that the embedded
+# default needs no other server; `manage.py db_worker` runs them (make run starts one beside the web server).
+TASKS = {
+    "default": {
+        "BACKEND": env("DOORSTROOM_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Where the files the jobs make are kept until they expire, outside the static files: only the download
+# view serves them, to their owner. Several app servers and workers must share this directory.
+DOORSTROOM_JOB_RESULTS_DIR = env("DOORSTROOM_JOB_RESULTS_DIR", default=str(BASE_DIR / "job_results"))
+# A job's file is deleted this many hours after it is made (manage.py expire_jobs; the download stops at once).
+DOORSTROOM_JOB_RESULT_HOURS = env.int("DOORSTROOM_JOB_RESULT_HOURS", default=24)
+# A running job without a sign of life for this long was interrupted (its worker stopped): it may be restarted.
+DOORSTROOM_JOB_STALE_SECONDS = env.int("DOORSTROOM_JOB_STALE_SECONDS", default=300)
+
 DOORSTROOM_REFERRAL_ANSWER_DAYS = env.int("DOORSTROOM_REFERRAL_ANSWER_DAYS", default=14)
 
 # --- Production serving (docs/security.md) -------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("import/", include("imports.urls")),
     path("api/v1/", include("api.urls")),
+    path("taken/", include("jobs.urls")),
     # Last: an earlier English address that matched nothing goes to its Dutch successor (casework/legacy.py).
     re_path(r"^(?P<path>.+)$", legacy_redirect),
 ]

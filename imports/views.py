@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,8 @@ from imports.forms import UploadForm
 from imports.kinds import KINDS, kinds_for
 from imports.models import REJECTED_RECENT_DAYS, ImportRun
 from imports.services import confirm_run, preview_run
+from imports.tasks import confirm_import
+from jobs import services as jobs
 
 
 def _allowed_kinds(user) -> list[str]:
@@ -105,6 +108,28 @@ def confirm(request, pk):
         messages.error(
             request, _("The records changed since the preview: the file now has errors. Nothing was imported.")
         )
+    return redirect("imports:preview", pk=run.pk)
+
+
+@login_required
+@require_POST
+def confirm_background(request, pk):
+    """Import the kept file in the background (imports/tasks.py): the page answers at once and shows the
+    progress; the outcome is on this run's page and under Mijn taken."""
+    run = _run_for(request.user, pk)
+    if run.status != ImportStatus.PREVIEWED:
+        messages.error(request, _("This file was not ready to import."))
+        return redirect("imports:preview", pk=run.pk)
+    job = jobs.start(
+        user=request.user,
+        kind="import",
+        label=_("Import of %(file)s") % {"file": run.file_name},
+        task=confirm_import,
+        parameters={"run": run.pk},
+        source_url=reverse("imports:preview", args=[run.pk]),
+    )
+    jobs.watch(request, job)
+    messages.success(request, _("The file is imported in the background."))
     return redirect("imports:preview", pk=run.pk)
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
         name="lookups_without_trajectory",
     ),
     path("<int:pk>/", views.EmployeeDetailView.as_view(), name="detail"),
+    path("bewaartermijn/", views.retention, name="retention"),
 ]

@@ -1,18 +1,20 @@
 """The person's page (state on a date and one timeline across the apps), the look-up by INSZ, and the
 administrators' list of look-ups that led to no trajectory."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import as_partner, otp_enrolment_targets, sees_everything
+from accounts.access import as_partner, can, otp_enrolment_targets, sees_everything
 from accounts.models import User
 from accounts.roles import ADMIN, PERSON_READERS, TRAJECTORY_USERS, Role, role_of
 from audit.constants import AccessAction
@@ -20,8 +22,11 @@ from audit.models import AccessEvent
 from casework.views import CaseDetailView, CaseFormView, ReadOnlyRequestMixin, RecordsPersonAccess, RoleRequiredMixin
 from employees.forms import PersonLookupForm, StateDateForm
 from employees.models import Employee
+from jobs import services as jobs
 from people import data_quality, services
 from people.models import DataQualitySnapshot
+from people.retention import persons_anonymise
+from people.tasks import anonymise_persons
 from people.worklists import work_lists
 
 
@@ -186,3 +191,26 @@ def _administrators_without_app(user):
 
     linked = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return otp_enrolment_targets(user).filter(~Exists(linked))[:50]
+
+
+@login_required
+def retention(request):
+    """Administrators: how many persons are past the retention period, and a button that anonymises them
+    in the background (people/tasks.py), as the nightly `manage.py anonymise_persons` does."""
+    if not can(request.user, "administer"):
+        raise Http404
+    if request.method == "POST":
+        job = jobs.start(
+            user=request.user,
+            kind="retention",
+            label=gettext("Anonymise the persons past the retention period"),
+            task=anonymise_persons,
+            parameters={"years": settings.DOORSTROOM_RETENTION_YEARS},
+            source_url=request.path,
+        )
+        jobs.watch(request, job)
+        messages.success(request, gettext("The persons are anonymised in the background."))
+        return redirect(request.path)
+    years = settings.DOORSTROOM_RETENTION_YEARS
+    due = persons_anonymise(years=years, run_by="", dry_run=True)
+    return render(request, "people/retention.html", {"years": years, "due": due})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("nieuw/", views.report_create, name="create"),
     path("parlementaire-vraag/", views.pack, name="pack"),
     path("parlementaire-vraag/export.xlsx", views.pack_export, name="pack_export"),
+    path("parlementaire-vraag/op-de-achtergrond/", views.pack_background, name="pack_background"),
     path("<slug:slug>/", views.report_run, name="run"),
     path("<slug:slug>/cel/", views.report_cell, name="cell"),
     path("<slug:slug>/export.<str:fmt>", views.report_export, name="export"),

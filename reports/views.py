@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import can, sees_identities
 from audit.constants import AccessAction
 from audit.services import filters_as_text, record_access
+from jobs import services as jobs
 from reports import exports, workbook
 from reports import pack as answer
 from reports.forms import RunForm, SavedReportForm
@@ -28,6 +29,7 @@ from reports.funnel import funnel
 from reports.measures import MEASURES
 from reports.models import SavedReport
 from reports.services import ordered_records, record_line, records_behind, run_report
+from reports.tasks import pack_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -320,3 +322,32 @@ def pack_export(request):
     response["Content-Disposition"] = f'attachment; filename="parlementaire-vraag-doorstroom-{stamp}.xlsx"'
     _log_export(request, "reports:pack", "xlsx", [section.run for section in sections])
     return response
+
+
+@login_required
+@require_POST
+def pack_background(request):
+    """The same workbook made in the background (reports/tasks.py): the page answers at once and shows its
+    progress; the file is downloaded from Mijn taken, and that download is written to the access log."""
+    _runner(request)
+    query = filters_as_text(request.GET)
+    back = reverse("reports:pack") + (f"?{query}" if query else "")
+    job = jobs.start(
+        user=request.user,
+        kind="pack_workbook",
+        label=_("Workbook of the parliamentary question"),
+        task=pack_workbook,
+        parameters={
+            "query": query,
+            "access": {
+                "action": AccessAction.LIST_EXPORTED.value,
+                "list_name": "reports:pack",
+                "export_format": "xlsx",
+                "filters": query,
+            },
+        },
+        source_url=back,
+    )
+    jobs.watch(request, job)
+    messages.success(request, _("The workbook is made in the background. You can follow it here or under My tasks."))
+    return redirect(back)

@@ -5,6 +5,7 @@ import itertools
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -13,6 +14,7 @@ from common.identifiers import make_insz, make_kbo
 from employees.models import Employee, Employment, Instrument
 from evaluations.constants import ADVICE_READY
 from evaluations.models import Advice, Evaluation
+from jobs.models import BackgroundJob, result_storage
 from partners.constants import OrganisationKind
 from partners.models import Call, Grant, Organisation, Pilot
 from trajectories.models import EndReason, Internship, Trajectory
@@ -207,3 +209,19 @@ def partner_case(partner, staff):
             errors=[{"row": 2, "column": "insz", "value": "1", "message": "Ongeldig."}],
         ),
     }
+
+
+def finished_job(owner, status="done"):
+    """A background job of `owner` that made a small CSV file, ready to download (jobs/)."""
+    return BackgroundJob.objects.create(
+        owner=owner,
+        kind="list_export",
+        label="Export van personen (CSV)",
+        task_path="casework.tasks.export_list",
+        status=status,
+        result_file=result_storage.save(f"{owner.pk}/test", ContentFile(b"a,b\r\n")) if status == "done" else "",
+        result_name="personen.csv",
+        result_type="text/csv",
+        result_rows=0,
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )

@@ -137,7 +137,75 @@ def start_trajectory(args) -> dict:
     return {"trajectory": trajectory.pk}
 
 
-SCENARIOS = {f.__name__: f for f in (seed, import_records, end_trajectory, start_trajectory)}
+def _results_in(args) -> None:
+    from django.conf import settings
+
+    settings.DOORSTROOM_JOB_RESULTS_DIR = args["results"]
+
+
+def start_export(args) -> dict:
+    """An evaluator, `rows` persons and a background export of the whole list of persons, queued for the worker."""
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from casework.tasks import export_list
+    from jobs import services
+    from tests import factories
+
+    user = factories.UserFactory()
+    user.groups.add(Group.objects.get_or_create(name=Role.EVALUATOR.value)[0])
+    factories.EmployeeFactory.create_batch(args["rows"])
+    job = services.start(
+        user=user,
+        kind="list_export",
+        label="Export",
+        task=export_list,
+        parameters={"path": reverse("employees:list"), "query": "", "format": "csv"},
+    )
+    return {"job": job.pk}
+
+
+def worker(args) -> dict:
+    """`manage.py db_worker --batch`: runs the queued tasks, then stops; pauses after `pause_after` rows."""
+    from django.core.management import call_command
+
+    from jobs import services
+
+    _results_in(args)
+    if args.get("pause_after"):
+        advance = services.Progress.advance
+
+        def advance_then_pause(self, steps=1):
+            advance(self, steps)
+            if self.done == args["pause_after"]:
+                self._write()
+                pause("rows_written")
+
+        services.Progress.advance = advance_then_pause
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0.1")
+    return {}
+
+
+def restart_job(args) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from jobs import services
+    from jobs.models import BackgroundJob
+
+    # As if DOORSTROOM_JOB_STALE_SECONDS had passed since the killed worker's last sign of life.
+    BackgroundJob.objects.filter(pk=args["job"]).update(heartbeat_at=timezone.now() - datetime.timedelta(days=1))
+    job = BackgroundJob.objects.get(pk=args["job"])
+    interrupted = job.interrupted
+    job = services.restart(job)
+    return {"interrupted": interrupted, "status": job.status}
+
+
+SCENARIOS = {
+    f.__name__: f for f in (seed, import_records, end_trajectory, start_trajectory, start_export, worker, restart_job)
+}
 
 if __name__ == "__main__":
     scenario, arguments = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")

@@ -167,6 +167,9 @@ def world(partner, partner_staff, other_partner, other_partner_staff, evaluator,
 
     own["api_token"] = issue_token(user=partner_staff, name="Eigen systeem")[0]
     other["api_token"] = issue_token(user=other_partner_staff, name="Ander systeem")[0]
+
+    own["job"] = factories.finished_job(partner_staff, status="failed")
+    other["job"] = factories.finished_job(other_partner_staff, status="failed")
     employer = factories.OrganisationFactory(name="Maatwerk Hostiel vzw")
     without_device = _administrator_without_device()
     return World(
@@ -507,12 +510,36 @@ FORMS: dict[str, Form] = {
         },
     ),
     "reports:update": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",)),
+    # Anonymising the persons past the retention period in the background: records the job and queues it.
+    "employees:retention": Form(
+        "administrator", writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"), take_initial=False
+    ),
+    # Making the parliamentary workbook in the background: records the job and queues it.
+    "reports:pack_background": Form(
+        "analyst", writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"), take_initial=False
+    ),
     "reports:copy": Form("administrator", lambda w: w["report"], writes=("reports.SavedReport",), take_initial=False),
     "reports:delete": Form(
         "administrator", lambda w: w["own_report"], writes=("reports.SavedReport",), take_initial=False
     ),
     # imports (the file itself: test_hostile_import_files below)
     "imports:upload": Form("partner_staff", writes=("imports.ImportRun",), data=lambda w: {"kind": "trajectories"}),
+    # Starting one's failed export again: it only re-queues it (the task runs in the worker).
+    "jobs:restart": Form(
+        "partner_staff",
+        own("job"),
+        cross_target=other("job"),
+        writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"),
+        take_initial=False,
+    ),
+    # Importing the previewed file in the background: records the job and queues it.
+    "imports:confirm_background": Form(
+        "partner_staff",
+        own("import_run"),
+        cross_target=other("import_run"),
+        writes=("jobs.BackgroundJob", "django_tasks_database.DBTaskResult"),
+        take_initial=False,
+    ),
     "imports:confirm": Form(
         "partner_staff",
         own("import_run"),

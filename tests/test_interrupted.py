@@ -111,3 +111,36 @@ def test_starting_a_trajectory_from_a_referral_killed_between_its_writes_leaves_
     )
     assert status == [("started", started["trajectory"])]
     assert database.snapshot()["trajectories_trajectory"][0] == before["trajectories_trajectory"][0] + 1
+
+
+def test_a_background_export_killed_half_way_leaves_no_file_and_runs_again(database, tmp_path):
+    """The worker (manage.py db_worker) is killed with SIGKILL after 7 of 20 rows: no file is kept, the job
+    shows as interrupted once its heartbeat is old, and started again it writes the whole list."""
+    results = tmp_path / "results"
+    job = database.run("start_export", {"rows": ROWS})["job"]
+    before = database.snapshot()
+
+    marker = tmp_path / "worker.paused"
+    process = database.child("worker", {"results": str(results), "pause_after": 7}, FAULT_MARKER=str(marker))
+    try:
+        assert wait_for(marker, process) == "rows_written"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate()
+    assert process.returncode == -signal.SIGKILL
+    database.wait_until_nobody_is_connected()
+    status = database.query(
+        f"SELECT status, progress_done, progress_total, result_file FROM jobs_backgroundjob WHERE id = {int(job)}"
+    )
+    assert status == [("running", 7, ROWS, "")]
+    assert not [path for path in results.rglob("*") if path.is_file()]
+    after_kill = database.snapshot()
+    changed = {table for table in before if before[table] != after_kill[table]}
+    assert changed <= {"jobs_backgroundjob", "django_tasks_database_dbtaskresult"}, changed
+
+    assert database.run("restart_job", {"job": job}) == {"interrupted": True, "status": "queued"}
+    database.run("worker", {"results": str(results)})
+    status = database.query(f"SELECT status, attempts, result_rows FROM jobs_backgroundjob WHERE id = {int(job)}")
+    assert status == [("done", 2, ROWS)]
+    files = [path for path in results.rglob("*") if path.is_file()]
+    assert len(files) == 1 and len(files[0].read_text().splitlines()) == ROWS + 1

@@ -27,6 +27,7 @@ EXPECTED = {
     "employees:lookup": (None, {"partner_staff", "other_partner_staff", "administrator"}),
     "employees:access_log": (None, {"administrator"}),
     "employees:lookups_without_trajectory": (None, {"administrator"}),
+    "employees:retention": (None, {"administrator"}),
     "employees:detail": ("employee", {"evaluator", "other_partner_staff", "administrator"}),
     "employees:update": ("employee", {"evaluator", "administrator"}),
     "employees:history": ("employee", {"administrator"}),
@@ -101,6 +102,7 @@ EXPECTED = {
     "reports:list": (None, {"administrator", "analyst"}),
     "reports:pack": (None, {"administrator", "analyst"}),
     "reports:pack_export": (None, {"administrator", "analyst"}),
+    "reports:pack_background": (None, {"administrator", "analyst"}),
     "reports:run": ("report", {"administrator", "analyst"}),
     "reports:export": ("report", {"administrator", "analyst"}),
     "reports:cell": ("report", {"administrator"}),
@@ -113,9 +115,16 @@ EXPECTED = {
     "imports:rejected": (None, {"administrator"}),
     "imports:preview": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:confirm": ("import_run", {"other_partner_staff", "administrator"}),
+    "imports:confirm_background": ("import_run", {"other_partner_staff", "administrator"}),
     "imports:error_report": ("import_run", {"other_partner_staff", "administrator"}),
     # the template of a kind: for the roles that may import it (employees: evaluators and administrators)
     "imports:template": (None, {"evaluator", "administrator"}),
+    # background jobs: everyone has "Mijn taken"; a job is seen by the one who started it and by administrators
+    "jobs:list": (None, {"evaluator", "partner_staff", "other_partner_staff", "administrator", "analyst"}),
+    "jobs:detail": ("job", {"other_partner_staff", "administrator"}),
+    "jobs:status": ("job", {"other_partner_staff", "administrator"}),
+    "jobs:download": ("job", {"other_partner_staff", "administrator"}),
+    "jobs:restart": ("job", {"other_partner_staff", "administrator"}),
     # accounts: an administrator issues another administrator's authenticator enrolment code
     "accounts:otp_enrolment_issue": ("administrator_without_device", {"administrator"}),
     # a user's own API keys (an administrator's: everyone's), and the API's reference page
@@ -133,6 +142,9 @@ EXTRA_KWARGS = {
 
 # Views that only take POST: a GET answers 405 to everyone, before anything is looked up.
 POST_ONLY = {
+    "jobs:restart",
+    "reports:pack_background",
+    "imports:confirm_background",
     "reports:copy",
     "imports:confirm",
     "trajectories:withdraw_access",
@@ -167,10 +179,12 @@ def test_the_expectations_name_no_url_that_does_not_exist():
 
 
 @pytest.fixture
-def world(other_partner, other_partner_staff):
+def world(other_partner, other_partner_staff, settings, tmp_path):
     """Records that all belong to the OTHER partner's case: partner_staff must not reach any of them."""
+    settings.DOORSTROOM_JOB_RESULTS_DIR = str(tmp_path)
     case = factories.partner_case(other_partner, other_partner_staff)
     return {
+        "job": factories.finished_job(other_partner_staff),
         **case,
         "regular_job": factories.EmploymentFactory(employee=case["employee"], regular=True),
         "organisation": factories.OrganisationFactory(),
