@@ -29,6 +29,7 @@ from reports.engine import (
     year_of,
 )
 from reports.functions import AddDays, AddMonths
+from reports.units import se_employer_at
 from trajectories.constants import (
     EducationLevel,
     HouseholdSituation,
@@ -167,6 +168,12 @@ DIMENSIONS = [
     _dim("education", _("education level on entry"), _characteristic(lambda ctx: label_or_unknown("esf_education"))),
     _dim(
         "household", _("household situation on entry"), _characteristic(lambda ctx: label_or_unknown("esf_household"))
+    ),
+    # The social-economy employer of the person's spell on the first start (issue 16, point 2).
+    _dim(
+        "se_employer",
+        _("social-economy employer"),
+        se_employer_at("start_date", employer="se_employer", instrument="instrument"),
     ),
     _dim("participant", _("participant"), _participant),
 ]

@@ -41,7 +41,7 @@ def test_a_dump_restored_into_a_fresh_database_gives_the_same_figures(demo_datab
     dump = tmp_path / "doorstroom.dump"
     result = demo_database.manage("verify_backup", *DATES, f"--dump={dump}")
     assert "Restore verified: " in result.stdout
-    assert "25 pack reports at 2 dates, as known then and now" in result.stdout
+    assert "27 pack reports at 2 dates, as known then and now" in result.stdout
     assert dump.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
     assert not restored_copy_exists(demo_database)
 

@@ -188,6 +188,8 @@ ORDERS = [
         "Langst wachtende eerst (op datum van toeleiding).",
     ),
     ("administrator", reverse_lazy("imports:rejected"), "de nieuwste eerst"),
+    ("partner_staff", reverse_lazy("data_quality"), "per soort het laatst geregistreerde record eerst"),
+    ("administrator", reverse_lazy("data_quality"), "per soort het laatst geregistreerde record eerst"),
 ]
 
 
