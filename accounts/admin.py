@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OTPEnrolmentCode, User
+from accounts.models import APIToken, OTPEnrolmentCode, User
 from common.admin_filters import text_filter
 
 
@@ -32,6 +32,24 @@ class OTPEnrolmentCodeAdmin(admin.ModelAdmin):
     list_select_related = ["user", "issued_by"]
     search_fields = ["user__username", "user__last_name", "issued_by__username"]
     exclude = ["code_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(APIToken)
+class APITokenAdmin(admin.ModelAdmin):
+    """Personal API keys: who has one, its scope, expiry, last use and revocation. Read-only: only a digest
+    of a key is kept, and keys are made and revoked on the page "API-sleutels" (accounts/views.py)."""
+
+    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", "expires_at", "revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "user__last_name", "prefix"]
+    exclude = ["key_digest"]
 
     def has_add_permission(self, request):
         return False

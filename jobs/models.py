@@ -24,6 +24,13 @@ class JobStatus(models.TextChoices):
     EXPIRED = "expired", _("expired")
 
 
+class JobKind(models.TextChoices):
+    LIST_EXPORT = "list_export", _("list export")
+    PACK_WORKBOOK = "pack_workbook", _("parliamentary workbook")
+    IMPORT = "import", _("import")
+    RETENTION = "retention", _("retention run")
+
+
 class ResultStorage(FileSystemStorage):
     """The results lie outside the static and media files, served only by the download view, in
     DOORSTROOM_JOB_RESULTS_DIR as it is set when a file is saved or read."""
@@ -57,7 +64,7 @@ class BackgroundJob(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="jobs"
     )
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=JobKind.choices)
     label = models.CharField(_("task"), max_length=200)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     # The page the user started it from: the progress is shown there too, and "back" leads there.

@@ -15,7 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django_tasks_db.models import DBTaskResult
 
+from accounts.tokens import issue_token
+from api.models import IdempotentRequest
 from audit.models import AccessEvent
 from common.models import RegisteredModel
 from employees.models import AnonymisationRun
@@ -63,6 +66,19 @@ def _make_one_of_everything():
     )
     AnonymisationRun.objects.create(run_by="test", retention_years=10, cutoff=datetime.date(2016, 1, 1), persons=0)
     ImportRun.objects.create(kind="employees", file_name="werknemers.csv", content=b"insz", status="previewed")
+    # Background work (jobs/): a job of the user, its task in django-tasks' database queue, and an API key.
+    owner = factories.UserFactory()
+    factories.finished_job(owner, status="failed")
+    DBTaskResult.objects.create(
+        task_path="casework.tasks.export_list",
+        args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+    issue_token(user=owner, name="Eigen systeem")
+    IdempotentRequest.objects.create(user=owner, key="sleutel-1", fingerprint="f", status_code=201, body={})
     # Login protection (docs/security.md): a lock-out record, a failed and a successful login, a TOTP device.
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.utils import timezone as tz

@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 
+from api.models import IdempotentRequest
 from audit.models import AccessEvent
 from common.history import recorded_bulk_write
 from common.identifiers import make_insz
@@ -100,6 +101,9 @@ MAKERS = {
     "trajectories.Trajectory": factories.TrajectoryFactory,
     "trajectories.Internship": factories.InternshipFactory,
     "trajectories.JobFollowUp": _job_follow_up,
+    "api.IdempotentRequest": lambda: IdempotentRequest.objects.create(
+        user=factories.UserFactory(), key=f"key-{next(_numbers)}", fingerprint="f", status_code=201, body={}
+    ),
 }
 
 D = datetime.date

@@ -15,7 +15,9 @@ def _routes(resolver=None, prefix=""):
     for pattern in (resolver or get_resolver()).url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            if not route.startswith("admin/"):
+            # The admin is Django's, and the REST API (/api/v1/, docs/api.md) speaks to programs, in the
+            # English resource names of its schema: neither is an address of the interface.
+            if not route.startswith(("admin/", "api/")):
                 yield from _routes(pattern, route)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield pattern.name, route

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='BackgroundJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('list_export', 'list export'), ('pack_workbook', 'parliamentary workbook'), ('import', 'import'), ('retention', 'retention run')], max_length=40, verbose_name='kind')),
                 ('label', models.CharField(max_length=200, verbose_name='task')),
                 ('parameters', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
                 ('source_url', models.CharField(blank=True, max_length=500, verbose_name='started from')),

@@ -57,5 +57,9 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     window.setTimeout(poll, delay);
   }
+  // The page's Content-Security-Policy allows no style attribute: each bar's width is set here, from its data.
+  document.querySelectorAll(".job-progress .progress-bar").forEach(function (fill) {
+    fill.style.width = (fill.dataset.percent || 0) + "%";
+  });
   document.querySelectorAll("[data-job-active]").forEach(follow);
 });
