@@ -23,11 +23,11 @@ class SearchFilter(django_filters.CharFilter):
     (employees 0015, partners 0007). The rows found are read in two steps, so that the indexes do
     the work and the database touches only rows that can match:
 
-    - candidates, as `id IN (...)`: the rows whose person matches every word (the person's names
-      are one indexed column on PostgreSQL, so all words are one index scan), united with the rows
-      whose organisation (or own field) matches any word (few: organisations are far fewer than
-      persons). A row where every word matches somewhere is among them: either its person matches
-      them all, or some word matches only an organisation.
+    - candidates, as `id IN (...)`: on a list of persons' records searched for several words, the
+      rows whose person, organisation or own field matches the longest word (a row where every word
+      matches somewhere has that one among them; docs/benchmarks.md, "Search at 1,000,000 persons");
+      otherwise the rows whose person matches every word (the person's names are one indexed column
+      on PostgreSQL, so all words are one index scan) or whose organisation matches any word.
     - the exact rule on those candidates alone: each word in the person's names or an organisation's.
 
     Until issue 17 each word was its own `id IN (...)`: a common first name ("Lucas") then meant
@@ -91,15 +91,24 @@ class SearchFilter(django_filters.CharFilter):
             # A row has several organisations (a pilot's): each word on its own, as candidates and rule at once.
             return Q(*[self.words_conditions(model, [w])[0] for w in words]), None
         matches = []
+        # A row where every word matches has its longest word in its person's names or one of its
+        # organisations' (or own fields): with a person to search, the rows where that one word matches
+        # are the candidates. Any word's organisations would be too many to plan for: "De" is in thousands.
+        persons = any(hasattr(related_model(model, path), "SEARCH_TEXT_COLUMN") for path in by_path)
+        candidate_words = [max(words, key=len)] if persons and len(words) > 1 else words
         for path, fields in by_path.items():
             related = related_model(model, path)
             every = hasattr(related, "SEARCH_TEXT_COLUMN")  # the persons: many rows, all words at once
-            related_ids = related._base_manager.filter(self.matching(fields, words, every)).order_by().values("pk")
             if own is None and len(by_path) == 1 and (every or len(words) == 1):
-                return Q(**{f"{path}__in": related_ids}), None
+                exact = related._base_manager.filter(self.matching(fields, words, every)).order_by().values("pk")
+                return Q(**{f"{path}__in": exact}), None
+            related_ids = (
+                related._base_manager.filter(self.matching(fields, candidate_words, every)).order_by().values("pk")
+            )
             matches.append(model._base_manager.filter(**{f"{path}__in": related_ids}).order_by().values("pk"))
         if own is not None:
-            matches.append(model._base_manager.filter(self.matching(own, words, every=False)).order_by().values("pk"))
+            own_rows = model._base_manager.filter(self.matching(own, candidate_words, every=False))
+            matches.append(own_rows.order_by().values("pk"))
         ids = matches[0].union(*matches[1:]) if len(matches) > 1 else matches[0]
         if len(words) == 1:
             return Q(pk__in=ids), None  # one word: matching it somewhere is the rule itself
