@@ -7,7 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 
-@pytest.mark.django_db
+# Every alias: makemigrations checks the history on each connection when routers are set, and the replica
+# alias (tests/test_replica.py adds one when DATABASE_REPLICA_URL gives none) is one of them.
+@pytest.mark.django_db(databases="__all__")
 def test_no_model_change_is_missing_a_migration():
     out = io.StringIO()
     # --check exits with status 1 when a migration is missing.
