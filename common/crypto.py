@@ -21,6 +21,7 @@ was kept (figures: docs/benchmarks.md, "INSZ encryption").
 """
 
 import base64
+import binascii
 import hashlib
 import hmac
 import threading
@@ -131,6 +132,57 @@ def _decrypt_short(token: str) -> bytes | None:
             raise InvalidToken
         return padded[:-pad]
     raise InvalidToken
+
+
+# urlsafe base64 -> standard base64, for binascii (base64.urlsafe_b64decode does the same, slower).
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
+def decrypt_insz_many(tokens) -> list[str]:
+    """The clear numbers of many tokens at once ('' for no token): what `decrypt_insz` gives each.
+
+    For a list export, which decrypts an INSZ per row (issue 17): the same steps as `_decrypt_short`,
+    but the keys are read once, each token's HMAC is checked as there, and the one-block ciphertexts
+    (every INSZ: 11 digits padded to 16 bytes) signed by the same key go through the AES block
+    decryptor in one call. A token of another shape goes through `decrypt_insz`.
+    """
+    pairs = _block_decryptors(tuple(settings.INSZ_KEYS))
+    clear = [""] * len(tokens)
+    # Per key: the positions, the ciphertext blocks and the blocks they are chained to (the IVs).
+    batches = [([], [], []) for _ in pairs]
+    for position, token in enumerate(tokens):
+        if not token:
+            continue
+        try:
+            data = binascii.a2b_base64(token.encode("ascii").translate(_FROM_URLSAFE), strict_mode=True)
+        except (ValueError, UnicodeEncodeError):
+            data = b""
+        if len(data) != _HEAD + _BLOCK + _MAC or data[0] != 0x80:
+            clear[position] = decrypt_insz(token)
+            continue
+        signed, mac = data[:-_MAC], data[-_MAC:]
+        for (signing_key, _decryptor), batch in zip(pairs, batches):
+            if hmac.compare_digest(hmac.digest(signing_key, signed, "sha256"), mac):
+                batch[0].append(position)
+                batch[1].append(data[_HEAD:-_MAC])
+                batch[2].append(data[9:_HEAD])
+                break
+        else:
+            raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.")
+    for (_signing_key, decryptor), (positions, blocks, ivs) in zip(pairs, batches):
+        if not positions:
+            continue
+        decrypted = decryptor.update(b"".join(blocks))
+        for number, position in enumerate(positions):
+            start = number * _BLOCK
+            padded = (
+                int.from_bytes(decrypted[start : start + _BLOCK], "big") ^ int.from_bytes(ivs[number], "big")
+            ).to_bytes(_BLOCK, "big")
+            pad = padded[-1]
+            if not 1 <= pad <= _BLOCK or padded[-pad:] != bytes([pad]) * pad:
+                raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.")
+            clear[position] = padded[:-pad].decode()
+    return clear
 
 
 def encrypt_bytes(content: bytes) -> bytes:

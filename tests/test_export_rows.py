@@ -52,3 +52,34 @@ def test_export_rows_equal_the_rendered_cells(name, role, request, client, partn
     assert len(rows) > 1
     assert rows == rendered
     assert [type(v) for row in rows for v in row] == [type(v) for row in rendered for v in row]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_person_list_is_exported_from_its_columns_without_a_record_per_row(
+    export_format, client, administrator, partner, monkeypatch
+):
+    """Every column of the person list is a field (or the INSZ): the rows are read as tuples (issue 17)."""
+    from employees.models import Employee
+
+    _make_rows("employees:list", 3, partner)
+    numbers = {employee.insz for employee in Employee.objects.all()}
+    exporting = []
+    from_db, table_rows = Employee.from_db.__func__, export.table_rows
+
+    def no_instance_while_exporting(cls, *args, **kwargs):
+        assert not exporting, "a model instance was made for an exported row"
+        return from_db(cls, *args, **kwargs)
+
+    def rows(*args, **kwargs):
+        exporting.append(True)
+        yield from table_rows(*args, **kwargs)
+        exporting.clear()
+
+    monkeypatch.setattr(Employee, "from_db", classmethod(no_instance_while_exporting))
+    monkeypatch.setattr(export, "table_rows", rows)
+    client.force_login(administrator)
+    response = client.get(reverse("employees:list"), {"_export": export_format})
+    body = _body(response)
+    assert response.status_code == 200
+    if export_format == "csv":
+        assert all(number in body.decode("utf-8-sig") for number in numbers)
