@@ -3,12 +3,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import insz_for_list, mask_insz
+from accounts.access import insz_shown_to, mask_insz
 from common.tables import heading
 
 
 class INSZColumn(tables.Column):
-    """A person's INSZ, whole or masked as `accounts.access.insz_for_list` decides for the user looking.
+    """A person's INSZ, whole or masked as `accounts.access.insz_for_list` decides for the user looking
+    (`insz_shown_to`).
 
     The number is stored encrypted, so the column cannot be sorted (an order of
     ciphertexts or digests means nothing). Exports read the same value.
@@ -20,8 +21,12 @@ class INSZColumn(tables.Column):
         super().__init__(accessor=accessor, **kwargs)
 
     def render(self, value, table):
-        user = getattr(getattr(table, "request", None), "user", None)
-        return insz_for_list(user, value) if user is not None else mask_insz(value)
+        # What the user looking may see of a number, asked once per table (an export asks per row).
+        show = getattr(table, "_insz_for_list", None)
+        if show is None:
+            user = getattr(getattr(table, "request", None), "user", None)
+            show = table._insz_for_list = mask_insz if user is None else insz_shown_to(user)
+        return show(value)
 
     def value(self, value, table):
         return self.render(value, table)

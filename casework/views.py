@@ -96,7 +96,12 @@ class CaseListView(
     create_roles: tuple = ()
 
     def get_table_pagination(self, table):
-        """The page as asked, and the row that the "next" or "previous" link starts from (a keyset page)."""
+        """The page as asked, and the row that the "next" or "previous" link starts from (a keyset page).
+
+        No page for an export: it writes every row of `export_table()`, and the page's ids and count
+        (two queries over the whole selection) would be read for nothing."""
+        if self.request.GET.get(self.export_trigger_param) in self.export_formats:
+            return False
         pagination = super().get_table_pagination(table)
         if pagination is not False:
             pagination = {**pagination, "cursor": cursor_from(self.request.GET)}

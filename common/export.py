@@ -114,12 +114,17 @@ def table_rows(table, queryset, exclude_columns=()) -> Iterator[list]:
         values = queryset.prefetch_related(None).values_list(*selected).iterator(chunk_size=CHUNK_SIZE)
         converters = [read.convert for read in readers]
         tokens = [position for read, position in zip(readers, positions) if read.decrypts]
+        relations = [(position, read.related, {}) for read, position in zip(readers, positions) if read.related]
         while chunk := list(itertools.islice(values, CHUNK_SIZE)):
-            if tokens:  # the INSZ of a whole chunk decrypted at once
+            if tokens or relations:
                 chunk = [list(row) for row in chunk]
-                for position in tokens:
-                    for row, number in zip(chunk, decrypt_insz_many([row[position] for row in chunk])):
-                        row[position] = number
+            for position in tokens:  # the INSZ of a whole chunk decrypted at once
+                for row, number in zip(chunk, decrypt_insz_many([row[position] for row in chunk])):
+                    row[position] = number
+            for position, model, texts in relations:
+                _related_texts(model, {row[position] for row in chunk}, texts)
+                for row in chunk:
+                    row[position] = texts.get(row[position])
             for row in chunk:
                 yield [convert(row[position]) for convert, position in zip(converters, positions)]
         return
@@ -156,12 +161,15 @@ class _FieldReader:
     """Reads one column's export value from a record (`reader(record)`) or from the value of its
     `path` in a `values_list` row (`reader.convert(value)`): the same value either way."""
 
-    def __init__(self, path: str | None, names: list, convert, *, decrypts: bool = False):
+    def __init__(self, path: str | None, names: list, convert, *, decrypts: bool = False, related=None):
         self.path = path
         self.names = names
         self.convert = convert
         # The path reads a person's INSZ token (`insz_encrypted`): decrypt it before convert().
         self.decrypts = decrypts
+        # The path reads a related record's id (a column showing the record, as its text): the model to
+        # read the texts from, a chunk's ids at a time.
+        self.related = related
 
     def __call__(self, record):
         owner = record
@@ -170,6 +178,25 @@ class _FieldReader:
             if owner is None:
                 return self.convert(None)
         return self.convert(getattr(owner, self.names[-1]))
+
+
+# Texts of related records kept per export and column: beyond this many, they are read again per chunk.
+RELATED_TEXTS_KEPT = 10_000
+
+
+def _related_texts(model, ids: set, texts: dict) -> None:
+    """Add to `texts` the text (str) of the records of `model` with these ids that it does not hold yet.
+
+    A column showing a related record (an evaluation's employer, advice or person) reads the record's
+    id with the row and its text once per chunk for all rows, instead of a record per row and column:
+    the few employers and advices of an export are read once; persons, one per row, in bulk.
+    """
+    if len(texts) > RELATED_TEXTS_KEPT:
+        texts.clear()
+    missing = [pk for pk in ids if pk is not None and pk not in texts]
+    if missing:
+        for record in model._base_manager.filter(pk__any_of=missing):
+            texts[record.pk] = record
 
 
 def _as_it_is(value):
@@ -191,12 +218,9 @@ def cell_reader(table, bound_column, model):
     decrypt = isinstance(last, str)
     if decrypt and not (last == "insz" and issubclass(owner_model, INSZMixin)):
         return _rendered_reader(table, bound_column)  # another property: read from the record
-    # A related record shows as its text (its __str__), which only the record gives: no path.
-    path = (
-        None
-        if not decrypt and last.is_relation
-        else "__".join([*names[:-1], "insz_encrypted" if decrypt else names[-1]])
-    )
+    # A column showing a related record (its text): the path reads its id (see `_related_texts`).
+    related = last.related_model if not decrypt and last.is_relation else None
+    path = "__".join([*names[:-1], "insz_encrypted" if decrypt else names[-1]])
     # The choice labels, as get_FOO_display() gives them, translated once per export and not per cell.
     labels = (
         {key: force_str(label, strings_only=True) for key, label in last.flatchoices} if _has_choices(last) else None
@@ -216,6 +240,8 @@ def cell_reader(table, bound_column, model):
     value_of = bound_column.value
     if getattr(value_of, "__func__", None) is Column.value and type(column).render is Column.render:
         value_of = None  # value() gives the value as it is
+    elif related is not None:  # a column's own value() of a related record: rendered, as before
+        return _rendered_reader(table, bound_column)
     else:
         arguments, catch_all = utils.signature(value_of)
         if catch_all or not set(arguments) <= _READER_ARGUMENTS - {"record"}:
@@ -231,6 +257,9 @@ def cell_reader(table, bound_column, model):
             value = value_of(**{name: value if name == "value" else given[name] for name in arguments})
         return force_str(value, strings_only=True)
 
+    if related is not None:
+        # A related record's text (its __str__): `_related_texts` gives it for the id the path reads.
+        return _FieldReader(path, names, convert, related=related)
     return _FieldReader(path, names, convert, decrypts=decrypt)
 
 

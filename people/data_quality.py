@@ -124,9 +124,11 @@ KINDS = [
 KIND_LABELS = {kind.code: kind.label for kind in KINDS}
 
 
-def counts(user) -> dict[str, int]:
-    """How many records of each kind the user sees: one COUNT per kind."""
-    return {kind.code: kind.records(user).count() for kind in KINDS}
+def counts(user, cap: int | None = None) -> dict[str, int]:
+    """How many records of each kind the user sees: one COUNT per kind (each up to `cap`, when given)."""
+    if cap is None:
+        return {kind.code: kind.records(user).count() for kind in KINDS}
+    return {kind.code: kind.records(user).order_by()[:cap].count() for kind in KINDS}
 
 
 def listing(user) -> list[dict]:

@@ -1,7 +1,8 @@
 """The work lists of each role's home page: what waits for the user, counted, each a link to its list.
 
 Each count comes from the queryset of the list it links to (so from `visible_to(user)`), one COUNT
-per line, so that the home page costs the same number of queries however much is waiting.
+per line, so that the home page costs the same number of queries however much is waiting. A count
+stops at COUNT_CAP: past it the page says "1.000+", and the list itself tells the whole.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_of
+from common.numbers import number
 from evaluations import services as evaluation_services
 from evaluations.models import Evaluation, Referral
 from imports.models import REJECTED_RECENT_DAYS, ImportRun
@@ -19,12 +21,32 @@ from people import data_quality
 from trajectories import services as trajectory_services
 from trajectories.models import Internship, Trajectory
 
+# Counting a backlog to its last record costs as much as reading it: the evaluator's 40,000 persons
+# advised ready and not referred took 265 ms at a million persons, the first 1,001 take 9 ms, with an
+# index probe per record instead of hashing whole tables (issue 17, docs/benchmarks.md).
+COUNT_CAP = 1000
+
+
+def capped_count(queryset) -> int:
+    """The number of records, up to COUNT_CAP + 1 (then: more than COUNT_CAP)."""
+    return queryset.order_by()[: COUNT_CAP + 1].count()
+
 
 @dataclass(frozen=True)
 class WorkItem:
     label: str
-    count: int
+    count: int  # up to COUNT_CAP + 1: see `more`
     url: str
+
+    @property
+    def more(self) -> bool:
+        """More records wait than the count shows."""
+        return self.count > COUNT_CAP
+
+    @property
+    def cap(self) -> str:
+        """COUNT_CAP as the interface's language writes numbers (1.000 in Dutch)."""
+        return number(COUNT_CAP)
 
 
 def _evaluator_lists(user, today):
@@ -32,12 +54,12 @@ def _evaluator_lists(user, today):
     return [
         WorkItem(
             _("Persons advised 'doorstroomklaar' and not referred yet"),
-            Evaluation.objects.visible_to(user).ready_unreferred().count(),
+            capped_count(Evaluation.objects.visible_to(user).ready_unreferred()),
             reverse("evaluations:ready_unreferred"),
         ),
         WorkItem(
             _("Referrals not taken up after %(days)s days") % {"days": evaluation_services.NOT_TAKEN_UP_DAYS},
-            referrals.waiting_since(evaluation_services.NOT_TAKEN_UP_DAYS, today).count(),
+            capped_count(referrals.waiting_since(evaluation_services.NOT_TAKEN_UP_DAYS, today)),
             reverse("evaluations:referral_not_taken_up"),
         ),
     ]
@@ -47,7 +69,7 @@ def _data_quality(user):
     """The records that break a data-quality rule, all kinds together (one COUNT per kind)."""
     return WorkItem(
         _("Records to fix before the figures are sent"),
-        sum(data_quality.counts(user).values()),
+        min(sum(data_quality.counts(user, cap=COUNT_CAP + 1).values()), COUNT_CAP + 1),
         reverse("data_quality"),
     )
 
@@ -56,22 +78,22 @@ def _partner_lists(user, today):
     items = [
         WorkItem(
             _("Referrals waiting for your answer"),
-            Referral.objects.visible_to(user).waiting().count(),
+            capped_count(Referral.objects.visible_to(user).waiting()),
             reverse("evaluations:referral_list") + "?status=waiting",
         ),
         WorkItem(
             _("Trajectories past their planned end without an end"),
-            Trajectory.objects.visible_to(user).past_planned_end(today).count(),
+            capped_count(Trajectory.objects.visible_to(user).past_planned_end(today)),
             reverse("trajectories:past_planned_end"),
         ),
         WorkItem(
             _("Internships running longer than the call allows"),
-            Internship.objects.visible_to(user).running_longer_than_allowed(today).count(),
+            capped_count(Internship.objects.visible_to(user).running_longer_than_allowed(today)),
             reverse("trajectories:internships_too_long"),
         ),
         WorkItem(
             _("Jobs found whose employer is still to be recorded"),
-            Trajectory.objects.visible_to(user).awaiting_job().count(),
+            capped_count(Trajectory.objects.visible_to(user).awaiting_job()),
             reverse("trajectories:awaiting_job"),
         ),
         _data_quality(user),
@@ -80,7 +102,7 @@ def _partner_lists(user, today):
         items.append(
             WorkItem(
                 _("Jobs to follow up at %(months)s months") % {"months": months},
-                trajectory_services.jobs_to_follow_up(user, months, today).count(),
+                capped_count(trajectory_services.jobs_to_follow_up(user, months, today)),
                 reverse("trajectories:job_follow_up", kwargs={"months": months}),
             )
         )
@@ -91,22 +113,22 @@ def _administrator_lists(user, today):
     return [
         WorkItem(
             _("Organisations proposed by partners, to confirm or merge"),
-            Organisation.objects.visible_to(user).proposed().count(),
+            capped_count(Organisation.objects.visible_to(user).proposed()),
             reverse("partners:organisation_proposed"),
         ),
         WorkItem(
             _("Trajectories started without a referral"),
-            Trajectory.objects.visible_to(user).without_referral().count(),
+            capped_count(Trajectory.objects.visible_to(user).without_referral()),
             reverse("trajectories:access_review"),
         ),
         WorkItem(
             _("Referrals unanswered after %(days)s days") % {"days": evaluation_services.answer_days()},
-            evaluation_services.overdue_referrals(Referral.objects.visible_to(user), today=today).count(),
+            capped_count(evaluation_services.overdue_referrals(Referral.objects.visible_to(user), today=today)),
             reverse("evaluations:referral_overdue"),
         ),
         WorkItem(
             _("Imports rejected for errors in the last %(days)s days") % {"days": REJECTED_RECENT_DAYS},
-            ImportRun.objects.visible_to(user).rejected_recently(today).count(),
+            capped_count(ImportRun.objects.visible_to(user).rejected_recently(today)),
             reverse("imports:rejected"),
         ),
         _data_quality(user),

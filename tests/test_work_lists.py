@@ -211,3 +211,18 @@ def test_a_list_re_sorted_by_a_column_no_longer_claims_its_fixed_order(client, e
     url = reverse("evaluations:ready_unreferred")
     assert "Wie het langst wacht eerst" in client.get(url).content.decode()
     assert "Wie het langst wacht eerst" not in client.get(f"{url}?sort=-evaluation_date").content.decode()
+
+
+def test_a_count_past_the_cap_says_more_than_and_stops_counting(
+    client, evaluator, partner_staff, partner, other_partner, monkeypatch
+):
+    """The home page counts a backlog up to COUNT_CAP only (issue 17: counting 40,000 to the last cost 265 ms)."""
+    from people import worklists
+
+    fill(partner, other_partner, partner_staff)
+    monkeypatch.setattr(worklists, "COUNT_CAP", 1)
+    items, page = home_lists(client, evaluator)
+    ready, waiting = items
+    assert (ready.count, ready.more) == (2, True)  # two ready and not referred: counted up to 1 + 1
+    assert (waiting.count, waiting.more) == (1, False)
+    assert "1+" in page and "meer dan 1" in page

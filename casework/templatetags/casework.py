@@ -1,6 +1,9 @@
 """Template tags of the casework layout."""
 
 from django import template
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from accounts.access import insz_for_list
 from casework.navigation import menu_for
@@ -33,3 +36,23 @@ def amount_filter(value):
 def number_filter(value, decimals=None):
     """A count or figure with thousands grouped: 1.234 in Dutch; `|number:2` for two decimals."""
     return numbers.number(value, decimals)
+
+
+@register.simple_tag(takes_context=True)
+def table_body_rows(context, table):
+    """The rows of a list table's page as `<tr>` elements, each cell as `{{ cell }}` would show it.
+
+    What the row block of django-tables2's template did, in Python: the template engine's work per
+    cell (25 rows x 10 columns), and the column heading asked again for each cell's data-label,
+    were a good part of a list page's time (issue 17, docs/benchmarks.md). The headings are read
+    once per column.
+    """
+    labels = [conditional_escape(column.header) for column in table.columns]
+    rows = []
+    for row in table.paginated_rows:
+        cells = "".join(
+            f'<td data-label="{label}">{render_value_in_context(cell, context)}</td>'
+            for label, (_column, cell) in zip(labels, row.items(), strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 - every part escaped above
