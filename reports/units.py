@@ -44,8 +44,13 @@ def evaluation_units(ctx: Context):
     return ctx.records(Evaluation).filter(ctx.in_period("evaluation_date"))
 
 
-def ready_units(ctx: Context):
+def ready_units(ctx: Context, columns: dict | None = None):
     """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated).
+
+    `columns`: expressions (name -> expression on the evaluation) computed with the units, once per
+    person: on PostgreSQL inside the common table expression, whose DISTINCT ON keeps PostgreSQL from
+    inlining them into every expression of the report that reads them (a correlated subquery used by
+    ten figures ran ten times per person, issue 17).
 
     On PostgreSQL the first of each person in the order (evaluation_date NULLS LAST, id) by
     `one_per_person`: for the live table that is the order of the index
@@ -67,10 +72,10 @@ def ready_units(ctx: Context):
             | Q(evaluation_date=OuterRef("evaluation_date"), id__lt=OuterRef("id"))
             | Q(evaluation_date__isnull=True, id__lt=OuterRef("id")) & outer_undated
         )
-        return ready.filter(~Exists(earlier))
+        return ready.filter(~Exists(earlier)).annotate(**columns or {})
 
     return one_per_person(
-        ready,
+        ready.annotate(**columns or {}),
         [F("evaluation_date").asc(nulls_last=True), "id"],
         name="reference_evaluation",
         otherwise=without_an_earlier_one,
