@@ -530,9 +530,9 @@ MOVES_FROM = (
 )
 _PER_100 = ("advised_ready", "moved_internal", "moved_external", "regular_after_12_months")
 SQL["transitions_by_se_employer"] = (
-    # employer_id + 0: one sort of the spells read in a row, where the index on employer_id (the order of
-    # the groups) read the table in its order, 2.5 times slower (2.9 s against 1.2 s).
-    "WITH workers AS (SELECT employer_id + 0 AS employer_id, instrument_id, count(DISTINCT employee_id) AS n "
+    # By instrument first: one sort of the spells read in a row, where grouping by employer first read
+    # them through the index on employer_id, 2.5 times slower (2.2 s against 0.9 s).
+    "WITH workers AS (SELECT instrument_id, employer_id, count(DISTINCT employee_id) AS n "
     "FROM employees_employment WHERE instrument_id IS NOT NULL AND start_date <= %(d)s GROUP BY 1, 2), "
     "ready AS (SELECT coalesce(f.employer_id, c.employer_id) AS employer_id, "
     "CASE WHEN f.employer_id IS NULL THEN c.instrument_id ELSE f.instrument_id END AS instrument_id, count(*) AS n "

@@ -21,6 +21,7 @@ from reports.engine import (
     UNKNOWN,
     Context,
     Flags,
+    KeyedLabel,
     Measure,
     Status,
     fact,
@@ -30,9 +31,11 @@ from reports.engine import (
     year_of,
 )
 from reports.functions import DaysBetween
+from reports.sources import one_per_person
 from reports.units import (
     common_person_dims,
     dim,
+    employer_and_instrument_labels,
     employer_before_move,
     lasting_units,
     months_passed,
@@ -45,6 +48,7 @@ from reports.units import (
     se_employer_before_move,
     spell_employer,
     spells,
+    transition_spells,
 )
 from trajectories.models import Internship, Trajectory
 
@@ -316,18 +320,47 @@ def worker_units(ctx: Context):
     return qs
 
 
-def _internal(ctx):
-    """The move was to the social-economy employer the person moved from."""
-    return Q(employer_id=employer_before_move(ctx, "employer_id"))
+def move_units(ctx: Context):
+    """Question 4's moves (`lasting_units`), each with the social-economy spell it moved from (its employer and
+    instrument), computed once per move with the units.
+
+    On PostgreSQL each person's first transition spell by `one_per_person` (DISTINCT ON), inside which
+    the spell moved from is found once, where the dimension and the two figures of internal and
+    external moves each probed the person's spells for it (issue 17)."""
+    columns = {
+        "_from_instrument": employer_before_move(ctx, "instrument_id"),
+        "_from_employer": employer_before_move(ctx, "employer_id"),
+    }
+    return one_per_person(
+        transition_spells(ctx).annotate(**columns),
+        ["start_date", "id"],
+        name="move",
+        otherwise=lambda: lasting_units(ctx).annotate(**columns),
+    )
+
+
+def _moved_from(ctx: Context):
+    """The `se_employer` dimension of a move (`move_units`): grouped by the ids of the spell moved from."""
+    label = se_employer_before_move(ctx)
+    label.keyed = KeyedLabel(columns=("_from_instrument", "_from_employer"), labels=employer_and_instrument_labels)
+    return label
 
 
 def _lasting_12(ctx):
     return months_passed(12)(ctx) & Q(Exists(spells(ctx).filter(regular_at(12))))
 
 
+# The facts of a move: it was to the social-economy employer the person moved from; regular work 12 months on.
+SE_EMPLOYER_FLAGS = Flags(
+    unit={
+        "internal": lambda ctx: Q(employer_id=F("_from_employer")),
+        "lasting_12": _lasting_12,
+    }
+)
+
 _WORKER_DIMS = {"se_employer": spell_employer}
 _READY_DIMS = {"se_employer": se_employer_at("evaluation_date", employer="employer", instrument="instrument")}
-_MOVE_DIMS = {"se_employer": se_employer_before_move}
+_MOVE_DIMS = {"se_employer": _moved_from}
 
 
 def _per_hundred(code, label):
@@ -344,28 +377,29 @@ SE_EMPLOYERS = Measure(
     units=worker_units,
     model=Employment,
     dimensions=[dim("se_employer", _("social-economy employer"), spell_employer)],
+    flags=SE_EMPLOYER_FLAGS,
     statuses=[
         Status("workers", _("target-group workers"), aggregate="count_persons", dimensions=_WORKER_DIMS),
         Status("advised_ready", _("advised ready"), units=ready_units, dimensions=_READY_DIMS),
         Status(
             "moved_internal",
             _("moved on with the same employer (internal)"),
-            units=lasting_units,
-            condition=_internal,
+            units=move_units,
+            formula=fact("internal"),
             dimensions=_MOVE_DIMS,
         ),
         Status(
             "moved_external",
             _("moved on to another employer (external)"),
-            units=lasting_units,
-            condition=lambda ctx: ~_internal(ctx),
+            units=move_units,
+            formula=~fact("internal"),
             dimensions=_MOVE_DIMS,
         ),
         Status(
             "regular_after_12_months",
             _("in regular work 12 months after the move"),
-            units=lasting_units,
-            condition=_lasting_12,
+            units=move_units,
+            formula=fact("lasting_12"),
             dimensions=_MOVE_DIMS,
         ),
         _per_hundred("advised_ready", _("advised ready per 100 workers")),
