@@ -77,21 +77,14 @@ def _trajectories(ctx: Context):
     return ctx.records(Trajectory).filter(employee_id=OuterRef("employee_id"), start_date__lte=ctx.as_of)
 
 
-def _internships(ctx: Context):
-    return ctx.records(Internship).filter(trajectory__employee_id=OuterRef("employee_id"), start_date__lte=ctx.as_of)
-
-
 def _first_regular_job(ctx: Context):
     """The day the person's first regular-economy spell began that started on or after the reference
     evaluation (any, when it is undated) and on or before D."""
     jobs = spells(ctx, instrument__isnull=True, start_date__lte=ctx.as_of).filter(
         Q(start_date__gte=OuterRef("evaluation_date")) | Q(IsNull(OuterRef("evaluation_date"), True))
     )
-    return Subquery(jobs.order_by("start_date", "id").values("start_date")[:1])
-
-
-def _first(qs, field: str):
-    return Subquery(qs.order_by(field, "id").values(field)[:1])
+    # In the order of the index (person, start): the date alone, whichever spell of that day it is.
+    return Subquery(jobs.order_by("start_date").values("start_date")[:1])
 
 
 def _per_person(ctx: Context):
