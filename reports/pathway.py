@@ -7,7 +7,7 @@ reference date D, read from the register at K: one correlated EXISTS per fact, c
 facts by the engine (`Flags`), so the report runs a fixed number of queries whatever the number of persons.
 """
 
-from django.db.models import Exists, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import IsNull
 from django.db.models.sql.constants import LOUTER
@@ -87,18 +87,32 @@ def _first_regular_job(ctx: Context):
     return Subquery(jobs.order_by("start_date").values("start_date")[:1])
 
 
+def _any(condition: Q):
+    """1 when any of a person's records meets `condition`, else 0 (an aggregate of the records grouped by person)."""
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+
 def _per_person(ctx: Context):
-    """{name: (records grouped by person, {column: the first date of a step})} of the steps after the
-    advice: each person's first referral, trajectory start, internship and trajectory end on or before D."""
-    trajectories = ctx.records(Trajectory).filter(start_date__lte=ctx.as_of)
+    """{name: (records grouped by person, {column: aggregate})} of the steps after the advice: each person's
+    first referral, trajectory start, internship and trajectory end on or before D (a date, NULL for none),
+    and whether one of their referrals was declined or is unanswered, one of their trajectories runs (1 or 0)."""
+    answered = referral_accepted(ctx) | referral_declined(ctx) | referral_withdrawn(ctx)
     return {
         "pathway_referral": (
             ctx.records(Referral).filter(registered_on__lte=ctx.as_of).values(person=F("employee_id")),
-            {"_referred": Min("registered_on")},
+            {
+                "_referred": Min("registered_on"),
+                "_declined": _any(referral_declined(ctx)),
+                "_open_referral": _any(~answered),
+            },
         ),
         "pathway_trajectory": (
-            trajectories.values(person=F("employee_id")),
-            {"_started": Min("start_date"), "_ended": Min("end_date", filter=Q(end_date__lte=ctx.as_of))},
+            ctx.records(Trajectory).filter(start_date__lte=ctx.as_of).values(person=F("employee_id")),
+            {
+                "_started": Min("start_date"),
+                "_ended": Min("end_date", filter=Q(end_date__lte=ctx.as_of)),
+                "_running": _any(Q(end_date__isnull=True) | Q(end_date__gt=ctx.as_of)),
+            },
         ),
         "pathway_internship": (
             ctx.records(Internship).filter(start_date__lte=ctx.as_of).values(person=F("trajectory__employee_id")),
@@ -117,15 +131,25 @@ def pathway_units(ctx: Context):
     """
     units = ready_units(ctx, columns={JOB: _first_regular_job(ctx)})
     tables = []
-    for name, (records, dates) in _per_person(ctx).items():
-        table = CTE(records.order_by().annotate(**dates), name=name)
+    for name, (records, aggregates) in _per_person(ctx).items():
+        table = CTE(records.order_by().annotate(**aggregates), name=name)
         units = table.join(units, employee_id=table.col.person, _join_type=LOUTER)
-        units = units.annotate(**{column: getattr(table.col, column) for column in dates})
+        units = units.annotate(
+            **{
+                # A person without records has no date, and 0 for each yes/no (never NULL, which a negation
+                # would not count).
+                column: getattr(table.col, column)
+                if column in _DATE_COLUMNS
+                else Coalesce(getattr(table.col, column), 0)
+                for column in aggregates
+            }
+        )
         tables.append(table)
     return with_cte(*tables, select=units)
 
 
 _STEPS = ("referred", "started", "internship", "ended")
+_DATE_COLUMNS = {f"_{step}" for step in _STEPS}
 
 
 # The days between consecutive steps: (name, later date, earlier date), each the first date of its step.
@@ -147,34 +171,27 @@ INTERVALS = (
 def _days(later, earlier):
     """The days from `earlier` to `later`; NULL when either is unknown or `later` lies before `earlier`.
 
-    As NULLIF(GREATEST(days, -1), -1): the dates' subqueries appear once, where a CASE or a FILTER on the
-    days made PostgreSQL run them twice (docs/benchmarks.md, issue 16)."""
+    As NULLIF(GREATEST(days, -1), -1): each date appears once, where a CASE or a FILTER on the days
+    made PostgreSQL compute them twice when they were subqueries (docs/benchmarks.md, issue 16)."""
     return NullIf(Greatest(DaysBetween(later, earlier), Value(-1)), Value(-1))
 
 
-def interval_units(ctx: Context):
-    """The persons of the cohort with the days of each interval (the units of the medians)."""
-    return pathway_units(ctx).alias(
-        **{f"_days_{name}": _days(_DATES[later](ctx), _DATES[earlier](ctx)) for name, later, earlier, _l in INTERVALS}
-    )
+def _days_of(name: str, later: str, earlier: str):
+    """The days of one interval of a person of the cohort (the values of a median), from the units' dates."""
+    return lambda ctx: _days(_DATES[later](ctx), _DATES[earlier](ctx))
 
 
 def _regular_at(months):
     return lambda ctx: Q(Exists(spells(ctx).filter(regular_at(months, start=JOB))))
 
 
-def _open_referral(ctx):
-    answered = referral_accepted(ctx) | referral_declined(ctx) | referral_withdrawn(ctx)
-    return Q(Exists(_referrals(ctx).filter(~answered)))
-
-
 PATHWAY_FLAGS = Flags(
     unit={
         "referred": lambda ctx: Q(_referred__isnull=False),
-        "declined": lambda ctx: Q(Exists(_referrals(ctx).filter(referral_declined(ctx)))),
-        "open_referral": _open_referral,
+        "declined": lambda ctx: Q(_declined=1),
+        "open_referral": lambda ctx: Q(_open_referral=1),
         "trajectory": lambda ctx: Q(_started__isnull=False),
-        "running": lambda ctx: Q(Exists(_trajectories(ctx).exclude(end_date__lte=ctx.as_of))),
+        "running": lambda ctx: Q(_running=1),
         "internship": lambda ctx: Q(_internship__isnull=False),
         "ended": lambda ctx: Q(_ended__isnull=False),
         "regular_job": lambda ctx: Q(**{f"{JOB}__isnull": False}),
@@ -287,16 +304,13 @@ PATHWAY = Measure(
             for status in _STEP_FIGURES[1:]
         ],
         *[
-            Status(
-                f"median_days_{name}",
-                label,
-                units=interval_units,
-                aggregate=f"median:{name}",
-            )
+            # Over the same units as the steps, so that the medians and the steps' counts are one query
+            # (one pass over the cohort and its dates, issue 17).
+            Status(f"median_days_{name}", label, aggregate=f"median:{name}")
             for name, _later, _earlier, label in INTERVALS
         ],
     ],
-    sums={name: (lambda name: lambda ctx: F(f"_days_{name}"))(name) for name, *_rest in INTERVALS},
+    sums={name: _days_of(name, later, earlier) for name, later, earlier, _label in INTERVALS},
 )
 
 
