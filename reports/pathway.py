@@ -3,8 +3,10 @@ the figures per social-economy employer. Defined in docs/measures.md ("The pathw
 
 The cohort is question 1's: each person once, by their reference evaluation (`units.ready_units`), so that
 the cohorts add up to question 1's persons advised ready. Every step is a fact of that person on the
-reference date D, read from the register at K: one correlated EXISTS per fact, counted per combination of
-facts by the engine (`Flags`), so the report runs a fixed number of queries whatever the number of persons.
+reference date D, read from the register at K: the first date of each step and a few yes/no facts come from
+each table grouped by person and joined to the cohort (`pathway_units`), the others are a correlated EXISTS
+each; the engine counts the persons per combination of facts (`Flags`), and the figures and the medians are
+one query whatever the number of persons.
 """
 
 from django.db.models import Case, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
@@ -176,7 +178,7 @@ def _days(later, earlier):
     return NullIf(Greatest(DaysBetween(later, earlier), Value(-1)), Value(-1))
 
 
-def _days_of(name: str, later: str, earlier: str):
+def _days_of(later: str, earlier: str):
     """The days of one interval of a person of the cohort (the values of a median), from the units' dates."""
     return lambda ctx: _days(_DATES[later](ctx), _DATES[earlier](ctx))
 
@@ -310,7 +312,7 @@ PATHWAY = Measure(
             for name, _later, _earlier, label in INTERVALS
         ],
     ],
-    sums={name: _days_of(name, later, earlier) for name, later, earlier, _label in INTERVALS},
+    sums={name: _days_of(later, earlier) for name, later, earlier, _label in INTERVALS},
 )
 
 
