@@ -3,15 +3,19 @@ the figures per social-economy employer. Defined in docs/measures.md ("The pathw
 
 The cohort is question 1's: each person once, by their reference evaluation (`units.ready_units`), so that
 the cohorts add up to question 1's persons advised ready. Every step is a fact of that person on the
-reference date D, read from the register at K: one correlated EXISTS per fact, counted per combination of
-facts by the engine (`Flags`), so the report runs a fixed number of queries whatever the number of persons.
+reference date D, read from the register at K: the first date of each step and a few yes/no facts come from
+each table grouped by person and joined to the cohort (`pathway_units`), the others are a correlated EXISTS
+each; the engine counts the persons per combination of facts (`Flags`), and the figures and the medians are
+one query whatever the number of persons.
 """
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import IsNull
+from django.db.models.sql.constants import LOUTER
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_cte import CTE, with_cte
 
 from employees.models import Employment
 from evaluations.models import Evaluation, Referral
@@ -19,6 +23,7 @@ from reports.engine import (
     UNKNOWN,
     Context,
     Flags,
+    KeyedLabel,
     Measure,
     Status,
     fact,
@@ -28,9 +33,11 @@ from reports.engine import (
     year_of,
 )
 from reports.functions import DaysBetween
+from reports.sources import one_per_person
 from reports.units import (
     common_person_dims,
     dim,
+    employer_and_instrument_labels,
     employer_before_move,
     lasting_units,
     months_passed,
@@ -43,6 +50,7 @@ from reports.units import (
     se_employer_before_move,
     spell_employer,
     spells,
+    transition_spells,
 )
 from trajectories.models import Internship, Trajectory
 
@@ -71,35 +79,85 @@ def _trajectories(ctx: Context):
     return ctx.records(Trajectory).filter(employee_id=OuterRef("employee_id"), start_date__lte=ctx.as_of)
 
 
-def _internships(ctx: Context):
-    return ctx.records(Internship).filter(trajectory__employee_id=OuterRef("employee_id"), start_date__lte=ctx.as_of)
-
-
 def _first_regular_job(ctx: Context):
     """The day the person's first regular-economy spell began that started on or after the reference
     evaluation (any, when it is undated) and on or before D."""
     jobs = spells(ctx, instrument__isnull=True, start_date__lte=ctx.as_of).filter(
         Q(start_date__gte=OuterRef("evaluation_date")) | Q(IsNull(OuterRef("evaluation_date"), True))
     )
-    return Subquery(jobs.order_by("start_date", "id").values("start_date")[:1])
+    # In the order of the index (person, start): the date alone, whichever spell of that day it is.
+    return Subquery(jobs.order_by("start_date").values("start_date")[:1])
+
+
+def _any(condition: Q):
+    """1 when any of a person's records meets `condition`, else 0 (an aggregate of the records grouped by person)."""
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
+
+
+def _per_person(ctx: Context):
+    """{name: (records grouped by person, {column: aggregate})} of the steps after the advice: each person's
+    first referral, trajectory start, internship and trajectory end on or before D (a date, NULL for none),
+    and whether one of their referrals was declined or is unanswered, one of their trajectories runs (1 or 0)."""
+    answered = referral_accepted(ctx) | referral_declined(ctx) | referral_withdrawn(ctx)
+    return {
+        "pathway_referral": (
+            ctx.records(Referral).filter(registered_on__lte=ctx.as_of).values(person=F("employee_id")),
+            {
+                "_referred": Min("registered_on"),
+                "_declined": _any(referral_declined(ctx)),
+                "_open_referral": _any(~answered),
+            },
+        ),
+        "pathway_trajectory": (
+            ctx.records(Trajectory).filter(start_date__lte=ctx.as_of).values(person=F("employee_id")),
+            {
+                "_started": Min("start_date"),
+                "_ended": Min("end_date", filter=Q(end_date__lte=ctx.as_of)),
+                "_running": _any(Q(end_date__isnull=True) | Q(end_date__gt=ctx.as_of)),
+            },
+        ),
+        "pathway_internship": (
+            ctx.records(Internship).filter(start_date__lte=ctx.as_of).values(person=F("trajectory__employee_id")),
+            {"_internship": Min("start_date")},
+        ),
+    }
 
 
 def pathway_units(ctx: Context):
-    """Question 1's persons advised ready (their reference evaluations), with the start of their regular job."""
-    return ready_units(ctx).alias(**{JOB: _first_regular_job(ctx)})
+    """Question 1's persons advised ready (their reference evaluations), with the first date of each step.
+
+    Each date is computed once per person where the figures and the medians read it many times: the
+    regular job (which depends on the advice's date) with the units, the others from the records
+    grouped by person and joined to the units (one pass over each table, where a correlated subquery
+    probed them once per person and per date: 4 times the hand-written SQL at a million persons, issue 17).
+    """
+    units = ready_units(ctx, columns={JOB: _first_regular_job(ctx)})
+    tables = []
+    for name, (records, aggregates) in _per_person(ctx).items():
+        table = CTE(records.order_by().annotate(**aggregates), name=name)
+        units = table.join(units, employee_id=table.col.person, _join_type=LOUTER)
+        units = units.annotate(
+            **{
+                # A person without records has no date, and 0 for each yes/no (never NULL, which a negation
+                # would not count).
+                column: getattr(table.col, column)
+                if column in _DATE_COLUMNS
+                else Coalesce(getattr(table.col, column), 0)
+                for column in aggregates
+            }
+        )
+        tables.append(table)
+    return with_cte(*tables, select=units)
 
 
-def _first(qs, field: str):
-    return Subquery(qs.order_by(field, "id").values(field)[:1])
+_STEPS = ("referred", "started", "internship", "ended")
+_DATE_COLUMNS = {f"_{step}" for step in _STEPS}
 
 
 # The days between consecutive steps: (name, later date, earlier date), each the first date of its step.
 _DATES = {
     "ready": lambda ctx: F("evaluation_date"),
-    "referred": lambda ctx: _first(_referrals(ctx), "registered_on"),
-    "started": lambda ctx: _first(_trajectories(ctx), "start_date"),
-    "internship": lambda ctx: _first(_internships(ctx), "start_date"),
-    "ended": lambda ctx: _first(_trajectories(ctx).filter(end_date__lte=ctx.as_of), "end_date"),
+    **{step: (lambda step: lambda ctx: F(f"_{step}"))(step) for step in _STEPS},
     "job": lambda ctx: F(JOB),
 }
 INTERVALS = (
@@ -115,36 +173,29 @@ INTERVALS = (
 def _days(later, earlier):
     """The days from `earlier` to `later`; NULL when either is unknown or `later` lies before `earlier`.
 
-    As NULLIF(GREATEST(days, -1), -1): the dates' subqueries appear once, where a CASE or a FILTER on the
-    days made PostgreSQL run them twice (docs/benchmarks.md, issue 16)."""
+    As NULLIF(GREATEST(days, -1), -1): each date appears once, where a CASE or a FILTER on the days
+    made PostgreSQL compute them twice when they were subqueries (docs/benchmarks.md, issue 16)."""
     return NullIf(Greatest(DaysBetween(later, earlier), Value(-1)), Value(-1))
 
 
-def interval_units(ctx: Context):
-    """The persons of the cohort with the days of each interval (the units of the medians)."""
-    return pathway_units(ctx).alias(
-        **{f"_days_{name}": _days(_DATES[later](ctx), _DATES[earlier](ctx)) for name, later, earlier, _l in INTERVALS}
-    )
+def _days_of(later: str, earlier: str):
+    """The days of one interval of a person of the cohort (the values of a median), from the units' dates."""
+    return lambda ctx: _days(_DATES[later](ctx), _DATES[earlier](ctx))
 
 
 def _regular_at(months):
     return lambda ctx: Q(Exists(spells(ctx).filter(regular_at(months, start=JOB))))
 
 
-def _open_referral(ctx):
-    answered = referral_accepted(ctx) | referral_declined(ctx) | referral_withdrawn(ctx)
-    return Q(Exists(_referrals(ctx).filter(~answered)))
-
-
 PATHWAY_FLAGS = Flags(
     unit={
-        "referred": lambda ctx: Q(Exists(_referrals(ctx))),
-        "declined": lambda ctx: Q(Exists(_referrals(ctx).filter(referral_declined(ctx)))),
-        "open_referral": _open_referral,
-        "trajectory": lambda ctx: Q(Exists(_trajectories(ctx))),
-        "running": lambda ctx: Q(Exists(_trajectories(ctx).exclude(end_date__lte=ctx.as_of))),
-        "internship": lambda ctx: Q(Exists(_internships(ctx))),
-        "ended": lambda ctx: Q(Exists(_trajectories(ctx).filter(end_date__lte=ctx.as_of))),
+        "referred": lambda ctx: Q(_referred__isnull=False),
+        "declined": lambda ctx: Q(_declined=1),
+        "open_referral": lambda ctx: Q(_open_referral=1),
+        "trajectory": lambda ctx: Q(_started__isnull=False),
+        "running": lambda ctx: Q(_running=1),
+        "internship": lambda ctx: Q(_internship__isnull=False),
+        "ended": lambda ctx: Q(_ended__isnull=False),
         "regular_job": lambda ctx: Q(**{f"{JOB}__isnull": False}),
         "passed_6": months_passed(6, start=JOB),
         "passed_12": months_passed(12, start=JOB),
@@ -255,16 +306,13 @@ PATHWAY = Measure(
             for status in _STEP_FIGURES[1:]
         ],
         *[
-            Status(
-                f"median_days_{name}",
-                label,
-                units=interval_units,
-                aggregate=f"median:{name}",
-            )
+            # Over the same units as the steps, so that the medians and the steps' counts are one query
+            # (one pass over the cohort and its dates, issue 17).
+            Status(f"median_days_{name}", label, aggregate=f"median:{name}")
             for name, _later, _earlier, label in INTERVALS
         ],
     ],
-    sums={name: (lambda name: lambda ctx: F(f"_days_{name}"))(name) for name, *_rest in INTERVALS},
+    sums={name: _days_of(later, earlier) for name, later, earlier, _label in INTERVALS},
 )
 
 
@@ -281,18 +329,47 @@ def worker_units(ctx: Context):
     return qs
 
 
-def _internal(ctx):
-    """The move was to the social-economy employer the person moved from."""
-    return Q(employer_id=employer_before_move(ctx, "employer_id"))
+def move_units(ctx: Context):
+    """Question 4's moves (`lasting_units`), each with the social-economy spell it moved from (its employer and
+    instrument), computed once per move with the units.
+
+    On PostgreSQL each person's first transition spell by `one_per_person` (DISTINCT ON), inside which
+    the spell moved from is found once, where the dimension and the two figures of internal and
+    external moves each probed the person's spells for it (issue 17)."""
+    columns = {
+        "_from_instrument": employer_before_move(ctx, "instrument_id"),
+        "_from_employer": employer_before_move(ctx, "employer_id"),
+    }
+    return one_per_person(
+        transition_spells(ctx).annotate(**columns),
+        ["start_date", "id"],
+        name="move",
+        otherwise=lambda: lasting_units(ctx).annotate(**columns),
+    )
+
+
+def _moved_from(ctx: Context):
+    """The `se_employer` dimension of a move (`move_units`): grouped by the ids of the spell moved from."""
+    label = se_employer_before_move(ctx)
+    label.keyed = KeyedLabel(columns=("_from_instrument", "_from_employer"), labels=employer_and_instrument_labels)
+    return label
 
 
 def _lasting_12(ctx):
     return months_passed(12)(ctx) & Q(Exists(spells(ctx).filter(regular_at(12))))
 
 
+# The facts of a move: it was to the social-economy employer the person moved from; regular work 12 months on.
+SE_EMPLOYER_FLAGS = Flags(
+    unit={
+        "internal": lambda ctx: Q(employer_id=F("_from_employer")),
+        "lasting_12": _lasting_12,
+    }
+)
+
 _WORKER_DIMS = {"se_employer": spell_employer}
 _READY_DIMS = {"se_employer": se_employer_at("evaluation_date", employer="employer", instrument="instrument")}
-_MOVE_DIMS = {"se_employer": se_employer_before_move}
+_MOVE_DIMS = {"se_employer": _moved_from}
 
 
 def _per_hundred(code, label):
@@ -309,28 +386,29 @@ SE_EMPLOYERS = Measure(
     units=worker_units,
     model=Employment,
     dimensions=[dim("se_employer", _("social-economy employer"), spell_employer)],
+    flags=SE_EMPLOYER_FLAGS,
     statuses=[
         Status("workers", _("target-group workers"), aggregate="count_persons", dimensions=_WORKER_DIMS),
         Status("advised_ready", _("advised ready"), units=ready_units, dimensions=_READY_DIMS),
         Status(
             "moved_internal",
             _("moved on with the same employer (internal)"),
-            units=lasting_units,
-            condition=_internal,
+            units=move_units,
+            formula=fact("internal"),
             dimensions=_MOVE_DIMS,
         ),
         Status(
             "moved_external",
             _("moved on to another employer (external)"),
-            units=lasting_units,
-            condition=lambda ctx: ~_internal(ctx),
+            units=move_units,
+            formula=~fact("internal"),
             dimensions=_MOVE_DIMS,
         ),
         Status(
             "regular_after_12_months",
             _("in regular work 12 months after the move"),
-            units=lasting_units,
-            condition=_lasting_12,
+            units=move_units,
+            formula=fact("lasting_12"),
             dimensions=_MOVE_DIMS,
         ),
         _per_hundred("advised_ready", _("advised ready per 100 workers")),

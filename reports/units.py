@@ -10,10 +10,11 @@ from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from employees.models import Employment
+from employees.models import Employment, Instrument
 from evaluations.constants import ADVICE_READY, ReferralStatus
 from evaluations.models import Advice, Evaluation, Referral
-from reports.engine import UNKNOWN, Context, Dimension, age_band_of, band_labels, label_or_unknown
+from partners.models import Organisation
+from reports.engine import UNKNOWN, Context, Dimension, KeyedLabel, age_band_of, band_labels, label_or_unknown
 from reports.functions import AddMonths
 from reports.sources import end_of_day, one_per_person
 from trajectories.models import Trajectory
@@ -44,8 +45,13 @@ def evaluation_units(ctx: Context):
     return ctx.records(Evaluation).filter(ctx.in_period("evaluation_date"))
 
 
-def ready_units(ctx: Context):
+def ready_units(ctx: Context, columns: dict | None = None):
     """Each person's reference evaluation: their earliest dated ready advice (undated only when none is dated).
+
+    `columns`: expressions (name -> expression on the evaluation) computed with the units, once per
+    person: on PostgreSQL inside the common table expression, whose DISTINCT ON keeps PostgreSQL from
+    inlining them into every expression of the report that reads them (a correlated subquery used by
+    ten figures ran ten times per person, issue 17).
 
     On PostgreSQL the first of each person in the order (evaluation_date NULLS LAST, id) by
     `one_per_person`: for the live table that is the order of the index
@@ -67,10 +73,10 @@ def ready_units(ctx: Context):
             | Q(evaluation_date=OuterRef("evaluation_date"), id__lt=OuterRef("id"))
             | Q(evaluation_date__isnull=True, id__lt=OuterRef("id")) & outer_undated
         )
-        return ready.filter(~Exists(earlier))
+        return ready.filter(~Exists(earlier)).annotate(**columns or {})
 
     return one_per_person(
-        ready,
+        ready.annotate(**columns or {}),
         [F("evaluation_date").asc(nulls_last=True), "id"],
         name="reference_evaluation",
         otherwise=without_an_earlier_one,
@@ -181,9 +187,30 @@ def _employer_and_instrument(employer: str, instrument: str):
     )
 
 
+def employer_and_instrument_labels(keys: set) -> dict:
+    """{(instrument id, employer id): "name (instrument)"}, as `_employer_and_instrument` labels them."""
+    instruments = {pk: name for pk, name in Instrument.objects.values_list("pk", "name")}
+    employers = {k[1] for k in keys} - {None}
+    found = Organisation._base_manager.filter(pk__in=employers or [-1]).values_list("pk", "name")
+    names = {pk: name or "" for pk, name in found}
+    return {
+        (instrument, employer): f"{names[employer]} ({instruments.get(instrument, UNKNOWN)})"
+        for instrument, employer in keys
+        if employer in names
+    }
+
+
 def spell_employer(ctx: Context):
-    """The employer of a social-economy spell itself, with the spell's instrument."""
-    return _employer_and_instrument("employer", "instrument")
+    """The employer of a social-economy spell itself, with the spell's instrument.
+
+    Grouped by the ids of the instrument and the employer, named afterwards (`KeyedLabel`): grouping by
+    the name joined both tables to every spell and sorted the names (1.5 times the hand-written SQL at
+    a million persons, issue 17). The instrument first: PostgreSQL then sorts the spells it reads in a
+    row, where grouping by the employer first read them through the index on employer_id, 2.5 times slower.
+    """
+    label = _employer_and_instrument("employer", "instrument")
+    label.keyed = KeyedLabel(columns=("instrument", "employer"), labels=employer_and_instrument_labels)
+    return label
 
 
 def _social_spells(ctx: Context, employee: str):
@@ -222,13 +249,11 @@ def employer_before_move(ctx: Context, field: str = "_label"):
     """For a move to a regular job (a unit of `lasting_units`): the person's latest social-economy spell
     started before it, as its `field` ("_label": "name (instrument)"; "employer_id": the employer)."""
     spell = (
-        _social_spells(ctx, "employee_id")
-        .filter(start_date__lt=OuterRef("start_date"))
-        .order_by("-start_date", "-id")
-        .annotate(_label=spell_employer(ctx))
-        .values(field)[:1]
+        _social_spells(ctx, "employee_id").filter(start_date__lt=OuterRef("start_date")).order_by("-start_date", "-id")
     )
-    return Subquery(spell)
+    if field == "_label":  # the names only when asked: an id needs no join
+        spell = spell.annotate(_label=spell_employer(ctx))
+    return Subquery(spell.values(field)[:1])
 
 
 def se_employer_before_move(ctx: Context):

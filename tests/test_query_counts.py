@@ -204,8 +204,8 @@ def test_the_pathway_page_counts_its_funnel_in_a_fixed_number_of_queries(client,
     generate(persons=45, seed=2)
     many = [_capture(client, url) for url in pages]
     assert [len(queries) for queries in many] == [len(queries) for queries in few]
-    # The pathway: the figures by their facts in one query, the medians in another, beside the page's own
-    # (session, user, the saved report): no query per person, step or cohort.
+    # The pathway: the figures and the medians in one query (issue 17), beside the page's own (session,
+    # user, the saved report): no query per person, step or cohort.
     report_queries = [sql for sql in many[0] if "evaluations_evaluation" in sql]
-    assert len(report_queries) == 2, report_queries
+    assert len(report_queries) == 1, report_queries
     assert len(many[0]) <= 10

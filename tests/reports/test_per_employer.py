@@ -108,3 +108,34 @@ def test_a_figure_per_100_and_a_median_are_written_as_numbers_not_suppressed_nor
     assert shown["workers"] == shown["advised_ready"] == "<5"  # suppressed below 5 by default
     assert shown["advised_ready_per_100"] == "100"
     assert formatting.rate(Decimal("33.33")) == "33,3"
+
+
+def test_a_worker_of_two_employers_with_one_name_is_counted_once_under_that_name():
+    # The workers are grouped by the ids of employer and instrument and named afterwards; two employers
+    # with the same name give one label, under which a person who worked for both is one worker.
+    first, second = (factories.OrganisationFactory(name="Atelier Noord") for _ in range(2))
+    person = _worker(first, end=D(2018, 12, 31))
+    factories.EmploymentFactory(employee=person, employer=second, start_date=D(2019, 1, 1))
+    _worker(second)
+    label = f"Atelier Noord ({Instrument.objects.get(code='collectief-maatwerk').name})"
+
+    found = cells("se_employers", ["status", "se_employer"], as_of=AS_OF, population=None)
+
+    assert found[("workers", label)] == 2
+
+
+def test_moves_are_counted_per_employer_and_instrument_moved_from_with_their_names(workshop):
+    other = factories.OrganisationFactory(name="Kringwinkel Zuid")
+    for employer, regular_employer in ((workshop, workshop), (workshop, other), (other, workshop)):
+        person = _worker(employer, end=D(2019, 3, 31))
+        factories.EmploymentFactory(
+            employee=person, employer=regular_employer, instrument=None, start_date=D(2019, 4, 1)
+        )
+    instrument = Instrument.objects.get(code="collectief-maatwerk").name
+
+    found = cells("se_employers", ["status", "se_employer"], as_of=AS_OF)
+
+    assert found[("moved_internal", f"Atelier Noord ({instrument})")] == 1
+    assert found[("moved_external", f"Atelier Noord ({instrument})")] == 1
+    assert found[("moved_external", f"Kringwinkel Zuid ({instrument})")] == 1
+    assert found[("moved_internal", f"Kringwinkel Zuid ({instrument})")] == 0
