@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from common.identifiers import make_insz
 from employees.models import Employee, Employment
 from imports import services
+from imports.kinds import KINDS
 from imports.services import import_file
 from tests import factories
+from tests.test_import_constraints import MAKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +89,19 @@ def test_a_file_whose_reading_fails_after_a_written_chunk_leaves_nothing(monkeyp
     assert Employee.objects.count() == 0
     assert Employee.history.count() == 0
     assert import_file(kind="employees", content=persons_file(inszs(3)), file_name="p.csv").created == 3
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_record_made_by_filling_its_fields_is_what_the_constructor_makes(kind):
+    model = KINDS[kind].model
+    stored = MAKERS[model._meta.label]()
+    args = [getattr(stored, f.attname) for f in model._meta.concrete_fields]
+    made, constructed = services._made(model, args), model(*args)
+    assert type(made) is model
+    assert {k: v for k, v in made.__dict__.items() if k != "_state"} == {
+        k: v for k, v in constructed.__dict__.items() if k != "_state"
+    }
+    assert (made._state.adding, made._state.db, made._state.fields_cache) == (True, None, {})
+    made.clean_fields()  # a whole record: every field there, its rules and relations readable
+    made.clean()
+    assert str(made) == str(constructed)
