@@ -7,8 +7,10 @@ transaction is rolled back, so nothing is half-written and the counts of a
 preview are exactly those of the real import.
 """
 
+import contextlib
 import datetime
 import functools
+import gc
 import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -165,7 +167,7 @@ def import_file(*, kind: str, content: bytes, file_name: str, user=None, dry_run
         return result
     index = {header: position for position, header in enumerate(table.headers)}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _without_cycle_collection():
             try:
                 _import_rows(spec, index, table.rows, user, file_name, result)
             except UnreadableFile as exc:  # a limit of imports/limits.py, met while reading the rows
@@ -176,6 +178,25 @@ def import_file(*, kind: str, content: bytes, file_name: str, user=None, dry_run
     except _Rollback:
         pass
     return result
+
+
+@contextlib.contextmanager
+def _without_cycle_collection():
+    """Python's cycle collector paused while the rows are imported, as it was before afterwards.
+
+    An import makes millions of small objects that stay alive until its end (rows, records, the values
+    remembered per file) and no reference cycles of its own; the collector walked them again and
+    again, a third of the Python time of 100,000 rows (issue 17). Objects are still freed as soon as
+    they are unused; any cycle is collected once the collector runs again. The collector is paused for
+    the whole process: in a threaded server, other requests' cycles wait the seconds of the import.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _import_rows(spec: Kind, index, rows, user, file_name, result: ImportResult) -> None:
