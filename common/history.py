@@ -205,7 +205,12 @@ def write_history(
         pks = list(pks)
         for start in range(0, len(pks), BATCH_SIZE):
             batch = pks[start : start + BATCH_SIZE]
-            cursor.execute(f"{insert} WHERE {pk_column} IN ({', '.join(['%s'] * len(batch))})", [*params, *batch])
+            if connection.vendor == "postgresql":
+                # One array parameter rather than 2,000 placeholders for the driver to split (common/lookups.py).
+                cast = model._meta.pk.cast_db_type(connection)
+                cursor.execute(f"{insert} WHERE {pk_column} = ANY(%s::{cast}[])", [*params, batch])
+            else:
+                cursor.execute(f"{insert} WHERE {pk_column} IN ({', '.join(['%s'] * len(batch))})", [*params, *batch])
 
 
 def set_null_with_history(collector, field, sub_objs, using):

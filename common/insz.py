@@ -30,15 +30,20 @@ class INSZMixin:
 
     @insz.setter
     def insz(self, value):
+        self.set_insz(value)
+
+    def set_insz(self, value, digest: str | None = None, token: str | None = None):
+        """What `record.insz = value` does; `digest` and `token`, when given, are the number's digest and
+        a token of it made already (an import makes them for a chunk of rows at once)."""
         number = normalise_insz(value) if value else ""
         if not number:
             self.insz_encrypted = None
             self.insz_digest = None
         else:
-            digest = insz_digest(number)
+            digest = digest or insz_digest(number)
             # The same number again keeps its token: a save must not record a change that is none.
             if digest != self.insz_digest or not self.insz_encrypted:
-                self.insz_encrypted = encrypt_insz(number)
+                self.insz_encrypted = token or encrypt_insz(number)
                 self.insz_digest = digest
         self.__dict__["_insz_clear"] = (self.insz_encrypted, number)
 

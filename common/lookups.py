@@ -19,7 +19,26 @@ def _any_sql(lookup, compiler, connection):
     values = [field.get_db_prep_value(value, connection, prepared=True) for value in lookup.rhs]
     if not values:
         raise EmptyResultSet
-    return f"{lhs} = ANY(%s::{field.cast_db_type(connection)}[])", (*lhs_params, values)
+    literal = array_literal(values)
+    return f"{lhs} = ANY(%s::{field.cast_db_type(connection)}[])", (*lhs_params, values if literal is None else literal)
+
+
+def array_literal(values) -> str | None:
+    """Texts and whole numbers as one PostgreSQL array literal ('{"a","b"}', '{1,2}'), every text quoted
+    (so that NULL, commas or braces stay text); None for other values, passed as a list instead.
+
+    The driver then quotes one string instead of dumping and quoting a list element by element: a
+    tenth of the time of an import's look-up of 2,000 persons by digest (issue 17).
+    """
+    parts = []
+    for value in values:
+        if isinstance(value, str):
+            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif isinstance(value, int) and not isinstance(value, bool):
+            parts.append(str(value))
+        else:
+            return None
+    return "{" + ",".join(parts) + "}"
 
 
 @Field.register_lookup

@@ -1,5 +1,7 @@
 """Abstract base models shared by the apps."""
 
+import functools
+
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, router
 from django.db.models import F, Q
@@ -31,9 +33,7 @@ class TimeStampedModel(models.Model):
         """
         super().clean()
         errors = {}
-        for start_field, end_field, message in date_ranges():
-            if not _has_field(self, start_field) or not _has_field(self, end_field):
-                continue
+        for start_field, end_field, message in _date_ranges_of(type(self)):
             start, end = getattr(self, start_field), getattr(self, end_field)
             if start is not None and end is not None and end < start:
                 errors[end_field] = ValidationError(
@@ -90,9 +90,17 @@ def date_ranges():
     ]
 
 
-def _has_field(instance, name: str) -> bool:
+@functools.cache
+def _date_ranges_of(model) -> list:
+    """The date ranges of `date_ranges` the model has both fields of, worked out once per model: clean()
+    runs for every record an import checks, and a model's fields do not change while the program runs.
+    (The messages are lazy: each is translated when shown.)"""
+    return [r for r in date_ranges() if _has_field(model, r[0]) and _has_field(model, r[1])]
+
+
+def _has_field(model, name: str) -> bool:
     try:
-        instance._meta.get_field(name)
+        model._meta.get_field(name)
     except FieldDoesNotExist:
         return False
     return True

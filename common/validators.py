@@ -6,6 +6,7 @@ and BIS numbers) and KBO enterprise numbers follow the official rules.
 
 import datetime
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -56,9 +57,39 @@ def validate_insz(value: str) -> None:
 
 def insz_birth_date(value: str) -> datetime.date | None:
     """The birth date an INSZ encodes, or None where it encodes none (unknown day or month)."""
+    number = normalise_insz(value)
+    if len(number) == 11 and number.isascii() and number.isdigit():
+        return _birth_date_of_digits(number)
     try:
-        return ssn.get_birth_date(normalise_insz(value))
+        return ssn.get_birth_date(number)
     except (stdnum_exceptions.ValidationError, ValueError):
+        return None
+
+
+# The fictitious dates of a number issued while the birth date (year included) was not known.
+_UNKNOWN_BIRTH = ("000001", "002001", "004001")
+
+
+def _birth_date_of_digits(number: str) -> datetime.date | None:
+    """python-stdnum's birth date of an 11-digit INSZ, computed directly (a person's clean() and every
+    row of an import ask it): yymmdd, the century told by the check digits (those of a person born in
+    2000 or later are computed with a 2 in front), BIS numbers' months raised by 20 or 40, and None
+    for wrong check digits, an unknown date, month or day, or a day the month does not have."""
+    check = int(number[9:])
+    if 97 - int(number[:9]) % 97 == check:
+        century = 1900
+    elif int(number[:2]) + 2000 <= datetime.date.today().year and 97 - int("2" + number[:9]) % 97 == check:
+        century = 2000
+    else:
+        return None
+    if number[:6] in _UNKNOWN_BIRTH:
+        return None
+    month, day = int(number[2:4]) % 20, int(number[4:6])
+    if not 1 <= month <= 12 or day == 0:
+        return None
+    try:
+        return datetime.date(century + int(number[:2]), month, day)
+    except ValueError:  # a day the month does not have: the day is unknown
         return None
 
 
@@ -111,7 +142,7 @@ def validate_not_future(value: datetime.date) -> None:
         return
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if value < datetime.date.today() - datetime.timedelta(days=1):
+    if value < _surely_past():
         # The local date lies within a day of the machine's: an earlier date is past in every time zone.
         # This spares the time-zone look-up to the dates of an import's every row.
         return
@@ -121,6 +152,20 @@ def validate_not_future(value: datetime.date) -> None:
             code="future_date",
             params={"value": value.isoformat()},
         )
+
+
+_past = {"bound": datetime.date.min, "until": 0.0}
+
+
+def _surely_past() -> datetime.date:
+    """The day before the machine's date, read again at most once a minute (an import asks it for
+    thousands of dates, and reading the date costs a time-zone conversion). A bound read up to a minute
+    ago is at most one day early, so a date before it is past all the same."""
+    now = time.monotonic()
+    if now >= _past["until"]:
+        _past["bound"] = datetime.date.today() - datetime.timedelta(days=1)
+        _past["until"] = now + 60
+    return _past["bound"]
 
 
 # An INSZ as people write it: 11 digits, maybe grouped by dots, dashes, slashes or spaces (85.07.30-033.28).

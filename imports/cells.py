@@ -1,6 +1,5 @@
 """Turn the text (or XLSX value) of one cell into a Python value, or a Dutch message saying why not."""
 
-import calendar
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
@@ -32,6 +31,7 @@ def text(value) -> str:
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _BELGIAN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
 
 
 def date(value) -> datetime.date:
@@ -39,8 +39,21 @@ def date(value) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     value = str(value).strip()
+    if len(value) == 10 and value.isascii():
+        # The common forms, 2016-01-31 and 31/01/2016, without a regular expression (a row has several dates).
+        if value[4] == value[7] == "-":
+            year, month, day = value[:4], value[5:7], value[8:]
+        elif value[2] == value[5] == "/":
+            day, month, year = value[:2], value[3:5], value[6:]
+        else:
+            year = month = day = ""
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            try:
+                return datetime.date(int(year), int(month), int(day))
+            except ValueError:
+                raise CellError(_("This date does not exist.")) from None
     # An XLSX date cell read as text by some tools carries a time part.
-    value = re.sub(r"[ T]00:00(:00)?$", "", value)
+    value = _MIDNIGHT.sub("", value)
     if match := _ISO.match(value):
         year, month, day = (int(g) for g in match.groups())
     elif match := _BELGIAN.match(value):
@@ -68,7 +81,11 @@ def _plainly_valid_insz(number: str) -> bool:
         year = 2000 + int(number[:2])
     else:
         return False
-    return day <= calendar.monthrange(year, month)[1]
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def insz(value) -> str:

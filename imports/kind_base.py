@@ -77,10 +77,12 @@ class Context:
     def is_administrator(self) -> bool:
         return self.user is None or role_of(self.user) == Role.ADMINISTRATOR
 
+    # What the rows need of a person: the key, and the birth date for the stored ages.
+    EMPLOYEE_FIELDS = ("id", "insz_encrypted", "insz_digest", "birth_date")
+
     def employees(self):
         employees = Employee.objects.all() if self.user is None else Employee.objects.visible_to(self.user)
-        # What the rows need of a person: the key, and the birth date for the stored ages.
-        return employees.only("pk", "insz_encrypted", "insz_digest", "birth_date").order_by()
+        return employees.only(*self.EMPLOYEE_FIELDS).order_by()
 
     def trajectories(self):
         return Trajectory.objects.all() if self.user is None else Trajectory.objects.visible_to(self.user)
@@ -308,4 +310,9 @@ class Kind:
     def _fetch_employees(self, context, rows):
         """The persons of the rows by INSZ, matched through the keyed hash (the number is stored encrypted)."""
         by_digest = {insz_digest(number): number for number in _unique_values(rows, "insz")}
-        return {by_digest[e.insz_digest]: e for e in context.employees().filter(insz_digest__any_of=by_digest)}
+        queryset = context.employees().filter(insz_digest__any_of=by_digest)
+        # Read as plain values and made records directly: the queryset's own making of a record with
+        # deferred fields costs several times as much, for each of thousands of persons (issue 17).
+        names, db = context.EMPLOYEE_FIELDS, queryset.db
+        employees = (Employee.from_db(db, names, values) for values in queryset.values_list(*names))
+        return {by_digest[e.insz_digest]: e for e in employees}

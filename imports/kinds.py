@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.roles import Role
-from common.crypto import insz_digest
+from common.crypto import encrypt_insz_many, insz_digest
 from employees.constants import Gender
 from employees.models import Employee, Employment
 from evaluations.models import Evaluation
@@ -133,7 +133,10 @@ class EmployeeKindSpec(Kind):
         digests = {number: insz_digest(number) for number in _unique_values(rows, "insz")}
         # Existing persons are matched on all persons, not only the visible ones: the INSZ is unique.
         existing = self.existing_values(Employee.objects.filter(insz_digest__any_of=digests.values()))
-        return {"existing": existing, "digests": digests}
+        # The numbers of new persons encrypted at once (common/crypto.py), with the digests made already.
+        new = [number for number, digest in digests.items() if digest not in existing]
+        made = {number: (digests[number], token) for number, token in zip(new, encrypt_insz_many(new), strict=True)}
+        return {"existing": existing, "digests": digests, "insz_made": made}
 
     def resolve(self, context, lookups, row, error):
         if row.get("insz") is None or row.get("first_name") is None or row.get("last_name") is None:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.lookups import array_literal
 from common.validators import normalise_insz, validate_not_future
 from employees.models import Employee, Employment
 from tests.factories import EmployeeFactory, EmploymentFactory
@@ -49,3 +50,23 @@ def test_validate_not_future_still_refuses_tomorrow_and_takes_the_past():
     validate_not_future(datetime.date.today() - datetime.timedelta(days=1))
     with pytest.raises(ValidationError):
         validate_not_future(datetime.date.today() + datetime.timedelta(days=2))
+
+
+def test_any_of_takes_every_text_as_it_is():
+    tricky = ["a,b", 'say "hi"', "back\\slash", "{braces}", "NULL", "", " spaced ", "é€", "'quote'"]
+    for n, text in enumerate(tricky):
+        EmployeeFactory(source_id=text or f"plain{n}")
+    wanted = [*tricky, "absent", "null"]
+    assert set(Employee.objects.filter(source_id__any_of=wanted)) == set(Employee.objects.filter(source_id__in=wanted))
+    assert Employee.objects.filter(source_id__any_of=wanted).count() == len(tricky) - 1  # "" was not given to anyone
+    for text in tricky[:-1]:
+        if text:
+            assert Employee.objects.filter(source_id__any_of=[text]).get().source_id == text
+
+
+def test_an_array_literal_quotes_every_text_and_leaves_other_values_to_the_driver():
+    assert array_literal(["a", 'b"c', "d\\e", "NULL"]) == '{"a","b\\"c","d\\\\e","NULL"}'
+    assert array_literal([1, 22, 333]) == "{1,22,333}"
+    assert array_literal([True]) is None
+    assert array_literal([datetime.date(2020, 1, 1)]) is None
+    assert array_literal([None, "a"]) is None
