@@ -66,7 +66,9 @@ def import_records(args) -> dict:
         write = services._write
 
         def write_then_pause(*a, **k):
-            write(*a, **k)
+            # `_write` is a generator (it pauses inside the COPY while the next chunk is read): the
+            # pause comes once it has run to its end, the chunk and its history written.
+            yield from write(*a, **k)
             pause("after_first_chunk")
 
         services._write = write_then_pause
