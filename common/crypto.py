@@ -235,11 +235,11 @@ def decrypt_insz_many(tokens) -> list[str]:
         if not positions:
             continue
         decrypted = decryptor.update(b"".join(blocks))
-        for number, position in enumerate(positions):
-            start = number * _BLOCK
-            padded = (
-                int.from_bytes(decrypted[start : start + _BLOCK], "big") ^ int.from_bytes(ivs[number], "big")
-            ).to_bytes(_BLOCK, "big")
+        # CBC undone for the whole chunk at once: every decrypted block XOR its IV, as one number.
+        length = len(decrypted)
+        chained = (int.from_bytes(decrypted, "big") ^ int.from_bytes(b"".join(ivs), "big")).to_bytes(length, "big")
+        for start, position in zip(range(0, length, _BLOCK), positions):
+            padded = chained[start : start + _BLOCK]
             pad = padded[-1]
             if not 1 <= pad <= _BLOCK or padded[-pad:] != bytes([pad]) * pad:
                 raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.")
