@@ -41,6 +41,9 @@ class INSZKeyError(ValueError):
     """A key in the environment is not usable."""
 
 
+_KEY_MISSING = "An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing."
+
+
 def fernet_from_keys(keys) -> MultiFernet:
     try:
         return MultiFernet([Fernet(key.strip().encode() if isinstance(key, str) else key) for key in keys if key])
@@ -94,7 +97,7 @@ def decrypt_insz(token: str | None) -> str:
             plain = _current_fernet().decrypt(token.encode())
         return plain.decode()
     except InvalidToken as exc:
-        raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.") from exc
+        raise INSZKeyError(_KEY_MISSING) from exc
 
 
 # A Fernet token: version byte 0x80, 8 bytes of time, 16 of IV, the AES-128-CBC ciphertext, 32 of HMAC.
@@ -230,7 +233,7 @@ def decrypt_insz_many(tokens) -> list[str]:
                 batch[2].append(data[9:_HEAD])
                 break
         else:
-            raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.")
+            raise INSZKeyError(_KEY_MISSING)
     for (_signing_key, decryptor), (positions, blocks, ivs) in zip(pairs, batches):
         if not positions:
             continue
@@ -242,7 +245,7 @@ def decrypt_insz_many(tokens) -> list[str]:
             padded = chained[start : start + _BLOCK]
             pad = padded[-1]
             if not 1 <= pad <= _BLOCK or padded[-pad:] != bytes([pad]) * pad:
-                raise INSZKeyError("An INSZ cannot be decrypted with DOORSTROOM_INSZ_KEYS: a key is missing.")
+                raise INSZKeyError(_KEY_MISSING)
             clear[position] = padded[:-pad].decode()
     return clear
 
