@@ -18,12 +18,15 @@ class CommonConfig(AppConfig):
     name = "common"
 
     def ready(self):
-        from common import seams, tables
+        from common import changes, seams, tables
         from common.history import record_migrated_records
         from common.search import register_on_sqlite
 
         # Data migrations write through historical models, which send no signals: record what they made.
         post_migrate.connect(record_migrated_records, dispatch_uid="common.record_migrated_records")
+        # After every migrate, once (sent for this app after all migrations): the register's tables
+        # carry the trigger that notes their changes (common/changes.py).
+        post_migrate.connect(changes.install_triggers, sender=self, dispatch_uid="common.changes.install_triggers")
         tables.speed_up_django_tables2()
         connection_created.connect(register_on_sqlite, dispatch_uid="common.search.register_on_sqlite")
         checks.register(seams.check_seams)

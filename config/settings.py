@@ -226,6 +226,21 @@ DOORSTROOM_LOOKUP_LIMIT_PER_DAY = env.int("DOORSTROOM_LOOKUP_LIMIT_PER_DAY", def
 
 # A referral the partner has not answered (started or declined) this many days after it was sent
 # appears on the administrators' list of unanswered referrals (docs/casework.md).
+# Caches: Django's default, per process; and "reports", the rows of report queries kept until a table they
+# read changes (reports/statements.py, common/changes.py; exact, so no time limit is needed for
+# correctness: entries of an old generation are never read again and fall out, least recently used
+# first). Per process by default; a cache shared by all app servers (Redis, Memcached, the database) can be
+# named with DOORSTROOM_REPORT_CACHE_BACKEND and DOORSTROOM_REPORT_CACHE_LOCATION.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {
+        "BACKEND": env("DOORSTROOM_REPORT_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env("DOORSTROOM_REPORT_CACHE_LOCATION", default="doorstroom-reports"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # Background jobs (jobs/, docs/operations.md): django-tasks with its database backend, so that the embedded
 # default needs no other server; `manage.py db_worker` runs them (make run starts one beside the web server).
 TASKS = {
