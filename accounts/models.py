@@ -39,6 +39,9 @@ class User(AbstractUser):
         db_default="",
         help_text=_("The language of the interface, chosen with the language switch. Empty: Dutch."),
     )
+    # The fields __str__ reads (the full name, else the username): an export reads only these for
+    # a related record's text (common/export.py).
+    STR_FIELDS = ("first_name", "last_name", "username")
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -195,8 +195,17 @@ def _related_texts(model, ids: set, texts: dict) -> None:
         texts.clear()
     missing = [pk for pk in ids if pk is not None and pk not in texts]
     if missing:
-        for record in model._base_manager.filter(pk__any_of=missing):
-            texts[record.pk] = record
+        for record in _text_records(model).filter(pk__any_of=missing):
+            texts[record.pk] = str(record)
+
+
+def _text_records(model) -> QuerySet:
+    """The records of `model` as their text needs them: unordered, and only the fields their __str__
+    reads when the model names them (`STR_FIELDS`), instead of every field. An Employee read whole
+    cost its two moments parsed and its INSZ token read, per person of the export (issue 17)."""
+    records = model._base_manager.order_by()
+    fields = getattr(model, "STR_FIELDS", None)
+    return records.only(*fields) if fields else records
 
 
 def _as_it_is(value):
@@ -246,7 +255,18 @@ def cell_reader(table, bound_column, model):
         arguments, catch_all = utils.signature(value_of)
         if catch_all or not set(arguments) <= _READER_ARGUMENTS - {"record"}:
             return _rendered_reader(table, bound_column)
+    if related is not None:
+        # A related record's text (its __str__): `_related_texts` gives it for the id the path reads.
+        return _FieldReader(path, names, _record_text, related=related)
     empty = column.empty_values
+    if labels is None and value_of is None:  # the field's value as it is: no call per cell beyond this one
+
+        def plain(value):
+            if value in empty:
+                return None
+            return value if type(value) is str else force_str(value, strings_only=True)
+
+        return _FieldReader(path, names, plain, decrypts=decrypt)
     given = {"table": table, "column": column, "bound_column": bound_column}
 
     def convert(stored):
@@ -257,10 +277,18 @@ def cell_reader(table, bound_column, model):
             value = value_of(**{name: value if name == "value" else given[name] for name in arguments})
         return force_str(value, strings_only=True)
 
-    if related is not None:
-        # A related record's text (its __str__): `_related_texts` gives it for the id the path reads.
-        return _FieldReader(path, names, convert, related=related)
     return _FieldReader(path, names, convert, decrypts=decrypt)
+
+
+def _record_text(value):
+    """The export value of a column showing a related record: its text, None without a record.
+
+    From a `values_list` row the value is the text `_related_texts` made already; read from a record
+    (`_FieldReader.__call__`), it is the related record itself. A record is never one of a column's
+    empty values, so even an empty text stays "", as the record's own text did before."""
+    if value is None or type(value) is str:
+        return value
+    return force_str(value, strings_only=True)
 
 
 def _has_choices(field) -> bool:

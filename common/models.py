@@ -161,6 +161,9 @@ class ManagedListItem(models.Model):
     active = models.BooleanField(_("active"), default=True, help_text=_("Inactive entries cannot be chosen any more."))
 
     objects = HistoryQuerySet.as_manager()
+    # The fields __str__ reads (the label of either language): an export reads only these for a
+    # related record's text (common/export.py).
+    STR_FIELDS = ("label_nl", "label_en")
 
     class Meta:
         abstract = True

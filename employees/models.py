@@ -32,6 +32,8 @@ class Instrument(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
+    # The fields __str__ reads: an export reads only these for a related record's text (common/export.py).
+    STR_FIELDS = ("name",)
 
     class Meta:
         verbose_name = _("policy instrument")
@@ -80,6 +82,8 @@ class Employee(INSZMixin, RegisteredModel):
     # (employees 0015; common/search.py, `matches`): one trigram index, a plain LIKE to recheck.
     SEARCH_TEXT_COLUMN = "search_name"
     SEARCH_TEXT_FIELDS = ("first_name", "last_name")
+    # The fields __str__ reads: an export reads only these for a related record's text (common/export.py).
+    STR_FIELDS = ("first_name", "last_name")
 
     class Meta:
         verbose_name = _("employee")

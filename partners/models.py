@@ -60,6 +60,8 @@ class Organisation(RegisteredModel):
     source_id = source_id_field()
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
+    # The fields __str__ reads: an export reads only these for a related record's text (common/export.py).
+    STR_FIELDS = ("name",)
 
     class Meta:
         verbose_name = _("organisation")
@@ -157,6 +159,8 @@ class Call(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+    # The fields __str__ reads: an export reads only these for a related record's text (common/export.py).
+    STR_FIELDS = ("number", "name")
 
     class Meta:
         verbose_name = _("call")

@@ -6,12 +6,17 @@ compared with the rows of the rendering it replaced (`_rendered_rows`, the forme
 """
 
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_str
 from django_tables2.columns import DateColumn, DateTimeColumn
 from django_tables2.rows import BoundRow
 
 from common import export
+from tests import factories
 from tests.test_lists import LIST_ROLES, _body, _make_rows
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +88,47 @@ def test_the_person_list_is_exported_from_its_columns_without_a_record_per_row(
     assert response.status_code == 200
     if export_format == "csv":
         assert all(number in body.decode("utf-8-sig") for number in numbers)
+
+
+# The models that name the fields their text reads (`STR_FIELDS`): an export reads only those.
+TEXT_MODELS = [model for model in apps.get_models() if getattr(model, "STR_FIELDS", None)]
+
+
+def _records_to_name():
+    """At least one record of every model with `STR_FIELDS` (the managed lists come with the migrations)."""
+    factories.EvaluationFactory(employee=factories.TrajectoryFactory().employee)
+    factories.GrantFactory()
+    factories.UserFactory(first_name="", last_name="")  # named by the username
+
+
+def test_the_models_that_name_their_text_fields_are_the_related_columns_models():
+    names = {model._meta.label for model in TEXT_MODELS}
+    assert {"employees.Employee", "partners.Organisation", "evaluations.Advice", "accounts.User"} <= names
+
+
+@pytest.mark.parametrize("model", TEXT_MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_record_read_with_its_text_fields_gives_its_text_without_a_query(model, language, django_assert_num_queries):
+    """`__str__` reads no field outside `STR_FIELDS`: else every related record of an export would
+    cost a query of its own (a deferred field read on first use)."""
+    _records_to_name()
+    wholes = list(model._base_manager.order_by("pk"))
+    assert wholes, f"no {model._meta.label} to name"
+    with translation.override(language):
+        records = list(export._text_records(model).filter(pk__in=[whole.pk for whole in wholes]))
+        with django_assert_num_queries(0):
+            texts = {record.pk: str(record) for record in records}
+        assert texts == {whole.pk: str(whole) for whole in wholes}
+
+
+def test_related_texts_read_only_the_text_fields_unordered_and_keep_the_text():
+    from employees.models import Employee
+
+    persons = [factories.EmployeeFactory() for _ in range(3)]
+    texts = {}
+    with CaptureQueriesContext(connection) as context:
+        export._related_texts(Employee, {person.pk for person in persons} | {None}, texts)
+    ((query,),) = [[entry["sql"] for entry in context.captured_queries]]
+    assert "ORDER BY" not in query
+    assert "insz_encrypted" not in query and "created_at" not in query
+    assert texts == {person.pk: f"{person.first_name} {person.last_name}" for person in persons}
