@@ -237,7 +237,8 @@ CACHES = {
         "BACKEND": env("DOORSTROOM_REPORT_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": env("DOORSTROOM_REPORT_CACHE_LOCATION", default="doorstroom-reports"),
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        # At most 1 MB each (reports/statements.py): at most about 200 MB per process, typically a few.
+        "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
 

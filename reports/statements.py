@@ -32,6 +32,7 @@ has written (it sees rows no one else does).
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 import threading
 from collections import OrderedDict
@@ -45,9 +46,10 @@ from django.utils import timezone, translation
 from common import changes
 
 MAX_KEPT = 512
-# Rows of a statement kept in the cache when there are at most this many (a report's grouped rows are
-# tens to a few thousand).
-MAX_ROWS_KEPT = 20_000
+# Rows of a statement are kept when they pickle to at most this many bytes (a report's grouped rows:
+# tens of bytes to 100 KB; the per-employer transitions about 1 MB): with settings.CACHES["reports"]
+# MAX_ENTRIES, a bound on the memory a process gives to kept rows.
+MAX_BYTES_KEPT = 1_000_000
 CACHE_ALIAS = "reports"
 # SQL that reads the clock gives another result at another moment: never kept.
 _CLOCK = re.compile(
@@ -115,7 +117,7 @@ class Statement:
         found = cache.get(key)
         if found is None:
             found = self.rows_from_database()
-            if len(found) <= MAX_ROWS_KEPT:
+            if len(pickle.dumps(found, pickle.HIGHEST_PROTOCOL)) <= MAX_BYTES_KEPT:
                 cache.set(key, found)
         return found
 

@@ -188,3 +188,13 @@ def test_the_report_page_asked_again_is_answered_from_the_kept_rows_and_after_a_
     factories.EvaluationFactory(evaluation_date=D(2019, 4, 1))
     assert client.get(url).status_code == 200
     assert len(ran) > first
+
+
+@committing
+def test_rows_larger_than_the_bound_are_not_kept(monkeypatch):
+    monkeypatch.setattr(statements, "MAX_BYTES_KEPT", 10)
+    factories.EvaluationFactory(evaluation_date=D(2019, 3, 1))
+    assert by_year() == {"2019": 1}
+    with CaptureQueriesContext(connection) as queries:
+        assert by_year() == {"2019": 1}
+    assert evaluations_read(queries) == 1
