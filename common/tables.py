@@ -259,7 +259,8 @@ class EstimatedCountPaginator(Paginator):
         outer query keeps the rows that match, in the same order. A page found within the bound is
         the same as the page of all matches (the order is total, ending with the primary key).
         None when the walk does not fill the page, for a filter with a subquery (testing a row
-        against it means finding all its matches first) or an order it cannot rewrite.
+        against it means finding all its matches first), an aggregate or a window, or an order it
+        cannot rewrite.
         """
         try:
             number = int(number)
@@ -269,8 +270,10 @@ class EstimatedCountPaginator(Paginator):
         if number < 1 or keys is None:
             return None
         bottom = (number - 1) * self.per_page
-        connection = connections[queryset.db]
-        where_sql, where_params = queryset.query.get_compiler(connection=connection).compile(queryset.query.where)
+        connection, where = connections[queryset.db], queryset.query.where
+        if where.contains_aggregate or where.contains_over_clause:  # not a test of one row
+            return None
+        where_sql, where_params = queryset.query.get_compiler(connection=connection).compile(where)
         if re.search(r"\bSELECT\b", where_sql, re.IGNORECASE):
             return None
         bound = self.walk_bound(bottom, matches)
