@@ -2,12 +2,14 @@
 
 import functools
 import json
+import re
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
-from django.db.models import Count, F, OrderBy, QuerySet, Window
+from django.db.models import BooleanField, Count, F, OrderBy, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django.db.models.sql.where import WhereNode
@@ -47,21 +49,28 @@ class EstimatedCountPaginator(Paginator):
     The order gets the primary key as last tie-breaker, so that rows with equal
     sort keys cannot move between pages.
 
-    A filter or search that leaves at most SORT_MATCHES_UP_TO rows: the ids are
-    sorted by expressions no index matches (see `sorted_without_index`), so
-    that PostgreSQL finds the matches first (a trigram or foreign-key index)
-    and sorts those few, instead of walking the whole table in index order
-    testing each row until it has 25. It chose the walk for a common surname,
-    since it expects matches spread evenly over the order, but a name whose
-    matches come late in the order (such as 'Wouters') makes the walk read most
-    of the table, where sorting the matches reads only them. On PostgreSQL the
-    planner's estimate of the matches decides (EXPLAIN, no execution), and the
-    count comes with the page's ids from the same query (COUNT(*) OVER ()),
-    so that a search across tables runs once and not twice (once to count).
+    A filter or search: PostgreSQL's planner estimates the matches (EXPLAIN, no
+    execution). At most SORT_MATCHES_UP_TO: PostgreSQL finds the matches first
+    (a trigram or foreign-key index) and sorts those few, and the count comes
+    with the page's ids from the same query (COUNT(*) OVER ()), so that a search
+    across tables runs once and not twice (`ids_and_count`). Left to itself it
+    walked the whole table in index order testing each row until it had 25,
+    since it expects matches spread evenly over the order, but the matches of a
+    name lie together (a name part matches whole surnames): a name whose matches
+    come late in the order (such as 'Wouters') made the walk read most of the
+    table, where sorting the matches reads only them. More matches expected: a
+    walk of the order bounded to a few times what evenly spread matches would
+    need (`walked_ids`), which finds the page of a search that matches all over
+    the order in a few milliseconds, then the exact count apart; a walk that
+    does not fill the page within its bound gives way to the one query above,
+    which reads the matches once for both the count and the page (an exact
+    count and then the matches sorted read them twice).
     """
 
     ESTIMATE_FROM = 100_000
     SORT_MATCHES_UP_TO = 50_000
+    WALK_SLACK = 8
+    WALK_SHARE = 1 / 16
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, cursor=None, **kwargs):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
@@ -93,12 +102,7 @@ class EstimatedCountPaginator(Paginator):
         query = queryset.query
         if query.where or query.distinct or query.combinator or query.low_mark or query.high_mark is not None:
             return None
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [queryset.model._meta.db_table]
-            )
-            row = cursor.fetchone()
-        estimate = row[0] if row else None
+        estimate = self.table_rows
         if estimate is None or estimate < self.ESTIMATE_FROM:
             return None
         return int(estimate)
@@ -117,7 +121,7 @@ class EstimatedCountPaginator(Paginator):
         ):
             return super().page(number)
         ordered = with_tie_breaker(queryset)
-        found = self.ids_and_count(ordered, number) if query.where and self.few_matches_planned(ordered) else None
+        found = self.filtered_ids(ordered, number) if query.where else None
         if found is None and self.cursor is not None:
             found = self.keyset_ids(ordered, number)
         if found is not None:
@@ -182,23 +186,117 @@ class EstimatedCountPaginator(Paginator):
                 return None
         return (ids, number) if ids else None
 
-    def few_matches_planned(self, queryset) -> bool:
-        """Whether PostgreSQL's planner expects the filter to leave at most SORT_MATCHES_UP_TO rows.
+    def filtered_ids(self, queryset, number):
+        """The ids of a filtered page and the count, chosen by how many rows PostgreSQL expects to match.
 
-        EXPLAIN only plans the query (about a millisecond); its row estimate decides between reading
-        the page and the count in one query (few matches) and an exact COUNT then the page in index
-        order (many matches, where a sort of all of them would cost more than the count).
+        Few (at most SORT_MATCHES_UP_TO): all matches counted and sorted in one query
+        (`ids_and_count`). More: first a walk of the sort order, bounded (`walked_ids`), which finds
+        a page quickly when the matches are spread over the order, then the exact count apart;
+        when the walk does not fill the page within its bound, the one query as for few matches.
+        None for the usual path (another database, orphans, a keyset page of many matches).
+        """
+        matches = self.planned_matches(queryset)
+        if matches is None:
+            return None
+        if matches > self.SORT_MATCHES_UP_TO:
+            if self.cursor is not None:
+                return None
+            walked = self.walked_ids(queryset, number, matches)
+            if walked is not None:
+                return walked
+        return self.ids_and_count(queryset, number)
+
+    def planned_matches(self, queryset) -> int | None:
+        """The rows PostgreSQL's planner expects the filter to leave; None on another database or with orphans.
+
+        EXPLAIN only plans the query (about a millisecond). The estimate of a search is rough (on a
+        million persons about 70,000 for any three letters, whether 36,000 or 144,000 match), so it
+        only chooses which way to try first.
         """
         connection = connections[queryset.db]
         if connection.vendor != "postgresql" or self.orphans:
-            return False
+            return None
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
         if isinstance(plan, str):
             plan = json.loads(plan)
-        return plan[0]["Plan"]["Plan Rows"] <= self.SORT_MATCHES_UP_TO
+        return plan[0]["Plan"]["Plan Rows"]
+
+    def walk_bound(self, bottom, matches) -> int:
+        """How many rows in the sort order the walk may read: WALK_SLACK times what it would read if the
+        matches were spread evenly ((bottom + per_page) × table rows / matches), at most WALK_SHARE of the
+        matches expected, so that a walk that fails costs a fraction of sorting the matches.
+
+        The matches of a search are seldom spread evenly: a name part matches whole surnames, which
+        lie together in the order ('aes' in 1,000,000 persons: 36,049 matches, the 25th at row
+        41,988, where even spread would put it at row 700); such a walk stops at its bound.
+        """
+        table = self.table_rows
+        if not table or table < 0 or matches <= 0:
+            return 0
+        spread = (bottom + self.per_page) * table / matches
+        return int(min(self.WALK_SLACK * spread, self.WALK_SHARE * matches))
+
+    @cached_property
+    def table_rows(self) -> int | None:
+        """PostgreSQL's estimate of the rows of the list's table (pg_class.reltuples; -1 before any ANALYZE)."""
+        queryset = self.queryset
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [queryset.model._meta.db_table]
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def walked_ids(self, queryset, number, matches):
+        """The ids of the page found by reading the sort order (an index on the sort columns) from its
+        start, at most `walk_bound` rows, testing each against the filter; then the exact count apart.
+
+        The filter is moved into the select list (`hit`) of a subquery that reads the first rows in
+        order with a LIMIT, so that PostgreSQL stops after the bound even when no row matches; the
+        outer query keeps the rows that match, in the same order. A page found within the bound is
+        the same as the page of all matches (the order is total, ending with the primary key).
+        None when the walk does not fill the page, for a filter with a subquery (testing a row
+        against it means finding all its matches first), an aggregate or a window, or an order it
+        cannot rewrite.
+        """
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return None
+        keys = sort_keys(queryset)
+        if number < 1 or keys is None:
+            return None
+        bottom = (number - 1) * self.per_page
+        connection, where = connections[queryset.db], queryset.query.where
+        if where.contains_aggregate or where.contains_over_clause:  # not a test of one row
+            return None
+        where_sql, where_params = queryset.query.get_compiler(connection=connection).compile(where)
+        if re.search(r"\bSELECT\b", where_sql, re.IGNORECASE):
+            return None
+        bound = self.walk_bound(bottom, matches)
+        if bound < bottom + self.per_page:
+            return None
+        walk = queryset._chain()
+        walk.query.where = WhereNode()  # tested row by row in `hit` instead; its joins stay
+        names = [f"sort_{index}" for index in range(len(keys))]
+        inner = walk.annotate(
+            walk_hit=RawSQL(where_sql, where_params, output_field=BooleanField()),
+            **{name: key for name, (key, _desc) in zip(names, keys, strict=True)},
+        ).values("pk", "walk_hit", *names)[:bound]
+        sql, params = inner.query.sql_with_params()
+        order = ", ".join(f"{name} {'DESC' if desc else 'ASC'}" for name, (_key, desc) in zip(names, keys, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pk FROM ({sql}) AS walk WHERE walk_hit ORDER BY {order} LIMIT %s OFFSET %s",
+                (*params, self.per_page, bottom),
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        if len(ids) < self.per_page:
+            return None
+        return ids, self.validate_number(number)
 
     def ids_and_count(self, queryset, number):
         """The ids of the page and the count of all matches in one query; None when the page is past
