@@ -10,7 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluations.models import Referral
+from employees.filters import EmployeeFilter
+from employees.models import Employee
+from evaluations.filters import EvaluationFilter
+from evaluations.models import Evaluation, Referral
 from tests import factories
 from tests.conftest import security_queries
 
@@ -209,6 +212,38 @@ def test_province_filter_uses_the_employer_province(client, evaluator):
     client.force_login(evaluator)
     body = _body(client.get(reverse("evaluations:list"), {"province": "VOV", "_export": "csv"})).decode()
     assert ghent.employee.insz in body and hasselt.employee.insz not in body
+
+
+def test_office_filter_finds_a_part_of_the_office_name_in_any_case(client, evaluator):
+    hasselt = factories.EvaluationFactory(office="VDAB Hasselt")
+    ghent = factories.EvaluationFactory(office="VDAB Gent")
+    client.force_login(evaluator)
+    body = _body(client.get(reverse("evaluations:list"), {"office": "hassel", "_export": "csv"})).decode()
+    assert hasselt.employee.insz in body and ghent.employee.insz not in body
+
+
+# The filters that read the whole table at 1,000,000 persons until issue 17 added an index for each
+# (employees 0016, evaluations 0011 and 0012). The index must match the filter's SQL exactly (the
+# office's UPPER(office) LIKE), or PostgreSQL scans the table again: with sequential scans priced
+# out, the plan of the filtered list names the index.
+INDEXED_FILTERS = [
+    (EmployeeFilter, Employee, {"gender": "x"}, "employees_emp_gender_idx"),
+    (EmployeeFilter, Employee, {"age_band": "55+"}, "employees_emp_birth_date_idx"),
+    (EmployeeFilter, Employee, {"registered": "2014"}, "employees_emp_registered_idx"),
+    (EvaluationFilter, Evaluation, {"age_band": "<25"}, "evaluations_eval_age_date_idx"),
+    (EvaluationFilter, Evaluation, {"office": "Hasselt"}, "evaluations_eval_office_trgm"),
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes and plans of PostgreSQL")
+@pytest.mark.parametrize("filterset, model, data, index", INDEXED_FILTERS)
+def test_a_filter_of_a_big_list_can_be_answered_from_its_index(filterset, model, data, index, db):
+    filtered = filterset(data, queryset=model.objects.order_by())
+    assert filtered.is_valid()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = filtered.qs.values("pk").explain()
+    assert index in plan
 
 
 def test_no_filter_offers_a_dropdown_of_more_than_200_options(client, administrator):
