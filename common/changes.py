@@ -115,11 +115,13 @@ def generation(using: str, tables) -> tuple[int, int, int] | None:
 
 
 def compact(tables) -> None:
-    """Replace the notes of each of `tables` by one of the same weight, on the primary, in one statement
-    each (autocommit), unless a transaction is open there (then it waits for a later reader)."""
+    """Replace the notes of each of `tables` by one of the same weight, on the primary, one statement each.
+
+    Also inside a transaction (a report page runs in one, ATOMIC_REQUESTS): the compaction then commits
+    or rolls back with it, and holds its deleted notes until then, which only another compaction waits
+    for (writers add notes, they never touch old ones). That transaction has written from then on, so
+    the rest of its reports read the records (`generation` gives None)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block:
-        return
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(

@@ -137,6 +137,21 @@ def test_compacting_the_notes_keeps_the_generation_of_every_reader(monkeypatch):
     assert changes.generation("default", tables)[0] == total + 1
 
 
+@committing
+def test_the_notes_are_compacted_also_by_a_report_inside_a_transaction(monkeypatch):
+    """A report page runs inside a transaction (ATOMIC_REQUESTS): the notes must not grow for ever there."""
+    for day in (1, 2, 3):
+        factories.EvaluationFactory(evaluation_date=D(2019, 3, day))
+    monkeypatch.setattr(changes, "COMPACT_FROM", 2)
+    with transaction.atomic():
+        total = changes.generation("default", ["evaluations_evaluation"])[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), sum(weight) FROM {changes.TABLE} WHERE table_name = %s", ["evaluations_evaluation"]
+        )
+        assert cursor.fetchone() == (1, total)
+
+
 @pytest.mark.parametrize(
     ("sql", "tables"),
     [
