@@ -59,6 +59,8 @@ _CLOCK = re.compile(
 )
 # What follows FROM or JOIN: a table (quoted by Django, perhaps not in hand-written SQL), a subquery
 # or a function; not a column (`EXTRACT(YEAR FROM U0."date")`).
+# Words after FROM that start an expression, not a name: EXTRACT(YEAR FROM CASE WHEN ... END).
+_KEYWORDS = frozenset({"CASE", "CAST", "COALESCE", "NULLIF", "GREATEST", "LEAST"})
 _NAMED = re.compile(
     r'(?:\bWITH(?:\s+RECURSIVE)?|,)\s*(?:"([^"]+)"|([A-Za-z_][\w$]*))\s+AS\s+(?:(?:NOT\s+)?MATERIALIZED\s+)?\(',
     re.IGNORECASE,
@@ -104,7 +106,8 @@ class Statement:
         if _CLOCK.search(self.sql):
             return None
         named = {quoted or bare for quoted, bare in _NAMED.findall(self.sql)}  # WITH name AS (...): no table
-        return frozenset(quoted or bare for quoted, bare in _READ.findall(self.sql)) - named
+        read = {quoted or bare for quoted, bare in _READ.findall(self.sql) if quoted or bare.upper() not in _KEYWORDS}
+        return frozenset(read - named)
 
     def rows(self) -> list[dict]:
         """The rows: kept ones while nothing the statement reads has changed, else from the database."""

@@ -169,6 +169,11 @@ def test_the_notes_are_compacted_also_by_a_report_inside_a_transaction(monkeypat
         ('SELECT EXTRACT(YEAR FROM U0."evaluation_date") FROM "evaluations_evaluation" U0', {"evaluations_evaluation"}),
         ('SELECT x FROM unnest(%s) AS x JOIN "evaluations_evaluation" ON true', {"unnest", "evaluations_evaluation"}),
         ("SELECT id FROM employees_employee", {"employees_employee"}),
+        (
+            'SELECT EXTRACT(YEAR FROM CASE WHEN x THEN "a"."d" END), EXTRACT(YEAR FROM COALESCE("a"."d", %s)) '
+            'FROM "employees_employee" "a"',
+            {"employees_employee"},
+        ),
         ('SELECT CURRENT_DATE FROM "employees_employee"', None),
         ('SELECT now() FROM "employees_employee"', None),
     ],
