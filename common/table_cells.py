@@ -1,0 +1,172 @@
+"""The cells of a list table's page, rendered without django-tables2's per-cell machinery where it adds nothing.
+
+For every cell of every page django-tables2 (pinned at 3.0.1) builds an Accessor, resolves the
+record's fields twice (once for `get_FOO_display`, once for the value), looks the model field up
+again, collects the arguments of the render method, renders a date through a template and builds
+the link through an AttributeDict: together about a third of a list page's Python time (issue 17).
+The answers to most of those questions are the same for every row of a column, so they are asked
+once per column here (`CellRenderer`), and each cell only reads its record's attributes.
+
+A cell is rendered this way only for what is known to give the same result as
+`BoundRow.get_cell`: a record that is a model instance, an accessor of plain attributes (no
+callables, no dictionaries), a date column whose template is DateColumn's own and a value that is
+a date, a link by `reverse()` without attributes of its own. Anything else goes to
+`BoundRow.get_cell` (tests/test_table_cells.py compares the two for every list table).
+"""
+
+import datetime
+import re
+
+import django_tables2 as tables
+from django.db import models
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import conditional_escape, format_html
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.utils import A, call_with_appropriate
+
+# Tests turn this off to render every cell through django-tables2 and compare.
+ENABLED = True
+
+# The template DateColumn writes for its format (django_tables2/columns/datecolumn.py).
+DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"(?P<format>[^"]*)"\|default:default \}\}')
+
+# Returned by a plan that cannot tell: the cell is then rendered by django-tables2.
+UNKNOWN = object()
+
+
+class CellRenderer:
+    """Renders the cells of one bound column, row after row, as `BoundRow.get_cell` would."""
+
+    def __init__(self, bound_column):
+        self.bound_column = bound_column
+        self.name = bound_column.name
+        self.column = bound_column.column
+        accessor = bound_column.accessor
+        self.plain_accessor = (
+            isinstance(accessor, str)
+            and accessor != ""
+            and not isinstance(self.column, (tables.ManyToManyColumn, BaseLinkColumn))
+        )
+        self.accessor = A(accessor) if self.plain_accessor else None
+        if self.plain_accessor:
+            *self.path, self.remainder = self.accessor.bits
+        self.display_by_model = {}  # model class -> whether the field has choices (get_FOO_display)
+        self.render = self.render_plan()
+        self.link = self.link_plan()
+
+    def render_plan(self):
+        """How the column turns a value into content: as it is, as a date, or by its render method."""
+        render = self.bound_column.render
+        if getattr(render, "__func__", None) is tables.Column.render:
+            return lambda value, row: value
+        column = self.column
+        if (
+            isinstance(column, tables.DateColumn)
+            and getattr(render, "__func__", None) is tables.TemplateColumn.render
+            and column.template_name is None
+            and type(column).get_context_data is tables.TemplateColumn.get_context_data
+        ):
+            match = DATE_TEMPLATE.fullmatch(column.template_code or "")
+            if match:
+                return self.date_render(match["format"])
+        return self.render_by_method
+
+    def date_render(self, date_format):
+        """DateColumn's template `{{ value|date:"<format>"|default:default }}`, for dates and empty values."""
+
+        def render(value, row):
+            if value is None or value == "":
+                return conditional_escape(self.bound_column.default)
+            if type(value) is not datetime.date:  # a datetime is first put in the local time zone
+                return UNKNOWN
+            return conditional_escape(date_filter(value, date_format) or self.bound_column.default)
+
+        return render
+
+    def render_by_method(self, value, row):
+        return call_with_appropriate(self.bound_column.render, self.arguments(value, row))
+
+    def arguments(self, value, row):
+        """What BoundRow._optional_cell_arguments gives a render method or a link."""
+        return {
+            "value": value,
+            "record": row.record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
+
+    def link_plan(self):
+        """None without a link; a link by reverse() alone is built here, any other by django-tables2."""
+        link = self.bound_column.link
+        if not link:
+            return None
+        if link.url is None and not link.attrs and link.reverse_args.get("viewname") is not None:
+            return lambda content, value, row: format_html(
+                '<a href="{}">{}</a>', link.call_reverse(record=row.record), content
+            )
+        return lambda content, value, row: link(content, **self.arguments(value, row))
+
+    def value(self, record):
+        """The cell's value as BoundRow._get_and_render_with finds it, or UNKNOWN."""
+        current = record
+        try:
+            for bit in self.path:
+                if not isinstance(current, models.Model):
+                    return UNKNOWN
+                current = getattr(current, bit)
+                if callable(current):
+                    return UNKNOWN
+            if not isinstance(current, models.Model):
+                return UNKNOWN
+            if self.uses_display(record, current):
+                return getattr(current, f"get_{self.remainder}_display")()
+            value = getattr(current, self.remainder)
+        except Exception:  # noqa: BLE001 - django-tables2 decides what a failing lookup shows
+            return UNKNOWN
+        return UNKNOWN if callable(value) else value
+
+    def uses_display(self, record, penultimate) -> bool:
+        """Whether the value is `get_FOO_display()`: the model field has choices and the method exists."""
+        key = (type(record), type(penultimate))
+        uses = self.display_by_model.get(key)
+        if uses is None:
+            field = self.accessor.get_field(record)
+            display = getattr(penultimate, f"get_{self.remainder}_display", None)
+            uses = self.display_by_model[key] = bool(getattr(field, "choices", ()) and display)
+        return uses
+
+    def __call__(self, row):
+        content = self.cell(row) if self.plain_accessor else UNKNOWN
+        if content is UNKNOWN:
+            content = row.get_cell(self.name)
+        # What BoundRow.items() leaves on the column for its attrs (with the record and value of the cell).
+        self.bound_column.current_value = content
+        self.bound_column.current_record = row.record
+        return content
+
+    def cell(self, row):
+        record = row.record
+        if not isinstance(record, models.Model):
+            return UNKNOWN
+        value = self.value(record)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value in self.column.empty_values:
+            return self.bound_column.default
+        content = self.render(value, row)
+        if content is UNKNOWN or self.link is None:
+            return content
+        return self.link(content, value, row)
+
+
+def row_cells(table):
+    """For each row of the table's page, its (bound column, cell content) pairs, as BoundRow.items() gives them."""
+    if not ENABLED:
+        for row in table.paginated_rows:
+            yield list(row.items())
+        return
+    renderers = [CellRenderer(bound_column) for bound_column in table.columns]
+    for row in table.paginated_rows:
+        yield [(renderer.bound_column, renderer(row)) for renderer in renderers]
