@@ -20,6 +20,7 @@ import re
 import django_tables2 as tables
 from django.db import models
 from django.template.defaultfilters import date as date_filter
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, format_html
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import A, call_with_appropriate
@@ -29,6 +30,9 @@ ENABLED = True
 
 # The template DateColumn writes for its format (django_tables2/columns/datecolumn.py).
 DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"(?P<format>[^"]*)"\|default:default \}\}')
+
+# A number no address has: where the number goes in an address reversed with it (`href_by_number`).
+NUMBER_MARK = 9_182_736_450_123
 
 # Returned by a plan that cannot tell: the cell is then rendered by django-tables2.
 UNKNOWN = object()
@@ -50,7 +54,8 @@ class CellRenderer:
         self.accessor = A(accessor) if self.plain_accessor else None
         if self.plain_accessor:
             *self.path, self.remainder = self.accessor.bits
-        self.display_by_model = {}  # model class -> whether the field has choices (get_FOO_display)
+        self.display_by_model = {}  # model classes -> whether the field has choices (get_FOO_display)
+        self.labels = {}  # (model class, stored value) -> get_FOO_display()
         self.render = self.render_plan()
         self.link = self.link_plan()
 
@@ -103,10 +108,40 @@ class CellRenderer:
         if not link:
             return None
         if link.url is None and not link.attrs and link.reverse_args.get("viewname") is not None:
-            return lambda content, value, row: format_html(
-                '<a href="{}">{}</a>', link.call_reverse(record=row.record), content
-            )
+            href = self.href_by_number(link.reverse_args) or (lambda record: link.call_reverse(record=record))
+            return lambda content, value, row: format_html('<a href="{}">{}</a>', href(row.record), content)
         return lambda content, value, row: link(content, **self.arguments(value, row))
+
+    def href_by_number(self, reverse_args):
+        """For a link by one number, as ("evaluations:detail", {"pk": A("pk")}): the address reversed once
+        per table and the row's number put in its place, or None.
+
+        reverse() finds the pattern, converts and quotes the number for each row (a sixth of the
+        table body's time); a number always ends up as its digits. Only when two numbers reversed
+        here come out as the same address with only their digits in one place; a row whose number is
+        not a non-negative int is reversed as django-tables2 does.
+        """
+        if set(reverse_args) != {"viewname", "kwargs"} or len(reverse_args["kwargs"]) != 1:
+            return None
+        viewname = reverse_args["viewname"]
+        ((key, accessor),) = reverse_args["kwargs"].items()
+        if not isinstance(viewname, str) or not isinstance(accessor, A) or len(accessor.bits) != 1:
+            return None
+        try:
+            before, found, after = reverse(viewname, kwargs={key: NUMBER_MARK}).partition(str(NUMBER_MARK))
+            fits = found and reverse(viewname, kwargs={key: 7}) == f"{before}7{after}"
+        except NoReverseMatch:
+            return None
+        if not fits or str(NUMBER_MARK) in after:
+            return None
+
+        def href(record):
+            number = getattr(record, accessor, None) if isinstance(record, models.Model) else None
+            if type(number) is int and number >= 0:
+                return f"{before}{number}{after}"
+            return reverse(viewname, kwargs={key: accessor.resolve(record)})
+
+        return href
 
     def value(self, record):
         """The cell's value as BoundRow._get_and_render_with finds it, or UNKNOWN."""
@@ -116,26 +151,51 @@ class CellRenderer:
                 if not isinstance(current, models.Model):
                     return UNKNOWN
                 current = getattr(current, bit)
+                if current is None:  # an empty relation on the way: Accessor.resolve stops with None
+                    return None
                 if callable(current):
                     return UNKNOWN
             if not isinstance(current, models.Model):
                 return UNKNOWN
-            if self.uses_display(record, current):
-                return getattr(current, f"get_{self.remainder}_display")()
-            value = getattr(current, self.remainder)
+            display = self.uses_display(record, current)
+            if display:
+                return self.shown(current, display)
+            try:
+                value = getattr(current, self.remainder)
+            except AttributeError:  # not a field of the record (a column of its own, as "action"): no value
+                return None
         except Exception:  # noqa: BLE001 - django-tables2 decides what a failing lookup shows
             return UNKNOWN
         return UNKNOWN if callable(value) else value
 
-    def uses_display(self, record, penultimate) -> bool:
-        """Whether the value is `get_FOO_display()`: the model field has choices and the method exists."""
+    def uses_display(self, record, penultimate):
+        """Whether the value is `get_FOO_display()` (the model field has choices and the method exists):
+        False, or the field when Django's own method shows it (one label per stored value), else True."""
         key = (type(record), type(penultimate))
         uses = self.display_by_model.get(key)
         if uses is None:
             field = self.accessor.get_field(record)
             display = getattr(penultimate, f"get_{self.remainder}_display", None)
-            uses = self.display_by_model[key] = bool(getattr(field, "choices", ()) and display)
+            uses = bool(getattr(field, "choices", ()) and display)
+            method = type(penultimate).__dict__.get(f"get_{self.remainder}_display")
+            if uses and getattr(method, "func", None) is models.Model._get_FIELD_display:
+                uses = method.keywords.get("field") if method.keywords.get("field") is field else True
+            self.display_by_model[key] = uses
         return uses
+
+    def shown(self, penultimate, display):
+        """`get_FOO_display()`, kept per stored value for the table (the labels are the same on every row)."""
+        method = getattr(penultimate, f"get_{self.remainder}_display")
+        if display is True:
+            return method()
+        key = (type(penultimate), getattr(penultimate, display.attname))
+        try:
+            return self.labels[key]
+        except KeyError:
+            label = self.labels[key] = method()
+            return label
+        except TypeError:  # a stored value that cannot be a key
+            return method()
 
     def __call__(self, row):
         content = self.cell(row) if self.plain_accessor else UNKNOWN

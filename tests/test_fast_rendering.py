@@ -60,9 +60,11 @@ def counted(monkeypatch):
 
 
 def _awkward_rows(partner):
-    """Rows whose text needs escaping, and empty dates and relations."""
+    """Rows whose text needs escaping, and empty dates and relations (the province of no employer)."""
     person = factories.EmployeeFactory(last_name="O'Brien <b>&amp;", first_name='"Zoë"')
-    trajectory = factories.TrajectoryFactory(employee=person, partner=partner, end_date=None)
+    trajectory = factories.TrajectoryFactory(
+        employee=person, partner=partner, end_date=None, se_employer=None, instrument=None
+    )
     factories.InternshipFactory(trajectory=trajectory)
     factories.TrajectoryFactory(
         partner=partner, start_date=datetime.date(2018, 1, 1), end_date=datetime.date(2019, 10, 1)
