@@ -15,13 +15,16 @@ a date, a link by `reverse()` without attributes of its own. Anything else goes 
 """
 
 import datetime
+import functools
 import re
 
 import django_tables2 as tables
 from django.db import models
 from django.template.defaultfilters import date as date_filter
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import A, call_with_appropriate
 
@@ -36,6 +39,19 @@ NUMBER_MARK = 9_182_736_450_123
 
 # Returned by a plan that cannot tell: the cell is then rendered by django-tables2.
 UNKNOWN = object()
+
+
+# Django's date format characters for a day, a month and a year in digits, as str.format writes them.
+DATE_DIGITS = {"d": "{0.day:02d}", "m": "{0.month:02d}", "Y": "{0.year:04d}"}
+DATE_SEPARATORS = frozenset("/-. ")
+
+
+def numeric_date_format(date_format):
+    """`d/m/Y` as "{0.day:02d}/{0.month:02d}/{0.year:04d}": what django.utils.dateformat writes for
+    those three characters, without its parsing and lookups per cell; None for any other format."""
+    if not date_format or not set(date_format) <= DATE_SEPARATORS | DATE_DIGITS.keys():
+        return None
+    return "".join(DATE_DIGITS.get(character, character) for character in date_format)
 
 
 class CellRenderer:
@@ -78,12 +94,15 @@ class CellRenderer:
 
     def date_render(self, date_format):
         """DateColumn's template `{{ value|date:"<format>"|default:default }}`, for dates and empty values."""
+        numeric = numeric_date_format(date_format)
 
         def render(value, row):
             if value is None or value == "":
                 return conditional_escape(self.bound_column.default)
             if type(value) is not datetime.date:  # a datetime is first put in the local time zone
                 return UNKNOWN
+            if numeric is not None:
+                return mark_safe(numeric.format(value))  # noqa: S308 - digits and separators only
             return conditional_escape(date_filter(value, date_format) or self.bound_column.default)
 
         return render
@@ -117,7 +136,7 @@ class CellRenderer:
         per table and the row's number put in its place, or None.
 
         reverse() finds the pattern, converts and quotes the number for each row (a sixth of the
-        table body's time); a number always ends up as its digits. Only when two numbers reversed
+        table body's time); a number always ends up as its digits (`address_around_number`). Only when two numbers reversed
         here come out as the same address with only their digits in one place; a row whose number is
         not a non-negative int is reversed as django-tables2 does.
         """
@@ -127,13 +146,10 @@ class CellRenderer:
         ((key, accessor),) = reverse_args["kwargs"].items()
         if not isinstance(viewname, str) or not isinstance(accessor, A) or len(accessor.bits) != 1:
             return None
-        try:
-            before, found, after = reverse(viewname, kwargs={key: NUMBER_MARK}).partition(str(NUMBER_MARK))
-            fits = found and reverse(viewname, kwargs={key: 7}) == f"{before}7{after}"
-        except NoReverseMatch:
+        around = address_around_number(viewname, key, get_urlconf(), get_script_prefix(), get_language())
+        if around is None:
             return None
-        if not fits or str(NUMBER_MARK) in after:
-            return None
+        before, after = around
 
         def href(record):
             number = getattr(record, accessor, None) if isinstance(record, models.Model) else None
@@ -219,6 +235,24 @@ class CellRenderer:
         if content is UNKNOWN or self.link is None:
             return content
         return self.link(content, value, row)
+
+
+@functools.lru_cache(maxsize=256)
+def address_around_number(viewname, key, urlconf, script_prefix, language):
+    """The address of `viewname` by one number `key` as (before, after) the number, or None.
+
+    What reverse() depends on besides its arguments (the request's urlconf, the script prefix and
+    the language of the address) is part of the key. None when the number is not simply put in
+    one place (two numbers of different lengths are reversed to check).
+    """
+    try:
+        before, found, after = reverse(viewname, kwargs={key: NUMBER_MARK}).partition(str(NUMBER_MARK))
+        fits = found and reverse(viewname, kwargs={key: 7}) == f"{before}7{after}"
+    except NoReverseMatch:
+        return None
+    if not fits or str(NUMBER_MARK) in after:
+        return None
+    return before, after
 
 
 def row_cells(table):

@@ -7,6 +7,7 @@ import re
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -128,3 +129,15 @@ def test_a_widget_template_it_does_not_know_is_left_to_django():
 
 def test_the_project_renders_forms_with_the_python_renderer(settings):
     assert settings.FORM_RENDERER == "common.form_renderer.FastFormRenderer"
+
+
+@pytest.mark.parametrize("date_format", ["d/m/Y", "Y-m-d", "d.m.Y", "m/d/Y", "d m Y"])
+def test_a_date_in_digits_is_written_as_djangos_date_filter_writes_it(date_format):
+    written = table_cells.numeric_date_format(date_format)
+    for day in (datetime.date(1, 1, 1), datetime.date(999, 12, 31), datetime.date(2024, 2, 29)):
+        assert written.format(day) == date_filter(day, date_format)
+
+
+@pytest.mark.parametrize("date_format", ["j/n/Y", "d F Y", "SHORT_DATE_FORMAT", "D d/m/Y", "d\\m", ""])
+def test_any_other_date_format_is_left_to_djangos_date_filter(date_format):
+    assert table_cells.numeric_date_format(date_format) is None
