@@ -177,6 +177,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with select and input widgets written in Python: the filter form of every
+# list page rendered each option through three templates (common/form_renderer.py, issue 17).
+FORM_RENDERER = "common.form_renderer.FastFormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

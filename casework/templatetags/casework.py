@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from accounts.access import insz_for_list
 from casework.navigation import menu_for
 from common import numbers
+from common.table_cells import row_cells
 
 register = template.Library()
 
@@ -45,14 +46,14 @@ def table_body_rows(context, table):
     What the row block of django-tables2's template did, in Python: the template engine's work per
     cell (25 rows x 10 columns), and the column heading asked again for each cell's data-label,
     were a good part of a list page's time (issue 17, docs/benchmarks.md). The headings are read
-    once per column.
+    once per column, and the cells are rendered per column as django-tables2 would (common/table_cells.py).
     """
     labels = [conditional_escape(column.header) for column in table.columns]
     rows = []
-    for row in table.paginated_rows:
+    for cells_of_row in row_cells(table):
         cells = "".join(
             f'<td data-label="{label}">{render_value_in_context(cell, context)}</td>'
-            for label, (_column, cell) in zip(labels, row.items(), strict=True)
+            for label, (_column, cell) in zip(labels, cells_of_row, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     return mark_safe("\n".join(rows))  # noqa: S308 - every part escaped above
