@@ -21,7 +21,7 @@ from audit.services import record_access
 from common.validators import normalise_insz
 from employees.models import Employee, Employment
 from evaluations.models import Evaluation, Referral
-from people.work_status import WorkSituation, WorkStatus, work_situation
+from people.work_status import WorkSituation, WorkStatus, started_trajectories, work_situation
 from trajectories.models import Internship, JobFollowUp, Trajectory
 
 logger = logging.getLogger(__name__)
@@ -51,19 +51,20 @@ class PersonState:
         return self.state.value
 
 
-def employee_current_state(*, employee: Employee, on: datetime.date) -> PersonState:
-    """Where the person stands on a date (two queries).
+def employee_current_state(*, employee: Employee, on: datetime.date, spells=None) -> PersonState:
+    """Where the person stands on a date (two queries; one when the caller passes `spells`, all of the
+    person's spells with their employer in the order of `work_status.person_spells`).
 
     A regular job comes first (internal or external transition, from
     `work_status`), then a running trajectory, then a social-economy job (back
     in it after a regular job, or not), else nothing known. The work situation
     itself is computed only in `employees.work_status`.
     """
-    work = work_situation(employee, on)
-    # Asked always, so that the page runs the same queries whatever the state.
-    running = employee.trajectories.filter(
-        Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
-    ).exists()
+    # Read always, so that the page runs the same queries whatever the state: the trajectories started by
+    # then give both the employer of an internal transition and whether one runs on the date.
+    started = started_trajectories(employee, on)
+    work = work_situation(employee, on, spells=spells, started=started)
+    running = any(t["end_date"] is None or t["end_date"] >= on for t in started)
     if work.in_regular_work:
         return PersonState(CurrentState(work.status), work)
     if running:
@@ -71,6 +72,56 @@ def employee_current_state(*, employee: Employee, on: datetime.date) -> PersonSt
     if work.status == WorkStatus.NOT_AT_WORK:
         return PersonState(CurrentState.NONE, work)
     return PersonState(CurrentState(work.status), work)
+
+
+# The columns the person's page shows (employees/employee_detail.html) and the work situation reads: the
+# timeline's rows are read with only these (a label of a managed list is read in either language).
+SPELL_FIELDS = (
+    "start_date",
+    "end_date",
+    "with_support_package",
+    "employee_id",
+    "employer__name",
+    "instrument__name",
+)
+EVALUATION_FIELDS = ("evaluation_date", "employee_id", "advice__label_nl", "advice__label_en", "employer__name")
+REFERRAL_FIELDS = (
+    "registered_on",
+    "employee_id",
+    "status",
+    "answered_at",
+    "withdrawn_at",
+    "partner__name",
+    "decline_reason__label_nl",
+    "decline_reason__label_en",
+)
+TRAJECTORY_FIELDS = (
+    "start_date",
+    "end_date",
+    "employee_id",
+    "partner__name",
+    "end_reason__label_nl",
+    "end_reason__label_en",
+)
+INTERNSHIP_FIELDS = ("start_date", "end_date", "trajectory_id", "sector", "outcome", "host__name")
+FOLLOW_UP_FIELDS = ("employment_id", "mark", "checked_on", "still_in_work", "note")
+
+
+def visible_spells(*, employee: Employee, user) -> list[Employment]:
+    """The person's employment spells the user may see, with employer and instrument, by start (one query).
+
+    The person's page reads them once for the state and for the timeline. A spell is visible with its
+    person (EmploymentQuerySet's scope), so on the page of a person the user may open these are all of
+    the person's spells, which is what the work situation is computed from
+    (tests/test_person_state.py checks that partner staff see the state administrators see).
+    """
+    return list(
+        Employment.objects.visible_to(user)
+        .filter(employee=employee)
+        .select_related("employer", "instrument")
+        .only(*SPELL_FIELDS)
+        .order_by("start_date", "pk")
+    )
 
 
 class LookupLimitReached(Exception):
@@ -172,11 +223,16 @@ def lookups_without_trajectory(events):
     return events.filter(action=AccessAction.INSZ_LOOKUP).exclude(Exists(started))
 
 
-def timeline(*, employee: Employee, user) -> list[dict]:
+def timeline(*, employee: Employee, user, spells=None) -> list[dict]:
     """One chronological list of the person's jobs, evaluations, referrals, trajectories, internships and
-    follow-ups of jobs the user may see; a referral is dated by the day it was sent and ends on the day it was answered or withdrawn."""
+    follow-ups of jobs the user may see; a referral is dated by the day it was sent and ends on the day it was answered or withdrawn.
+
+    `spells` is `visible_spells(employee=employee, user=user)` when the caller read it already.
+    """
+    if spells is None:
+        spells = visible_spells(employee=employee, user=user)
     events = []
-    for spell in Employment.objects.visible_to(user).filter(employee=employee).select_related("employer", "instrument"):
+    for spell in spells:
         events.append(
             {
                 "date": spell.start_date,
@@ -187,7 +243,10 @@ def timeline(*, employee: Employee, user) -> list[dict]:
             }
         )
     for evaluation in (
-        Evaluation.objects.visible_to(user).filter(employee=employee).select_related("advice", "employer")
+        Evaluation.objects.visible_to(user)
+        .filter(employee=employee)
+        .select_related("advice", "employer")
+        .only(*EVALUATION_FIELDS)
     ):
         events.append(
             {
@@ -199,7 +258,10 @@ def timeline(*, employee: Employee, user) -> list[dict]:
             }
         )
     for referral in (
-        Referral.objects.visible_to(user).filter(employee=employee).select_related("partner", "decline_reason")
+        Referral.objects.visible_to(user)
+        .filter(employee=employee)
+        .select_related("partner", "decline_reason")
+        .only(*REFERRAL_FIELDS)
     ):
         answered = referral.answered_at or referral.withdrawn_at
         events.append(
@@ -212,7 +274,10 @@ def timeline(*, employee: Employee, user) -> list[dict]:
             }
         )
     for trajectory in (
-        Trajectory.objects.visible_to(user).filter(employee=employee).select_related("partner", "end_reason")
+        Trajectory.objects.visible_to(user)
+        .filter(employee=employee)
+        .select_related("partner", "end_reason")
+        .only(*TRAJECTORY_FIELDS)
     ):
         events.append(
             {
@@ -224,7 +289,10 @@ def timeline(*, employee: Employee, user) -> list[dict]:
             }
         )
     for internship in (
-        Internship.objects.visible_to(user).filter(trajectory__employee=employee).select_related("host", "trajectory")
+        Internship.objects.visible_to(user)
+        .filter(trajectory__employee=employee)
+        .select_related("host")
+        .only(*INTERNSHIP_FIELDS)
     ):
         events.append(
             {
@@ -235,11 +303,11 @@ def timeline(*, employee: Employee, user) -> list[dict]:
                 "object": internship,
             }
         )
-    for follow_up in (
-        JobFollowUp.objects.visible_to(user)
-        .filter(employment__employee=employee)
-        .select_related("employment__employer")
-    ):
+    # Each follow-up's job is one of the spells read above (with its employer): not read again.
+    jobs = {spell.pk: spell for spell in spells}
+    for follow_up in JobFollowUp.objects.visible_to(user).filter(employment__employee=employee).only(*FOLLOW_UP_FIELDS):
+        if follow_up.employment_id in jobs:
+            follow_up.employment = jobs[follow_up.employment_id]
         events.append(
             {
                 "date": follow_up.checked_on,

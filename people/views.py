@@ -46,8 +46,10 @@ class EmployeeDetailView(RecordsPersonAccess, CaseDetailView):
         context["today"] = today
         context["on"] = on
         context["state_form"] = form
-        context["state"] = services.employee_current_state(employee=self.object, on=on)
-        context["timeline"] = services.timeline(employee=self.object, user=self.request.user)
+        # The spells are read once, for the state and for the timeline.
+        spells = services.visible_spells(employee=self.object, user=self.request.user)
+        context["state"] = services.employee_current_state(employee=self.object, on=on, spells=spells)
+        context["timeline"] = services.timeline(employee=self.object, user=self.request.user, spells=spells)
         return context
 
 

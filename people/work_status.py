@@ -62,33 +62,59 @@ def _covers(spell, on) -> bool:
     return spell.start_date <= on and (spell.end_date is None or spell.end_date >= on)
 
 
-def internal_reference_employer(employee, on: datetime.date, social_spells) -> int | None:
+def started_trajectories(employee, on: datetime.date) -> list[dict]:
+    """The person's trajectories started on or before `on`, the latest first: their social-economy
+    employer and end date (one query). What both the internal transition (`internal_reference_employer`)
+    and the person's page (a trajectory running on `on`) need, read once."""
+    return list(
+        Trajectory.objects.filter(employee=employee, start_date__lte=on)
+        .order_by("-start_date", "-id")
+        .values("se_employer_id", "end_date")
+    )
+
+
+def internal_reference_employer(employee, on: datetime.date, social_spells, started=None) -> int | None:
     """The employer a regular job must be with to count as an internal transition on `on`.
 
     The social-economy employer of the person's latest trajectory started on or before `on` (the
     unit of the reports' at-work counts); without one, the employer of the person's last
-    social-economy spell started by then.
+    social-economy spell started by then. `started` is `started_trajectories(employee, on)` when the
+    caller read it already; otherwise only the latest is read here.
     """
-    latest = (
-        Trajectory.objects.filter(employee=employee, start_date__lte=on)
-        .order_by("-start_date", "-id")
-        .values("se_employer_id")
-        .first()
-    )
+    if started is None:
+        latest = (
+            Trajectory.objects.filter(employee=employee, start_date__lte=on)
+            .order_by("-start_date", "-id")
+            .values("se_employer_id")
+            .first()
+        )
+    else:
+        latest = started[0] if started else None
     if latest is not None:
         return latest["se_employer_id"]
-    started = [s for s in social_spells if s.start_date <= on]
-    return max(started, key=lambda s: (s.start_date, s.pk)).employer_id if started else None
+    started_spells = [s for s in social_spells if s.start_date <= on]
+    return max(started_spells, key=lambda s: (s.start_date, s.pk)).employer_id if started_spells else None
 
 
-def work_situation(employee, on: datetime.date) -> WorkSituation:
-    """The work situation of one person on a date (a query for the person's spells, one for the trajectory)."""
-    spells = list(Employment.objects.filter(employee=employee).select_related("employer").order_by("start_date", "pk"))
+def person_spells(employee):
+    """All of the person's spells with their employer, in the order `work_situation` reads them."""
+    return list(Employment.objects.filter(employee=employee).select_related("employer").order_by("start_date", "pk"))
+
+
+def work_situation(employee, on: datetime.date, *, spells=None, started=None) -> WorkSituation:
+    """The work situation of one person on a date (a query for the person's spells, one for the trajectory).
+
+    A caller that read them already passes `spells` (all of the person's spells, with their employer)
+    and `started` (`started_trajectories(employee, on)`), and no query is run here: the person's page
+    reads them once for this and for what else it shows.
+    """
+    if spells is None:
+        spells = person_spells(employee)
     regular = [s for s in spells if s.instrument_id is None]
     social = [s for s in spells if s.instrument_id is not None]
     regular_now = [s for s in regular if _covers(s, on)]
     # Asked whatever the situation, so that the person's page runs the same queries for everyone.
-    reference_employer = internal_reference_employer(employee, on, social)
+    reference_employer = internal_reference_employer(employee, on, social, started)
     if regular_now:
         internal = [s for s in regular_now if reference_employer is not None and s.employer_id == reference_employer]
         chosen = internal or regular_now

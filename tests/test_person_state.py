@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from people.services import CurrentState
 from tests import factories
+from trajectories.models import JobFollowUp
 
 D = datetime.date
 
@@ -176,3 +177,37 @@ def test_the_page_runs_the_same_number_of_queries_in_every_state_and_on_every_da
         for day in ("2015-06-01", "2016-06-01", "2017-02-01", "2019-02-01", "2019-06-01", "")
     }
     assert len(set(counts.values())) == 1, counts
+
+
+def test_partner_staff_see_the_state_administrators_see(
+    client, administrator, partner_staff, partner, person, se_employer, regular_employer
+):
+    """The page computes the state from the spells the user may see: a spell is visible with its person, so
+    partner staff who may open the page get the state from all of the person's spells, as administrators do."""
+    job(person, se_employer, D(2016, 1, 1), D(2019, 3, 31))
+    job(person, regular_employer, D(2019, 4, 1), regular=True, support=True)
+    factories.TrajectoryFactory(employee=person, partner=partner, se_employer=se_employer, start_date=D(2018, 1, 1))
+    seen_by_administrator = page(client, administrator, person, D(2019, 6, 1)).context["state"]
+    seen_by_partner = page(client, partner_staff, person, D(2019, 6, 1)).context["state"]
+    assert seen_by_partner == seen_by_administrator
+    assert seen_by_partner.state == CurrentState.REGULAR_EXTERNAL
+
+
+def test_the_page_reads_the_spells_and_the_trajectories_once(client, administrator, person, se_employer):
+    """The state and the timeline share one read of the spells; the internal transition and the running
+    trajectory one read of the trajectories; a follow-up's job is not read again (issue 17)."""
+    regular = job(person, factories.RegularEmployerFactory(name="Drukkerij Oost"), D(2018, 1, 1), regular=True)
+    factories.TrajectoryFactory(employee=person, start_date=D(2017, 1, 1))
+    JobFollowUp.objects.create(employment=regular, mark=3, checked_on=D(2018, 4, 2), still_in_work=True)
+    client.force_login(administrator)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("employees:detail", args=[person.pk]), {"on": "2019-06-01"})
+    assert response.status_code == 200
+    selects = [q["sql"] for q in context.captured_queries if q["sql"].startswith("SELECT")]
+    assert len([sql for sql in selects if 'FROM "employees_employment"' in sql]) == 1
+    trajectories = [sql for sql in selects if 'FROM "trajectories_trajectory"' in sql]
+    assert len(trajectories) == 2  # the state's read, and the timeline's (administrators see trajectories)
+    assert not [sql for sql in selects if 'FROM "trajectories_jobfollowup"' in sql and '"partners_organisation"' in sql]
+    follow_up = next(e for e in response.context["timeline"] if e["kind"] == "follow_up")
+    assert str(follow_up["object"].employment.employer) == "Drukkerij Oost"
+    assert "Drukkerij Oost · na 3 maanden: werkt er nog" in response.content.decode()
