@@ -7,7 +7,7 @@ page's Python time (issue 17). `FastFormRenderer` writes the HTML of those templ
 with the same escaping (`render_value_in_context`, as `{{ }}` does) and the same filters
 (`stringformat:'s'`), so that labels, values and attributes (aria-*, required, ...) come out as
 they did; any other template (and any widget context it does not recognise) goes to Django's
-templates. tests/test_form_renderer.py compares the two for every filter form.
+templates. tests/test_fast_rendering.py compares the two for every filter form.
 """
 
 from django.forms.renderers import DjangoTemplates

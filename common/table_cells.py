@@ -11,7 +11,7 @@ A cell is rendered this way only for what is known to give the same result as
 `BoundRow.get_cell`: a record that is a model instance, an accessor of plain attributes (no
 callables, no dictionaries), a date column whose template is DateColumn's own and a value that is
 a date, a link by `reverse()` without attributes of its own. Anything else goes to
-`BoundRow.get_cell` (tests/test_table_cells.py compares the two for every list table).
+`BoundRow.get_cell` (tests/test_fast_rendering.py compares the two for every list table).
 """
 
 import datetime
