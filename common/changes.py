@@ -20,8 +20,8 @@ A transaction that has written anything itself (`pg_current_xact_id_if_assigned(
 uncommitted rows that no one else does: its results are not labelled at all (`None`).
 
 Compaction: notes accumulate, one per writing transaction and table; when a set has more than
-COMPACT_FROM of them, they are replaced by one note carrying their count as weight, in one statement
-(the sum is unchanged for every reader). SQLite has no triggers of this kind here: no generation.
+COMPACT_FROM of them, they are replaced by one note carrying their count as weight and the highest of
+their ids, in one statement (the generation is unchanged for every reader). SQLite has no triggers of this kind here: no generation.
 """
 
 from __future__ import annotations
@@ -115,7 +115,8 @@ def generation(using: str, tables) -> tuple[int, int, int] | None:
 
 
 def compact(tables) -> None:
-    """Replace the notes of each of `tables` by one of the same weight, on the primary, one statement each.
+    """Replace the notes of each of `tables` by one of the same weight and the highest id, on the primary,
+    one statement each: the generation stays what it was, so kept rows stay valid.
 
     Also inside a transaction (a report page runs in one, ATOMIC_REQUESTS): the compaction then commits
     or rolls back with it, and holds its deleted notes until then, which only another compaction waits
@@ -125,8 +126,9 @@ def compact(tables) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(
-                f"WITH gone AS (DELETE FROM {TABLE} WHERE table_name = %s RETURNING weight) "
-                f"INSERT INTO {TABLE} (table_name, weight) SELECT %s, sum(weight) FROM gone HAVING count(*) > 0",
+                f"WITH gone AS (DELETE FROM {TABLE} WHERE table_name = %s RETURNING id, weight) "
+                f"INSERT INTO {TABLE} (id, table_name, weight) "
+                f"SELECT max(id), %s, sum(weight) FROM gone HAVING count(*) > 0",
                 [table, table],
             )
     logger.info("Compacted the change notes of %s", ", ".join(tables))

@@ -223,6 +223,57 @@ def lookups_without_trajectory(events):
     return events.filter(action=AccessAction.INSZ_LOOKUP).exclude(Exists(started))
 
 
+def _event(date, end, kind, label, record) -> dict:
+    return {"date": date, "end": end, "kind": kind, "label": label, "object": record}
+
+
+def _case_events(employee: Employee, user) -> list[dict]:
+    """The person's evaluations, referrals, trajectories and internships the user may see, in that order."""
+    events = [
+        _event(evaluation.evaluation_date, None, "evaluation", _("Evaluation"), evaluation)
+        for evaluation in Evaluation.objects.visible_to(user)
+        .filter(employee=employee)
+        .select_related("advice", "employer")
+        .only(*EVALUATION_FIELDS)
+    ]
+    for referral in (
+        Referral.objects.visible_to(user)
+        .filter(employee=employee)
+        .select_related("partner", "decline_reason")
+        .only(*REFERRAL_FIELDS)
+    ):
+        answered = referral.answered_at or referral.withdrawn_at
+        end = timezone.localdate(answered) if answered else None
+        events.append(_event(referral.registered_on, end, "referral", _("Referral"), referral))
+    events += [
+        _event(trajectory.start_date, trajectory.end_date, "trajectory", _("Trajectory"), trajectory)
+        for trajectory in Trajectory.objects.visible_to(user)
+        .filter(employee=employee)
+        .select_related("partner", "end_reason")
+        .only(*TRAJECTORY_FIELDS)
+    ]
+    events += [
+        _event(internship.start_date, internship.end_date, "internship", _("Internship"), internship)
+        for internship in Internship.objects.visible_to(user)
+        .filter(trajectory__employee=employee)
+        .select_related("host")
+        .only(*INTERNSHIP_FIELDS)
+    ]
+    return events
+
+
+def _follow_up_events(employee: Employee, user, spells) -> list[dict]:
+    """The follow-ups of the person's jobs; each follow-up's job is one of `spells` (with its employer):
+    not read again."""
+    jobs = {spell.pk: spell for spell in spells}
+    events = []
+    for follow_up in JobFollowUp.objects.visible_to(user).filter(employment__employee=employee).only(*FOLLOW_UP_FIELDS):
+        if follow_up.employment_id in jobs:
+            follow_up.employment = jobs[follow_up.employment_id]
+        events.append(_event(follow_up.checked_on, None, "follow_up", _("Follow-up of a job"), follow_up))
+    return events
+
+
 def timeline(*, employee: Employee, user, spells=None) -> list[dict]:
     """One chronological list of the person's jobs, evaluations, referrals, trajectories, internships and
     follow-ups of jobs the user may see; a referral is dated by the day it was sent and ends on the day it was answered or withdrawn.
@@ -231,92 +282,18 @@ def timeline(*, employee: Employee, user, spells=None) -> list[dict]:
     """
     if spells is None:
         spells = visible_spells(employee=employee, user=user)
-    events = []
-    for spell in spells:
-        events.append(
-            {
-                "date": spell.start_date,
-                "end": spell.end_date,
-                "kind": "regular_job" if spell.is_regular else "se_job",
-                "label": _("Job in the regular economy") if spell.is_regular else _("Social-economy job"),
-                "object": spell,
-            }
+    events = [
+        _event(
+            spell.start_date,
+            spell.end_date,
+            "regular_job" if spell.is_regular else "se_job",
+            _("Job in the regular economy") if spell.is_regular else _("Social-economy job"),
+            spell,
         )
-    for evaluation in (
-        Evaluation.objects.visible_to(user)
-        .filter(employee=employee)
-        .select_related("advice", "employer")
-        .only(*EVALUATION_FIELDS)
-    ):
-        events.append(
-            {
-                "date": evaluation.evaluation_date,
-                "end": None,
-                "kind": "evaluation",
-                "label": _("Evaluation"),
-                "object": evaluation,
-            }
-        )
-    for referral in (
-        Referral.objects.visible_to(user)
-        .filter(employee=employee)
-        .select_related("partner", "decline_reason")
-        .only(*REFERRAL_FIELDS)
-    ):
-        answered = referral.answered_at or referral.withdrawn_at
-        events.append(
-            {
-                "date": referral.registered_on,
-                "end": timezone.localdate(answered) if answered else None,
-                "kind": "referral",
-                "label": _("Referral"),
-                "object": referral,
-            }
-        )
-    for trajectory in (
-        Trajectory.objects.visible_to(user)
-        .filter(employee=employee)
-        .select_related("partner", "end_reason")
-        .only(*TRAJECTORY_FIELDS)
-    ):
-        events.append(
-            {
-                "date": trajectory.start_date,
-                "end": trajectory.end_date,
-                "kind": "trajectory",
-                "label": _("Trajectory"),
-                "object": trajectory,
-            }
-        )
-    for internship in (
-        Internship.objects.visible_to(user)
-        .filter(trajectory__employee=employee)
-        .select_related("host")
-        .only(*INTERNSHIP_FIELDS)
-    ):
-        events.append(
-            {
-                "date": internship.start_date,
-                "end": internship.end_date,
-                "kind": "internship",
-                "label": _("Internship"),
-                "object": internship,
-            }
-        )
-    # Each follow-up's job is one of the spells read above (with its employer): not read again.
-    jobs = {spell.pk: spell for spell in spells}
-    for follow_up in JobFollowUp.objects.visible_to(user).filter(employment__employee=employee).only(*FOLLOW_UP_FIELDS):
-        if follow_up.employment_id in jobs:
-            follow_up.employment = jobs[follow_up.employment_id]
-        events.append(
-            {
-                "date": follow_up.checked_on,
-                "end": None,
-                "kind": "follow_up",
-                "label": _("Follow-up of a job"),
-                "object": follow_up,
-            }
-        )
+        for spell in spells
+    ]
+    events += _case_events(employee, user)
+    events += _follow_up_events(employee, user, spells)
     # Undated events (an evaluation whose date is unknown) come first, as the oldest.
     events.sort(key=lambda e: (e["date"] is not None, e["date"] or datetime.date.min))
     return events
