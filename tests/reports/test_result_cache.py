@@ -21,7 +21,7 @@ from tests.reports.conftest import cells
 D = datetime.date
 AS_OF = D(2019, 11, 30)
 committing = pytest.mark.django_db(transaction=True)
-# Triggers and transaction ids of PostgreSQL; on SQLite no rows are kept (tested below).
+# Triggers and transaction ids of PostgreSQL; on another database no rows are kept (tested below).
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and snapshots")
 
 
@@ -225,3 +225,15 @@ def test_rows_larger_than_the_bound_are_not_kept(monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         assert by_year() == {"2019": 1}
     assert evaluations_read(queries) == 1
+
+
+def test_a_database_without_the_triggers_gives_no_generation(monkeypatch):
+    """SQLite, the embedded default, notes no changes: its reports read the records every time."""
+
+    class SQLite:
+        vendor = "sqlite"
+
+    monkeypatch.setattr(changes, "connections", {"default": SQLite()})
+    monkeypatch.setattr(changes, "_watched", {})
+    assert changes.watched_tables("default") == frozenset()
+    assert changes.generation("default", {"evaluations_evaluation"}) is None

@@ -80,15 +80,3 @@ def test_only_the_most_recently_used_statements_are_kept(compiled, monkeypatch):
     cells("evaluations", ["year"], as_of=D(2017, 11, 30))  # dropped as the oldest: compiled again
     assert len(compiled) == 4
     assert len(statements._kept) == 2
-
-
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite only: PostgreSQL keeps rows (test_result_cache)")
-def test_on_sqlite_no_rows_are_kept(compiled):
-    from common import changes
-
-    assert changes.generation("default", {"evaluations_evaluation"}) is None
-    factories.EvaluationFactory(evaluation_date=D(2019, 3, 1))
-    assert cells("evaluations", ["year"], as_of=D(2019, 11, 30)) == {"2019": 1}
-    with CaptureQueriesContext(connection) as queries:
-        assert cells("evaluations", ["year"], as_of=D(2019, 11, 30)) == {"2019": 1}
-    assert len(queries) == 1  # the report's own query again
