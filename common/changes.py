@@ -21,7 +21,8 @@ uncommitted rows that no one else does: its results are not labelled at all (`No
 
 Compaction: notes accumulate, one per writing transaction and table; when a set has more than
 COMPACT_FROM of them, they are replaced by one note carrying their count as weight and the highest of
-their ids, in one statement (the generation is unchanged for every reader). SQLite has no triggers of this kind here: no generation.
+their ids, in one statement (the generation is unchanged for every reader). SQLite has no triggers of
+this kind here: no generation.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def generation(using: str, tables) -> tuple[int, int, int] | None:
     to the live one numbers its notes again from the backup's, so that a generation alone could name
     another state in a cache shared by both (docs/operations.md, "Restore": clear a shared cache)."""
     tables = sorted(set(tables))
-    if not tables or not set(tables) <= watched_tables(using):
+    if not tables or not watched_tables(using).issuperset(tables):
         return None
     connection = connections[using]
     with connection.cursor() as cursor:

@@ -31,6 +31,7 @@ has written (it sees rows no one else does).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import re
@@ -57,14 +58,14 @@ _CLOCK = re.compile(
     r"statement_timestamp|transaction_timestamp|random)\b",
     re.IGNORECASE,
 )
-# What follows FROM or JOIN: a table (quoted by Django, perhaps not in hand-written SQL), a subquery
-# or a function; not a column (`EXTRACT(YEAR FROM U0."date")`).
 # Words after FROM that start an expression, not a name: EXTRACT(YEAR FROM CASE WHEN ... END).
 _KEYWORDS = frozenset({"CASE", "CAST", "COALESCE", "NULLIF", "GREATEST", "LEAST"})
 _NAMED = re.compile(
     r'(?:\bWITH(?:\s+RECURSIVE)?|,)\s*(?:"([^"]+)"|([A-Za-z_][\w$]*))\s+AS\s+(?:(?:NOT\s+)?MATERIALIZED\s+)?\(',
     re.IGNORECASE,
 )
+# What follows FROM or JOIN: a table (quoted by Django, perhaps not in hand-written SQL), a subquery
+# or a function; not a column (`EXTRACT(YEAR FROM U0."date")`).
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+(?:"([^"]+)"|([A-Za-z_][\w$]*))(?![\w$"])(?!\s*\.)', re.IGNORECASE)
 
 
@@ -103,11 +104,7 @@ class Statement:
     def tables(self) -> frozenset | None:
         """What the SQL reads after FROM and JOIN (tables, or names of functions, which have no notes of
         their changes, so that their statement is not kept), or None for SQL that reads the clock."""
-        if _CLOCK.search(self.sql):
-            return None
-        named = {quoted or bare for quoted, bare in _NAMED.findall(self.sql)}  # WITH name AS (...): no table
-        read = {quoted or bare for quoted, bare in _READ.findall(self.sql) if quoted or bare.upper() not in _KEYWORDS}
-        return frozenset(read - named)
+        return _tables_read(self.sql)
 
     def rows(self) -> list[dict]:
         """The rows: kept ones while nothing the statement reads has changed, else from the database."""
@@ -141,6 +138,16 @@ class Statement:
                 converted.append(row)
             fetched = converted
         return [dict(zip(self.names, row)) for row in fetched]
+
+
+@functools.lru_cache(maxsize=MAX_KEPT)
+def _tables_read(sql: str) -> frozenset | None:
+    """`Statement.tables()`, parsed once per SQL text: a kept statement runs again with the same SQL."""
+    if _CLOCK.search(sql):
+        return None
+    named = {quoted or bare for quoted, bare in _NAMED.findall(sql)}  # WITH name AS (...): no table
+    read = {quoted or bare for quoted, bare in _READ.findall(sql) if quoted or bare.upper() not in _KEYWORDS}
+    return frozenset(read - named)
 
 
 _kept: OrderedDict = OrderedDict()
