@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import as_partner, can
+from common import kept
 from employees.models import Employee
 from evaluations.models import Evaluation
 from partners.constants import OrganisationKind
@@ -127,8 +128,8 @@ KIND_LABELS = {kind.code: kind.label for kind in KINDS}
 def counts(user, cap: int | None = None) -> dict[str, int]:
     """How many records of each kind the user sees: one COUNT per kind (each up to `cap`, when given)."""
     if cap is None:
-        return {kind.code: kind.records(user).count() for kind in KINDS}
-    return {kind.code: kind.records(user).order_by()[:cap].count() for kind in KINDS}
+        return {kind.code: kept.count(kind.records(user)) for kind in KINDS}
+    return {kind.code: kept.count(kind.records(user).order_by()[:cap]) for kind in KINDS}
 
 
 def listing(user) -> list[dict]:

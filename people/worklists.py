@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role, role_of
+from common import kept
 from common.numbers import number
 from evaluations import services as evaluation_services
 from evaluations.models import Evaluation, Referral
@@ -28,8 +29,9 @@ COUNT_CAP = 1000
 
 
 def capped_count(queryset) -> int:
-    """The number of records, up to COUNT_CAP + 1 (then: more than COUNT_CAP)."""
-    return queryset.order_by()[: COUNT_CAP + 1].count()
+    """The number of records, up to COUNT_CAP + 1 (then: more than COUNT_CAP); kept until a table the count
+    reads changes (common/kept.py): every user of a role asks the same counts on each visit of the home page."""
+    return kept.count(queryset.order_by()[: COUNT_CAP + 1])
 
 
 @dataclass(frozen=True)

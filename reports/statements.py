@@ -20,8 +20,8 @@ The statements are kept per process, at most MAX_KEPT, least recently used
 first out; each is a few kilobytes of SQL text and no records.
 
 A statement's rows are also kept, in the cache "reports" (settings.CACHES), until a table the
-statement reads changes: labelled by the SQL, its parameters and the generation of those tables
-(common/changes.py), which moves with every committed change to any of them. The same report asked
+statement reads changes (common/kept.py): labelled by the SQL, its parameters and the generation of
+those tables (common/changes.py), which moves with every committed change to any of them. The same report asked
 again before anything it reads has changed is then answered from the kept rows, with the figures the
 records give at that moment (issue 17: at a million persons a report of the pack costs 0.2-0.7 s of
 the server's two processors). Rows are not kept on SQLite, for a statement reading a table whose
@@ -31,42 +31,17 @@ has written (it sees rows no one else does).
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import pickle
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils import timezone, translation
 
-from common import changes
+from common import kept
 
 MAX_KEPT = 512
-# Rows of a statement are kept when they pickle to at most this many bytes (a report's grouped rows:
-# tens of bytes to 100 KB; the per-employer transitions about 1 MB): with settings.CACHES["reports"]
-# MAX_ENTRIES, a bound on the memory a process gives to kept rows.
-MAX_BYTES_KEPT = 1_000_000
-CACHE_ALIAS = "reports"
-# SQL that reads the clock gives another result at another moment: never kept.
-_CLOCK = re.compile(
-    r"\b(now|current_date|current_time|current_timestamp|localtime|localtimestamp|clock_timestamp|"
-    r"statement_timestamp|transaction_timestamp|random)\b",
-    re.IGNORECASE,
-)
-# Words after FROM that start an expression, not a name: EXTRACT(YEAR FROM CASE WHEN ... END).
-_KEYWORDS = frozenset({"CASE", "CAST", "COALESCE", "NULLIF", "GREATEST", "LEAST"})
-_NAMED = re.compile(
-    r'(?:\bWITH(?:\s+RECURSIVE)?|,)\s*(?:"([^"]+)"|([A-Za-z_][\w$]*))\s+AS\s+(?:(?:NOT\s+)?MATERIALIZED\s+)?\(',
-    re.IGNORECASE,
-)
-# What follows FROM or JOIN: a table (quoted by Django, perhaps not in hand-written SQL), a subquery
-# or a function; not a column (`EXTRACT(YEAR FROM U0."date")`).
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+(?:"([^"]+)"|([A-Za-z_][\w$]*))(?![\w$"])(?!\s*\.)', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -103,23 +78,12 @@ class Statement:
 
     def tables(self) -> frozenset | None:
         """What the SQL reads after FROM and JOIN (tables, or names of functions, which have no notes of
-        their changes, so that their statement is not kept), or None for SQL that reads the clock."""
-        return _tables_read(self.sql)
+        their changes, so that its rows are not kept), or None for SQL that reads the clock."""
+        return kept.tables_read(self.sql)
 
     def rows(self) -> list[dict]:
         """The rows: kept ones while nothing the statement reads has changed, else from the database."""
-        tables = self.tables()
-        generation = changes.generation(self.using, tables) if tables else None
-        if generation is None:
-            return self.rows_from_database()
-        key = "statement:" + hashlib.sha256(repr((self.using, self.sql, self.params, generation)).encode()).hexdigest()
-        cache = caches[CACHE_ALIAS]
-        found = cache.get(key)
-        if found is None:
-            found = self.rows_from_database()
-            if len(pickle.dumps(found, pickle.HIGHEST_PROTOCOL)) <= MAX_BYTES_KEPT:
-                cache.set(key, found)
-        return found
+        return kept.result(self.using, self.sql, self.params, self.rows_from_database, kind="statement")
 
     def rows_from_database(self) -> list[dict]:
         connection = connections[self.using]
@@ -138,16 +102,6 @@ class Statement:
                 converted.append(row)
             fetched = converted
         return [dict(zip(self.names, row)) for row in fetched]
-
-
-@functools.lru_cache(maxsize=MAX_KEPT)
-def _tables_read(sql: str) -> frozenset | None:
-    """`Statement.tables()`, parsed once per SQL text: a kept statement runs again with the same SQL."""
-    if _CLOCK.search(sql):
-        return None
-    named = {quoted or bare for quoted, bare in _NAMED.findall(sql)}  # WITH name AS (...): no table
-    read = {quoted or bare for quoted, bare in _READ.findall(sql) if quoted or bare.upper() not in _KEYWORDS}
-    return frozenset(read - named)
 
 
 _kept: OrderedDict = OrderedDict()

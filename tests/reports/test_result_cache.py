@@ -13,7 +13,7 @@ from django.core.cache import caches
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from common import changes
+from common import changes, kept
 from reports import statements
 from tests import factories
 from tests.reports.conftest import cells
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="Postg
 @pytest.fixture(autouse=True)
 def fresh(monkeypatch):
     """No rows kept from an earlier test; the watched tables read again."""
-    caches[statements.CACHE_ALIAS].clear()
+    caches[kept.CACHE_ALIAS].clear()
     statements.forget()
     changes._watched.clear()
     # No compaction in the middle of a test (the notes of earlier tests can pass the bound): inside a
@@ -36,7 +36,7 @@ def fresh(monkeypatch):
     # compaction tests set their own bound.
     monkeypatch.setattr(changes, "COMPACT_FROM", 10**9)
     yield
-    caches[statements.CACHE_ALIAS].clear()
+    caches[kept.CACHE_ALIAS].clear()
 
 
 def evaluations_read(queries) -> int:
@@ -219,7 +219,7 @@ def test_the_report_page_asked_again_is_answered_from_the_kept_rows_and_after_a_
 
 @committing
 def test_rows_larger_than_the_bound_are_not_kept(monkeypatch):
-    monkeypatch.setattr(statements, "MAX_BYTES_KEPT", 10)
+    monkeypatch.setattr(kept, "MAX_BYTES_KEPT", 10)
     factories.EvaluationFactory(evaluation_date=D(2019, 3, 1))
     assert by_year() == {"2019": 1}
     with CaptureQueriesContext(connection) as queries:
