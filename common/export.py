@@ -11,6 +11,7 @@ import csv
 import datetime
 import itertools
 import logging
+import operator
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -226,8 +227,16 @@ def _value_rows(chunks, cells, *, tokens, joined, relations) -> Iterator[list]:
     `relations`: (position of the id, model) per related record whose texts are read apart."""
     joined = [(position, _text_maker(model), fields, {}) for position, model, fields in joined]
     relations = [(position, model, {}) for position, model in relations]
-    # A related record's text (or None) is the cell's value as it is (`_record_text`): no call per cell.
-    cells = [(None if convert is _record_text else convert, position) for convert, position in cells]
+    # The cells of a row picked in one call; a cell whose value is exported as it is (a related
+    # record's text or None, `_record_text`; a date) is not converted.
+    pick = operator.itemgetter(*[position for _convert, position in cells])
+    if len(cells) == 1:
+        single = pick
+
+        def pick(row):
+            return (single(row),)
+
+    converted = [(number, convert) for number, (convert, _position) in enumerate(cells) if convert not in _AS_THEY_ARE]
     for chunk in chunks:
         if tokens or joined or relations:
             chunk = [list(row) for row in chunk]
@@ -249,7 +258,10 @@ def _value_rows(chunks, cells, *, tokens, joined, relations) -> Iterator[list]:
             for row in chunk:
                 row[position] = texts.get(row[position])
         for row in chunk:
-            yield [row[position] if convert is None else convert(row[position]) for convert, position in cells]
+            values = list(pick(row))
+            for number, convert in converted:
+                values[number] = convert(values[number])
+            yield values
 
 
 # The arguments a column's value() may ask for that a cell reader gives without a BoundRow.
@@ -455,6 +467,10 @@ def _record_text(value):
     if value is None or type(value) is str:
         return value
     return force_str(value, strings_only=True)
+
+
+# The converters that give a `values_list` value as it is (a related record's text is one already).
+_AS_THEY_ARE = frozenset({_as_it_is, _record_text})
 
 
 def _has_choices(field) -> bool:
