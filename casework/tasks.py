@@ -56,9 +56,13 @@ def _export_list(job, progress) -> jobs.Result:
     export_format = parameters["format"]
     view = list_view_for(job.owner, parameters["path"], parameters["query"])
     table, queryset = view.export_table()
-    total = queryset.order_by().count()
+    rows = export.table_rows(table, queryset, view.exclude_columns)
+    # Known without a COUNT when the rows were read at once (a small export, common/export.py).
+    total = getattr(rows, "row_count", None)
+    if total is None:
+        total = queryset.order_by().count()
     progress.set_total(total)
-    rows = progress.counted(export.table_rows(table, queryset, view.exclude_columns), header=1)
+    rows = progress.counted(rows, header=1)
     if export_format == "xlsx":
         if total > export.XLSX_MAX_DATA_ROWS:
             raise ValidationError(

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -32,7 +33,7 @@ from casework.tasks import export_list
 from common import export, insz_search
 from common.crypto import decrypt_insz
 from common.forms import style_form
-from common.tables import EstimatedCountPaginator, cursor_from
+from common.tables import EstimatedCountPaginator, cursor_from, with_tie_breaker
 from common.validators import contains_insz_like
 from jobs import services as jobs
 
@@ -152,9 +153,13 @@ class CaseListView(
 
         table, queryset = self.export_table()
         filename = self.get_export_filename(export_format)
+        # A small export is read here at once (common/export.py): its number of rows is then known.
+        rows = export.table_rows(table, queryset, self.exclude_columns)
+        row_count = getattr(rows, "row_count", None)
         if export_format == "xlsx":
             limit = export.XLSX_MAX_DATA_ROWS
-            if queryset.order_by()[limit : limit + 1].exists():
+            too_many = queryset.order_by()[limit : limit + 1].exists() if row_count is None else row_count > limit
+            if too_many:
                 messages.error(
                     self.request,
                     gettext(
@@ -166,27 +171,31 @@ class CaseListView(
                 query = self.request.GET.copy()
                 query.pop(self.export_trigger_param, None)
                 return redirect(f"{self.request.path}?{query.urlencode()}" if query else self.request.path)
-            self.log_export(export_format, queryset)
-            rows = export.table_rows(table, queryset, self.exclude_columns)
+            self.log_export(export_format, queryset, row_count)
             return FileResponse(
                 export.write_xlsx(rows, self.sheet_title()),
                 as_attachment=True,
                 filename=filename,
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-        self.log_export(export_format, queryset)
+        self.log_export(export_format, queryset, row_count)
         response = StreamingHttpResponse(
-            export.csv_chunks(export.table_rows(table, queryset, self.exclude_columns)),
+            export.csv_chunks(rows),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
     def export_table(self):
-        """The table and its filtered queryset in the sort asked for, without paging: what an export writes."""
+        """The table and its filtered queryset in the sort asked for, without paging: what an export writes.
+
+        The order ends with the primary key, as the list's pages do (`with_tie_breaker`): rows equal in
+        the sort asked for (two persons of the same name) come in the order of the pages, and the same
+        whatever plan PostgreSQL chooses for the query (a plain query or a cursor, common/export.py)."""
         table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)  # the sort asked for, no page
-        return table, table.data.data
+        queryset = table.data.data
+        return table, with_tie_breaker(queryset) if isinstance(queryset, QuerySet) else queryset
 
     def sheet_title(self) -> str:
         title = str(self.model._meta.verbose_name_plural).capitalize()
@@ -231,15 +240,17 @@ class CaseListView(
         )
         return redirect(back)
 
-    def log_export(self, export_format, queryset):
-        """One access-log event per export: the list, the format, the filters as text and the row count."""
+    def log_export(self, export_format, queryset, row_count=None):
+        """One access-log event per export: the list, the format, the filters as text and the row count.
+
+        The count is counted here unless the rows were read already (`row_count`, a small export)."""
         record_access(
             user=self.request.user,
             action=AccessAction.LIST_EXPORTED,
             list_name=self.request.resolver_match.view_name,
             export_format=export_format,
             filters=filters_as_text(self.request.GET),
-            row_count=queryset.order_by().count(),
+            row_count=queryset.order_by().count() if row_count is None else row_count,
         )
 
     def get_context_data(self, **kwargs):

@@ -11,11 +11,14 @@ import csv
 import datetime
 import itertools
 import logging
+import operator
 import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
@@ -90,7 +93,7 @@ def export_columns(table, exclude_columns=()) -> list:
     ]
 
 
-def table_rows(table, queryset, exclude_columns=()) -> Iterator[list]:
+def table_rows(table, queryset, exclude_columns=()) -> ExportRows:
     """The header, then one list of values per record, as `Table.as_values()` gives them.
 
     A date column gives the date itself (django-tables2 exports yyyy-mm-dd text): a real date in
@@ -102,34 +105,163 @@ def table_rows(table, queryset, exclude_columns=()) -> Iterator[list]:
     column shows a model field, the rows are read as tuples of exactly those columns
     (`values_list`), without a model instance per record: the query reads less, and Python makes
     no object per row.
+
+    Such an export of at most PLAIN_QUERY_ROWS rows is read at once by one plain query, here
+    (`_small_result`): its number of rows is then known (`ExportRows.row_count`), and the access
+    log needs no COUNT of its own. A bigger one is read through a server-side cursor, a chunk at a
+    time (`_all_rows`).
     """
     columns = export_columns(table, exclude_columns)
-    yield [force_str(column.header, strings_only=True) for column in columns]
+    header = [force_str(column.header, strings_only=True) for column in columns]
     readers = [cell_reader(table, column, queryset.model) for column in columns]
     paths = [getattr(read, "path", None) for read in readers]
-    if isinstance(queryset, QuerySet) and all(paths):
-        # The pk first: a DISTINCT query stays one row per record, whatever the values of the columns.
-        selected = list(dict.fromkeys(["pk", *paths]))
-        positions = [selected.index(path) for path in paths]
-        values = queryset.prefetch_related(None).values_list(*selected).iterator(chunk_size=CHUNK_SIZE)
-        converters = [read.convert for read in readers]
-        tokens = [position for read, position in zip(readers, positions) if read.decrypts]
-        relations = [(position, read.related, {}) for read, position in zip(readers, positions) if read.related]
-        while chunk := list(itertools.islice(values, CHUNK_SIZE)):
-            if tokens or relations:
-                chunk = [list(row) for row in chunk]
-            for position in tokens:  # the INSZ of a whole chunk decrypted at once
-                for row, number in zip(chunk, decrypt_insz_many([row[position] for row in chunk])):
-                    row[position] = number
-            for position, model, texts in relations:
-                _related_texts(model, {row[position] for row in chunk}, texts)
-                for row in chunk:
-                    row[position] = texts.get(row[position])
-            for row in chunk:
-                yield [convert(row[position]) for convert, position in zip(converters, positions)]
+    if not (isinstance(queryset, QuerySet) and all(paths)):
+        return ExportRows(header, (read_row(record, readers) for record in _all_rows(queryset)))
+    # The pk first: a DISTINCT query stays one row per record, whatever the values of the columns.
+    selected = list(dict.fromkeys(["pk", *paths]))
+    # A column showing a related record that the query joins already (another column reads a field
+    # through it, as the INSZ column does the person's): the fields of its text are read in the same
+    # row, instead of the records apart by id afterwards (`_related_texts`).
+    joined = []
+    for read in readers:
+        fields = _text_fields(read.related) if read.related else None
+        if fields and any(path.startswith(read.path + "__") for path in paths):
+            named = [f"{read.path}__{field}" for field in fields]
+            selected.extend(path for path in named if path not in selected)
+            joined.append((read.path, read.related, named))
+    position = {path: number for number, path in enumerate(selected)}
+    values = queryset.prefetch_related(None).values_list(*selected)
+    small = _small_result(values)
+    if small is None:
+        chunks = _chunks(_all_rows(values))
+    else:
+        chunks = (small[start : start + CHUNK_SIZE] for start in range(0, len(small), CHUNK_SIZE))
+    rows = _value_rows(
+        chunks,
+        [(read.convert, position[read.path]) for read in readers],
+        tokens=list(dict.fromkeys(position[read.path] for read in readers if read.decrypts)),
+        joined=[(position[path], model, [position[name] for name in named]) for path, model, named in joined],
+        relations=[
+            (position[path], model)
+            for path, model in {read.path: read.related for read in readers if read.related}.items()
+            if path not in {path for path, _model, _named in joined}
+        ],
+    )
+    return ExportRows(header, rows, None if small is None else len(small))
+
+
+class ExportRows:
+    """The rows of an export (the header first), and their number when it is known before they are
+    read (`row_count`: the rows read at once, else None; the header not counted)."""
+
+    def __init__(self, header: list, rows: Iterator[list], row_count: int | None = None):
+        self._rows = itertools.chain([header], rows)
+        self.row_count = row_count
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list:
+        return next(self._rows)
+
+
+# An export of at most this many rows (of a few columns) is read by one plain query: no COUNT for
+# the access log, no server-side cursor (which PostgreSQL plans for its first rows, without
+# parallel workers, and copies whole at the end of its transaction: WITH HOLD). An export of more
+# rows is read again through a cursor, a chunk at a time: this many rows at most are held at once.
+PLAIN_QUERY_ROWS = 5_000
+
+
+def _small_result(values: QuerySet) -> list | None:
+    """All the rows of `values` if they are at most PLAIN_QUERY_ROWS (one query), else None."""
+    if PLAIN_QUERY_ROWS <= 0:
+        return None
+    rows = list(values[: PLAIN_QUERY_ROWS + 1])
+    return rows if len(rows) <= PLAIN_QUERY_ROWS else None
+
+
+def _all_rows(queryset) -> Iterator:
+    """The rows of the queryset through a server-side cursor, CHUNK_SIZE at a time.
+
+    In PostgreSQL the cursor is planned for all its rows (cursor_tuple_fraction 1 while it is
+    declared) and not for the first tenth (the default): a WITH HOLD cursor (autocommit) is read
+    whole when it is declared anyway, and an export reads every row. For a selection in another
+    order than an index, the default chose to walk the index of the order and filter every row
+    of it (78 ms where the whole plan takes 44 ms, issue 17).
+    """
+    if not isinstance(queryset, QuerySet):
+        yield from queryset
         return
-    for record in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [read(record) for read in readers]
+    rows = queryset.iterator(chunk_size=CHUNK_SIZE)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        yield from rows
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1")
+    try:
+        first = next(rows, None)  # declares the cursor (and plans its query)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET cursor_tuple_fraction")
+    if first is not None:
+        yield first
+        yield from rows
+
+
+def _chunks(rows: Iterator) -> Iterator[list]:
+    while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+        yield chunk
+
+
+def read_row(record, readers) -> list:
+    return [read(record) for read in readers]
+
+
+def _value_rows(chunks, cells, *, tokens, joined, relations) -> Iterator[list]:
+    """The export rows of `values_list` rows, a chunk at a time: the INSZ tokens of a chunk decrypted
+    at once, the ids of related records replaced by their texts, then each cell converted.
+
+    `cells`: (convert, position) per column; `tokens`: the positions of INSZ tokens; `joined`:
+    (position of the id, model, positions of its text fields) per related record read in the row;
+    `relations`: (position of the id, model) per related record whose texts are read apart."""
+    joined = [(position, _text_maker(model), fields, {}) for position, model, fields in joined]
+    relations = [(position, model, {}) for position, model in relations]
+    # The cells of a row picked in one call; a cell whose value is exported as it is (a related
+    # record's text or None, `_record_text`; a date) is not converted.
+    pick = operator.itemgetter(*[position for _convert, position in cells])
+    if len(cells) == 1:
+        single = pick
+
+        def pick(row):
+            return (single(row),)
+
+    converted = [(number, convert) for number, (convert, _position) in enumerate(cells) if convert not in _AS_THEY_ARE]
+    for chunk in chunks:
+        if tokens or joined or relations:
+            chunk = [list(row) for row in chunk]
+        for position in tokens:  # the INSZ of a whole chunk decrypted at once
+            for row, number in zip(chunk, decrypt_insz_many([row[position] for row in chunk])):
+                row[position] = number
+        for position, make, fields, texts in joined:
+            if len(texts) > RELATED_TEXTS_KEPT:
+                texts.clear()
+            for row in chunk:
+                pk = row[position]
+                if pk is not None:
+                    text = texts.get(pk)
+                    if text is None:
+                        text = texts[pk] = make(pk, [row[field] for field in fields])
+                    row[position] = text
+        for position, model, texts in relations:
+            _related_texts(model, {row[position] for row in chunk}, texts)
+            for row in chunk:
+                row[position] = texts.get(row[position])
+        for row in chunk:
+            values = list(pick(row))
+            for number, convert in converted:
+                values[number] = convert(values[number])
+            yield values
 
 
 # The arguments a column's value() may ask for that a cell reader gives without a BoundRow.
@@ -189,14 +321,23 @@ def _related_texts(model, ids: set, texts: dict) -> None:
 
     A column showing a related record (an evaluation's employer, advice or person) reads the record's
     id with the row and its text once per chunk for all rows, instead of a record per row and column:
-    the few employers and advices of an export are read once; persons, one per row, in bulk.
+    the few employers and advices of an export are read once; persons, one per row, in bulk. A model
+    that names the fields of its text (`STR_FIELDS`) is read as tuples of those fields (`_text_maker`);
+    another, as whole records.
     """
     if len(texts) > RELATED_TEXTS_KEPT:
         texts.clear()
     missing = [pk for pk in ids if pk is not None and pk not in texts]
-    if missing:
-        for record in _text_records(model).filter(pk__any_of=missing):
-            texts[record.pk] = str(record)
+    if not missing:
+        return
+    fields = _text_fields(model)
+    if fields:
+        make = _text_maker(model)
+        for pk, *values in _text_records(model).filter(pk__any_of=missing).values_list("pk", *fields):
+            texts[pk] = make(pk, values)
+        return
+    for record in _text_records(model).filter(pk__any_of=missing):
+        texts[record.pk] = str(record)
 
 
 def _text_records(model) -> QuerySet:
@@ -206,6 +347,43 @@ def _text_records(model) -> QuerySet:
     records = model._base_manager.order_by()
     fields = getattr(model, "STR_FIELDS", None)
     return records.only(*fields) if fields else records
+
+
+def _text_fields(model) -> tuple | None:
+    """The fields a model's text (__str__) reads, when it names them (`STR_FIELDS`) and each is a
+    plain column of its own table (no relation, whose record __str__ would read): else None."""
+    fields = getattr(model, "STR_FIELDS", None)
+    if not fields:
+        return None
+    for name in fields:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation or not field.concrete or field.attname != name:
+            return None
+    return tuple(fields)
+
+
+def _text_maker(model):
+    """A function of a record's pk and the values of its `_text_fields` giving its text (str(record)).
+
+    The record is made without `Model.__init__` or `from_db` (as unpickling does), holding only
+    those values: its __str__ reads nothing else (tests/test_export_rows.py). Building 3,941 persons
+    through from_db to print their names cost 50 ms of an export of as many rows (issue 17)."""
+    fields = _text_fields(model)
+    pk_name = model._meta.pk.attname
+    new = model.__new__
+
+    def make(pk, values) -> str:
+        record = new(model)
+        attributes = record.__dict__
+        attributes.update(zip(fields, values))
+        attributes[pk_name] = pk
+        attributes["_state"] = ModelState()
+        return str(record)
+
+    return make
 
 
 def _as_it_is(value):
@@ -291,6 +469,10 @@ def _record_text(value):
     return force_str(value, strings_only=True)
 
 
+# The converters that give a `values_list` value as it is (a related record's text is one already).
+_AS_THEY_ARE = frozenset({_as_it_is, _record_text})
+
+
 def _has_choices(field) -> bool:
     return bool(getattr(field, "choices", None))
 
@@ -348,16 +530,25 @@ def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
     return lines()
 
 
+# The first characters of a text that guard_cell may change (a formula, or apostrophes before one).
+_GUARD_FIRST = frozenset("'" + "".join(FORMULA_PREFIXES))
+
+
 def _csv_cell_writer():
     """`csv_cell` for the many cells of one export: each distinct date is written once."""
     dates = {}
 
     def cell(value):
-        if value is None:
-            return ""
         kind = type(value)
         if kind is str:
-            return "'" + value if value.lstrip("'").startswith(FORMULA_PREFIXES) else value
+            # Most texts start with none of the characters guard_cell looks at: no lstrip() copy of them.
+            if value[:1] in _GUARD_FIRST and value.lstrip("'").startswith(FORMULA_PREFIXES):
+                return "'" + value
+            return value
+        if value is None:
+            return ""
+        if kind is int:  # a number as it is (csv_cell)
+            return value
         if kind is datetime.date:
             text = dates.get(value)
             if text is None:

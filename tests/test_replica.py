@@ -97,6 +97,6 @@ def test_a_background_export_reads_from_the_replica_and_writes_its_job_on_the_pr
     status, on_primary, on_replica = queries_on_each(lambda: services.run(job.pk, tasks._export_list))
 
     assert status == JobStatus.DONE
-    assert on_replica >= 2  # the count and the rows
+    assert on_replica >= 1  # the rows (read at once: their number without a count, common/export.py)
     assert on_primary >= 2  # the job's progress and outcome
     assert BackgroundJob.objects.get().result_rows == 4
