@@ -5,10 +5,12 @@ trajectories, the move to a regular job of question 4, the referrals' answers.
 the figures per social-economy employer), so that each definition of docs/measures.md is written once.
 """
 
+from django.db import connections
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from django_cte import CTE, with_cte
 
 from employees.models import Employment, Instrument
 from evaluations.constants import ADVICE_READY, ReferralStatus
@@ -64,6 +66,16 @@ def ready_units(ctx: Context, columns: dict | None = None):
     ready = evaluation_units(ctx).filter(
         advice_id=Subquery(Advice.objects.filter(code=ADVICE_READY).order_by().values("id"))
     )
+    if hasattr(ready.model, "instance_type") and connections[ready.db].features.can_distinct_on_fields:
+        # The register of a past day (history versions) on PostgreSQL: DISTINCT ON too, which `one_per_person`
+        # keeps for the live tables. The anti-join chose the versions at K twice, one side each, each time by
+        # an anti-join over the whole history table; choosing them once and sorting the 60,000 ready versions
+        # by person takes a third less CPU at a million persons (issue 17). The same units: every version has
+        # a person (the live column is NOT NULL), and the order is total (the ids of the versions at K differ).
+        first = ready.annotate(**columns or {}).order_by("employee_id", F("evaluation_date").asc(nulls_last=True), "id")
+        first = first.distinct("employee_id")
+        table = CTE(first, name="reference_evaluation")
+        return with_cte(table, select=table.queryset())
 
     def without_an_earlier_one():
         outer_undated = Q(IsNull(OuterRef("evaluation_date"), True))

@@ -205,6 +205,49 @@ def test_the_ready_reference_is_the_same_in_the_register_of_a_past_day(later):
     assert cells("ready", ["year"], as_of=D(2020, 10, 31), known_at=D(2020, 10, 31)) == {"2018": 1, "onbekend": 1}
 
 
+def test_the_ready_reference_of_a_past_register_is_chosen_on_the_values_of_then(later):
+    """At a past register date the earliest advice by the versions read at K, not by any version (PostgreSQL:
+    DISTINCT ON over those versions; SQLite: the anti-join), ties on the date to the lowest id."""
+    first_instrument, second_instrument = (
+        factories.instrument("collectief-maatwerk"),
+        factories.instrument("lokale-diensteneconomie"),
+    )
+    person = factories.EmployeeFactory()
+    factories.EvaluationFactory(
+        employee=person, evaluation_date=D(2019, 6, 1), registered_on=D(2019, 6, 1), instrument=first_instrument
+    )
+    corrected = factories.EvaluationFactory(
+        employee=person, evaluation_date=D(2019, 9, 1), registered_on=D(2019, 9, 1), instrument=second_instrument
+    )
+    corrected.evaluation_date = D(2018, 6, 1)  # corrected after K: the earliest only from then on
+    corrected._history_date = later
+    corrected.save()
+    tied = factories.EmployeeFactory()
+    for instrument in (second_instrument, first_instrument):
+        factories.EvaluationFactory(
+            employee=tied, evaluation_date=D(2019, 6, 1), registered_on=D(2019, 6, 1), instrument=instrument
+        )
+
+    def counted(**dates):
+        found = cells("ready", ["instrument", "year"], as_of=D(2019, 11, 30), **dates)
+        return {key: value for key, value in found.items() if value}
+
+    assert counted(known_at=D(2019, 11, 30)) == {
+        ("collectief maatwerk", "2019"): 1,
+        ("lokale diensteneconomie", "2019"): 1,
+    }
+    assert counted() == {("lokale diensteneconomie", "2018"): 1, ("lokale diensteneconomie", "2019"): 1}
+
+
+def test_the_age_band_of_an_undated_ready_advice_without_a_birth_date_is_unknown():
+    factories.EvaluationFactory(employee=factories.EmployeeFactory(unknown_birth_date=True), undated=True)
+    factories.EvaluationFactory(employee=factories.EmployeeFactory(birth_date=D(1960, 1, 1)), undated=True)
+
+    for known_at in (None, D(2020, 10, 31)):
+        result = cells("ready", ["age_band"], as_of=D(2020, 10, 31), known_at=known_at)
+        assert result == {"<25": 0, "25-54": 0, "55+": 1, "onbekend": 1}
+
+
 def test_persons_without_a_ready_advice_are_not_counted_as_ready():
     factories.EvaluationFactory(advice=factories.advice(ADVICE_NOT_READY))
 
