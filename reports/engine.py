@@ -650,7 +650,9 @@ def _group_query(request: _Request, units, members: list[Status], single: bool, 
     measure, ctx, others = request.measure, request.ctx, request.others
     exprs = members[0].dimensions or {d.name: d.expr for d in measure.dimensions}
     qs = (units or measure.units)(ctx)
-    used = set(others) | set(request.filters)
+    # In a fixed order (not a set's, which differs between processes): the same report gives the same SQL
+    # in every worker, and so one entry in a cache they share (common/kept.py).
+    used = list(dict.fromkeys([*others, *request.filters]))
     annotations = {f"d_{name}": exprs[name](ctx) for name in used if name in exprs and name not in keyed}
     for name, found in keyed.items():
         annotations.update({_key_column(name, i): F(column) for i, column in enumerate(found.columns)})
