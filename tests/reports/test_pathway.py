@@ -7,7 +7,8 @@ import pytest
 from demo.synthetic import generate
 from evaluations.constants import ADVICE_NOT_READY, ReferralStatus
 from evaluations.models import DeclineReason, Referral
-from reports.pathway import STEPS
+from reports.engine import Context
+from reports.pathway import STEPS, pathway_units
 from reports.sources import end_of_day
 from tests import factories
 from tests.reports.conftest import cells
@@ -102,6 +103,20 @@ def test_every_step_of_the_pathway_on_the_reference_date(cohort):
     assert steps["left_after_trajectory"] == 0  # 'back' found a job after the trajectory
     assert steps["back_to_social_economy"] == 1
     assert steps["in_progress"] == 2
+
+
+def test_the_facts_after_the_job_are_columns_of_the_units_one_row_per_person(cohort):
+    """Regular work 6 and 12 months after the job began and the return to the social economy: 1 or 0 per person,
+    computed with the units (reports.pathway._job_facts), 1 only with a regular job and once the day has come."""
+    columns = ("_regular_at_6", "_regular_at_12", "_back")
+    rows = list(pathway_units(Context(as_of=AS_OF)).values("employee_id", *columns))
+    facts = {row["employee_id"]: tuple(row[c] for c in columns) for row in rows}
+
+    assert len(rows) == len(facts) == 6
+    assert facts[cohort["whole"].pk] == (1, 1, 0)
+    assert facts[cohort["back"].pk] == (0, 0, 1)  # the job ended after 4 months; 12 months not yet passed
+    assert facts[cohort["undated"].pk] == (0, 0, 0)  # 6 months not yet passed
+    assert facts[cohort["declined"].pk] == (0, 0, 0)  # no regular job
 
 
 def test_the_cohorts_are_the_years_of_the_reference_evaluation_undated_in_onbekend(cohort):
