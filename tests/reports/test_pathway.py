@@ -171,6 +171,28 @@ def test_on_random_data_the_cohorts_are_question_1_and_never_start_more_than_que
     assert max(seen_started) > 0  # the data has trajectories to compare
 
 
+def test_the_trajectories_read_in_one_pass_count_as_the_tables_registered_at_k():
+    """Without a register date the trajectories and their internships are read in one pass
+    (reports.pathway._trajectories_per_person), with one (today) as two tables: the same figures."""
+    generate(persons=60, seed=5, today=D(2024, 6, 30))
+    for as_of in (D(2019, 12, 31), AS_OF, D(2024, 6, 30)):
+        one_pass = cells("pathway", ["step", "year"], as_of=as_of)
+        two_tables = cells("pathway", ["step", "year"], as_of=as_of, known_at=datetime.date.today())
+
+        assert one_pass == two_tables
+    assert sum(v for (step, _year), v in one_pass.items() if step == "internship") > 0  # internships to compare
+
+
+def test_an_internship_before_d_counts_in_a_trajectory_that_starts_after_d():
+    """Both ways of reading the trajectories (see above): the internship counts, the trajectory's start does not."""
+    trajectory = factories.TrajectoryFactory(employee=_ready(day=D(2020, 2, 3)).employee, start_date=D(2021, 3, 1))
+    factories.InternshipFactory(trajectory=trajectory, start_date=D(2020, 12, 1))
+    for known_at in (None, datetime.date.today()):
+        steps = cells("pathway", ["step"], as_of=AS_OF, known_at=known_at)
+
+        assert (steps["internship"], steps["trajectory_started"], steps["trajectory_ended"]) == (1, 0, 0)
+
+
 def test_two_trajectories_one_ended_one_running_are_in_progress_not_left():
     person = factories.EmployeeFactory()
     _ready(person, D(2019, 2, 1))
