@@ -7,7 +7,8 @@ import pytest
 from demo.synthetic import generate
 from evaluations.constants import ADVICE_NOT_READY, ReferralStatus
 from evaluations.models import DeclineReason, Referral
-from reports.pathway import STEPS
+from reports.engine import Context
+from reports.pathway import STEPS, pathway_units
 from reports.sources import end_of_day
 from tests import factories
 from tests.reports.conftest import cells
@@ -104,6 +105,20 @@ def test_every_step_of_the_pathway_on_the_reference_date(cohort):
     assert steps["in_progress"] == 2
 
 
+def test_the_facts_after_the_job_are_columns_of_the_units_one_row_per_person(cohort):
+    """Regular work 6 and 12 months after the job began and the return to the social economy: 1 or 0 per person,
+    computed with the units (reports.pathway._job_facts), 1 only with a regular job and once the day has come."""
+    columns = ("_regular_at_6", "_regular_at_12", "_back")
+    rows = list(pathway_units(Context(as_of=AS_OF)).values("employee_id", *columns))
+    facts = {row["employee_id"]: tuple(row[c] for c in columns) for row in rows}
+
+    assert len(rows) == len(facts) == 6
+    assert facts[cohort["whole"].pk] == (1, 1, 0)
+    assert facts[cohort["back"].pk] == (0, 0, 1)  # the job ended after 4 months; 12 months not yet passed
+    assert facts[cohort["undated"].pk] == (0, 0, 0)  # 6 months not yet passed
+    assert facts[cohort["declined"].pk] == (0, 0, 0)  # no regular job
+
+
 def test_the_cohorts_are_the_years_of_the_reference_evaluation_undated_in_onbekend(cohort):
     by_year = cells("pathway", ["year"], as_of=AS_OF)
 
@@ -154,6 +169,28 @@ def test_on_random_data_the_cohorts_are_question_1_and_never_start_more_than_que
                 if step in STEPS:
                     assert value <= cohorts[("advised_ready", year)]
     assert max(seen_started) > 0  # the data has trajectories to compare
+
+
+def test_the_trajectories_read_in_one_pass_count_as_the_tables_registered_at_k():
+    """Without a register date the trajectories and their internships are read in one pass
+    (reports.pathway._trajectories_per_person), with one (today) as two tables: the same figures."""
+    generate(persons=60, seed=5, today=D(2024, 6, 30))
+    for as_of in (D(2019, 12, 31), AS_OF, D(2024, 6, 30)):
+        one_pass = cells("pathway", ["step", "year"], as_of=as_of)
+        two_tables = cells("pathway", ["step", "year"], as_of=as_of, known_at=datetime.date.today())
+
+        assert one_pass == two_tables
+    assert sum(v for (step, _year), v in one_pass.items() if step == "internship") > 0  # internships to compare
+
+
+def test_an_internship_before_d_counts_in_a_trajectory_that_starts_after_d():
+    """Both ways of reading the trajectories (see above): the internship counts, the trajectory's start does not."""
+    trajectory = factories.TrajectoryFactory(employee=_ready(day=D(2020, 2, 3)).employee, start_date=D(2021, 3, 1))
+    factories.InternshipFactory(trajectory=trajectory, start_date=D(2020, 12, 1))
+    for known_at in (None, datetime.date.today()):
+        steps = cells("pathway", ["step"], as_of=AS_OF, known_at=known_at)
+
+        assert (steps["internship"], steps["trajectory_started"], steps["trajectory_ended"]) == (1, 0, 0)
 
 
 def test_two_trajectories_one_ended_one_running_are_in_progress_not_left():
