@@ -13,6 +13,7 @@ from common import (
 )
 from common.crypto import insz_digest
 from common.provinces import Province
+from common.search import RowMatches
 from common.validators import split_insz_search
 
 
@@ -20,8 +21,11 @@ class SearchFilter(django_filters.CharFilter):
     """One text box searching several fields (name, INSZ, organisation), every word must match.
 
     Text is compared upper case and without accents (common/search.py), through trigram indexes
-    (employees 0015, partners 0007). The rows found are read in two steps, so that the indexes do
-    the work and the database touches only rows that can match:
+    (employees 0015, partners 0007). On PostgreSQL the case lists (evaluations, referrals,
+    trajectories, internships) search their own table's `search_text`, which triggers keep holding
+    the person's and the organisations' names (common/search_columns.py, `row_search_column`): every
+    word in it, one trigram index. Elsewhere (the other lists, SQLite) the rows found are read in two
+    steps, so that the indexes do the work and the database touches only rows that can match:
 
     - candidates, as `id IN (...)`: on a list of persons' records searched for several words, the
       rows whose person, organisation or own field matches the longest word (a row where every word
@@ -49,6 +53,10 @@ class SearchFilter(django_filters.CharFilter):
             digest = insz_digest(number)
             queryset = queryset.filter(Q(*[Q(**{f"{field}_digest": digest}) for field in insz_fields], _connector=Q.OR))
         words = value.split()
+        column = row_search_column(queryset.model, self.search_fields)
+        if words and column:
+            # Every word in the row's one search column (PostgreSQL, the case lists): one table, one index.
+            return queryset.filter(*[RowMatches(column, word) for word in words])
         if words:
             candidates, exact = self.words_conditions(queryset.model, words)
             queryset = queryset.filter(candidates)
@@ -131,6 +139,23 @@ def related_model(model, path: str):
     for step in path.split("__") if path else ():
         model = model._meta.get_field(step).related_model
     return model
+
+
+def row_search_column(model, search_fields) -> str | None:
+    """The listed model's own search column when it holds exactly the texts of `search_fields` (INSZ apart).
+
+    On PostgreSQL a case list's table keeps its person's names and its organisations' names, each as
+    `doorstroom_search_text` gives them, one per line, in `search_text` (triggers: common/search_columns.py;
+    the model's SEARCH_ROW_FIELDS say which). A word never holds a line break, so it is in that column
+    exactly when it is in one of the texts: every word in it is the rule of words_conditions, found
+    through one trigram index instead of the persons' and organisations' and a UNION of their rows.
+    """
+    fields = getattr(model, "SEARCH_ROW_FIELDS", None)
+    if connection.vendor != "postgresql" or fields is None:
+        return None
+    if set(fields) != {f for f in search_fields if not f.endswith("insz")}:
+        return None
+    return model.SEARCH_ROW_COLUMN
 
 
 def search_column_of(model, path: str, column: str):

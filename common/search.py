@@ -9,7 +9,7 @@ SQLite (development, tests) the same function is registered on each connection, 
 
 import unicodedata
 
-from django.db.models import CharField, Func, Lookup, Value
+from django.db.models import BooleanField, CharField, Expression, F, Func, Lookup, Value
 from django.db.models.lookups import Contains
 
 FUNCTION = "doorstroom_search_text"
@@ -66,3 +66,33 @@ def search_column(lhs) -> str | None:
     if model is None or field.attname not in getattr(model, "SEARCH_TEXT_FIELDS", ()):
         return None
     return model.SEARCH_TEXT_COLUMN
+
+
+class RowMatches(Expression):
+    """The listed row's search column (a case list's `search_text`, common/search_columns.py) holds `word`.
+
+    PostgreSQL only: `"alias"."search_text" LIKE '%' || doorstroom_search_text(word) || '%'`, the
+    pattern a constant for the planner (as in `matches`), which the column's trigram index serves.
+    The alias is the listed table's as the query names it (the primary key's column, relabelled
+    with it when the query becomes a subquery).
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, word: str):
+        super().__init__()
+        self.column = column
+        self.pk, self.word = F("pk"), Value(str(word))
+
+    def get_source_expressions(self):
+        return [self.pk, self.word]
+
+    def set_source_expressions(self, exprs):
+        self.pk, self.word = exprs
+
+    def as_sql(self, compiler, connection):
+        pattern, params = compiler.compile(SearchText(self.word))
+        like = connection.pattern_ops["contains"].format(connection.pattern_esc.format(pattern))
+        quote = compiler.quote_name_unless_alias
+        return f"{quote(self.pk.alias)}.{quote(self.column)} {like}", params

@@ -85,6 +85,10 @@ class Evaluation(RegisteredModel):
 
     objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords()
+    # On PostgreSQL the texts its list's search compares, in one column that triggers keep (evaluations 0013,
+    # common/search_columns.py): the search filter reads it when it searches exactly these fields.
+    SEARCH_ROW_COLUMN = "search_text"
+    SEARCH_ROW_FIELDS = ("employee__first_name", "employee__last_name", "employer__name")
 
     class Meta:
         verbose_name = _("evaluation")
@@ -191,6 +195,10 @@ class Referral(RegisteredModel):
 
     objects = ReferralQuerySet.as_manager()
     history = HistoricalRecords()
+    # On PostgreSQL the texts its list's search compares, in one column that triggers keep (evaluations 0013,
+    # common/search_columns.py): the search filter reads it when it searches exactly these fields.
+    SEARCH_ROW_COLUMN = "search_text"
+    SEARCH_ROW_FIELDS = ("employee__first_name", "employee__last_name")
 
     class Meta:
         verbose_name = _("referral")

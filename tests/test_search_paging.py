@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from common.tables import EstimatedCountPaginator
 from employees.models import Employee
+from evaluations.models import Evaluation
 from tests import factories
 
 pytestmark = [
@@ -122,9 +123,8 @@ def test_matches_together_late_in_the_order_stop_the_walk_at_its_bound(client, a
     assert _kinds(queries) == ["walk", "sort with count"]
 
 
-def test_a_search_through_a_subquery_is_not_walked(client, administrator, thresholds):
-    """The evaluations searched by a person's name: testing a row means finding all matching persons first,
-    so the one query that counts and sorts the matches reads them once (a walk and a count would read them twice)."""
+def _evaluations_searched(client, administrator, thresholds, text):
+    """The kinds of the evaluation list's queries searched for `text` among 30 evaluations of persons named Ann."""
     for n in range(30):
         factories.EvaluationFactory(employee__first_name="Ann", employee__last_name=f"Achternaam {n:02d}")
     with connection.cursor() as cursor:
@@ -132,7 +132,24 @@ def test_a_search_through_a_subquery_is_not_walked(client, administrator, thresh
     thresholds(30)
     client.force_login(administrator)
     with CaptureQueriesContext(connection) as context:
-        response = client.get(reverse("evaluations:list"), {"q": "ann"})
+        response = client.get(reverse("evaluations:list"), {"q": text})
     assert response.context["table"].paginator.count == 30
-    queries = [q["sql"] for q in context.captured_queries if '"evaluations_evaluation"' in q["sql"]]
+    return [q["sql"] for q in context.captured_queries if '"evaluations_evaluation"' in q["sql"]]
+
+
+def test_a_search_through_a_subquery_is_not_walked(client, administrator, thresholds, monkeypatch):
+    """The evaluations searched by a person's name through the persons (the path without the evaluation's own
+    search column): testing a row means finding all matching persons first, so the one query that counts and
+    sorts the matches reads them once (a walk and a count would read them twice)."""
+    monkeypatch.setattr(Evaluation, "SEARCH_ROW_FIELDS", None)
+    queries = _evaluations_searched(client, administrator, thresholds, "ann")
+    assert any('"employees_employee"' in sql for sql in queries)
     assert "walk" not in _kinds(queries) and "sort with count" in _kinds(queries)
+
+
+def test_a_search_of_the_listed_rows_own_column_is_walked(client, administrator, thresholds):
+    """The evaluation's own search column (evaluations 0013): a row is tested alone, as a person in the person
+    list, so that many matches are found by a walk of the order and counted apart."""
+    queries = _evaluations_searched(client, administrator, thresholds, "ann")
+    assert all('"evaluations_evaluation"."search_text" LIKE' in sql for sql in queries if "walk_hit" in sql)
+    assert _kinds(queries) == ["walk", "count"]

@@ -119,6 +119,14 @@ EXPECTED = [
     ("xyzzy", [], []),
     ("jan xyzzy", [], []),
     ("  jan   peeters  ", PEETERS, ["jan", "jan2", "marie"]),
+    # Words in the person's names and the employer's at once (the evaluation and trajectory lists).
+    ("Müller Maatwerkbedrijf", [], ["elodie"]),
+    ("limburg ELODIE", [], ["elodie"]),
+    ("bakkerij jansen marie", [], ["marie"]),
+    # A word is never found across two texts: the first and last name, or a name and an organisation's.
+    ("JanPeeters", [], []),
+    ("peetersmaatwerkbedrijf", [], []),
+    ("smetmaatwerk", [], []),
 ]
 
 
@@ -141,6 +149,12 @@ def test_an_insz_is_found_whole_dotted_or_not_and_with_a_name(world):
         assert _search(model, f"Peeters {dotted}") == ["jan"], model.__name__
         assert _search(model, f"Claes {number}") == [], model.__name__
         assert _search(model, number[:6]) == [], model.__name__  # a part of an INSZ is not searched
+    # With an organisation's name: the lists that search it.
+    assert _search(Evaluation, f"Limburg {number}") == ["jan"]
+    assert _search(Trajectory, f"{dotted} gent") == ["jan"]
+    assert _search(Internship, f"zeezicht {number}") == ["jan"]
+    assert _search(Referral, f"gent {number}") == []  # the referral list does not search its partner
+    assert _search(Evaluation, f"Bakkerij {number}") == []
 
 
 def test_organisations_are_found_by_name_and_kbo_number(world):

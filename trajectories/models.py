@@ -161,6 +161,10 @@ class Trajectory(RegisteredModel):
     source_id = source_id_field()
     objects = TrajectoryQuerySet.as_manager()
     history = HistoricalRecords()
+    # On PostgreSQL the texts its list's search compares, in one column that triggers keep (trajectories 0009,
+    # common/search_columns.py): the search filter reads it when it searches exactly these fields.
+    SEARCH_ROW_COLUMN = "search_text"
+    SEARCH_ROW_FIELDS = ("employee__first_name", "employee__last_name", "partner__name", "se_employer__name")
 
     class Meta:
         verbose_name = _("trajectory")
@@ -263,6 +267,10 @@ class Internship(RegisteredModel):
     source_id = source_id_field()
     objects = InternshipQuerySet.as_manager()
     history = HistoricalRecords()
+    # On PostgreSQL the texts its list's search compares, in one column that triggers keep (trajectories 0009,
+    # common/search_columns.py): the search filter reads it when it searches exactly these fields.
+    SEARCH_ROW_COLUMN = "search_text"
+    SEARCH_ROW_FIELDS = ("trajectory__employee__first_name", "trajectory__employee__last_name", "host__name")
 
     class Meta:
         verbose_name = _("internship")
