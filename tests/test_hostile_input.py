@@ -290,6 +290,10 @@ def own(key):
     return lambda world: world["own"][key]
 
 
+# A renamed organisation's name in the search texts of the records that name it (common/search_columns.py).
+ORGANISATION_SEARCH_TEXTS = ("evaluations.Evaluation", "trajectories.Trajectory", "trajectories.Internship")
+
+
 def other(key):
     return lambda world: world["other"][key]
 
@@ -332,7 +336,8 @@ FORMS: dict[str, Form] = {
         "evaluator",
         own("employee"),
         writes=("employees.Employee", "evaluations.Evaluation"),
-        derived_writes=("trajectories.Trajectory",),
+        # The trajectories' ages; the search texts of the person's records (common/search_columns.py).
+        derived_writes=("trajectories.Trajectory", "evaluations.Referral", "trajectories.Internship"),
     ),
     "employees:employment_create": Form(
         "partner_staff",
@@ -450,14 +455,20 @@ FORMS: dict[str, Form] = {
         writes=("partners.Organisation",),
         data=lambda w: {"name": "Nieuw vzw", "kbo_number": "0403170701", "kind": "se_employer", "postcode": "9000"},
     ),
-    "partners:organisation_update": Form("administrator", own("partner"), writes=("partners.Organisation",)),
+    "partners:organisation_update": Form(
+        "administrator", own("partner"), writes=("partners.Organisation",), derived_writes=ORGANISATION_SEARCH_TEXTS
+    ),
     "partners:organisation_propose": Form(
         "partner_staff",
         writes=("partners.Organisation",),
         data=lambda w: {"name": "Colruyt", "kbo_number": "0400378485", "kind": "regular_employer", "postcode": "1500"},
     ),
     "partners:organisation_confirm": Form(
-        "administrator", lambda w: w["proposed"], writes=("partners.Organisation",), take_initial=False
+        "administrator",
+        lambda w: w["proposed"],
+        writes=("partners.Organisation",),
+        take_initial=False,
+        derived_writes=ORGANISATION_SEARCH_TEXTS,
     ),
     "partners:organisation_merge": Form(
         "administrator",
