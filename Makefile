@@ -76,7 +76,7 @@ messages: install
 # Benchmark at scale on PostgreSQL (issues 6 and 17; docs/benchmarks.md), per size: the database bench_100k or
 # bench_1m made anew, the reports and pages (bench/run.py), 20 concurrent connections for 60 s against
 # gunicorn with the mix of bench/load_mix.py (bench/load_bench.py, with Debian's wrk, installed here when
-# missing), every list's search (bench/search_bench.py) and the export of
+# missing), the processor time per request of that mix (bench/cpu_per_request.py, printed), every list's search (bench/search_bench.py) and the export of
 # 100,000 rows (bench/export_bench.py); then the import of 100,000 rows. About 15 minutes here.
 # BENCH_SIZES=100000 runs one size only; BENCH_DB_PREFIX=x names the databases x_100k / x_1m instead.
 BENCH_SIZES ?= 100000 1000000
@@ -88,6 +88,7 @@ bench: install
 		if [ $$((n % 1000000)) -eq 0 ]; then db=$(BENCH_DB_PREFIX)_$$((n / 1000000))m; else db=$(BENCH_DB_PREFIX)_$$((n / 1000))k; fi; \
 		$(PY) bench/run.py --persons $$n || exit 1; \
 		BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/load_bench.py || exit 1; \
+		BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/cpu_per_request.py || exit 1; \
 		DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/search_bench.py --doc || exit 1; \
 		DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db $(PY) bench/export_bench.py --doc || exit 1; \
 	done
