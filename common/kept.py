@@ -24,6 +24,9 @@ from django.core.cache import caches
 from common import changes
 
 CACHE_ALIAS = "reports"
+# The pages of the lists (common/tables.py): many small results (a page's ids and a count), kept apart so
+# that they never push a report's rows out.
+PAGE_CACHE_ALIAS = "kept-pages"
 # A result is kept when it pickles to at most this many bytes (a report's grouped rows: tens of bytes to
 # 100 KB; the per-employer transitions about 1 MB): with settings.CACHES["reports"] MAX_ENTRIES, a bound
 # on the memory a process gives to kept results.
@@ -62,17 +65,17 @@ def tables_read(sql: str) -> frozenset | None:
     return frozenset(read - named)
 
 
-def result(using: str, sql: str, params, compute, *, kind: str):
+def result(using: str, sql: str, params, compute, *, kind: str, alias: str = CACHE_ALIAS):
     """What `compute()` gives for the query `sql` with `params` on the database `using`: kept while the
-    tables `sql` reads do not change, else computed (and kept when small enough). `kind` names what is
-    kept ("rows", "count"), so that two results of the same SQL do not mix."""
+    tables `sql` reads do not change, else computed (and kept when small enough) in the cache `alias`.
+    `kind` names what is kept ("rows", "count", "page"), so that two results of the same SQL do not mix."""
     tables = tables_read(sql)
     generation = changes.generation(using, tables) if tables else None
     if generation is None:
         return compute()
     label = repr((kind, using, sql, tuple(params), generation)).encode()
     key = f"{kind}:" + hashlib.sha256(label).hexdigest()
-    cache = caches[CACHE_ALIAS]
+    cache = caches[alias]
     found = cache.get(key, _MISSING)
     if found is _MISSING:
         found = compute()

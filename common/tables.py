@@ -20,6 +20,7 @@ from django_tables2 import utils
 from django_tables2.columns import templatecolumn
 from django_tables2.rows import BoundRows
 
+from common import kept
 from common.numbers import amount
 
 # Column headings start with a capital, like the ones django-tables2 takes from model fields.
@@ -121,20 +122,7 @@ class EstimatedCountPaginator(Paginator):
         ):
             return super().page(number)
         ordered = with_tie_breaker(queryset)
-        found = self.filtered_ids(ordered, number) if query.where else None
-        if found is None and self.cursor is not None:
-            found = self.keyset_ids(ordered, number)
-        if found is not None:
-            ids, number = found
-        else:
-            number = self.validate_number(number)
-            bottom = (number - 1) * self.per_page
-            top = bottom + self.per_page
-            if top + self.orphans >= self.count:
-                top = self.count
-            if query.where and not self.is_estimate and self.count <= self.SORT_MATCHES_UP_TO:
-                ordered = sorted_without_index(ordered)
-            ids = list(ordered.values_list("pk", flat=True)[bottom:top])
+        ids, number = self.kept_page_ids(ordered, number)
         by_id = ordered._chain()
         by_id.query.where = WhereNode()  # the ids already carry the filter and the user's scope
         position = {pk: index for index, pk in enumerate(ids)}
@@ -143,6 +131,44 @@ class EstimatedCountPaginator(Paginator):
         # The rows the "previous" and "next" links start from (casework/table.html).
         page.first_pk, page.last_pk = (ids[0], ids[-1]) if ids else (None, None)
         return page
+
+    def kept_page_ids(self, ordered, number):
+        """The ids of the page and its number (`page_ids`), kept with the count until a table the list
+        reads changes (common/kept.py, PAGE_CACHE_ALIAS).
+
+        Twenty caseworkers open the same lists, filters and searches: at a million persons finding a
+        page of a filter or a common surname reads all its matches (10-15 ms of the database, and the
+        plan's estimate before it), where the kept page costs one look-up of the tables' generation.
+        The label is the SQL of the list's ids in its order, with the user's scope and the filter in it,
+        and the page asked for: another user, scope, filter, order or page is another label."""
+        sql, params = ordered.values("pk").query.sql_with_params()
+        label = (*params, "page", str(number), self.per_page, self.orphans, self.allow_empty_first_page, self.cursor)
+
+        def compute():
+            ids, found = self.page_ids(ordered, number)
+            return ids, found, self.count, self.estimate
+
+        ids, number, count, estimate = kept.result(
+            ordered.db, sql, label, compute, kind="page", alias=kept.PAGE_CACHE_ALIAS
+        )
+        self.__dict__["count"], self.__dict__["estimate"] = count, estimate  # the cached_properties
+        return ids, number
+
+    def page_ids(self, ordered, number):
+        """The ids of the page and its number: a filtered page with its count, a keyset page, else by offset."""
+        found = self.filtered_ids(ordered, number) if ordered.query.where else None
+        if found is None and self.cursor is not None:
+            found = self.keyset_ids(ordered, number)
+        if found is not None:
+            return found
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if ordered.query.where and not self.is_estimate and self.count <= self.SORT_MATCHES_UP_TO:
+            ordered = sorted_without_index(ordered)
+        return list(ordered.values_list("pk", flat=True)[bottom:top]), number
 
     def keyset_ids(self, ordered, number):
         """The ids of the page after (or before) the cursor's row, by the sort keys: a keyset page.

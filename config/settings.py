@@ -234,14 +234,28 @@ DOORSTROOM_LOOKUP_LIMIT_PER_DAY = env.int("DOORSTROOM_LOOKUP_LIMIT_PER_DAY", def
 # correctness: entries of an old generation are never read again and fall out, least recently used
 # first). Per process by default; a cache shared by all app servers (Redis, Memcached, the database) can be
 # named with DOORSTROOM_REPORT_CACHE_BACKEND and DOORSTROOM_REPORT_CACHE_LOCATION.
+KEPT_CACHE_BACKEND = env("DOORSTROOM_REPORT_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache")
+KEPT_CACHE_LOCATION = env("DOORSTROOM_REPORT_CACHE_LOCATION", default="doorstroom-reports")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reports": {
-        "BACKEND": env("DOORSTROOM_REPORT_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env("DOORSTROOM_REPORT_CACHE_LOCATION", default="doorstroom-reports"),
+        "BACKEND": KEPT_CACHE_BACKEND,
+        "LOCATION": KEPT_CACHE_LOCATION,
         "TIMEOUT": 24 * 3600,
         # At most 1 MB each (reports/statements.py): at most about 200 MB per process, typically a few.
         "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+    # The pages of the lists kept until their tables change (common/tables.py): a page's ids and count,
+    # well under a kilobyte each, so at most a few megabytes per process. In a process's memory a store of
+    # their own; in a shared cache the reports' store, under a prefix of their own.
+    "kept-pages": {
+        "BACKEND": KEPT_CACHE_BACKEND,
+        "LOCATION": f"{KEPT_CACHE_LOCATION}-pages"
+        if KEPT_CACHE_BACKEND.endswith("LocMemCache")
+        else KEPT_CACHE_LOCATION,
+        "TIMEOUT": 24 * 3600,
+        "KEY_PREFIX": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
 
