@@ -70,8 +70,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     #   compiling cost more than it saved;
     # - random_page_cost 1.1 instead of 4 (which assumes spinning disks): the register is read from
     #   memory or SSD, and at 4 the planner hashed whole tables where probing an index per person
-    #   is faster.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    #   is faster;
+    # - no parallel workers per query by default: the app's requests run side by side, so the processors a
+    #   parallel plan borrows are taken from other requests, and it costs more processor time in all than
+    #   the same query alone (each worker starts, and builds its own copy of a hash table): the small
+    #   export of the load mix took 86 ms of processor time in parallel against 45 ms alone, the mix as a
+    #   whole 9 % less with none (docs/benchmarks.md, "Seventh pass"). A server with processors to
+    #   spare for single long queries can allow some with DOORSTROOM_DB_PARALLEL_WORKERS.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c random_page_cost=1.1 "
+        f"-c max_parallel_workers_per_gather={env.int('DOORSTROOM_DB_PARALLEL_WORKERS', default=0)}"
+    )
 
 # Keep a worker's database connection between requests (checked before reuse): opening one costs
 # PostgreSQL a new backend process per request, processor time that serves no request (issue 6).
