@@ -1,7 +1,7 @@
 """The four roles of docs/domain.md, as groups, and how to tell a user's role."""
 
 from django.contrib.auth.management import create_permissions
-from django.db import models
+from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +14,24 @@ class Role(models.TextChoices):
     ANALYST = "Analist", _("Analyst")
 
 
+def group_names(user) -> set[str]:
+    """The names of the user's groups, read on nearly every request (the role decides the menu and the
+    access): in SQL written once, where the ORM compiled the same join each time (about 0.3 ms of
+    processor time a request, issue 17), from the database the ORM would read them from."""
+    field = user._meta.get_field("groups")
+    group = field.related_model
+    connection = connections[router.db_for_read(group, instance=user)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT g.{quote('name')} FROM {quote(group._meta.db_table)} g "
+            f"JOIN {quote(field.m2m_db_table())} m ON m.{quote(field.m2m_reverse_name())} = g.{quote(group._meta.pk.column)} "
+            f"WHERE m.{quote(field.m2m_column_name())} = %s",
+            [user.pk],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
 def role_of(user) -> str | None:
     """The role of a user: superusers are administrators; None for anonymous users or users without a role."""
     if not user.is_authenticated:
@@ -23,7 +41,7 @@ def role_of(user) -> str | None:
     cached = getattr(user, "_role_cache", "missing")
     if cached != "missing":
         return cached
-    names = set(user.groups.values_list("name", flat=True))
+    names = group_names(user)
     # A user in several groups gets the most powerful role.
     role = next(
         (r for r in (Role.ADMINISTRATOR, Role.EVALUATOR, Role.PARTNER_STAFF, Role.ANALYST) if r.value in names),

@@ -13,9 +13,16 @@ data (signing in, a message, the second factor) is saved at once as always.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import connections, router
 from django.utils import timezone
+
+
+class StoredSession(NamedTuple):
+    session_data: str
+    expire_date: datetime.datetime
 
 
 class SessionStore(DatabaseSessionStore):
@@ -27,6 +34,26 @@ class SessionStore(DatabaseSessionStore):
         record = self._get_session_from_db()
         self.stored_end = record.expire_date if record else None
         return self.decode(record.session_data) if record else {}
+
+    def _get_session_from_db(self):
+        """The stored session, as Django's store reads it, in SQL written once: read on every request, where
+        the ORM compiled the same query each time (about 0.3 ms of processor time, issue 17). PostgreSQL
+        only (its driver gives the expiry as an aware datetime); elsewhere Django's own query."""
+        connection = connections[router.db_for_read(self.model)]
+        if connection.vendor != "postgresql":
+            return super()._get_session_from_db()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('session_data')}, {quote('expire_date')} FROM {quote(self.model._meta.db_table)} "
+                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
+                [self.session_key, timezone.now()],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return StoredSession(*row)
 
     def save(self, must_create=False):
         if not must_create and not self.modified and self.renewed_recently():

@@ -52,3 +52,16 @@ def test_a_change_of_the_session_data_is_saved_at_once_even_within_the_minute(cl
     unchanged = SessionStore(client.session.session_key)
     unchanged.load()
     assert not unchanged.modified and unchanged.renewed_recently()
+
+
+def test_an_expired_or_unknown_session_is_not_read_and_its_key_is_dropped(client, evaluator):
+    client.force_login(evaluator)
+    key = client.session.session_key
+    assert SessionStore(key).load()  # the signed-in user's data
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new session is made on save, never the expired one reused
+    assert client.get(reverse("home")).status_code == 302  # signed out: to the login page
+    unknown = SessionStore("x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None
