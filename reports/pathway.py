@@ -176,9 +176,13 @@ def _with_job_facts(ctx: Context, units):
     PostgreSQL keeps them in the order it reads them, without a sort): its DISTINCT ON keeps the
     probes where it computes them, where EXISTS in the figures' filters probed the person's spells after
     the sort by year, in random order of persons, and 0/1 columns are what the figures then read
-    (issue 17: about 10 % of the pathway's statement at a million persons)."""
+    (issue 17: about 10 % of the pathway's statement at a million persons).
+
+    These units read the evaluations and the employment spells only, about half of the statement: they
+    are kept as a temporary table until either changes (common/kept_tables.py), while the referrals and
+    trajectories the rest reads are saved all day."""
     units = units.annotate(**_job_facts(ctx))
-    return one_per_person(units, [], name="pathway_unit", otherwise=lambda: units)
+    return one_per_person(units, [], name="pathway_unit", otherwise=lambda: units, kept_as_table=True)
 
 
 def pathway_units(ctx: Context):

@@ -17,6 +17,8 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django_cte import CTE, with_cte
 
+from common import kept_tables
+
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The last instant of a calendar day in the project's time zone."""
@@ -71,7 +73,7 @@ def covering(on: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def one_per_person(units, order: list, *, name: str, otherwise):
+def one_per_person(units, order: list, *, name: str, otherwise, kept_as_table: bool = False):
     """Each person's first unit in `order`, as a queryset the report groups and counts like a table.
 
     On PostgreSQL: `DISTINCT ON (employee_id)` in the order (employee_id, *order), as a common
@@ -85,10 +87,13 @@ def one_per_person(units, order: list, *, name: str, otherwise):
     The register of a past day (history versions, `records_at`) keeps the anti-join as well: the
     versions are chosen by an anti-join of their own and no index holds them in a person's order,
     so DISTINCT ON had to sort them, which made it slower than the anti-join there.
+
+    `kept_as_table`: the expression is kept as a temporary table until a table it reads changes
+    (common/kept_tables.py), for units that cost much and read records seldom changed.
     """
     live = not hasattr(units.model, "instance_type")  # history versions: see below
     if live and connections[units.db].features.can_distinct_on_fields:
         first = units.order_by("employee_id", *order).distinct("employee_id")
-        table = CTE(first, name=name)
+        table = CTE(first, name=kept_tables.name(name) if kept_as_table else name)
         return with_cte(table, select=table.queryset())
     return otherwise()

@@ -39,7 +39,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils import timezone, translation
 
-from common import kept
+from common import kept, kept_tables
 
 MAX_KEPT = 512
 
@@ -87,8 +87,9 @@ class Statement:
 
     def rows_from_database(self) -> list[dict]:
         connection = connections[self.using]
+        sql, params = kept_tables.prepare(self.using, self.sql, self.params)  # parts kept as tables
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(sql, params)
             fetched = cursor.fetchall()
         if self.converters:
             converted = []
