@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -83,7 +84,13 @@ class Organisation(RegisteredModel):
                 name="partners_organisation_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "name"], name="partners_org_kind_name_idx")]
+        indexes = [
+            models.Index(fields=["kind", "name"], name="partners_org_kind_name_idx"),
+            # A form's organisation typed by name is found by its name in any case (partners/forms.py,
+            # `name__iexact`): without this index every saved trajectory read all 12,066 organisations of
+            # the benchmark register, 3-5 ms (issue 17).
+            models.Index(Upper("name"), name="partners_org_name_upper_idx"),
+        ]
 
     @property
     def is_partner(self) -> bool:
