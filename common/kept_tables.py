@@ -24,11 +24,14 @@ and goes with a transaction that rolls back; at most KEPT_PER_PART are kept per 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from common import changes, kept
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "doorstroom_kept_"
 KEPT_PER_PART = 3
@@ -83,10 +86,17 @@ def _table(using: str, part: str, body: str, params: tuple) -> str | None:
             [len(part) + 1, f"{part}_"],
         )
         older = [relname for (relname,) in cursor.fetchall()]
-        for relname in older[: max(0, len(older) - KEPT_PER_PART + 1)]:
-            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{quote(relname)}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {quote(table)} AS {body}", params)
-        cursor.execute(f"ANALYZE {quote(table)}")  # the planner's estimates of its rows and values
+        try:
+            # In a savepoint of its own: a table that cannot be made (say the disk for temporary files
+            # is full) leaves the statement to run as it is, in a transaction that can go on.
+            with transaction.atomic(using=using):
+                for relname in older[: max(0, len(older) - KEPT_PER_PART + 1)]:
+                    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{quote(relname)}")
+                cursor.execute(f"CREATE TEMPORARY TABLE {quote(table)} AS {body}", params)
+                cursor.execute(f"ANALYZE {quote(table)}")  # the planner's estimates of its rows and values
+        except DatabaseError:
+            logger.warning("Could not keep %s as a temporary table: computed in the query", part, exc_info=True)
+            return None
     return table
 
 

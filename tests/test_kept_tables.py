@@ -127,3 +127,20 @@ def test_inside_a_transaction_that_has_written_the_statement_runs_as_it_is(cohor
     assert made(queries) == 0
     assert any('"doorstroom_kept_pathway_unit" AS (' in sql for sql in queries)
     assert (figures["advised_ready"], figures["trajectory_started"], figures["regular_job"]) == (6, 3, 3)
+
+
+@on_postgresql
+@committing
+def test_a_part_that_cannot_be_made_a_table_is_computed_in_the_query(cohort, fresh, monkeypatch, caplog):  # noqa: F811
+    computed, _queries = steps(monkeypatch)
+    with connection.cursor() as cursor:
+        cursor.execute("SET default_transaction_read_only = on")  # as on a replica: no table can be made
+    try:
+        figures, queries = steps()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET default_transaction_read_only")
+    assert figures == computed
+    assert made(queries) == 1  # tried, then the statement ran whole
+    assert any('"doorstroom_kept_pathway_unit" AS (' in sql for sql in queries)
+    assert "computed in the query" in caplog.text
