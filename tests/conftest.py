@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.utils import translation
 
 from accounts.roles import Role
@@ -180,3 +181,25 @@ def _seed_reference_data():
 
     importlib.import_module("reports.migrations.0006_esf_participant_reports").create_reports(apps, None)
     sync_role_groups(apps)
+
+
+@pytest.fixture
+def kept_nothing(monkeypatch):
+    """Nothing kept from an earlier test (common/kept.py: report rows, counts, list pages; the compiled
+    statements of reports/statements.py), the watched tables read again, and no compaction of the change
+    notes in the middle of a test: the notes of earlier tests can pass the bound, and inside a page's
+    transaction it would be a write, after which the page keeps nothing. A test of the compaction sets
+    its own bound."""
+    from common import changes, kept
+    from reports import statements
+
+    def clear():
+        for alias in (kept.CACHE_ALIAS, kept.PAGE_CACHE_ALIAS):
+            caches[alias].clear()
+
+    clear()
+    statements.forget()
+    changes._watched.clear()
+    monkeypatch.setattr(changes, "COMPACT_FROM", 10**9)
+    yield
+    clear()

@@ -6,26 +6,18 @@ evaluator's two counts cost about 13 ms of the database, an administrator's data
 """
 
 import pytest
-from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from common import changes, kept
 from evaluations.models import Evaluation
 from people.worklists import capped_count
 from tests import factories
 
 committing = pytest.mark.django_db(transaction=True)
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and snapshots")
-
-
-@pytest.fixture(autouse=True)
-def fresh(monkeypatch):
-    caches[kept.CACHE_ALIAS].clear()
-    changes._watched.clear()
-    monkeypatch.setattr(changes, "COMPACT_FROM", 10**9)  # no compaction (a write) in the middle of a test
-    yield
-    caches[kept.CACHE_ALIAS].clear()
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and snapshots"),
+    pytest.mark.usefixtures("kept_nothing"),
+]
 
 
 def counts_read(queries) -> int:

@@ -9,24 +9,16 @@ every user's own scope, must still show at once.
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from common import changes, kept
 from tests import factories
 
 committing = pytest.mark.django_db(transaction=True)
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and snapshots")
-
-
-@pytest.fixture(autouse=True)
-def fresh(monkeypatch):
-    caches[kept.PAGE_CACHE_ALIAS].clear()
-    changes._watched.clear()
-    monkeypatch.setattr(changes, "COMPACT_FROM", 10**9)  # no compaction (a write) in the middle of a test
-    yield
-    caches[kept.PAGE_CACHE_ALIAS].clear()
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and snapshots"),
+    pytest.mark.usefixtures("kept_nothing"),
+]
 
 
 def page(client, url):

@@ -5,6 +5,7 @@ the evaluations and the employment spells only; the rest of the statement reads 
 trajectories, saved all day. The figures must be those of the records at every run, kept table or not.
 """
 
+import contextlib
 import datetime
 
 import pytest
@@ -12,8 +13,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from common import changes, kept, kept_tables
-from reports import statements
+from common import kept, kept_tables
 from tests import factories
 from tests.reports.conftest import cells
 from tests.reports.test_pathway import AS_OF, _job, _ready, cohort  # noqa: F401 - the fixture
@@ -51,34 +51,16 @@ def test_a_part_is_named_with_letters_and_underscores_only():
         kept_tables.name('x"; DROP TABLE y; --')
 
 
-@pytest.fixture
-def fresh(monkeypatch):
-    caches[kept.CACHE_ALIAS].clear()
-    statements.forget()
-    changes._watched.clear()
-    monkeypatch.setattr(changes, "COMPACT_FROM", 10**9)  # no compaction (a write) in the middle of a test
-    yield
-    caches[kept.CACHE_ALIAS].clear()
-
-
 def steps(monkeypatch=None):
     """The pathway's steps computed now (no kept rows), and the captured queries; with `monkeypatch`,
     as the statement is without a kept table (its expression computed in the query)."""
     caches[kept.CACHE_ALIAS].clear()
-    with monkeypatch.context() if monkeypatch else _nothing() as patch:
+    with monkeypatch.context() if monkeypatch else contextlib.nullcontext() as patch:
         if patch:
             patch.setattr(kept_tables, "prepare", lambda using, sql, params: (sql, tuple(params)))
         with CaptureQueriesContext(connection) as queries:
             figures = cells("pathway", ["step"], as_of=AS_OF)
     return figures, [q["sql"] for q in queries.captured_queries]
-
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 def made(queries) -> int:
@@ -87,7 +69,11 @@ def made(queries) -> int:
 
 @on_postgresql
 @committing
-def test_the_pathway_reads_its_units_from_a_kept_table_with_the_figures_of_the_records(cohort, fresh, monkeypatch):  # noqa: F811
+def test_the_pathway_reads_its_units_from_a_kept_table_with_the_figures_of_the_records(
+    cohort,  # noqa: F811 - the fixture imported above
+    kept_nothing,
+    monkeypatch,
+):
     computed, queries = steps(monkeypatch)
     assert made(queries) == 0
     assert computed["advised_ready"] == 6
@@ -101,7 +87,7 @@ def test_the_pathway_reads_its_units_from_a_kept_table_with_the_figures_of_the_r
 
 @on_postgresql
 @committing
-def test_a_saved_trajectory_keeps_the_table_a_new_ready_advice_makes_a_new_one(cohort, fresh, monkeypatch):  # noqa: F811
+def test_a_saved_trajectory_keeps_the_table_a_new_ready_advice_makes_a_new_one(cohort, kept_nothing, monkeypatch):  # noqa: F811
     before, _queries = steps()
 
     factories.TrajectoryFactory(employee=cohort["declined"], start_date=datetime.date(2019, 7, 1))
@@ -122,7 +108,7 @@ def test_a_saved_trajectory_keeps_the_table_a_new_ready_advice_makes_a_new_one(c
 
 @on_postgresql
 @pytest.mark.django_db
-def test_inside_a_transaction_that_has_written_the_statement_runs_as_it_is(cohort, fresh):  # noqa: F811
+def test_inside_a_transaction_that_has_written_the_statement_runs_as_it_is(cohort, kept_nothing):  # noqa: F811
     figures, queries = steps()
     assert made(queries) == 0
     assert any('"doorstroom_kept_pathway_unit" AS (' in sql for sql in queries)
@@ -131,7 +117,7 @@ def test_inside_a_transaction_that_has_written_the_statement_runs_as_it_is(cohor
 
 @on_postgresql
 @committing
-def test_a_part_that_cannot_be_made_a_table_is_computed_in_the_query(cohort, fresh, monkeypatch, caplog):  # noqa: F811
+def test_a_part_that_cannot_be_made_a_table_is_computed_in_the_query(cohort, kept_nothing, monkeypatch, caplog):  # noqa: F811
     computed, _queries = steps(monkeypatch)
     with connection.cursor() as cursor:
         cursor.execute("SET default_transaction_read_only = on")  # as on a replica: no table can be made

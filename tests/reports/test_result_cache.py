@@ -9,7 +9,6 @@ import datetime
 
 import pytest
 from django.apps import apps
-from django.core.cache import caches
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -22,21 +21,10 @@ D = datetime.date
 AS_OF = D(2019, 11, 30)
 committing = pytest.mark.django_db(transaction=True)
 # Triggers and transaction ids of PostgreSQL; on another database no rows are kept (tested below).
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and snapshots")
-
-
-@pytest.fixture(autouse=True)
-def fresh(monkeypatch):
-    """No rows kept from an earlier test; the watched tables read again."""
-    caches[kept.CACHE_ALIAS].clear()
-    statements.forget()
-    changes._watched.clear()
-    # No compaction in the middle of a test (the notes of earlier tests can pass the bound): inside a
-    # report page's transaction it would be a write, after which the page keeps nothing. The
-    # compaction tests set their own bound.
-    monkeypatch.setattr(changes, "COMPACT_FROM", 10**9)
-    yield
-    caches[kept.CACHE_ALIAS].clear()
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers and snapshots"),
+    pytest.mark.usefixtures("kept_nothing"),
+]
 
 
 def evaluations_read(queries) -> int:
